@@ -1,0 +1,308 @@
+"""The core: turns a request (a command line) into a Reply, whatever the platform.
+
+Platforms call `Core.handle`; it never raises. A handler's exception is logged with its
+traceback and answered with a short apology, so nothing a user types can stop the bot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shlex
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.config import Settings
+from bot.corpus import load_corpus
+from bot.dossier import Dossier
+from bot.errors import UsageError
+from bot.i18n import t
+from bot.matching import Match, best_command, fold
+from bot.reply import Item, Page, Reply, ReplyKind, Source
+
+log = logging.getLogger("dispute_bot.core")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Request:
+    command: str  # without the slash: "quote"
+    args: str = ""
+    locale: str | None = None  # the user's locale where the platform knows it
+    platform: str = "console"
+    user: str = ""
+    channel: str = ""
+
+    @classmethod
+    def parse(cls, line: str, **context: str | None) -> Request:
+        """`/quote trump woke` → Request(command="quote", args="trump woke")."""
+        text = line.strip()
+        if text.startswith("/"):
+            text = text[1:]
+        command, _, args = text.partition(" ")
+        return cls(command=command.lower(), args=args.strip(), **context)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Choice:
+    """An autocomplete choice: what the user sees and what the option receives."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Context:
+    """What a handler may read: the dossier, the settings, the locale and today's date."""
+
+    dossier: Dossier
+    settings: Settings
+    locale: str
+    today: dt.date
+    platform: str
+
+    def t(self, key: str, **values: object) -> str:
+        return t(self.locale, key, **values)
+
+    def source(self, article_id: str) -> Source:
+        article = self.dossier.corpus.article_by_id[article_id]
+        return Source(
+            article_id=article.id,
+            title=article.title,
+            date=article.date.isoformat(),
+            credit=article.credit,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Option:
+    """A command option, as native slash commands show it."""
+
+    name: str
+    description: str
+    kind: str = "text"  # text | speaker | actor | issue | subject | date | command | page
+    required: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Command:
+    name: str
+    summary: dict[str, str]  # locale -> one line
+    usage: str
+    examples: tuple[str, ...]
+    options: tuple[Option, ...] = ()
+    run: Callable[[Context, Args], Reply] = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Args:
+    """A command's arguments: the words, and the page asked for (`page 2`)."""
+
+    text: str
+    page: int = 1
+
+    @classmethod
+    def parse(cls, text: str) -> Args:
+        words = _split(text)
+        page = 1
+        if len(words) >= 2 and fold(words[-2]) in ("page", "p") and words[-1].isdigit():
+            page, words = int(words[-1]), words[:-2]
+        elif words and fold(words[-1]).startswith("p") and fold(words[-1])[1:].isdigit():
+            page, words = int(fold(words[-1])[1:]), words[:-1]
+        return cls(text=" ".join(words), page=max(page, 1))
+
+    @property
+    def words(self) -> list[str]:
+        return self.text.split()
+
+
+def _split(text: str) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError:  # an unbalanced quote mark: take the words as typed
+        return text.split()
+
+
+def paginate(
+    ctx: Context,
+    *,
+    command: str,
+    args: Args,
+    items: list[Item],
+    title: str,
+    text: str = "",
+) -> Reply:
+    """One page of items, with the command lines that show its neighbours."""
+    size = ctx.settings.page_size
+    count = max(1, -(-len(items) // size))
+    number = min(args.page, count)
+    lead = text
+    if args.page > count:
+        lead = f"{ctx.t('bad_page', count=count)} {text}".strip()
+    shown = tuple(items[(number - 1) * size : number * size])
+    base = f"/{command} {args.text}".strip()
+    page = Page(
+        number=number,
+        count=count,
+        previous=f"{base} page {number - 1}" if number > 1 else None,
+        next=f"{base} page {number + 1}" if number < count else None,
+    )
+    sources: dict[str, Source] = {}
+    for item in shown:
+        for source in item.sources:
+            sources.setdefault(source.article_id, source)
+    return Reply(
+        command=command,
+        kind=ReplyKind.OK,
+        title=title,
+        text=lead,
+        items=shown,
+        page=page,
+        sources=tuple(sorted(sources.values(), key=lambda s: s.date)),
+        locale=ctx.locale,
+    )
+
+
+def empty(ctx: Context, *, command: str, title: str, text: str, suggestions: list[str]) -> Reply:
+    """Nothing matched: say so briefly, with what might have been meant."""
+    lead = text
+    if suggestions:
+        lead = f"{text} {ctx.t('did_you_mean', options=', '.join(suggestions))}"
+    return Reply(
+        command=command,
+        kind=ReplyKind.EMPTY,
+        title=title,
+        text=lead,
+        suggestions=tuple(suggestions),
+        locale=ctx.locale,
+    )
+
+
+class Core:
+    """Holds the current dossier and the command registry; answers requests."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        dossier: Dossier | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        from handlers import COMMANDS  # the registry imports Core's types, so import late
+
+        self.settings = settings
+        self.dossier = dossier or Dossier(load_corpus(settings.seeds))
+        self.commands: dict[str, Command] = {c.name: c for c in COMMANDS}
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+
+    def swap(self, dossier: Dossier) -> None:
+        """Replace the dossier in one assignment; a query sees the old one or the new one."""
+        self.dossier = dossier
+
+    def locale_for(self, request: Request) -> str:
+        if self.settings.follow_user_locale and request.locale:
+            short = request.locale.split("-")[0].lower()
+            if short in ("en", "fr"):
+                return short
+        return self.settings.locale
+
+    def context(self, request: Request) -> Context:
+        return Context(
+            dossier=self.dossier,
+            settings=self.settings,
+            locale=self.locale_for(request),
+            today=self.clock().date(),
+            platform=request.platform,
+        )
+
+    def handle(self, request: Request) -> Reply:
+        """The reply to a request; never raises."""
+        started = time.perf_counter()
+        ctx = self.context(request)
+        command = self.commands.get(request.command)
+        try:
+            if command is None:
+                return self._unknown(ctx, request.command)
+            return command.run(ctx, Args.parse(request.args))
+        except UsageError as exc:
+            return Reply(
+                command=request.command,
+                kind=ReplyKind.USAGE,
+                title=f"/{request.command}",
+                text=str(exc),
+                locale=ctx.locale,
+            )
+        except Exception:
+            log.exception(
+                "command failed", extra={"command": request.command, "platform": request.platform}
+            )
+            return Reply(
+                command=request.command,
+                kind=ReplyKind.ERROR,
+                title=f"/{request.command}",
+                text=ctx.t("error", command=request.command),
+                locale=ctx.locale,
+            )
+        finally:
+            log.info(
+                "served /%s on %s in %.1f ms",
+                request.command,
+                request.platform,
+                (time.perf_counter() - started) * 1000,
+            )
+
+    def handle_line(self, line: str, **context: str | None) -> Reply:
+        return self.handle(Request.parse(line, **context))
+
+    def _unknown(self, ctx: Context, name: str) -> Reply:
+        guess = best_command(name, self.commands)
+        suggestions = [f"/{guess}"] if guess else []
+        return empty(
+            ctx,
+            command=name,
+            title=f"/{name}",
+            text=f"{ctx.t('unknown_command', command=name)} {ctx.t('try_help')}",
+            suggestions=suggestions,
+        )
+
+    def complete(self, kind: str, prefix: str, *, limit: int = 25) -> list[Choice]:
+        """Autocomplete choices for an option of `kind`, best first (Discord takes 25)."""
+        dossier = self.dossier
+        matches: list[Match]
+        if kind == "speaker":
+            matches = dossier.speakers.complete(prefix, limit=limit)
+        elif kind == "actor":
+            matches = dossier.actors.complete(prefix, limit=limit)
+        elif kind == "issue":
+            matches = dossier.issues.complete(prefix, limit=limit)
+        elif kind == "subject":
+            both = dossier.actors.complete(prefix, limit=limit) + dossier.issues.complete(
+                prefix, limit=limit
+            )
+            matches = sorted(both, key=lambda m: -m.score)[:limit]
+        elif kind == "date":
+            return self._complete_dates(prefix, limit)
+        elif kind == "command":
+            return [
+                Choice(name=name, value=name)
+                for name in self.commands
+                if name.startswith(fold(prefix))
+            ][:limit]
+        else:
+            return []
+        return [Choice(name=self._display(m)[:100], value=self._display(m)[:100]) for m in matches]
+
+    def _display(self, match: Match) -> str:
+        corpus = self.dossier.corpus
+        if match.target in corpus.actor_by_id:
+            return corpus.actor_by_id[match.target].name
+        if match.target in corpus.issue_by_id:
+            return corpus.issue_by_id[match.target].name.en
+        return match.label
+
+    def _complete_dates(self, prefix: str, limit: int) -> list[Choice]:
+        seen: dict[str, None] = {}
+        for event in self.dossier.corpus.events:
+            value = event.date.isoformat()[: {"day": 10, "month": 7, "year": 4}[event.precision]]
+            seen.setdefault(value)
+        typed = prefix.strip()
+        return [Choice(name=v, value=v) for v in seen if v.startswith(typed)][:limit]

@@ -1,0 +1,496 @@
+"""Reads a seeds folder into a Corpus, checking everything and naming `file:line` for each fault.
+
+Every problem is collected before failing, so `dispute-bot corpus check` can list them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.corpus.model import (
+    Actor,
+    Article,
+    Corpus,
+    Event,
+    Evidence,
+    Issue,
+    Position,
+    Precision,
+    Quote,
+    Text,
+)
+from bot.errors import CorpusError
+
+SECTIONS = ("dossier", "articles", "actors", "quotes", "events", "issues", "positions")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d( [A-Z]{2,5})?$")
+FIRST_LINE_RE = re.compile(r"^\s*date (\d{4}-\d{2}-\d{2}) (.+?)\s*$")
+STANCES = ("supports", "opposes", "demands", "refuses", "denies", "mixed", "neutral")
+KINDS = ("person", "organisation", "group", "document")
+
+
+class _Mapping(dict[str, Any]):
+    """A YAML mapping that remembers where it and each of its keys stand."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Safe loader that keeps line numbers and leaves dates as strings (we check them)."""
+
+    yaml_implicit_resolvers = {  # noqa: RUF012 - a copy for this subclass only
+        first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Iterator[_Mapping]:
+    data = _Mapping()
+    data.line = node.start_mark.line + 1
+    data.key_lines = {}
+    yield data
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in data:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        data[key] = loader.construct_object(value_node, deep=True)
+        data.key_lines[str(key)] = key_node.start_mark.line + 1
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def fold_for_verbatim(text: str) -> str:
+    """Fold what typesetting changes but a quotation does not: spacing and quote marks."""
+    text = re.sub(r"[«»“”„‟″]", '"', text)
+    text = re.sub(r"[’‘‚‛′`]", "'", text)
+    text = re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " "))
+    text = re.sub(r" (?=[,.;:!?)\]])", "", text)
+    text = re.sub(r"(?<=[(\['\"]) ", "", text)
+    return text.strip()
+
+
+class _Checker:
+    """Collects problems as `file:line: message` while records are built."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def add(self, file: str, line: int, message: str) -> None:
+        self.problems.append(f"{file}:{line}: {message}")
+
+
+class _Record:
+    """Typed access to one YAML mapping, reporting each fault with its line."""
+
+    def __init__(self, checker: _Checker, file: str, data: Any, what: str, line: int) -> None:
+        self.checker = checker
+        self.file = file
+        self.what = what
+        self.ok = isinstance(data, _Mapping)
+        self.data: _Mapping = data if isinstance(data, _Mapping) else _Mapping()
+        self.line = self.data.line if self.ok else line
+        if not self.ok:
+            self.fail(f"{what} must be a mapping")
+
+    def line_of(self, key: str) -> int:
+        return self.data.key_lines.get(key, self.line)
+
+    def fail(self, message: str, key: str | None = None) -> None:
+        self.checker.add(self.file, self.line_of(key) if key else self.line, message)
+
+    def check_keys(self, required: tuple[str, ...], optional: tuple[str, ...]) -> None:
+        for key in self.data:
+            if key not in required and key not in optional:
+                allowed = ", ".join(required + optional)
+                self.fail(f"{self.what}: unknown key {key!r} (allowed: {allowed})", key)
+        for key in required:
+            if key not in self.data:
+                self.fail(f"{self.what}: missing {key!r}")
+
+    def string(self, key: str, default: str | None = None) -> str:
+        value = self.data.get(key, default)
+        if value is None:
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.fail(f"{self.what}: {key!r} must be text", key)
+            return ""
+        text = str(value).strip()
+        if not text and key in self.data:
+            self.fail(f"{self.what}: {key!r} is empty", key)
+        return text
+
+    def optional_string(self, key: str) -> str | None:
+        return self.string(key) if key in self.data else None
+
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            self.fail(f"{self.what}: {key!r} must be true or false", key)
+            return False
+        return value
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self.data.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+            self.fail(f"{self.what}: {key!r} must be a list of text", key)
+            return ()
+        return tuple(str(v).strip() for v in value)
+
+    def text(self, key: str) -> Text:
+        value = self.data.get(key)
+        if isinstance(value, str):
+            return Text(en=value.strip(), fr=value.strip())
+        if not isinstance(value, _Mapping) or set(value) != {"en", "fr"}:
+            if key in self.data:
+                self.fail(f"{self.what}: {key!r} needs exactly 'en' and 'fr' texts", key)
+            return Text(en="", fr="")
+        return Text(en=str(value["en"]).strip(), fr=str(value["fr"]).strip())
+
+    def optional_text(self, key: str) -> Text | None:
+        return self.text(key) if key in self.data else None
+
+    def date(self, key: str, default: dt.date | None = None) -> dt.date:
+        raw = self.data.get(key)
+        if raw is None:
+            return default or dt.date.min
+        text = str(raw).strip()
+        try:
+            if re.fullmatch(r"\d{4}", text):
+                return dt.date(int(text), 1, 1)
+            if re.fullmatch(r"\d{4}-\d{2}", text):
+                return dt.date(int(text[:4]), int(text[5:]), 1)
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{self.what}: {key!r} is not a real date: {text!r}", key)
+            return dt.date.min
+
+    def precision_of(self, key: str) -> Precision:
+        raw = str(self.data.get(key, "")).strip()
+        if re.fullmatch(r"\d{4}", raw):
+            return Precision.YEAR
+        if re.fullmatch(r"\d{4}-\d{2}", raw):
+            return Precision.MONTH
+        return Precision.DAY
+
+    def sub(self, value: Any, what: str, key: str) -> _Record:
+        return _Record(self.checker, self.file, value, what, self.line_of(key))
+
+
+def _read_article(checker: _Checker, root: Path, record: _Record) -> Article | None:
+    record.check_keys(("id", "file"), ("credit", "added"))
+    article_id, rel = record.string("id"), record.string("file")
+    path = root / rel
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        record.fail(f"article {article_id!r}: cannot read {rel}: {exc}", "file")
+        return None
+    first, _, body = raw.partition("\n")
+    match = FIRST_LINE_RE.match(first)
+    if not match:
+        checker.add(rel, 1, "first line must be 'date YYYY-MM-DD Title'")
+        return None
+    try:
+        date = dt.date.fromisoformat(match.group(1))
+    except ValueError:
+        checker.add(rel, 1, f"not a real date: {match.group(1)!r}")
+        return None
+    return Article(
+        id=article_id,
+        path=rel,
+        date=date,
+        title=match.group(2),
+        body=body.strip(),
+        credit=record.string("credit", "AFP"),
+        added=record.date("added", date),
+    )
+
+
+def _documents(root: Path, checker: _Checker) -> Iterator[tuple[str, _Mapping]]:
+    files = sorted(root.glob("*.yaml")) + sorted(root.glob("*.yml"))
+    if not files:
+        checker.add(str(root), 0, "no *.yaml dossier file in the seeds folder")
+    for path in files:
+        rel = path.name
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark else 0
+            checker.add(rel, line, f"invalid YAML: {exc.problem or exc.context}")
+            continue
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            checker.add(rel, 0, f"cannot read: {exc}")
+            continue
+        if data is None:
+            continue
+        if not isinstance(data, _Mapping):
+            checker.add(rel, 1, "a dossier file must be a mapping of sections")
+            continue
+        for key in data:
+            if key not in SECTIONS:
+                checker.add(rel, data.key_lines.get(key, 1), f"unknown section {key!r}")
+        yield rel, data
+
+
+def _items(checker: _Checker, docs: list[tuple[str, _Mapping]], section: str) -> Iterator[_Record]:
+    for rel, data in docs:
+        if section not in data:
+            continue
+        entries = data[section]
+        line = data.key_lines.get(section, 1)
+        if not isinstance(entries, list):
+            checker.add(rel, line, f"{section!r} must be a list")
+            continue
+        for entry in entries:
+            yield _Record(checker, rel, entry, section.rstrip("s"), line)
+
+
+def _unique(checker: _Checker, records: list[tuple[_Record, str]], what: str) -> None:
+    seen: dict[str, str] = {}
+    for record, ident in records:
+        if not ident:
+            continue
+        if not ID_RE.match(ident):
+            record.fail(f"{what} id {ident!r} must be lowercase letters, digits and dashes", "id")
+        if ident in seen:
+            record.fail(f"duplicate {what} id {ident!r} (first at {seen[ident]})", "id")
+        else:
+            seen[ident] = f"{record.file}:{record.line_of('id')}"
+
+
+def _parse(root: Path) -> tuple[Corpus | None, list[str]]:
+    checker = _Checker()
+    docs = list(_documents(root, checker))
+
+    dossiers = [
+        _Record(checker, rel, d["dossier"], "dossier", 1) for rel, d in docs if "dossier" in d
+    ]
+    if len(dossiers) != 1 and not checker.problems:
+        checker.add(str(root), 0, f"expected one 'dossier' section, found {len(dossiers)}")
+    title = summary = Text(en="", fr="")
+    if dossiers:
+        dossiers[0].check_keys(("title", "summary"), ("id",))
+        title, summary = dossiers[0].text("title"), dossiers[0].text("summary")
+
+    article_records = list(_items(checker, docs, "articles"))
+    articles = [a for r in article_records if r.ok and (a := _read_article(checker, root, r))]
+    _unique(checker, [(r, r.string("id")) for r in article_records], "article")
+    article_by_id = {a.id: a for a in articles}
+    folded_bodies = {a.id: fold_for_verbatim(a.body) for a in articles}
+    latest_added = max((a.added for a in articles), default=dt.date.min)
+
+    def article_added(ids: tuple[str, ...]) -> dt.date:
+        return max(
+            (article_by_id[i].added for i in ids if i in article_by_id), default=latest_added
+        )
+
+    def check_verbatim(
+        record: _Record, key: str, text: str, article_ids: tuple[str, ...], what: str
+    ) -> None:
+        for article_id in article_ids:
+            if article_id not in article_by_id:
+                record.fail(f"{record.what}: unknown article {article_id!r}", key)
+            elif text and fold_for_verbatim(text) not in folded_bodies[article_id]:
+                path = article_by_id[article_id].path
+                record.fail(f"{record.what}: {what} is not verbatim in {path}: {text!r}", key)
+
+    actors: list[Actor] = []
+    actor_records = list(_items(checker, docs, "actors"))
+    for r in actor_records:
+        r.check_keys(("id", "name", "kind", "role"), ("aliases", "main", "standing"))
+        kind = r.string("kind")
+        if kind and kind not in KINDS:
+            r.fail(f"actor: kind {kind!r} must be one of {', '.join(KINDS)}", "kind")
+        actors.append(
+            Actor(
+                id=r.string("id"),
+                name=r.string("name"),
+                kind=kind,
+                role=r.text("role"),
+                aliases=r.strings("aliases"),
+                main=r.flag("main"),
+                standing=r.optional_text("standing"),
+            )
+        )
+    _unique(checker, [(r, a.id) for r, a in zip(actor_records, actors, strict=True)], "actor")
+    actor_ids = {a.id for a in actors}
+
+    issues: list[Issue] = []
+    issue_records = list(_items(checker, docs, "issues"))
+    for r in issue_records:
+        r.check_keys(("id", "name", "summary"), ("aliases",))
+        issues.append(
+            Issue(
+                id=r.string("id"),
+                name=r.text("name"),
+                aliases=r.strings("aliases"),
+                summary=r.text("summary"),
+            )
+        )
+    _unique(checker, [(r, i.id) for r, i in zip(issue_records, issues, strict=True)], "issue")
+    issue_ids = {i.id for i in issues}
+
+    def check_refs(
+        record: _Record, key: str, ids: tuple[str, ...], known: set[str], what: str
+    ) -> None:
+        for ident in ids:
+            if ident not in known:
+                record.fail(f"{record.what}: unknown {what} {ident!r}", key)
+
+    quotes: list[Quote] = []
+    quote_records = list(_items(checker, docs, "quotes"))
+    for r in quote_records:
+        r.check_keys(
+            ("id", "speaker", "text", "translation", "said_on", "where", "articles"),
+            ("issues", "added"),
+        )
+        speaker, text, refs = r.string("speaker"), r.string("text"), r.strings("articles")
+        check_refs(r, "speaker", (speaker,), actor_ids, "speaker")
+        check_refs(r, "issues", r.strings("issues"), issue_ids, "issue")
+        if not refs:
+            r.fail("quote: needs at least one source article", "articles")
+        check_verbatim(r, "text", text, refs, "quote")
+        quotes.append(
+            Quote(
+                id=r.string("id"),
+                speaker=speaker,
+                text=text,
+                translation=r.string("translation"),
+                said_on=r.date("said_on"),
+                precision=r.precision_of("said_on"),
+                where=r.text("where"),
+                articles=refs,
+                issues=r.strings("issues"),
+                added=r.date("added", article_added(refs)),
+            )
+        )
+    _unique(checker, [(r, q.id) for r, q in zip(quote_records, quotes, strict=True)], "quote")
+    quote_ids = {q.id for q in quotes}
+
+    def read_evidence(record: _Record) -> tuple[Evidence, ...]:
+        entries = record.data.get("evidence", [])
+        if not isinstance(entries, list):
+            record.fail(f"{record.what}: 'evidence' must be a list", "evidence")
+            return ()
+        found = []
+        for entry in entries:
+            sub = record.sub(entry, f"{record.what} evidence", "evidence")
+            sub.check_keys(("article", "sentence"), ())
+            article, sentence = sub.string("article"), sub.string("sentence")
+            check_verbatim(sub, "sentence", sentence, (article,), "evidence sentence")
+            found.append(Evidence(article=article, sentence=sentence))
+        return tuple(found)
+
+    events: list[Event] = []
+    event_records = list(_items(checker, docs, "events"))
+    for r in event_records:
+        r.check_keys(
+            ("id", "date", "actors", "summary", "evidence"),
+            ("time", "qualifier", "tags", "decisive", "deadline", "added"),
+        )
+        time = r.optional_string("time")
+        if time and not TIME_RE.match(time):
+            r.fail(f"event: time {time!r} must be HH:MM with an optional zone (22:01 GMT)", "time")
+        qualifier = r.optional_string("qualifier")
+        if qualifier and qualifier not in ("early", "mid", "late", "about"):
+            r.fail(f"event: qualifier {qualifier!r} must be early, mid, late or about", "qualifier")
+        evidence = read_evidence(r)
+        if not evidence:
+            r.fail("event: needs at least one evidence sentence", "evidence")
+        actors_of = r.strings("actors")
+        check_refs(r, "actors", actors_of, actor_ids, "actor")
+        events.append(
+            Event(
+                id=r.string("id"),
+                date=r.date("date"),
+                precision=r.precision_of("date"),
+                qualifier=qualifier,
+                time=time,
+                actors=actors_of,
+                summary=r.text("summary"),
+                evidence=evidence,
+                tags=r.strings("tags"),
+                decisive=r.flag("decisive"),
+                deadline=r.flag("deadline"),
+                added=r.date("added", article_added(tuple(e.article for e in evidence))),
+            )
+        )
+    _unique(checker, [(r, e.id) for r, e in zip(event_records, events, strict=True)], "event")
+
+    positions: list[Position] = []
+    seen_pairs: dict[tuple[str, str], str] = {}
+    for r in _items(checker, docs, "positions"):
+        r.check_keys(("actor", "issue", "stance", "summary"), ("quotes", "evidence"))
+        actor, issue, stance = r.string("actor"), r.string("issue"), r.string("stance")
+        check_refs(r, "actor", (actor,), actor_ids, "actor")
+        check_refs(r, "issue", (issue,), issue_ids, "issue")
+        check_refs(r, "quotes", r.strings("quotes"), quote_ids, "quote")
+        if stance and stance not in STANCES:
+            r.fail(f"position: stance {stance!r} must be one of {', '.join(STANCES)}", "stance")
+        evidence = read_evidence(r)
+        if not r.strings("quotes") and not evidence:
+            r.fail("position: needs a supporting quote or evidence sentence")
+        if (actor, issue) in seen_pairs:
+            r.fail(
+                f"position: {actor!r} on {issue!r} given twice "
+                f"(first at {seen_pairs[(actor, issue)]})"
+            )
+        seen_pairs[(actor, issue)] = f"{r.file}:{r.line}"
+        positions.append(
+            Position(
+                actor=actor,
+                issue=issue,
+                stance=stance,
+                summary=r.text("summary"),
+                quotes=r.strings("quotes"),
+                evidence=evidence,
+            )
+        )
+
+    if checker.problems:
+        return None, checker.problems
+    corpus = Corpus(
+        root=str(root),
+        title=title,
+        summary=summary,
+        articles=tuple(sorted(articles, key=lambda a: (a.date, a.id))),
+        actors=tuple(actors),
+        quotes=tuple(quotes),
+        events=tuple(sorted(events, key=lambda e: (e.date, e.time or "", e.id))),
+        issues=tuple(issues),
+        positions=tuple(positions),
+    )
+    return corpus, []
+
+
+def check_corpus(root: str | Path) -> list[str]:
+    """Every problem in the seeds folder, as `file:line: message`; empty when all is well."""
+    path = Path(root)
+    if not path.is_dir():
+        return [f"{path}:0: seeds folder not found"]
+    return _parse(path)[1]
+
+
+def load_corpus(root: str | Path) -> Corpus:
+    """The dossier in `root`, or CorpusError listing every problem."""
+    path = Path(root)
+    if not path.is_dir():
+        raise CorpusError([f"{path}:0: seeds folder not found"])
+    corpus, problems = _parse(path)
+    if corpus is None:
+        raise CorpusError(problems)
+    return corpus

@@ -1,0 +1,47 @@
+"""A loaded corpus with its search indexes, built once and swapped whole on reload."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.corpus.model import Actor, Corpus, Event, Issue, Quote
+from bot.matching import NameIndex, TextIndex
+
+
+def _actor_names(actor: Actor) -> list[tuple[str, str]]:
+    return [(actor.name, actor.id), *((alias, actor.id) for alias in actor.aliases)]
+
+
+def _issue_names(issue: Issue) -> list[tuple[str, str]]:
+    return [
+        (issue.name.en, issue.id),
+        (issue.name.fr, issue.id),
+        (issue.id.replace("-", " "), issue.id),
+        *((alias, issue.id) for alias in issue.aliases),
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Dossier:
+    corpus: Corpus
+    actors: NameIndex = field(init=False)
+    speakers: NameIndex = field(init=False)
+    issues: NameIndex = field(init=False)
+    quote_text: TextIndex = field(init=False)
+    event_text: TextIndex = field(init=False)
+
+    def __post_init__(self) -> None:
+        corpus = self.corpus
+        set_ = object.__setattr__
+        set_(self, "actors", NameIndex(n for a in corpus.actors for n in _actor_names(a)))
+        set_(self, "speakers", NameIndex(n for a in corpus.speakers() for n in _actor_names(a)))
+        set_(self, "issues", NameIndex(n for i in corpus.issues for n in _issue_names(i)))
+        set_(self, "quote_text", TextIndex([self._quote_document(q) for q in corpus.quotes]))
+        set_(self, "event_text", TextIndex([self._event_document(e) for e in corpus.events]))
+
+    def _quote_document(self, quote: Quote) -> str:
+        return f"{quote.text} {quote.translation}"
+
+    def _event_document(self, event: Event) -> str:
+        evidence = " ".join(e.sentence for e in event.evidence)
+        return f"{event.summary.en} {event.summary.fr} {' '.join(event.tags)} {evidence}"

@@ -1,0 +1,65 @@
+"""Plain-text and JSON renderings of a Reply, for the terminal and `dispute-bot ask`."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import textwrap
+from enum import Enum
+from typing import Any
+
+from bot.i18n import t
+from bot.reply import Reply
+
+WIDTH = 88
+
+
+def _wrap(text: str, indent: str = "") -> list[str]:
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        lines.extend(
+            textwrap.wrap(paragraph, WIDTH, initial_indent=indent, subsequent_indent=indent)
+            or [indent]
+        )
+    return lines
+
+
+def render_text(reply: Reply) -> str:
+    """A reply as a person reads it in a terminal."""
+    out = [reply.title, "=" * min(len(reply.title), WIDTH)]
+    if reply.text:
+        out += _wrap(reply.text)
+    for number, item in enumerate(reply.items, 1):
+        out.append("")
+        out.append(f"{number}. {item.title}")
+        if item.body:
+            out += _wrap(item.body, "   ")
+        if item.quote:
+            out += _wrap(f"« {item.quote} »", "   ")
+        if item.translation:
+            out += _wrap(f"({t(reply.locale, 'field.translation')}: {item.translation})", "   ")
+        for field in item.fields:
+            value = field.value.replace("\n", "; ")
+            out += _wrap(f"{field.name}: {value}", "   ")
+    if reply.page and reply.page.count > 1:
+        out.append("")
+        hint = t(reply.locale, "page", number=reply.page.number, count=reply.page.count)
+        if reply.page.next:
+            hint += f" ({t(reply.locale, 'next')}: {reply.page.next})"
+        out.append(hint)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def render_json(reply: Reply) -> str:
+    """The structured reply, for scripts and tests."""
+    return json.dumps(_plain(dataclasses.asdict(reply)), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,69 @@
+"""Platform-neutral replies: what a handler returns and every platform renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ReplyKind(StrEnum):
+    OK = "ok"
+    EMPTY = "empty"  # nothing matched; suggestions say what might have been meant
+    USAGE = "usage"  # the request could not be understood
+    ERROR = "error"  # a handler failed; the user sees a short apology
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Source:
+    """An article the reply cites."""
+
+    article_id: str
+    title: str
+    date: str  # ISO date of publication
+    credit: str = "AFP"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Field:
+    name: str
+    value: str
+    inline: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Item:
+    """One quote, event, position or article in a reply."""
+
+    title: str
+    body: str = ""
+    quote: str | None = None  # original text, shown verbatim as a quotation
+    translation: str | None = None
+    fields: tuple[Field, ...] = ()
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Page:
+    number: int  # 1-based
+    count: int
+    # The command line that shows the previous/next page, for buttons.
+    previous: str | None = None
+    next: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reply:
+    command: str
+    kind: ReplyKind
+    title: str
+    text: str = ""  # a lead paragraph (the empty-result message, an intro, a usage hint)
+    items: tuple[Item, ...] = ()
+    suggestions: tuple[str, ...] = ()  # "did you mean ..." command lines
+    page: Page | None = None
+    sources: tuple[Source, ...] = ()  # every source cited by the items, once each
+    locale: str = "en"
+    footer: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.kind is ReplyKind.OK

@@ -1,0 +1,73 @@
+"""/help: every command with an example, or one command in detail."""
+
+from __future__ import annotations
+
+from bot.core import Args, Command, Context, Option, empty
+from bot.matching import best_command, fold
+from bot.reply import Field, Item, Reply, ReplyKind
+
+
+def help_(ctx: Context, args: Args) -> Reply:
+    from handlers import COMMANDS
+
+    by_name = {c.name: c for c in COMMANDS}
+    wanted = fold(args.text).removeprefix("/").strip()
+    if wanted:
+        command = by_name.get(wanted)
+        if command is None:
+            guess = best_command(wanted, by_name)
+            return empty(
+                ctx,
+                command="help",
+                title=ctx.t("help.title"),
+                text=ctx.t("unknown_command", command=wanted),
+                suggestions=[f"/help {guess}"] if guess else [],
+            )
+        item = Item(
+            title=command.usage,
+            body=command.summary.get(ctx.locale, command.summary["en"]),
+            fields=(
+                Field(name=ctx.t("help.examples"), value="\n".join(command.examples), inline=False),
+                *(
+                    Field(name=o.name, value=o.description)
+                    for o in command.options
+                    if o.kind != "page"
+                ),
+            ),
+        )
+        return Reply(
+            command="help",
+            kind=ReplyKind.OK,
+            title=ctx.t("help.title_command", command=wanted),
+            items=(item,),
+            locale=ctx.locale,
+        )
+    items = tuple(
+        Item(
+            title=c.usage,
+            body=c.summary.get(ctx.locale, c.summary["en"]),
+            fields=(Field(name=ctx.t("help.examples"), value="  ".join(c.examples[:3])),),
+        )
+        for c in COMMANDS
+    )
+    return Reply(
+        command="help",
+        kind=ReplyKind.OK,
+        title=ctx.t("help.title"),
+        text=ctx.t("help.intro", dossier=ctx.dossier.corpus.title.get(ctx.locale)),
+        items=items,
+        locale=ctx.locale,
+    )
+
+
+COMMAND = Command(
+    name="help",
+    summary={
+        "en": "Every command, or one in detail.",
+        "fr": "Toutes les commandes, ou l'une en détail.",
+    },
+    usage="/help [command]",
+    examples=("/help", "/help quote"),
+    options=(Option(name="command", description="A command name", kind="command"),),
+    run=help_,
+)
