@@ -7,8 +7,10 @@ import datetime as dt
 from bot.corpus.model import Precision
 
 _MONTH_NAMES = {
-    "en": "January February March April May June July August September October November December".split(),
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
+    "en": "January February March April May June July August September October November December"
+    "".split(),
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+    "".split(),
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
