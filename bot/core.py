@@ -12,6 +12,7 @@ import shlex
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.config import Settings
 from bot.corpus import load_corpus
@@ -32,15 +33,18 @@ class Request:
     platform: str = "console"
     user: str = ""
     channel: str = ""
+    # Whether the user may change this channel's settings (digest subscriptions); the
+    # platform decides: Manage Channels on Discord, the configured admins on Slack.
+    can_manage: bool = False
 
     @classmethod
-    def parse(cls, line: str, **context: str | None) -> Request:
+    def parse(cls, line: str, **context: Any) -> Request:
         """`/quote trump woke` → Request(command="quote", args="trump woke")."""
         text = line.strip()
         if text.startswith("/"):
             text = text[1:]
         command, _, args = text.partition(" ")
-        return cls(command=command.lower(), args=args.strip(), **context)  # type: ignore[arg-type]
+        return cls(command=command.lower(), args=args.strip(), **context)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,7 +63,11 @@ class Context:
     settings: Settings
     locale: str
     today: dt.date
-    platform: str
+    request: Request
+
+    @property
+    def platform(self) -> str:
+        return self.request.platform
 
     def t(self, key: str, **values: object) -> str:
         return t(self.locale, key, **values)
@@ -211,7 +219,7 @@ class Core:
             settings=self.settings,
             locale=self.locale_for(request),
             today=self.clock().date(),
-            platform=request.platform,
+            request=request,
         )
 
     def handle(self, request: Request) -> Reply:
@@ -250,7 +258,7 @@ class Core:
                 (time.perf_counter() - started) * 1000,
             )
 
-    def handle_line(self, line: str, **context: str | None) -> Reply:
+    def handle_line(self, line: str, **context: Any) -> Reply:
         return self.handle(Request.parse(line, **context))
 
     def _unknown(self, ctx: Context, name: str) -> Reply:

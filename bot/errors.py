@@ -17,5 +17,13 @@ class CorpusError(BotError):
         super().__init__("\n".join(problems))
 
 
+class DeliveryError(BotError):
+    """A platform refused a post; `permanent` says whether retrying could ever help."""
+
+    def __init__(self, message: str, *, permanent: bool) -> None:
+        self.permanent = permanent
+        super().__init__(message)
+
+
 class UsageError(BotError):
     """A user's request cannot be answered as typed; the message is shown to them."""
