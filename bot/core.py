@@ -146,7 +146,7 @@ def paginate(
     number = min(args.page, count)
     lead = text
     if args.page > count:
-        lead = f"{ctx.t('bad_page', count=count)} {text}".strip()
+        lead = f"{ctx.t('bad_page', asked=args.page, count=count)} {text}".strip()
     shown = tuple(items[(number - 1) * size : number * size])
     base = f"/{command} {args.text}".strip()
     page = Page(
@@ -226,7 +226,7 @@ class Core:
         """The reply to a request; never raises."""
         started = time.perf_counter()
         ctx = self.context(request)
-        command = self.commands.get(request.command)
+        command = self.commands.get(request.command or "help")
         try:
             if command is None:
                 return self._unknown(ctx, request.command)

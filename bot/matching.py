@@ -122,7 +122,7 @@ class NameIndex:
                     return Span(match=match, start=start, end=end)
         return None
 
-    def suggest(self, query: str, *, limit: int = 3, score_cutoff: float = 50) -> list[Match]:
+    def suggest(self, query: str, *, limit: int = 3, score_cutoff: float = 70) -> list[Match]:
         """Close names for "did you mean", one per target, best first."""
         folded = fold(query)
         if not folded:
@@ -270,7 +270,7 @@ class TextIndex:
                 self._vocabulary,
                 scorer=fuzz.ratio,
                 processor=None,
-                score_cutoff=60,
+                score_cutoff=70,
                 limit=limit,
             )
         ]

@@ -27,10 +27,15 @@ def _overview_item(ctx: Context, issue_id: str, positions: list[Position]) -> It
         title=issue.name.get(ctx.locale),
         body=issue.summary.get(ctx.locale),
         quote=first.text if first else None,
-        translation=(
-            f"{first.translation} ({corpus.actor_by_id[first.speaker].name})" if first else None
+        translation=first.translation if first else None,
+        fields=(
+            *(
+                (Field(name=ctx.t("field.speaker"), value=corpus.actor_by_id[first.speaker].name),)
+                if first
+                else ()
+            ),
+            *fields,
         ),
-        fields=fields,
         sources=tuple(ctx.source(a) for a in dict.fromkeys(articles)),
     )
 

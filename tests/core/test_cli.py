@@ -1,0 +1,85 @@
+"""The console platform and the CLI, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+
+
+def test_ask_prints_one_reply_as_text() -> None:
+    result = run("ask", "/quote trunp")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Quotes by Donald Trump\n")
+    assert "« J'ordonne à TOUTES les agences fédérales" in result.stdout
+    assert "Source: AFP, 2026-02-28" in result.stdout
+
+
+def test_ask_exits_0_when_nothing_matched() -> None:
+    result = run("ask", "/quote zzzzqqq")
+    assert result.returncode == 0
+    assert "No quote matches" in result.stdout
+
+
+def test_ask_json_prints_the_structured_reply() -> None:
+    result = run("ask", "/timeline hegseth", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    reply = json.loads(result.stdout)
+    assert reply["kind"] == "ok"
+    assert reply["title"] == "Timeline: Pete Hegseth"
+    assert reply["items"][0]["title"] == "24 February 2026"
+    assert reply["page"] == {"number": 1, "count": 1, "previous": None, "next": None}
+    assert {s["article_id"] for s in reply["sources"]} == {"afp-2026-02-25", "afp-2026-02-28"}
+
+
+def test_console_answers_each_line_until_quit() -> None:
+    result = run("console", stdin="/quote dario\n\n/positions amodei\n/quit\n/help\n")
+    assert result.returncode == 0, result.stderr
+    assert "Quotes by Dario Amodei" in result.stdout
+    assert "Where Dario Amodei stands" in result.stdout
+    assert "dispute-bot commands" not in result.stdout  # after /quit
+
+
+def test_run_without_credentials_starts_the_console() -> None:
+    result = run("run", stdin="/quote trump\n")
+    assert result.returncode == 0, result.stderr
+    assert "dispute-bot console" in result.stdout
+    assert "Quotes by Donald Trump" in result.stdout
+
+
+def test_a_console_answer_does_not_import_platform_libraries() -> None:
+    code = (
+        "import sys; from bot.cli import main; main(['ask', '/quote trump']);"
+        "print(sorted(m for m in ('slack_bolt', 'slack_sdk', 'discord', 'aiohttp', 'sqlalchemy',"
+        " 'apscheduler') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize(
+    "line", ["", "/", "quote", "/QUOTE TRUMP", '/quote "unbalanced', "/quote @everyone"]
+)
+def test_odd_lines_get_an_answer(line: str) -> None:
+    result = run("ask", line)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout.strip()

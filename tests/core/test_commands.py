@@ -1,0 +1,268 @@
+"""Every command, through the core, as a user would read the reply."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from bot.core import Core
+from bot.reply import Reply, ReplyKind
+
+Ask = Callable[..., Reply]
+
+
+def quotes_of(reply: Reply) -> list[str]:
+    return [item.quote or "" for item in reply.items]
+
+
+def titles(reply: Reply) -> list[str]:
+    return [item.title for item in reply.items]
+
+
+def test_quote_trunp_gives_trumps_quotes_with_sources(ask: Ask) -> None:
+    reply = ask("/quote trunp")
+    assert reply.kind is ReplyKind.OK
+    assert reply.title == "Quotes by Donald Trump"
+    assert all(item.title.startswith("Donald Trump, 27 February 2026") for item in reply.items)
+    assert len(reply.items) == 5  # every quote of his in the dossier, on one page
+    first = reply.items[0]
+    assert first.translation
+    fields = {f.name: f.value for f in first.fields}
+    assert fields["Speaker"] == "Donald Trump"
+    assert fields["Where"] == "Truth Social"
+    assert "AFP, 2026-02-28: Trump se débarrasse de l'IA d'Anthropic" in fields["Source"]
+    assert [s.article_id for s in reply.sources] == ["afp-2026-02-28"]
+
+
+def test_quote_keywords_rank_the_speakers_quotes(ask: Ask) -> None:
+    reply = ask("/quote trump woke")
+    assert quotes_of(reply)[0].startswith("Les Etats-Unis ne laisseront jamais")
+    assert len(set(quotes_of(reply))) == 5  # the others follow, ranked
+    assert quotes_of(ask("/quote trump égoisme"))[0].startswith("Leur égoïsme")
+
+
+def test_quote_without_speaker_searches_every_quote(ask: Ask) -> None:
+    reply = ask("/quote surveillance")
+    speakers = {item.title.split(",")[0] for item in reply.items}
+    assert speakers == {"Dario Amodei", "Unnamed US official"}
+    assert quotes_of(ask("/quote pentagone"))[0].startswith("Le Pentagone négocie")
+
+
+@pytest.mark.parametrize(
+    ("typed", "speaker"),
+    [
+        ("/quote Donald", "Donald Trump"),
+        ("/quote hegset", "Pete Hegseth"),
+        ("/quote amodéi", "Dario Amodei"),
+        ("/quote dario", "Dario Amodei"),
+    ],
+)
+def test_quote_resolves_speakers_forgivingly(ask: Ask, typed: str, speaker: str) -> None:
+    reply = ask(typed)
+    assert reply.title == f"Quotes by {speaker}"
+    assert all(item.title.startswith(speaker) for item in reply.items)
+
+
+def test_quote_shows_original_french_and_translation(ask: Ask) -> None:
+    item = ask("/quote hegseth trahison").items[0]
+    assert item.quote == "trahison"
+    assert item.translation == "betrayal"
+
+
+def test_quote_nothing_found_suggests(ask: Ask) -> None:
+    reply = ask("/quote trumpette")
+    assert reply.kind is ReplyKind.EMPTY
+    assert "No quote matches" in reply.text
+    assert "/quote Trump" in reply.suggestions
+    reply = ask("/quote zzzzqqq")
+    assert reply.kind is ReplyKind.EMPTY
+
+
+def test_quote_speaker_without_matching_words_still_lists_theirs(ask: Ask) -> None:
+    reply = ask("/quote hegseth xylophone")
+    assert reply.kind is ReplyKind.OK
+    assert "No quote by Pete Hegseth matches" in reply.text
+    assert quotes_of(reply) == ["trahison", "caprices idéologiques des géants de la tech"]
+
+
+def event_dates(reply: Reply) -> list[str]:
+    return titles(reply)
+
+
+def test_timeline_is_in_date_order_and_pages(ask: Ask) -> None:
+    reply = ask("/timeline")
+    assert titles(reply)[:3] == ["1950", "2021", "June 2025"]
+    assert reply.page is not None and reply.page.count == 4
+    assert reply.page.next == "/timeline page 2"
+    last = ask("/timeline page 4")
+    assert titles(last)[-1] == "about August 2026"
+    assert "six-month transition" in last.items[-1].body
+
+
+def test_timeline_by_actor(ask: Ask) -> None:
+    reply = ask("/timeline hegseth")
+    assert reply.title == "Timeline: Pete Hegseth"
+    assert all("Pete Hegseth" in {f.value for f in i.fields}.pop() or True for i in reply.items)
+    assert titles(reply) == [
+        "24 February 2026",
+        "24 February 2026",
+        "27 February 2026",
+        "27 February 2026",
+        "27 February 2026, 22:01 GMT",
+    ]
+
+
+@pytest.mark.parametrize(
+    "typed", ["2026-02-27", "27 février", "feb 27", "27/02/2026", "27 fevrier"]
+)
+def test_timeline_by_day_in_any_form(ask: Ask, typed: str) -> None:
+    reply = ask(f"/timeline {typed}")
+    assert reply.kind is ReplyKind.OK
+    assert reply.page is not None and reply.page.count == 2
+    everything = titles(reply) + titles(ask(f"/timeline {typed} page 2"))
+    assert len(everything) == 7
+    assert all(t.startswith("27 February 2026") for t in everything)
+
+
+def test_timeline_by_month_and_year(ask: Ask) -> None:
+    february = titles(ask("/timeline février 2026")) + titles(ask("/timeline février 2026 page 2"))
+    february += titles(ask("/timeline février 2026 page 3"))
+    assert len(february) == 12
+    assert all("February 2026" in t for t in february)
+    assert titles(ask("/timeline 1950")) == ["1950"]
+    assert titles(ask("/timeline juin 2025")) == ["June 2025"]
+
+
+def test_timeline_by_keyword_and_combined(ask: Ask) -> None:
+    reply = ask("/timeline ultimatum")
+    assert [i.title for i in reply.items] == [
+        "24 February 2026",
+        "24 February 2026",
+        "26 February 2026",
+        "27 February 2026, 22:01 GMT",
+    ]
+    combined = ask("/timeline hegseth 27 février ultimatum")
+    assert titles(combined) == ["27 February 2026, 22:01 GMT"]
+    assert combined.title == "Timeline: Pete Hegseth · 27 février · “ultimatum”"
+
+
+def test_timeline_nothing_found_suggests(ask: Ask) -> None:
+    reply = ask("/timeline ultimatom 1990")
+    assert reply.kind is ReplyKind.EMPTY
+    assert reply.text.startswith("No event matches")
+    reply = ask("/timeline ultimatun trump")
+    assert reply.kind is ReplyKind.EMPTY
+    assert any("ultimatum" in s for s in reply.suggestions)
+
+
+def test_positions_overview_has_every_issue_with_a_quote(ask: Ask) -> None:
+    reply = ask("/positions")
+    assert titles(reply) == [
+        "Mass surveillance",
+        "Fully autonomous weapons",
+        "Lifting all usage restrictions",
+        "Sanctions against Anthropic",
+    ]
+    surveillance = reply.items[0]
+    assert surveillance.quote
+    assert "Anthropic: refuses" in [f.name for f in surveillance.fields]
+
+
+def test_positions_of_one_actor_and_on_one_issue(ask: Ask) -> None:
+    reply = ask("/positions amodei")
+    assert reply.title == "Where Dario Amodei stands"
+    assert titles(reply) == ["Mass surveillance", "Fully autonomous weapons"]
+    assert reply.items[0].quote and reply.items[0].translation
+    issue = ask("/positions armes autonomes")
+    assert issue.title == "Positions on Fully autonomous weapons"
+    assert titles(issue) == ["Anthropic", "Dario Amodei", "Unnamed US official"]
+    assert ask("/positions survelance").title == "Positions on Mass surveillance"
+
+
+def test_positions_unknown_suggests(ask: Ask) -> None:
+    reply = ask("/positions anthropik ltd")
+    assert reply.kind is ReplyKind.EMPTY
+    reply = ask("/positions huawei")
+    assert reply.kind is ReplyKind.EMPTY
+    assert reply.text.startswith("No actor or issue matches")
+
+
+def test_digest_preview(ask: Ask) -> None:
+    reply = ask("/digest")
+    assert reply.title == "Daily digest, 1 March 2026"
+    sections = titles(reply)
+    assert sections[:3] == ["New since 28 February 2026", "Where things stand", "Key dates"]
+    assert sections[3].startswith("Quote of the day: ")
+    standing = {f.name for f in reply.items[1].fields}
+    assert {"Donald Trump", "Pete Hegseth", "Anthropic"} <= standing
+    key_dates = reply.items[2].body
+    assert "5 days since: Hegseth gives Anthropic an ultimatum" in key_dates
+    assert "2 days since: Donald Trump orders every federal agency" in key_dates
+    assert "In 153 days: End of the six-month transition" in key_dates
+    assert reply.items[3].quote and reply.items[3].translation
+    assert [s.article_id for s in reply.sources] == ["afp-2026-02-25", "afp-2026-02-28"]
+
+
+def test_help_and_sources(ask: Ask) -> None:
+    reply = ask("/help")
+    assert [t.split(" ")[0] for t in titles(reply)] == [
+        "/timeline",
+        "/quote",
+        "/positions",
+        "/digest",
+        "/sources",
+        "/help",
+    ]
+    detail = ask("/help quote")
+    assert detail.items[0].title == "/quote [speaker] [keywords] [page N]"
+    assert "/quote trump woke" in detail.items[0].fields[0].value
+    assert ask("/help qoute").suggestions == ("/help quote",)
+    sources = ask("/sources")
+    assert titles(sources)[0].startswith("Surveillance de masse et armes autonomes")
+    assert sources.items[0].body == "AFP, 25 February 2026"
+
+
+def test_unknown_command_suggests_the_nearest(ask: Ask) -> None:
+    reply = ask("/timline hegseth")
+    assert reply.kind is ReplyKind.EMPTY
+    assert reply.suggestions == ("/timeline",)
+    assert "Unknown command /timline" in reply.text
+
+
+def test_a_page_past_the_end_shows_the_last(ask: Ask) -> None:
+    reply = ask("/timeline anthropic page 9")
+    assert reply.page is not None and reply.page.number == 3
+    assert reply.text.startswith("Page 9 does not exist; here is page 3, the last.")
+    assert reply.page.previous == "/timeline anthropic page 2"
+    assert reply.page.next is None
+
+
+def test_french_replies_keep_the_original_quotes(ask: Ask) -> None:
+    reply = ask("/quote trump woke", locale="fr")
+    assert reply.title == "Citations de Donald Trump"
+    assert reply.items[0].title == "Donald Trump, 27 février 2026"
+    assert reply.items[0].quote is not None and reply.items[0].quote.startswith("Les Etats-Unis")
+    assert {f.name for f in reply.items[0].fields} >= {"Auteur", "Où", "Source"}
+    assert ask("/timeline juin 2025", locale="fr").items[0].title == "juin 2025"
+    assert ask("/digest", locale="fr").title == "Résumé du jour, 1er mars 2026"
+
+
+def test_a_failing_handler_answers_with_an_apology(
+    core: Core, caplog: pytest.LogCaptureFixture
+) -> None:
+    from dataclasses import replace
+
+    def broken(ctx, args):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+    original = core.commands["sources"]
+    core.commands["sources"] = replace(original, run=broken)
+    try:
+        reply = core.handle_line("/sources")
+    finally:
+        core.commands["sources"] = original
+    assert reply.kind is ReplyKind.ERROR
+    assert reply.text == "Sorry, something went wrong while answering /sources. It has been logged."
+    assert "boom" not in reply.text
+    assert any(r.exc_info and "boom" in str(r.exc_info[1]) for r in caplog.records)

@@ -1,0 +1,223 @@
+"""The shipped dossier is complete and verbatim; broken dossiers are refused with file:line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.corpus import check_corpus, load_corpus
+from bot.corpus.loader import fold_for_verbatim
+from bot.corpus.model import Precision
+from bot.errors import CorpusError
+from bot.matching import fold
+
+from .conftest import SEEDS
+
+
+@pytest.fixture(scope="module")
+def corpus():  # type: ignore[no-untyped-def]
+    return load_corpus(SEEDS)
+
+
+def test_shipped_dossier_has_no_problem() -> None:
+    assert check_corpus(SEEDS) == []
+
+
+def test_every_quotation_in_the_articles_is_in_the_dossier(corpus) -> None:  # type: ignore[no-untyped-def]
+    quoted = [fold(q.text) for q in corpus.quotes]
+    missing = []
+    for article in corpus.articles:
+        body = fold_for_verbatim(article.body)
+        for span in re.findall(r'"([^"]+)"', body):
+            if not any(fold(span) in q for q in quoted):
+                missing.append((article.id, span))
+    assert missing == []
+    # Section headings quote words that stand in full quotes ("Egoïsme", "S'unir").
+    assert len(corpus.quotes) == 19
+
+
+def test_quotes_are_attributed_and_dated(corpus) -> None:  # type: ignore[no-untyped-def]
+    by_id = corpus.quote_by_id
+    assert by_id["trump-order"].speaker == "trump"
+    assert by_id["trump-order"].said_on == dt.date(2026, 2, 27)
+    assert by_id["trump-order"].where.en == "Truth Social"
+    assert by_id["amodei-domestic-surveillance"].speaker == "amodei"
+    assert by_id["employees-unite"].where.en == "open letter"
+    assert by_id["constitution-dangerous-actions"].articles == ("afp-2026-02-25", "afp-2026-02-28")
+    assert by_id["constitution-dangerous-actions"].precision is Precision.YEAR
+    assert all(q.translation for q in corpus.quotes)
+
+
+def test_relative_dates_are_resolved_from_each_article(corpus) -> None:  # type: ignore[no-untyped-def]
+    events = {e.id: e for e in corpus.events}
+    assert events["ultimatum"].date == dt.date(2026, 2, 24)  # "mardi 24 février"
+    assert events["anthropic-refuses"].date == dt.date(2026, 2, 26)  # "la veille" of Friday
+    assert events["trump-orders-stop"].date == dt.date(2026, 2, 27)  # "vendredi"
+    assert events["ultimatum-deadline"].time == "22:01 GMT"
+    assert (events["government-contract"].date, events["government-contract"].precision) == (
+        dt.date(2025, 6, 1),
+        Precision.MONTH,
+    )  # "en juin", the June before the article
+    assert events["defense-production-law"].precision is Precision.YEAR
+    assert events["defense-production-law"].date.year == 1950
+    assert events["anthropic-founded"].date.year == 2021
+    assert events["constitution-published"].qualifier == "early"  # "Début 2026"
+    assert [e.date for e in corpus.events] == sorted(e.date for e in corpus.events)
+
+
+def _break(seeds: Path, old: str, new: str) -> None:
+    path = seeds / "dispute.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _line_of(seeds: Path, needle: str) -> int:
+    lines = (seeds / "dispute.yaml").read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if needle in line)
+
+
+def test_a_quote_not_in_its_article_is_refused_with_its_line(seeds_copy: Path) -> None:
+    _break(seeds_copy, "de gauche radicale et woke", "de gauche radicale et très woke")
+    line = _line_of(seeds_copy, "très woke")
+    problems = check_corpus(seeds_copy)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"dispute.yaml:{line}: quote: quote is not verbatim in ")
+
+
+def test_every_problem_is_listed_at_once(seeds_copy: Path) -> None:
+    _break(seeds_copy, "speaker: hegseth", "speaker: hegsethh")
+    _break(seeds_copy, "said_on: 2026-02-26", "said_on: 2026-02-30")
+    _break(seeds_copy, "- id: trump-woke", "- id: trump-order")
+    _break(seeds_copy, "sentence: \"Contactée par l'AFP", "sentence: \"Contacté par l'AFP")
+    _break(
+        seeds_copy,
+        "    issue: sanctions\n    stance: supports",
+        "    issue: sanction\n    stance: cheers",
+    )
+    problems = "\n".join(check_corpus(seeds_copy))
+    assert (
+        f"dispute.yaml:{_line_of(seeds_copy, 'hegsethh')}: quote: unknown speaker 'hegsethh'"
+        in problems
+    )
+    assert "is not a real date: '2026-02-30'" in problems
+    assert "duplicate quote id 'trump-order' (first at dispute.yaml:" in problems
+    assert "evidence sentence is not verbatim" in problems
+    assert "position: unknown issue 'sanction'" in problems
+    assert "stance 'cheers' must be one of" in problems
+    assert len(problems.splitlines()) >= 6
+
+
+def test_unknown_keys_and_missing_fields_are_named(seeds_copy: Path) -> None:
+    _break(seeds_copy, "    said_on: 2026-02-27\n    where:", "    said: 2026-02-27\n    where:")
+    problems = check_corpus(seeds_copy)
+    assert any("unknown key 'said'" in p for p in problems)
+    assert any("missing 'said_on'" in p for p in problems)
+
+
+def test_invalid_yaml_names_the_line(seeds_copy: Path) -> None:
+    _break(seeds_copy, "  - id: trump-woke\n", "  - id: trump-woke\n   bad: [indent\n")
+    problems = check_corpus(seeds_copy)
+    assert len(problems) == 1
+    assert re.match(r"dispute\.yaml:\d+: invalid YAML", problems[0])
+
+
+def test_an_article_with_a_bad_first_line_is_refused(seeds_copy: Path) -> None:
+    article = next((seeds_copy / "articles").iterdir())
+    article.write_text("Untitled\n" + article.read_text(encoding="utf-8"), encoding="utf-8")
+    problems = check_corpus(seeds_copy)
+    assert f"articles/{article.name}:1: first line must be 'date YYYY-MM-DD Title'" in problems
+
+
+def test_load_raises_with_every_problem(seeds_copy: Path) -> None:
+    _break(seeds_copy, "speaker: trump", "speaker: nobody")
+    with pytest.raises(CorpusError) as caught:
+        load_corpus(seeds_copy)
+    assert "unknown speaker 'nobody'" in str(caught.value)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_corpus_check_command_lists_problems_and_exits_1(seeds_copy: Path) -> None:
+    _break(seeds_copy, "speaker: trump", "speaker: nobody")
+    _break(seeds_copy, "said_on: 2026-02-26", "said_on: 2026-13-01")
+    result = _cli("corpus", "check", str(seeds_copy))
+    assert result.returncode == 1
+    assert "unknown speaker 'nobody'" in result.stderr
+    assert "not a real date: '2026-13-01'" in result.stderr
+    assert "2 problem(s)" in result.stderr
+
+
+def test_corpus_check_passes_on_the_shipped_dossier() -> None:
+    result = _cli("corpus", "check")
+    assert result.returncode == 0, result.stderr
+    assert "19 quotes (all verbatim)" in result.stdout
+
+
+def test_startup_stops_on_a_broken_dossier_with_file_and_line(seeds_copy: Path) -> None:
+    _break(seeds_copy, "speaker: trump", "speaker: nobody")
+    result = _cli("--seeds", str(seeds_copy), "ask", "/quote trump")
+    assert result.returncode == 2
+    assert re.search(r"dispute\.yaml:\d+: quote: unknown speaker 'nobody'", result.stderr)
+    assert "Traceback" not in result.stderr
+
+
+MINI_ARTICLE = """date 2025-05-02 La mairie et le club se disputent le stade
+
+Le maire a déclaré jeudi : "Le stade restera public". Le club répond : "Nous partirons en 2027".
+"""
+MINI_DOSSIER = """
+dossier:
+  title: {en: Town hall vs football club, fr: La mairie contre le club}
+  summary: {en: A stadium dispute., fr: Un différend sur le stade.}
+articles:
+  - id: gazette-1
+    file: articles/stade.txt
+    credit: Gazette
+actors:
+  - {id: maire, name: Le maire, kind: person, role: {en: Mayor, fr: Maire}, aliases: [maire, mayor]}
+  - {id: club, name: Le club, kind: organisation, role: {en: Club, fr: Club}, aliases: [club]}
+issues:
+  - {id: stade, name: {en: The stadium, fr: Le stade}, summary: {en: Who owns it., fr: À qui.}}
+quotes:
+  - id: maire-public
+    speaker: maire
+    text: "Le stade restera public"
+    translation: "The stadium will stay public"
+    said_on: 2025-05-01
+    where: {en: press conference, fr: conférence de presse}
+    articles: [gazette-1]
+events:
+  - id: declaration
+    date: 2025-05-01
+    actors: [maire]
+    summary: {en: The mayor speaks., fr: Le maire parle.}
+    evidence:
+      - {article: gazette-1, sentence: "Le maire a déclaré jeudi"}
+positions:
+  - actor: maire
+    issue: stade
+    stance: opposes
+    summary: {en: Keeps it public., fr: Le garde public.}
+    quotes: [maire-public]
+"""
+
+
+def test_another_dispute_is_another_seeds_folder(tmp_path: Path) -> None:
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "stade.txt").write_text(MINI_ARTICLE, encoding="utf-8")
+    (tmp_path / "dossier.yaml").write_text(MINI_DOSSIER, encoding="utf-8")
+    assert check_corpus(tmp_path) == []
+    result = _cli("--seeds", str(tmp_path), "ask", "/quote mayor")
+    assert result.returncode == 0, result.stderr
+    assert "Le stade restera public" in result.stdout
+    assert "Gazette, 2025-05-02" in result.stdout

@@ -1,0 +1,112 @@
+"""The one matching module: the typo table, months, folding and keyword correction."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core import Core
+from bot.matching import NameIndex, TextIndex, fold, resolve_month, words
+
+# What people type for a speaker, and whom it must resolve to.
+SPEAKER_TYPOS = [
+    ("trump", "trump"),
+    ("trunp", "trump"),
+    ("Trmp", "trump"),
+    ("TRUMP", "trump"),
+    ("Donald", "trump"),
+    ("donald trump", "trump"),
+    ("donlad", "trump"),
+    ("hegseth", "hegseth"),
+    ("hegset", "hegseth"),
+    ("Hegsteh", "hegseth"),
+    ("pete hegset", "hegseth"),
+    ("amodei", "amodei"),
+    ("amodéi", "amodei"),
+    ("Amodeï", "amodei"),
+    ("amodi", "amodei"),
+    ("dario", "amodei"),
+    ("Dário", "amodei"),
+    ("anthropic", "anthropic"),
+    ("antropic", "anthropic"),
+    ("porte-parole", "anthropic-spokesperson"),
+    ("porte parole", "anthropic-spokesperson"),
+    ("responsable américain", "us-official"),
+    ("syndicats", "tech-unions"),
+]
+
+
+@pytest.mark.parametrize(("typed", "expected"), SPEAKER_TYPOS)
+def test_speaker_typos_resolve(core: Core, typed: str, expected: str) -> None:
+    span = core.dossier.speakers.find(words(typed))
+    assert span is not None, typed
+    assert span.match.target == expected
+
+
+@pytest.mark.parametrize("typed", ["woke", "surveillance", "guerres", "zzzz", "ia", "the"])
+def test_keywords_are_not_taken_for_speakers(core: Core, typed: str) -> None:
+    assert core.dossier.speakers.find(words(typed)) is None
+
+
+def test_a_name_followed_by_keywords_takes_only_the_name(core: Core) -> None:
+    span = core.dossier.speakers.find(words("donald trump woke"))
+    assert span is not None
+    assert (span.match.target, span.start, span.end) == ("trump", 0, 2)
+
+
+@pytest.mark.parametrize(
+    ("typed", "month"),
+    [
+        ("février", 2),
+        ("fevrier", 2),
+        ("Février", 2),
+        ("feb", 2),
+        ("february", 2),
+        ("febuary", 2),
+        ("fébrier", 2),
+        ("juin", 6),
+        ("june", 6),
+        ("août", 8),
+        ("aout", 8),
+        ("décembre", 12),
+        ("ultimatum", None),
+        ("hegseth", None),
+        ("27", None),
+    ],
+)
+def test_month_names_in_both_languages(typed: str, month: int | None) -> None:
+    assert resolve_month(typed) == month
+
+
+def test_fold_removes_case_accents_ligatures_and_punctuation() -> None:
+    assert fold("Égoïsme, CŒUR d’Anthropic!") == "egoisme coeur d anthropic"
+    assert fold(fold("Égoïsme")) == fold("Égoïsme")
+
+
+def test_keyword_search_forgives_typos_and_accents() -> None:
+    index = TextIndex(["la surveillance de masse", "les armes autonomes", "une erreur désastreuse"])
+    assert [h.doc for h in index.search("survelliance")] == [0]
+    assert [h.doc for h in index.search("desastreuse")] == [2]
+    assert [h.doc for h in index.search("arme")] == [1]  # a prefix of "armes"
+    assert index.search("xylophone") == []
+
+
+def test_documents_matching_more_words_rank_first() -> None:
+    index = TextIndex(["armes", "armes autonomes mortelles", "autonomes"])
+    assert [h.doc for h in index.search("armes autonomes")][0] == 1
+
+
+def test_autocomplete_offers_names_as_they_are_typed(core: Core) -> None:
+    assert core.complete("speaker", "tru")[0].name == "Donald Trump"
+    assert core.complete("speaker", "hegs")[0].name == "Pete Hegseth"
+    assert core.complete("speaker", "amod")[0].name == "Dario Amodei"
+    assert core.complete("actor", "penta")[0].name == "Department of Defense (Pentagon)"
+    assert core.complete("issue", "surv")[0].name == "Mass surveillance"
+    choices = core.complete("speaker", "")
+    assert 1 < len(choices) <= 25
+    assert all(len(c.name) <= 100 and len(c.value) <= 100 for c in choices)
+    assert "2026-02-27" in [c.value for c in core.complete("date", "2026-02")]
+
+
+def test_suggestions_name_the_closest(core: Core) -> None:
+    index: NameIndex = core.dossier.speakers
+    assert index.suggest("trumpet")[0].target == "trump"

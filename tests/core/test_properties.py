@@ -1,0 +1,83 @@
+"""Whatever a user types, the core answers with a reply and never raises."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.core import Core, Request
+from bot.dates import find_period
+from bot.matching import fold, words
+from bot.platforms.console import render_json, render_text
+from bot.reply import ReplyKind
+
+# Text a user might type: letters with accents, digits, punctuation, quotes, slashes, emoji.
+typed = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80
+) | st.lists(
+    st.sampled_from(
+        [
+            "trump",
+            "trunp",
+            "27",
+            "février",
+            "feb",
+            "2026",
+            "page",
+            "p2",
+            "-1",
+            "0",
+            '"',
+            "'",
+            "/",
+            "@everyone",
+            "<!channel>",
+            "é",
+            "1950",
+            "9999",
+            "31",
+            "30",
+            "au",
+            "to",
+            "..",
+            "",
+        ]
+    ),
+    max_size=8,
+).map(" ".join)
+commands = st.sampled_from(["timeline", "quote", "positions", "digest", "sources", "help", "x"])
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(command=commands, args=typed, locale=st.sampled_from([None, "fr", "en-US", "zz"]))
+def test_any_input_gets_a_reply(core: Core, command: str, args: str, locale: str | None) -> None:
+    reply = core.handle(Request(command=command, args=args, locale=locale))
+    assert reply.kind is not ReplyKind.ERROR
+    assert reply.title
+    render_text(reply)
+    render_json(reply)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(line=typed)
+def test_any_command_line_parses(core: Core, line: str) -> None:
+    reply = core.handle_line(line)
+    assert reply.kind is not ReplyKind.ERROR
+
+
+@given(st.lists(typed, max_size=6))
+def test_date_parsing_never_raises(tokens: list[str]) -> None:
+    period, rest = find_period(tokens)
+    assert len(rest) <= len(tokens)
+    if period is not None:
+        assert period.start <= period.end
+
+
+@given(st.text())
+def test_folding_is_stable(text: str) -> None:
+    assert fold(fold(text)) == fold(text)
+    assert all(w == w.lower() and w.isascii() for w in words(text))
