@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck install clean
+.PHONY: run test lint typecheck install clean image-test bench bench-quick
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,16 @@ test: lint typecheck
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# Build the container image with buildah and smoke-test it (skips where buildah cannot run).
+image-test:
+	bash .ci/image-test.sh
+
+# Issue 7's benchmark at 1,000 / 10,000 / 100,000 quotes (about 10 minutes; see
+# docs/PERFORMANCE.md). Not part of `make test`. Results go to build/bench/.
+bench: $(STAMP)
+	PYTHONPATH=. $(BIN)/python -m bench.run
+
+# The same, small (under a minute): checks that the benchmark itself works.
+bench-quick: $(STAMP)
+	PYTHONPATH=. $(BIN)/python -m bench.run --quick

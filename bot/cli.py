@@ -1,4 +1,4 @@
-"""The `dispute-bot` command: ask, console, run, and the corpus and config checks."""
+"""The `dispute-bot` command: ask, console, run, serve, health, and the corpus and config checks."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.config import Settings, load_settings
+from bot.config import Settings, inspect_settings, load_settings
 from bot.errors import BotError, ConfigError, CorpusError
 
 log = logging.getLogger("dispute_bot")
@@ -65,29 +65,113 @@ def cmd_corpus_check(args: argparse.Namespace) -> int:
 
 
 def cmd_config_check(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    """The effective settings, secrets masked, each with where it came from; then problems."""
+    import dataclasses
+
+    report = inspect_settings(args.config)
+    settings, origins = report.settings, dict(report.origins)
+    if args.seeds:
+        settings = dataclasses.replace(settings, seeds=Path(args.seeds).resolve())
+        origins["seeds"] = "--seeds"
+    print(f"# dispute-bot configuration: {' < '.join(map(str, report.files))} < environment")
     for key, value in settings.describe().items():
-        print(f"{key}: {value}")
+        if key == "source":
+            continue
+        where = origins.get(key, "default")
+        print(f"{key}: {value}  # {where}")
+    if report.problems:
+        for problem in report.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(report.problems)} problem(s) in the configuration", file=sys.stderr)
+        return 1
+    print("# OK: no problems")
+    return 0
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(0)  # stopped while starting: nothing in flight yet
+
+
+def _serve(args: argparse.Namespace, names: list[str]) -> int:
+    """Run the platforms and services in `names` under the runtime until a signal stops it."""
+    from bot.ops.logs import setup_logging
+
+    settings = _settings(args)
+    setup_logging(settings)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # until the runtime takes over
+    from bot.core import Core
+    from bot.ops.runtime import ServiceFailed
+    from bot.platforms import serve
+
+    core = Core(settings)
+    if not names:
+        log.warning("no platform credentials set: serving health, metrics and reload only")
+
+    async def main() -> None:
+        await serve(core, settings, names, asyncio.Event())
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:  # Ctrl+C before the runtime's own handler was in place
+        return 0
+    except ServiceFailed as exc:
+        print(f"dispute-bot: stopped after a failure: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.platforms import enabled_platforms, serve
+    from bot.platforms import enabled_services
 
-    core = _core(args)
-    names = enabled_platforms(core.settings)
+    names = enabled_services(_settings(args))
     if not names:
         log.info("no Slack or Discord credentials set: starting the console")
         return cmd_console(args)
+    return _serve(args, names)
 
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-        await serve(core, core.settings, names, stop)
 
-    asyncio.run(main())
+def cmd_serve(args: argparse.Namespace) -> int:
+    from bot.platforms import enabled_services
+
+    names = enabled_services(_settings(args))
+    return _serve(args, [*names, "stdin"] if args.stdin else names)
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    """Ask the running bot's health server; exit 0 when it answers 200 (HEALTHCHECK)."""
+    import urllib.error
+    import urllib.request
+
+    settings = _settings(args)
+    if settings.health_port is None:
+        print("dispute-bot: health_port is null: no health server to ask", file=sys.stderr)
+        return 1
+    path = "/readyz" if args.ready else "/healthz"
+    host = settings.health_host if settings.health_host not in ("0.0.0.0", "::", "") else None
+    url = f"http://{host or '127.0.0.1'}:{args.port or settings.health_port}{path}"
+    try:
+        with urllib.request.urlopen(url, timeout=args.timeout) as answer:
+            sys.stdout.write(answer.read().decode())
+            return 0
+    except urllib.error.HTTPError as exc:
+        sys.stdout.write(exc.read().decode(errors="replace"))
+        print(f"dispute-bot: {url}: HTTP {exc.code}", file=sys.stderr)
+    except (OSError, urllib.error.URLError) as exc:
+        print(f"dispute-bot: {url}: {getattr(exc, 'reason', exc)}", file=sys.stderr)
+    return 1
+
+
+def cmd_slack_manifest(args: argparse.Namespace) -> int:
+    from bot.platforms.slack.manifest import build_manifest, render_manifest
+
+    core = _core(args)  # the registry the bot serves, admin commands included
+    manifest = build_manifest(core.commands, core.settings, request_url=args.request_url)
+    text = render_manifest(manifest)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
     return 0
 
 
@@ -103,9 +187,25 @@ def build_parser() -> argparse.ArgumentParser:
     ask.set_defaults(func=cmd_ask)
 
     sub.add_parser("console", help="an interactive prompt").set_defaults(func=cmd_console)
-    sub.add_parser("run", help="start the platforms whose credentials are set").set_defaults(
-        func=cmd_run
+    sub.add_parser(
+        "run", help="start the platforms whose credentials are set (none: the console)"
+    ).set_defaults(func=cmd_run)
+    serve = sub.add_parser(
+        "serve",
+        help="run as a service: the platforms whose credentials are set, with health, metrics "
+        "and live reload, until SIGTERM (never the console)",
     )
+    serve.add_argument(
+        "--stdin",
+        action="store_true",
+        help="also answer command lines on stdin, one JSON reply a line; end of input stops",
+    )
+    serve.set_defaults(func=cmd_serve)
+    health = sub.add_parser("health", help="ask the running bot's health server (HEALTHCHECK)")
+    health.add_argument("--ready", action="store_true", help="ask /readyz instead of /healthz")
+    health.add_argument("--port", type=int, help="health port (default: the configured one)")
+    health.add_argument("--timeout", type=float, default=5.0, help="seconds (default 5)")
+    health.set_defaults(func=cmd_health)
 
     corpus = sub.add_parser("corpus", help="dossier tools").add_subparsers(
         dest="action", required=True
@@ -117,9 +217,18 @@ def build_parser() -> argparse.ArgumentParser:
     config = sub.add_parser("config", help="configuration tools").add_subparsers(
         dest="action", required=True
     )
-    config.add_parser("check", help="print the effective settings, secrets masked").set_defaults(
-        func=cmd_config_check
+    config.add_parser(
+        "check", help="print the effective settings, secrets masked, and every problem"
+    ).set_defaults(func=cmd_config_check)
+
+    slack = sub.add_parser("slack", help="Slack tools").add_subparsers(dest="action", required=True)
+    manifest = slack.add_parser("manifest", help="print the Slack app manifest (YAML)")
+    manifest.add_argument(
+        "--request-url",
+        help="HTTP mode: https://your.host/slack/events (default: a Socket Mode manifest)",
     )
+    manifest.add_argument("--output", help="write to this file instead of stdout")
+    manifest.set_defaults(func=cmd_slack_manifest)
     return parser
 
 

@@ -10,9 +10,9 @@ import datetime as dt
 import logging
 import shlex
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.corpus import load_corpus
@@ -21,6 +21,10 @@ from bot.errors import UsageError
 from bot.i18n import t
 from bot.matching import Match, best_command, fold
 from bot.reply import Item, Page, Reply, ReplyKind, Source
+
+if TYPE_CHECKING:
+    from bot.digest.hub import DigestHub
+    from bot.ops.reload import ReloadResult
 
 log = logging.getLogger("dispute_bot.core")
 
@@ -64,6 +68,11 @@ class Context:
     locale: str
     today: dt.date
     request: Request
+    # Reload the dossier from the seeds folder (the admin `/reload` command); None where
+    # the core cannot reload.
+    reload: Callable[[], ReloadResult] | None = field(default=None, repr=False, compare=False)
+    # The daily digest's subscriptions and service (bot.digest), opened on first call.
+    digest: Callable[[], DigestHub] | None = field(default=None, repr=False, compare=False)
 
     @property
     def platform(self) -> str:
@@ -99,6 +108,8 @@ class Command:
     usage: str
     examples: tuple[str, ...]
     options: tuple[Option, ...] = ()
+    # Only for users who may manage the channel (Request.can_manage); platforms may hide it.
+    admin: bool = False
     run: Callable[[Context, Args], Reply] = field(repr=False)
 
 
@@ -136,11 +147,14 @@ def paginate(
     *,
     command: str,
     args: Args,
-    items: list[Item],
+    items: Sequence[Item],
     title: str,
     text: str = "",
 ) -> Reply:
-    """One page of items, with the command lines that show its neighbours."""
+    """One page of items, with the command lines that show its neighbours.
+
+    Only the page's slice of `items` is read, so a lazy sequence builds just five items.
+    """
     size = ctx.settings.page_size
     count = max(1, -(-len(items) // size))
     number = min(args.page, count)
@@ -201,6 +215,24 @@ class Core:
         self.dossier = dossier or Dossier(load_corpus(settings.seeds))
         self.commands: dict[str, Command] = {c.name: c for c in COMMANDS}
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        from bot.ops.reload import COMMAND as RELOAD  # an admin command, not in /help
+
+        self.commands.setdefault(RELOAD.name, RELOAD)
+        # Called after every reply with (request, reply, seconds); bot.ops.metrics sets it.
+        self.observe: Callable[[Request, Reply, float], None] | None = None
+        # When a live reload brought each record in ("quote:<id>", "event:<id>",
+        # "article:<id>" -> UTC time); records loaded at start are not here (bot.ops.reload).
+        self.arrivals: dict[str, dt.datetime] = {}
+        self._digest: DigestHub | None = None
+
+    @property
+    def digest(self) -> DigestHub:
+        """The daily digest's state and service; creating it opens nothing (see bot.digest)."""
+        if self._digest is None:
+            from bot.digest.hub import DigestHub
+
+            self._digest = DigestHub(self.settings, clock=self.clock)
+        return self._digest
 
     def swap(self, dossier: Dossier) -> None:
         """Replace the dossier in one assignment; a query sees the old one or the new one."""
@@ -220,11 +252,44 @@ class Core:
             locale=self.locale_for(request),
             today=self.clock().date(),
             request=request,
+            reload=self.reload,
+            digest=lambda: self.digest,
         )
 
     def handle(self, request: Request) -> Reply:
         """The reply to a request; never raises."""
         started = time.perf_counter()
+        reply = self._answer(request)
+        seconds = time.perf_counter() - started
+        # Log the command's name only when it is one of ours: what users type stays private.
+        name = request.command or "help"
+        command = name if name in self.commands else "unknown"
+        log.info(
+            "served /%s on %s in %.1f ms",
+            command,
+            request.platform,
+            seconds * 1000,
+            extra={
+                "platform": request.platform,
+                "command": command,
+                "outcome": reply.kind.value,
+                "latency_ms": round(seconds * 1000, 3),
+            },
+        )
+        if self.observe is not None:
+            try:
+                self.observe(request, reply, seconds)
+            except Exception:
+                log.exception("recording metrics failed")
+        return reply
+
+    def reload(self, *, trigger: str = "command") -> ReloadResult:
+        """Read the seeds folder again and swap it in if sound; keep the current one if not."""
+        from bot.ops.reload import reload_dossier
+
+        return reload_dossier(self, trigger=trigger)
+
+    def _answer(self, request: Request) -> Reply:
         ctx = self.context(request)
         command = self.commands.get(request.command or "help")
         try:
@@ -249,13 +314,6 @@ class Core:
                 title=f"/{request.command}",
                 text=ctx.t("error", command=request.command),
                 locale=ctx.locale,
-            )
-        finally:
-            log.info(
-                "served /%s on %s in %.1f ms",
-                request.command,
-                request.platform,
-                (time.perf_counter() - started) * 1000,
             )
 
     def handle_line(self, line: str, **context: Any) -> Reply:

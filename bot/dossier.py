@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.corpus.bulk import cycles_collected_after
 from bot.corpus.model import Actor, Corpus, Event, Issue, Quote
 from bot.matching import NameIndex, TextIndex
 
@@ -29,15 +30,25 @@ class Dossier:
     issues: NameIndex = field(init=False)
     quote_text: TextIndex = field(init=False)
     event_text: TextIndex = field(init=False)
+    # Each speaker's quotes, as positions in corpus.quotes in dossier order.
+    quotes_by_speaker: dict[str, tuple[int, ...]] = field(init=False)
 
     def __post_init__(self) -> None:
+        with cycles_collected_after():
+            self._build()
+
+    def _build(self) -> None:
         corpus = self.corpus
         set_ = object.__setattr__
         set_(self, "actors", NameIndex(n for a in corpus.actors for n in _actor_names(a)))
         set_(self, "speakers", NameIndex(n for a in corpus.speakers() for n in _actor_names(a)))
         set_(self, "issues", NameIndex(n for i in corpus.issues for n in _issue_names(i)))
-        set_(self, "quote_text", TextIndex([self._quote_document(q) for q in corpus.quotes]))
-        set_(self, "event_text", TextIndex([self._event_document(e) for e in corpus.events]))
+        set_(self, "quote_text", TextIndex(self._quote_document(q) for q in corpus.quotes))
+        set_(self, "event_text", TextIndex(self._event_document(e) for e in corpus.events))
+        by_speaker: dict[str, list[int]] = {}
+        for number, quote in enumerate(corpus.quotes):
+            by_speaker.setdefault(quote.speaker, []).append(number)
+        set_(self, "quotes_by_speaker", {s: tuple(n) for s, n in by_speaker.items()})
 
     def _quote_document(self, quote: Quote) -> str:
         return f"{quote.text} {quote.translation}"

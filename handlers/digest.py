@@ -1,20 +1,51 @@
-"""/digest: today's digest of the dispute; the scheduler posts the same composition."""
+"""/digest: a preview of today's digest, and a channel's subscription to the daily one.
+
+`compose_digest` is also what the scheduler (bot.digest) posts. The subcommands (subscribe,
+unsubscribe, status, now, resume) reach the digest's state through `Context.digest`; the
+database opens only when one of them runs.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
-from bot.core import Args, Command, Context
+from bot.core import Args, Command, Context, Option
 from bot.corpus.model import Corpus, Precision, Quote
 from bot.dates import span_of
+from bot.digest.errors import DigestStoreError
+from bot.digest.hub import DigestHub
+from bot.digest.messages import format_weekdays, format_when, say
+from bot.digest.records import Delivery, Subscription
+from bot.digest.when import (
+    PLATFORMS,
+    Schedule,
+    ScheduleError,
+    default_schedule,
+    read_subscribe_words,
+    suggest_time_zones,
+)
+from bot.errors import UsageError
 from bot.i18n import format_day
+from bot.matching import best_command, fold
 from bot.reply import Field, Item, Reply, ReplyKind
 from handlers.items import event_when, quote_item
+
+log = logging.getLogger("dispute_bot.digest")
 
 
 def quote_for_day(corpus: Corpus, day: dt.date) -> Quote:
     """The preview's quote of the day: a stable rotation through every quote."""
     return corpus.quotes[day.toordinal() % len(corpus.quotes)]
+
+
+def has_news(corpus: Corpus, since: dt.date) -> bool:
+    """Whether anything entered the dossier after `since` (a quiet day otherwise)."""
+    return (
+        any(e.added > since for e in corpus.events)
+        or any(q.added > since for q in corpus.quotes)
+        or any(a.added > since for a in corpus.articles)
+    )
 
 
 def _key_dates(ctx: Context) -> list[str]:
@@ -39,8 +70,14 @@ def _key_dates(ctx: Context) -> list[str]:
     return lines
 
 
-def compose_digest(ctx: Context, *, since: dt.date | None, quote: Quote | None) -> Reply:
-    """The digest for `ctx.today`: what is new since `since`, the standings, key dates, a quote."""
+def compose_digest(
+    ctx: Context, *, since: dt.date | None, quote: Quote | None, short: bool = False
+) -> Reply:
+    """The digest for `ctx.today`: what is new since `since`, the standings, key dates, a quote.
+
+    `short` (a quiet day, with `digest_quiet_days: short`) keeps the "nothing new" line and
+    the quote of the day only.
+    """
     corpus = ctx.dossier.corpus
     items: list[Item] = []
     if since is None:
@@ -62,15 +99,16 @@ def compose_digest(ctx: Context, *, since: dt.date | None, quote: Quote | None) 
     else:
         text = ctx.t("digest.nothing_new", date=format_day(since or ctx.today, ctx.locale))
         items.append(Item(title=heading, body=text))
-    standing = [
-        Field(name=a.name, value=a.standing.get(ctx.locale), inline=False)
-        for a in corpus.actors
-        if a.main and a.standing
-    ]
-    items.append(Item(title=ctx.t("digest.standing"), fields=tuple(standing)))
-    items.append(
-        Item(title=ctx.t("digest.key_dates"), body="\n".join(f"• {k}" for k in _key_dates(ctx)))
-    )
+    if not short:
+        standing = [
+            Field(name=a.name, value=a.standing.get(ctx.locale), inline=False)
+            for a in corpus.actors
+            if a.main and a.standing
+        ]
+        items.append(Item(title=ctx.t("digest.standing"), fields=tuple(standing)))
+        items.append(
+            Item(title=ctx.t("digest.key_dates"), body="\n".join(f"• {k}" for k in _key_dates(ctx)))
+        )
     if quote is not None:
         shown = quote_item(ctx, quote)
         items.append(
@@ -82,7 +120,10 @@ def compose_digest(ctx: Context, *, since: dt.date | None, quote: Quote | None) 
                 sources=shown.sources,
             )
         )
-    sources = tuple(ctx.source(a.id) for a in corpus.articles)
+    if short:
+        sources = tuple(ctx.source(a) for a in quote.articles) if quote else ()
+    else:
+        sources = tuple(ctx.source(a.id) for a in corpus.articles)
     return Reply(
         command="digest",
         kind=ReplyKind.OK,
@@ -94,18 +135,255 @@ def compose_digest(ctx: Context, *, since: dt.date | None, quote: Quote | None) 
     )
 
 
-def digest(ctx: Context, args: Args) -> Reply:
+def preview(ctx: Context) -> Reply:
     since = ctx.today - dt.timedelta(days=1)
     return compose_digest(ctx, since=since, quote=quote_for_day(ctx.dossier.corpus, ctx.today))
+
+
+# The subcommands, with the French words that mean the same.
+ACTIONS = ("subscribe", "unsubscribe", "status", "now", "resume")
+_ACTION_WORDS = {
+    **{a: a for a in ACTIONS},
+    "abonner": "subscribe",
+    "sabonner": "subscribe",
+    "desabonner": "unsubscribe",
+    "statut": "status",
+    "etat": "status",
+    "maintenant": "now",
+    "reprendre": "resume",
+}
+_CHANGES = ("subscribe", "unsubscribe", "now", "resume")
+
+
+def digest(ctx: Context, args: Args) -> Reply:
+    words = args.words
+    if not words:
+        return preview(ctx)
+    action = _ACTION_WORDS.get(fold(words[0]).replace(" ", ""))
+    if action is None:
+        guess = best_command(words[0], ACTIONS)
+        text = say(ctx.locale, "unknown_action", value=words[0])
+        if guess:
+            text += " " + say(ctx.locale, "did_you_mean", options=f"/digest {guess}")
+        raise UsageError(text)
+    if ctx.platform not in PLATFORMS or not ctx.request.channel or ctx.digest is None:
+        raise UsageError(say(ctx.locale, "console"))
+    if action in _CHANGES and not ctx.request.can_manage:
+        raise UsageError(say(ctx.locale, f"not_allowed.{ctx.platform}"))
+    hub = ctx.digest()
+    try:
+        if action == "subscribe":
+            return _subscribe(ctx, hub, words[1:])
+        if action == "unsubscribe":
+            return _unsubscribe(ctx, hub)
+        if action == "status":
+            return _status(ctx, hub)
+        if action == "now":
+            return _now(ctx, hub)
+        return _resume(ctx, hub)
+    except DigestStoreError as exc:
+        log.warning("/digest %s: %s", action, exc)
+        return _answer(ctx, say(ctx.locale, "store_down"), kind=ReplyKind.ERROR)
+
+
+def _answer(ctx: Context, text: str, *, kind: ReplyKind = ReplyKind.OK) -> Reply:
+    return Reply(
+        command="digest",
+        kind=kind,
+        title=say(ctx.locale, "status.title"),
+        text=text,
+        locale=ctx.locale,
+    )
+
+
+def _language(ctx: Context, locale: str) -> str:
+    return say(ctx.locale, f"language.{locale}")
+
+
+def _schedule_values(ctx: Context, schedule: Schedule, locale: str) -> dict[str, str]:
+    return {
+        "time": schedule.time_text,
+        "zone": schedule.zone,
+        "days": format_weekdays(schedule.weekdays, ctx.locale),
+        "language": _language(ctx, locale),
+    }
+
+
+def _next_text(ctx: Context, hub: DigestHub, schedule: Schedule) -> str:
+    upcoming = schedule.next_after(hub.clock())
+    return format_when(upcoming.at.astimezone(schedule.tz), schedule.zone, ctx.locale)
+
+
+def _subscribe(ctx: Context, hub: DigestHub, words: list[str]) -> Reply:
+    default = default_schedule(ctx.settings)
+    try:
+        asked = read_subscribe_words(words, default=default)
+    except ScheduleError as exc:
+        text = say(ctx.locale, exc.key, **exc.values)
+        if exc.key == "unknown_zone" and (close := suggest_time_zones(exc.values["value"])):
+            text += " " + say(ctx.locale, "did_you_mean", options=", ".join(close))
+        raise UsageError(text) from exc
+    platform, channel = ctx.platform, ctx.request.channel
+    store = hub.store
+    existing = store.subscription(platform, channel)
+    if existing is not None and existing.source == "config":
+        raise UsageError(say(ctx.locale, "config_managed"))
+    locale = asked.locale or (existing.locale if existing else ctx.locale)
+    store.save_subscription(
+        Subscription(
+            platform=platform,
+            channel=channel,
+            schedule=asked.schedule,
+            locale=locale,
+            source="command",
+            changed_by=ctx.request.user,
+            effective_from=hub.clock(),
+        )
+    )
+    hub.subscriptions_changed()
+    key = "updated" if existing else "subscribed"
+    text = say(ctx.locale, key, **_schedule_values(ctx, asked.schedule, locale))
+    text += " " + say(ctx.locale, "next", when=_next_text(ctx, hub, asked.schedule))
+    return _answer(ctx, text)
+
+
+def _unsubscribe(ctx: Context, hub: DigestHub) -> Reply:
+    store = hub.store
+    existing = store.subscription(ctx.platform, ctx.request.channel)
+    if existing is None:
+        return _answer(ctx, say(ctx.locale, "not_subscribed"), kind=ReplyKind.EMPTY)
+    if existing.source == "config":
+        raise UsageError(say(ctx.locale, "config_managed"))
+    store.remove_subscription(ctx.platform, ctx.request.channel)
+    hub.subscriptions_changed()
+    return _answer(ctx, say(ctx.locale, "unsubscribed"))
+
+
+def _delivery_text(ctx: Context, row: Delivery) -> str:
+    date = format_day(row.local_date, ctx.locale)
+    if row.status == "claimed":
+        key = "delivery.retrying" if row.error else "delivery.claimed"
+        return say(ctx.locale, key, date=date, attempts=row.attempts, error=row.error or "")
+    return say(ctx.locale, f"delivery.{row.status}", date=date, error=row.error or "")
+
+
+def _status(ctx: Context, hub: DigestHub) -> Reply:
+    store = hub.store
+    sub = store.subscription(ctx.platform, ctx.request.channel)
+    if sub is None:
+        return _answer(ctx, say(ctx.locale, "not_subscribed"), kind=ReplyKind.EMPTY)
+    schedule = sub.schedule
+    values = _schedule_values(ctx, schedule, sub.locale)
+    summary = say(ctx.locale, "status.schedule_value", **values)
+    fields: list[Field] = []
+    if sub.paused:
+        since = (sub.paused_at or hub.clock()).astimezone(schedule.tz)
+        fields.append(
+            Field(
+                name=say(ctx.locale, "status.paused"),
+                value=say(
+                    ctx.locale,
+                    "status.paused_value",
+                    when=format_when(since, schedule.zone, ctx.locale),
+                    reason=sub.paused_reason or "",
+                ),
+                inline=False,
+            )
+        )
+    else:
+        fields.append(
+            Field(name=say(ctx.locale, "status.next"), value=_next_text(ctx, hub, schedule))
+        )
+    last = store.last_post(ctx.platform, ctx.request.channel)
+    if last is None:
+        last_text = say(ctx.locale, "status.last_none")
+    else:
+        last_text = say(
+            ctx.locale,
+            "status.last_value",
+            when=format_when(last.posted_at.astimezone(schedule.tz), schedule.zone, ctx.locale),
+            message=last.message_id,
+        )
+    fields.append(Field(name=say(ctx.locale, "status.last"), value=last_text))
+    row = store.last_delivery(ctx.platform, ctx.request.channel)
+    if row is not None:
+        fields.append(
+            Field(
+                name=say(ctx.locale, "status.scheduled"),
+                value=_delivery_text(ctx, row),
+                inline=False,
+            )
+        )
+    if sub.source == "config":
+        fields.append(
+            Field(
+                name=say(ctx.locale, "status.managed"),
+                value=say(ctx.locale, "status.managed_value"),
+            )
+        )
+    return Reply(
+        command="digest",
+        kind=ReplyKind.OK,
+        title=say(ctx.locale, "status.title"),
+        items=(Item(title=summary, fields=tuple(fields)),),
+        locale=ctx.locale,
+    )
+
+
+def _now(ctx: Context, hub: DigestHub) -> Reply:
+    service = hub.service
+    if service is None:
+        return _answer(ctx, say(ctx.locale, "no_service"), kind=ReplyKind.ERROR)
+    if not service.can_post(ctx.platform):
+        return _answer(
+            ctx, say(ctx.locale, "no_poster", platform=ctx.platform), kind=ReplyKind.ERROR
+        )
+    sub = hub.store.subscription(ctx.platform, ctx.request.channel)
+    schedule = sub.schedule if sub else default_schedule(ctx.settings)
+    locale = sub.locale if sub else ctx.locale
+    day = hub.clock().astimezone(schedule.tz).date()
+    service.post_now(platform=ctx.platform, channel=ctx.request.channel, locale=locale, day=day)
+    return _answer(ctx, say(ctx.locale, "now_posting", date=format_day(day, ctx.locale)))
+
+
+def _resume(ctx: Context, hub: DigestHub) -> Reply:
+    store = hub.store
+    sub = store.subscription(ctx.platform, ctx.request.channel)
+    if sub is None:
+        return _answer(ctx, say(ctx.locale, "not_subscribed"), kind=ReplyKind.EMPTY)
+    if not store.resume(ctx.platform, ctx.request.channel, now=hub.clock()):
+        return _answer(ctx, say(ctx.locale, "not_paused"), kind=ReplyKind.EMPTY)
+    hub.subscriptions_changed()
+    values = _schedule_values(ctx, sub.schedule, sub.locale)
+    text = say(ctx.locale, "resumed", **values)
+    text += " " + say(ctx.locale, "next", when=_next_text(ctx, hub, sub.schedule))
+    return _answer(ctx, text)
 
 
 COMMAND = Command(
     name="digest",
     summary={
-        "en": "A preview of today's digest of the dispute.",
-        "fr": "Un aperçu du résumé du jour.",
+        "en": "A preview of today's digest; subscribe this channel to the daily digest.",
+        "fr": "Un aperçu du résumé du jour ; abonner ce canal au résumé quotidien.",
     },
-    usage="/digest",
-    examples=("/digest",),
+    usage="/digest [subscribe [HH:MM] [time zone] [weekdays] | unsubscribe | status | now "
+    "| resume]",
+    examples=(
+        "/digest",
+        "/digest subscribe 08:00 paris",
+        "/digest subscribe 7:30 new york mon-fri",
+        "/digest status",
+        "/digest now",
+        "/digest unsubscribe",
+    ),
+    options=(
+        Option(
+            name="action",
+            description="subscribe, unsubscribe, status, now or resume (none: a preview)",
+        ),
+        Option(name="time", description="For subscribe: HH:MM, e.g. 08:00"),
+        Option(name="timezone", description="For subscribe: a time zone or city, e.g. paris"),
+        Option(name="weekdays", description="For subscribe: daily, weekdays, mon-fri..."),
+    ),
     run=digest,
 )

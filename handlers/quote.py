@@ -2,11 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import overload
+
 from bot.core import Args, Command, Context, Option, empty, paginate
 from bot.corpus.model import Quote
 from bot.matching import words
-from bot.reply import Reply
+from bot.reply import Item, Reply
 from handlers.items import quote_item
+
+
+class _QuoteItems(Sequence[Item]):
+    """The ranked quotes as reply items, each built only when its page is shown."""
+
+    def __init__(self, ctx: Context, quotes: list[Quote]) -> None:
+        self._ctx = ctx
+        self._quotes = quotes
+
+    def __len__(self) -> int:
+        return len(self._quotes)
+
+    @overload
+    def __getitem__(self, index: int) -> Item: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Item]: ...
+
+    def __getitem__(self, index: int | slice) -> Item | Sequence[Item]:
+        if isinstance(index, slice):
+            return [quote_item(self._ctx, q) for q in self._quotes[index]]
+        return quote_item(self._ctx, self._quotes[index])
 
 
 def quote(ctx: Context, args: Args) -> Reply:
@@ -16,12 +41,15 @@ def quote(ctx: Context, args: Args) -> Reply:
     span = dossier.speakers.find(typed)
     speaker = dossier.corpus.actor_by_id[span.match.target] if span else None
     keywords = typed[: span.start] + typed[span.end :] if span else typed
-    candidates = [n for n, q in enumerate(quotes) if speaker is None or q.speaker == speaker.id]
+    candidates: Sequence[int] = (
+        dossier.quotes_by_speaker.get(speaker.id, ()) if speaker else range(len(quotes))
+    )
     ranked: list[Quote]
     lead = ""
     if keywords:
-        hits = dossier.quote_text.search(" ".join(keywords), within=set(candidates))
-        ranked = [quotes[h.doc] for h in hits]
+        within = set(candidates) if speaker else None  # None: every quote, without a set
+        docs = dossier.quote_text.rank(" ".join(keywords), within=within)
+        ranked = [quotes[d] for d in docs]
         if speaker is not None:
             if not ranked:
                 lead = ctx.t(
@@ -29,7 +57,7 @@ def quote(ctx: Context, args: Args) -> Reply:
                     speaker=speaker.name,
                     query=ctx.t("any_word", query=" ".join(keywords)),
                 )
-            hit_docs = {h.doc for h in hits}
+            hit_docs = set(docs)
             ranked += [quotes[n] for n in candidates if n not in hit_docs]
     else:
         ranked = [quotes[n] for n in candidates]
@@ -51,7 +79,7 @@ def quote(ctx: Context, args: Args) -> Reply:
         ctx,
         command="quote",
         args=args,
-        items=[quote_item(ctx, q) for q in ranked],
+        items=_QuoteItems(ctx, ranked),
         title=title,
         text=lead,
     )

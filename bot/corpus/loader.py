@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from bot.corpus.bulk import cycles_collected_after
 from bot.corpus.model import (
     Actor,
     Article,
@@ -25,59 +26,44 @@ from bot.corpus.model import (
     Quote,
     Text,
 )
+from bot.corpus.yaml_reader import LinedMapping as _Mapping
+from bot.corpus.yaml_reader import load_lined_yaml
 from bot.errors import CorpusError
 
 SECTIONS = ("dossier", "articles", "actors", "quotes", "events", "issues", "positions")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d( [A-Z]{2,5})?$")
+YEAR_RE = re.compile(r"\d{4}")
+MONTH_RE = re.compile(r"\d{4}-\d{2}")
 FIRST_LINE_RE = re.compile(r"^\s*date (\d{4}-\d{2}-\d{2}) (.+?)\s*$")
 STANCES = ("supports", "opposes", "demands", "refuses", "denies", "mixed", "neutral")
 KINDS = ("person", "organisation", "group", "document")
 
 
-class _Mapping(dict[str, Any]):
-    """A YAML mapping that remembers where it and each of its keys stand."""
-
-    line: int = 0
-    key_lines: dict[str, int]
-
-
-class _LineLoader(yaml.SafeLoader):
-    """Safe loader that keeps line numbers and leaves dates as strings (we check them)."""
-
-    yaml_implicit_resolvers = {  # noqa: RUF012 - a copy for this subclass only
-        first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Iterator[_Mapping]:
-    data = _Mapping()
-    data.line = node.start_mark.line + 1
-    data.key_lines = {}
-    yield data
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in data:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        data[key] = loader.construct_object(value_node, deep=True)
-        data.key_lines[str(key)] = key_node.start_mark.line + 1
-
-
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_LOOSE_SPACE = re.compile(r" [,.;:!?)\]]|[(\['\"] ")
 
 
 def fold_for_verbatim(text: str) -> str:
-    """Fold what typesetting changes but a quotation does not: spacing and quote marks."""
-    text = re.sub(r"[«»“”„‟″]", '"', text)
-    text = re.sub(r"[’‘‚‛′`]", "'", text)
-    text = re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " "))
-    text = re.sub(r" (?=[,.;:!?)\]])", "", text)
-    text = re.sub(r"(?<=[(\['\"]) ", "", text)
-    return text.strip()
+    """Fold what typesetting changes but a quotation does not: spacing and quote marks.
+
+    Quote marks become `"` and apostrophes `'`; each run of spaces (no-break ones included)
+    becomes one space, dropped before closing punctuation and after opening marks. Plain
+    `str` methods do it, several times faster than regular expressions on 10,000 articles;
+    once runs are single spaces, removing one never makes a new pair to remove.
+    """
+    for mark in "«»“”„‟″":
+        if mark in text:
+            text = text.replace(mark, '"')
+    for mark in "’‘‚‛′`":
+        if mark in text:
+            text = text.replace(mark, "'")
+    text = " ".join(text.split())  # str.split and regex \s agree on what is a space
+    if _LOOSE_SPACE.search(text):  # most quotes have none: skip twelve replace calls
+        for mark in ",.;:!?)]":
+            text = text.replace(f" {mark}", mark)
+        for mark in "(['\"":
+            text = text.replace(f"{mark} ", mark)
+    return text
 
 
 class _Checker:
@@ -104,7 +90,7 @@ class _Record:
             self.fail(f"{what} must be a mapping")
 
     def line_of(self, key: str) -> int:
-        return self.data.key_lines.get(key, self.line)
+        return self.data.line_of(key, self.line)
 
     def fail(self, message: str, key: str | None = None) -> None:
         self.checker.add(self.file, self.line_of(key) if key else self.line, message)
@@ -120,6 +106,11 @@ class _Record:
 
     def string(self, key: str, default: str | None = None) -> str:
         value = self.data.get(key, default)
+        if type(value) is str:  # nearly always: skip the checks below
+            text = value.strip()
+            if not text and key in self.data:
+                self.fail(f"{self.what}: {key!r} is empty", key)
+            return text
         if value is None:
             return ""
         if isinstance(value, bool) or not isinstance(value, str | int | float):
@@ -142,6 +133,8 @@ class _Record:
 
     def strings(self, key: str) -> tuple[str, ...]:
         value = self.data.get(key, [])
+        if type(value) is list and all(type(v) is str for v in value):
+            return tuple(map(str.strip, value))
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
@@ -168,9 +161,9 @@ class _Record:
             return default or dt.date.min
         text = str(raw).strip()
         try:
-            if re.fullmatch(r"\d{4}", text):
+            if YEAR_RE.fullmatch(text):
                 return dt.date(int(text), 1, 1)
-            if re.fullmatch(r"\d{4}-\d{2}", text):
+            if MONTH_RE.fullmatch(text):
                 return dt.date(int(text[:4]), int(text[5:]), 1)
             return dt.date.fromisoformat(text)
         except ValueError:
@@ -179,9 +172,9 @@ class _Record:
 
     def precision_of(self, key: str) -> Precision:
         raw = str(self.data.get(key, "")).strip()
-        if re.fullmatch(r"\d{4}", raw):
+        if YEAR_RE.fullmatch(raw):
             return Precision.YEAR
-        if re.fullmatch(r"\d{4}-\d{2}", raw):
+        if MONTH_RE.fullmatch(raw):
             return Precision.MONTH
         return Precision.DAY
 
@@ -226,7 +219,7 @@ def _documents(root: Path, checker: _Checker) -> Iterator[tuple[str, _Mapping]]:
     for path in files:
         rel = path.name
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+            data = load_lined_yaml(path.read_text(encoding="utf-8"))
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 0
@@ -260,16 +253,16 @@ def _items(checker: _Checker, docs: list[tuple[str, _Mapping]], section: str) ->
 
 
 def _unique(checker: _Checker, records: list[tuple[_Record, str]], what: str) -> None:
-    seen: dict[str, str] = {}
+    seen: dict[str, _Record] = {}  # where each id first stands, told only for a duplicate
     for record, ident in records:
         if not ident:
             continue
         if not ID_RE.match(ident):
             record.fail(f"{what} id {ident!r} must be lowercase letters, digits and dashes", "id")
-        if ident in seen:
-            record.fail(f"duplicate {what} id {ident!r} (first at {seen[ident]})", "id")
-        else:
-            seen[ident] = f"{record.file}:{record.line_of('id')}"
+        first = seen.setdefault(ident, record)
+        if first is not record:
+            where = f"{first.file}:{first.line_of('id')}"
+            record.fail(f"duplicate {what} id {ident!r} (first at {where})", "id")
 
 
 def _parse(root: Path) -> tuple[Corpus | None, list[str]]:
@@ -482,7 +475,8 @@ def check_corpus(root: str | Path) -> list[str]:
     path = Path(root)
     if not path.is_dir():
         return [f"{path}:0: seeds folder not found"]
-    return _parse(path)[1]
+    with cycles_collected_after():
+        return _parse(path)[1]
 
 
 def load_corpus(root: str | Path) -> Corpus:
@@ -490,7 +484,8 @@ def load_corpus(root: str | Path) -> Corpus:
     path = Path(root)
     if not path.is_dir():
         raise CorpusError([f"{path}:0: seeds folder not found"])
-    corpus, problems = _parse(path)
+    with cycles_collected_after():
+        corpus, problems = _parse(path)
     if corpus is None:
         raise CorpusError(problems)
     return corpus

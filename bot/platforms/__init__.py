@@ -9,11 +9,22 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+from typing import TYPE_CHECKING, cast
 
 from bot.config import Settings
 from bot.core import Core
 
+if TYPE_CHECKING:
+    from bot.ops.runtime import Service
+
 log = logging.getLogger("dispute_bot.platforms")
+
+# Services that run beside the platforms, by name: "module:function", each function being
+# `async def serve(core, settings, stop)` like a platform's.
+SERVICES: dict[str, str] = {
+    "digest": "bot.digest.runtime:serve",
+    "stdin": "bot.ops.stdin:serve",
+}
 
 
 def enabled_platforms(settings: Settings) -> list[str]:
@@ -26,15 +37,24 @@ def enabled_platforms(settings: Settings) -> list[str]:
     return names
 
 
+def enabled_services(settings: Settings) -> list[str]:
+    """What `run`/`serve` start: the platforms, and the digest that posts through them."""
+    platforms = enabled_platforms(settings)
+    return [*platforms, "digest"] if platforms else []
+
+
+def _service(name: str) -> Service:
+    """The `serve` coroutine function of a platform (bot.platforms.<name>) or a service."""
+    path, _, function = SERVICES.get(name, f"bot.platforms.{name}:serve").partition(":")
+    return cast("Service", getattr(importlib.import_module(path), function))
+
+
 async def serve(core: Core, settings: Settings, names: list[str], stop: asyncio.Event) -> None:
-    """Run the named platforms side by side on this loop until `stop` is set."""
-    tasks = []
-    for name in names:
-        module = importlib.import_module(f"bot.platforms.{name}")
-        log.info("starting platform %s", name)
-        tasks.append(asyncio.create_task(module.serve(core, settings, stop), name=name))
-    try:
-        await asyncio.gather(*tasks)
-    finally:
-        for task in tasks:
-            task.cancel()
+    """Run the named platforms and services side by side on this loop until `stop` is set.
+
+    Around them: the health server (/healthz, /readyz, /metrics), the seeds watcher, SIGHUP
+    to reload, and SIGTERM/SIGINT to stop cleanly (bot.ops.runtime).
+    """
+    from bot.ops.runtime import run_runtime
+
+    await run_runtime(core, settings, {name: _service(name) for name in names}, stop)

@@ -1,0 +1,74 @@
+"""The servers the Slack load test sends to: the bot's own Slack platform, or bare aiohttp.
+
+`python -m bench.slack_server bot --api-url URL --secret S` starts the real thing:
+`bot.platforms.slack.runtime.start_slack` in HTTP mode (Bolt's AsyncApp verifying
+signatures, acking, then answering through the response_url), on the shipped dossier.
+`python -m bench.slack_server bare` is the yardstick: aiohttp answering the same POSTs
+with an empty 200. Either prints `{"port": N}` and stops when stdin closes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import logging
+import sys
+
+from aiohttp import web
+
+EVENTS_PATH = "/slack/events"
+
+
+async def _until_stdin_closes() -> None:
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+
+
+async def serve_bare() -> None:
+    async def ack(request: web.Request) -> web.Response:
+        await request.read()
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post(EVENTS_PATH, ack)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    print(json.dumps({"port": runner.addresses[0][1]}), flush=True)
+    await _until_stdin_closes()
+    await runner.cleanup()
+
+
+async def serve_bot(api_url: str, secret: str) -> None:
+    from bot.config import load_settings
+    from bot.core import Core
+    from bot.platforms.slack.runtime import start_slack
+
+    environ = {
+        "SLACK_BOT_TOKEN": "xoxb-bench-0000-fakebottoken",
+        "SLACK_SIGNING_SECRET": secret,
+        "SLACK_API_URL": api_url,
+    }
+    settings = dataclasses.replace(load_settings(environ=environ), port=0)
+    running = await start_slack(Core(settings), settings, host="127.0.0.1")
+    print(json.dumps({"port": running.port}), flush=True)
+    await _until_stdin_closes()
+    await running.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("mode", choices=("bot", "bare"))
+    parser.add_argument("--api-url", default="")
+    parser.add_argument("--secret", default="")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    if args.mode == "bare":
+        asyncio.run(serve_bare())
+    else:
+        asyncio.run(serve_bot(args.api_url, args.secret))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""What the Core holds for the digest: the state, opened on first use, and the running service.
+
+Creating a hub touches nothing, so `dispute-bot ask "/quote trump"` never opens a database
+(nor imports SQLAlchemy); `/digest subscribe` opens the store when it first needs it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.digest.service import DigestService
+    from bot.digest.store import DigestStore
+
+
+class DigestHub:
+    def __init__(self, settings: Settings, *, clock: Callable[[], dt.datetime]) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.service: DigestService | None = None
+        self._store: DigestStore | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def store(self) -> DigestStore:
+        """The state database, created or upgraded on first use (DigestStoreError if it fails)."""
+        with self._lock:
+            if self._store is None:
+                from bot.digest.store import DigestStore, database_url
+
+                self._store = DigestStore.open(database_url(self.settings))
+            return self._store
+
+    def attach(self, service: DigestService) -> None:
+        self.service = service
+
+    def detach(self, service: DigestService) -> None:
+        if self.service is service:
+            self.service = None
+
+    def subscriptions_changed(self) -> None:
+        """Let the running scheduler pick up a change now rather than at its next sync."""
+        if self.service is not None:
+            self.service.subscriptions_changed()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None

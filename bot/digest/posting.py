@@ -1,0 +1,312 @@
+"""Posting one digest: claim it, compose it, post it with retries, then record it or pause.
+
+The scheduler (bot.digest.service) decides when a digest is due; this decides whether this
+replica posts it (the claim), what it says, and what a platform's refusal means.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
+
+from bot.config import Settings
+from bot.core import Context, Core, Request
+from bot.delivery import Poster
+from bot.digest.records import Claim, Subscription
+from bot.digest.rotation import Pick, pick_quote
+from bot.digest.store import DigestStore
+from bot.digest.when import Occurrence
+from bot.errors import DeliveryError
+from bot.reply import Reply
+from handlers.digest import compose_digest, has_news
+
+log = logging.getLogger("dispute_bot.digest")
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+# A digest asked for with /digest now retries temporary errors this long at most.
+NOW_RETRY_LIMIT = dt.timedelta(minutes=15)
+
+
+async def run_db(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """A store call, off the event loop (the store is synchronous)."""
+    return await asyncio.to_thread(fn, *args, **kwargs)
+
+
+def channel_name(platform: str, channel: str) -> str:
+    return f"{platform}:{channel}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeliveryPolicy:
+    window: dt.timedelta  # catch-up window, and how long temporary errors are retried
+    claim_timeout: dt.timedelta
+    backoff: tuple[float, ...]  # seconds between retries; the last repeats
+    quiet_days: str  # post | skip | short
+    sync_seconds: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DeliveryPolicy:
+        return cls(
+            window=dt.timedelta(hours=settings.digest_catch_up_hours),
+            claim_timeout=dt.timedelta(seconds=settings.digest_claim_timeout_seconds),
+            backoff=tuple(float(s) for s in settings.digest_retry_backoff_seconds),
+            quiet_days=settings.digest_quiet_days,
+            sync_seconds=float(settings.digest_sync_seconds),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Prepared:
+    reply: Reply
+    pick: Pick | None
+
+
+class Deliverer:
+    """Posts digests for one replica."""
+
+    def __init__(
+        self,
+        *,
+        core: Core,
+        store: DigestStore,
+        posters: Mapping[str, Poster],
+        policy: DeliveryPolicy,
+        clock: Callable[[], dt.datetime],
+        replica: str,
+    ) -> None:
+        self.core = core
+        self.store = store
+        self.posters = posters
+        self.policy = policy
+        self.clock = clock
+        self.replica = replica
+
+    async def deliver(self, sub: Subscription, occurrence: Occurrence) -> None:
+        """Claim a scheduled digest and, if this replica won it, post and record it."""
+        where = channel_name(sub.platform, sub.channel)
+        claim = await run_db(
+            self.store.claim_delivery,
+            platform=sub.platform,
+            channel=sub.channel,
+            local_date=occurrence.local_date,
+            scheduled_at=occurrence.at,
+            replica=self.replica,
+            now=self.clock(),
+            stale_after=self.policy.claim_timeout,
+        )
+        if claim is None:
+            return
+        if claim.taken_over_from:
+            log.warning(
+                "digest of %s for %s taken over from replica %s, silent for over %s",
+                where,
+                occurrence.local_date,
+                claim.taken_over_from,
+                self.policy.claim_timeout,
+            )
+        heartbeat = asyncio.create_task(self._keep_claim(claim))
+        try:
+            await self._post_claimed(sub, occurrence, claim)
+        except asyncio.CancelledError:
+            try:
+                self.store.release_claim(claim)
+            except Exception:
+                log.warning("could not release the claim on the digest of %s", where)
+            raise
+        except Exception as exc:
+            log.exception("digest of %s for %s failed", where, occurrence.local_date)
+            await run_db(
+                self.store.finish_claim,
+                claim,
+                status="failed",
+                now=self.clock(),
+                error=f"internal error ({type(exc).__name__}); see the bot's log",
+            )
+        finally:
+            heartbeat.cancel()
+
+    async def _keep_claim(self, claim: Claim) -> None:
+        """Refresh a held claim every third of the timeout, so a slow post is not taken over."""
+        interval = self.policy.claim_timeout.total_seconds() / 3
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                if not await run_db(self.store.refresh_claim, claim, now=self.clock()):
+                    return  # finished or lost; the delivery itself notices and says so
+            except Exception as exc:
+                log.warning("could not refresh a digest claim: %s", exc)
+
+    async def _post_claimed(self, sub: Subscription, occurrence: Occurrence, claim: Claim) -> None:
+        where = channel_name(sub.platform, sub.channel)
+        prepared = await self._prepare(
+            platform=sub.platform,
+            channel=sub.channel,
+            locale=sub.locale,
+            day=occurrence.local_date,
+            scheduled=True,
+        )
+        if prepared is None:
+            await run_db(self.store.finish_claim, claim, status="skipped", now=self.clock())
+            log.info("digest of %s for %s skipped: nothing new", where, occurrence.local_date)
+            return
+        message_id = await self._post(
+            sub.platform,
+            sub.channel,
+            prepared.reply,
+            deadline=occurrence.at + self.policy.window,
+            claim=claim,
+        )
+        if message_id is None:
+            return
+        kept = await run_db(
+            self.store.complete_delivery,
+            claim,
+            message_id=message_id,
+            now=self.clock(),
+            quote_id=prepared.pick.quote.id if prepared.pick else None,
+            rotation_round=prepared.pick.round if prepared.pick else 0,
+        )
+        if kept:
+            log.info(
+                "digest of %s for %s posted (message %s)", where, occurrence.local_date, message_id
+            )
+        else:
+            log.warning(
+                "digest of %s for %s posted (message %s) after another replica took the claim "
+                "over: this replica was silent past digest_claim_timeout_seconds",
+                where,
+                occurrence.local_date,
+                message_id,
+            )
+
+    async def post_now(self, *, platform: str, channel: str, locale: str, day: dt.date) -> None:
+        """An extra digest asked for with /digest now: no claim, but logged and rotated."""
+        where = channel_name(platform, channel)
+        try:
+            prepared = await self._prepare(
+                platform=platform, channel=channel, locale=locale, day=day, scheduled=False
+            )
+            if prepared is None:  # only scheduled digests are skipped; never here
+                return
+            deadline = self.clock() + min(self.policy.window, NOW_RETRY_LIMIT)
+            message_id = await self._post(
+                platform, channel, prepared.reply, deadline=deadline, claim=None
+            )
+            if message_id is None:
+                return
+            await run_db(
+                self.store.record_post,
+                platform=platform,
+                channel=channel,
+                local_date=day,
+                kind="now",
+                message_id=message_id,
+                quote_id=prepared.pick.quote.id if prepared.pick else None,
+                rotation_round=prepared.pick.round if prepared.pick else 0,
+                now=self.clock(),
+            )
+            log.info("digest of %s posted on request (message %s)", where, message_id)
+        except Exception:
+            log.exception("digest asked for with /digest now in %s failed", where)
+
+    async def _prepare(
+        self, *, platform: str, channel: str, locale: str, day: dt.date, scheduled: bool
+    ) -> Prepared | None:
+        """The digest for a channel and day; None when a quiet day is to be skipped."""
+        last = await run_db(self.store.last_post, platform, channel)
+        since = last.local_date if last else None
+        corpus = self.core.dossier.corpus
+        quiet = since is not None and not has_news(corpus, since)
+        if quiet and scheduled and self.policy.quiet_days == "skip":
+            return None
+        rotation_round, shown = await run_db(self.store.rotation, platform, channel)
+        pick = pick_quote(
+            corpus.quotes, shown=shown, round=rotation_round, seed=channel_name(platform, channel)
+        )
+        ctx = self._context(platform=platform, channel=channel, locale=locale, day=day)
+        reply = compose_digest(
+            ctx,
+            since=since,
+            quote=pick.quote if pick else None,
+            short=quiet and scheduled and self.policy.quiet_days == "short",
+        )
+        return Prepared(reply=reply, pick=pick)
+
+    def _context(self, *, platform: str, channel: str, locale: str, day: dt.date) -> Context:
+        request = Request(command="digest", platform=platform, channel=channel, locale=locale)
+        return dataclasses.replace(self.core.context(request), locale=locale, today=day)
+
+    async def _post(
+        self,
+        platform: str,
+        channel: str,
+        reply: Reply,
+        *,
+        deadline: dt.datetime,
+        claim: Claim | None,
+    ) -> str | None:
+        """Post, retrying temporary errors with backoff until `deadline`; None if it failed.
+
+        A permanent error pauses the channel's subscription. While waiting, the claim is
+        refreshed so other replicas do not take this one for dead.
+        """
+        where = channel_name(platform, channel)
+        poster = self.posters[platform]
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await poster.post(channel, reply)
+            except DeliveryError as exc:
+                if exc.permanent:
+                    await self._pause(platform, channel, reason=str(exc), claim=claim)
+                    return None
+                error = str(exc)
+            except Exception as exc:  # a poster's bug or an unwrapped network error
+                log.exception("posting the digest to %s raised", where)
+                error = f"{type(exc).__name__}: {exc}"
+            wait = self.policy.backoff[min(attempt, len(self.policy.backoff)) - 1]
+            now = self.clock()
+            if now + dt.timedelta(seconds=wait) > deadline:
+                log.warning("digest for %s given up after %d attempts: %s", where, attempt, error)
+                if claim is not None:
+                    await run_db(
+                        self.store.finish_claim,
+                        claim,
+                        status="failed",
+                        now=now,
+                        error=f"gave up after {attempt} attempts: {error}",
+                    )
+                return None
+            log.info("digest for %s: temporary error (%s), retrying in %.0f s", where, error, wait)
+            if claim is not None and not await run_db(
+                self.store.refresh_claim, claim, now=now, error=error
+            ):
+                log.warning("digest for %s: claim lost while retrying; leaving it", where)
+                return None
+            await asyncio.sleep(wait)
+            if claim is not None and not await run_db(
+                self.store.refresh_claim, claim, now=self.clock(), attempt=True
+            ):
+                log.warning("digest for %s: claim lost while retrying; leaving it", where)
+                return None
+
+    async def _pause(
+        self, platform: str, channel: str, *, reason: str, claim: Claim | None
+    ) -> None:
+        now = self.clock()
+        if claim is not None:
+            await run_db(self.store.finish_claim, claim, status="failed", now=now, error=reason)
+        await run_db(self.store.pause, platform, channel, reason=reason, now=now)
+        log.warning(
+            "digest of %s paused after a permanent error: %s",
+            channel_name(platform, channel),
+            reason,
+        )

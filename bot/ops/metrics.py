@@ -1,0 +1,159 @@
+"""Prometheus metrics: one registry the `/metrics` endpoint serves and any part can count into.
+
+Label values are kept to a known set (command names of the registry, platform names), so a
+user typing `/whatever` cannot grow the number of series.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+if TYPE_CHECKING:
+    from prometheus_client.metrics_core import Metric
+
+    from bot.core import Core, Request
+    from bot.ops.reload import ReloadResult
+    from bot.reply import Reply
+
+REGISTRY = CollectorRegistry()
+ProcessCollector(registry=REGISTRY)
+PlatformCollector(registry=REGISTRY)
+
+COMMANDS = Counter(
+    "dispute_bot_commands",
+    "Commands answered, by command, platform and outcome (ok, empty, usage, error).",
+    ["command", "platform", "outcome"],
+    registry=REGISTRY,
+)
+COMMAND_LATENCY = Histogram(
+    "dispute_bot_command_latency_seconds",
+    "Time to compose a reply, by command and platform.",
+    ["command", "platform"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+    registry=REGISTRY,
+)
+COMMAND_ERRORS = Counter(
+    "dispute_bot_command_errors",
+    "Commands whose handler raised; the user got a short apology and the log a traceback.",
+    ["command", "platform"],
+    registry=REGISTRY,
+)
+REPLIES_IN_FLIGHT = Gauge(
+    "dispute_bot_replies_in_flight",
+    "Replies being composed or delivered right now; shutdown waits for them.",
+    registry=REGISTRY,
+)
+DIGESTS_POSTED = Counter(
+    "dispute_bot_digests_posted",
+    "Daily digests posted to a channel.",
+    ["platform"],
+    registry=REGISTRY,
+)
+DIGESTS_SKIPPED = Counter(
+    "dispute_bot_digests_skipped",
+    "Daily digests not posted on purpose (quiet day, missed beyond the catch-up window...).",
+    ["platform", "reason"],
+    registry=REGISTRY,
+)
+DIGESTS_FAILED = Counter(
+    "dispute_bot_digests_failed",
+    "Digest deliveries the platform refused; permanent ones pause the subscription.",
+    ["platform", "permanent"],
+    registry=REGISTRY,
+)
+CORPUS_RELOADS = Counter(
+    "dispute_bot_corpus_reloads",
+    "Corpus reloads by outcome (ok, refused) and trigger (watch, signal, command).",
+    ["outcome", "trigger"],
+    registry=REGISTRY,
+)
+
+_SAFE_LABEL = re.compile(r"^[a-z0-9_-]{1,32}$")
+
+
+def digest_posted(platform: str) -> None:
+    DIGESTS_POSTED.labels(platform=_label(platform)).inc()
+
+
+def digest_skipped(platform: str, reason: str) -> None:
+    DIGESTS_SKIPPED.labels(platform=_label(platform), reason=_label(reason)).inc()
+
+
+def digest_failed(platform: str, *, permanent: bool) -> None:
+    DIGESTS_FAILED.labels(platform=_label(platform), permanent=str(permanent).lower()).inc()
+
+
+def record_reload(result: ReloadResult) -> None:
+    outcome = "ok" if result.ok else "refused"
+    CORPUS_RELOADS.labels(outcome=outcome, trigger=_label(result.trigger)).inc()
+
+
+def _label(value: str) -> str:
+    value = value.lower()
+    return value if _SAFE_LABEL.match(value) else "other"
+
+
+class _CorpusCollector(Collector):
+    """The served corpus's size, read at scrape time so a reload shows at once."""
+
+    def __init__(self) -> None:
+        self.core: Core | None = None
+
+    def collect(self) -> Iterator[Metric]:
+        family = GaugeMetricFamily(
+            "dispute_bot_corpus_records",
+            "Records in the corpus being served, by kind.",
+            labels=["kind"],
+        )
+        if self.core is not None:
+            corpus = self.core.dossier.corpus
+            for kind in ("articles", "actors", "quotes", "events", "issues", "positions"):
+                family.add_metric([kind], len(getattr(corpus, kind)))
+        yield family
+
+
+_CORPUS = _CorpusCollector()
+REGISTRY.register(_CORPUS)
+
+
+def instrument(core: Core) -> None:
+    """Count every command `core` answers, and report the size of the corpus it serves."""
+
+    def observe(request: Request, reply: Reply, seconds: float) -> None:
+        name = request.command or "help"
+        command = name if name in core.commands else "unknown"
+        platform = _label(request.platform)
+        COMMANDS.labels(command=command, platform=platform, outcome=reply.kind.value).inc()
+        COMMAND_LATENCY.labels(command=command, platform=platform).observe(seconds)
+        if reply.kind.value == "error":
+            COMMAND_ERRORS.labels(command=command, platform=platform).inc()
+
+    core.observe = observe
+    _CORPUS.core = core
+    # Series that exist from the start read as 0 rather than missing on dashboards.
+    for outcome in ("ok", "refused"):
+        for trigger in ("watch", "signal", "command"):
+            CORPUS_RELOADS.labels(outcome=outcome, trigger=trigger)
+    for platform in ("slack", "discord"):
+        DIGESTS_POSTED.labels(platform=platform)
+        for permanent in ("true", "false"):
+            DIGESTS_FAILED.labels(platform=platform, permanent=permanent)
+
+
+def render() -> bytes:
+    """Every metric in the Prometheus text format."""
+    return generate_latest(REGISTRY)

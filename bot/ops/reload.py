@@ -1,0 +1,303 @@
+"""Live corpus reload: read the seeds folder again, check it whole, swap it in at once.
+
+A broken folder changes nothing: the bot keeps the last good dossier, logs every problem
+with its file and line, and says so to whoever asked. Records that were not in the previous
+dossier are dated the day of the reload (`added`), so the next digest reports them as new.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import re
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from bot.core import Args, Command, Context
+from bot.corpus import load_corpus
+from bot.corpus.model import Corpus
+from bot.dossier import Dossier
+from bot.errors import CorpusError
+from bot.reply import Item, Reply, ReplyKind
+
+if TYPE_CHECKING:
+    from bot.core import Core
+
+log = logging.getLogger("dispute_bot.reload")
+_LOCK = threading.Lock()  # one reload at a time, whoever triggers it
+SHOWN_PROBLEMS = 10
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReloadResult:
+    ok: bool
+    trigger: str  # command | watch | signal
+    problems: tuple[str, ...] = ()  # `file:line: message`, when refused
+    new_articles: tuple[str, ...] = ()  # ids of records the previous dossier did not have
+    new_quotes: tuple[str, ...] = ()
+    new_events: tuple[str, ...] = ()
+    seconds: float = 0.0
+    corpus: Corpus  # the corpus served after the attempt (the old one when refused)
+
+
+class _Dated(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def added(self) -> dt.date: ...
+
+
+_R = TypeVar("_R", bound=_Dated)
+
+
+def _carry(
+    records: Iterable[_R], before: dict[str, _R], today: dt.date
+) -> tuple[tuple[_R, ...], tuple[str, ...]]:
+    kept: list[_R] = []
+    new: list[str] = []
+    for record in records:
+        if record.id in before:
+            added = max(record.added, before[record.id].added)
+        else:
+            added = max(record.added, today)
+            new.append(record.id)
+        if added != record.added:
+            record = dataclasses.replace(record, added=added)  # type: ignore[type-var]
+        kept.append(record)
+    return tuple(kept), tuple(new)
+
+
+def date_new_records(previous: Corpus, fresh: Corpus, today: dt.date) -> tuple[Corpus, ReloadNews]:
+    """`fresh`, with records new since `previous` dated `today` and the others as before."""
+    articles, new_articles = _carry(fresh.articles, previous.article_by_id, today)
+    quotes, new_quotes = _carry(fresh.quotes, previous.quote_by_id, today)
+    events, new_events = _carry(fresh.events, {e.id: e for e in previous.events}, today)
+    corpus = dataclasses.replace(fresh, articles=articles, quotes=quotes, events=events)
+    return corpus, ReloadNews(articles=new_articles, quotes=new_quotes, events=new_events)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReloadNews:
+    articles: tuple[str, ...]
+    quotes: tuple[str, ...]
+    events: tuple[str, ...]
+
+
+def reload_dossier(core: Core, *, trigger: str) -> ReloadResult:
+    """Load `core`'s seeds folder again; swap it in only if every check passes."""
+    with _LOCK:
+        started = time.perf_counter()
+        previous = core.dossier.corpus
+        now = core.clock()
+        try:
+            fresh = load_corpus(core.settings.seeds)
+            corpus, news = date_new_records(previous, fresh, now.date())
+            dossier = Dossier(corpus)
+        except CorpusError as exc:
+            result = ReloadResult(
+                ok=False,
+                trigger=trigger,
+                problems=tuple(exc.problems),
+                seconds=time.perf_counter() - started,
+                corpus=previous,
+            )
+        except Exception:
+            log.exception("corpus reload failed unexpectedly; keeping the current dossier")
+            result = ReloadResult(
+                ok=False,
+                trigger=trigger,
+                problems=(f"{core.settings.seeds}:0: unexpected error, see the bot's log",),
+                seconds=time.perf_counter() - started,
+                corpus=previous,
+            )
+        else:
+            arrivals = dict(core.arrivals)
+            for kind, ids in (
+                ("article", news.articles),
+                ("quote", news.quotes),
+                ("event", news.events),
+            ):
+                arrivals.update({f"{kind}:{ident}": now for ident in ids})
+            core.arrivals = arrivals  # first: an arrival not yet served is harmless
+            core.swap(dossier)
+            result = ReloadResult(
+                ok=True,
+                trigger=trigger,
+                new_articles=news.articles,
+                new_quotes=news.quotes,
+                new_events=news.events,
+                seconds=time.perf_counter() - started,
+                corpus=corpus,
+            )
+    _log(result)
+    from bot.ops.metrics import record_reload
+
+    record_reload(result)
+    return result
+
+
+def _log(result: ReloadResult) -> None:
+    if result.ok:
+        corpus = result.corpus
+        log.info(
+            "corpus reloaded (%s) in %.0f ms: %d articles, %d quotes, %d events; new: "
+            "%d articles, %d quotes, %d events",
+            result.trigger,
+            result.seconds * 1000,
+            len(corpus.articles),
+            len(corpus.quotes),
+            len(corpus.events),
+            len(result.new_articles),
+            len(result.new_quotes),
+            len(result.new_events),
+            extra={"event": "reload", "trigger": result.trigger, "outcome": "ok"},
+        )
+        return
+    for problem in result.problems:
+        log.error(
+            "corpus reload refused: %s",
+            problem,
+            extra={"event": "reload", "trigger": result.trigger, "outcome": "refused"},
+        )
+    log.error(
+        "corpus reload (%s) refused with %d problem(s); still serving the previous dossier",
+        result.trigger,
+        len(result.problems),
+        extra={"event": "reload", "trigger": result.trigger, "outcome": "refused"},
+    )
+
+
+_TEXT = {
+    "en": {
+        "title_ok": "Dossier reloaded",
+        "title_refused": "Dossier not reloaded",
+        "counts": "Now serving {articles} articles, {quotes} quotes and {events} events.",
+        "new": (
+            "New since the previous load: {articles} articles, {quotes} quotes, "
+            "{events} events; the next digest reports them."
+        ),
+        "nothing_new": "Nothing new since the previous load.",
+        "refused": (
+            "The seeds folder has {count} problem(s); the bot keeps serving the previous "
+            "dossier. Fix them and reload again."
+        ),
+        "more": "…and {count} more: run `dispute-bot corpus check` or read the bot's log.",
+        "not_allowed": "Only people who manage this channel can reload the dossier.",
+    },
+    "fr": {
+        "title_ok": "Dossier rechargé",
+        "title_refused": "Dossier non rechargé",
+        "counts": "Le bot sert {articles} articles, {quotes} citations et {events} événements.",
+        "new": (
+            "Nouveau depuis le chargement précédent : {articles} articles, {quotes} "
+            "citations, {events} événements ; le prochain résumé les signale."
+        ),
+        "nothing_new": "Rien de nouveau depuis le chargement précédent.",
+        "refused": (
+            "Le dossier de sources a {count} problème(s) ; le bot garde le dossier "
+            "précédent. Corrigez-les puis rechargez."
+        ),
+        "more": "…et {count} autres : lancez `dispute-bot corpus check` ou lisez le journal.",
+        "not_allowed": "Seules les personnes qui gèrent ce salon peuvent recharger le dossier.",
+    },
+}
+_WHERE = re.compile(r"^(.*?:\d+): (.*)$", re.DOTALL)
+
+
+def _t(locale: str, key: str, **values: object) -> str:
+    return _TEXT.get(locale, _TEXT["en"])[key].format(**values)
+
+
+def render_result(result: ReloadResult, locale: str) -> Reply:
+    """What the admin who asked sees."""
+    if not result.ok:
+        items = []
+        for problem in result.problems[:SHOWN_PROBLEMS]:
+            match = _WHERE.match(problem)
+            where, what = match.groups() if match else ("", problem)
+            items.append(Item(title=where or "?", body=what))
+        hidden = len(result.problems) - SHOWN_PROBLEMS
+        if hidden > 0:
+            items.append(Item(title="…", body=_t(locale, "more", count=hidden)))
+        return Reply(
+            command="reload",
+            kind=ReplyKind.ERROR,
+            title=_t(locale, "title_refused"),
+            text=_t(locale, "refused", count=len(result.problems)),
+            items=tuple(items),
+            locale=locale,
+        )
+    corpus = result.corpus
+    counts = _t(
+        locale,
+        "counts",
+        articles=len(corpus.articles),
+        quotes=len(corpus.quotes),
+        events=len(corpus.events),
+    )
+    if result.new_articles or result.new_quotes or result.new_events:
+        news = _t(
+            locale,
+            "new",
+            articles=len(result.new_articles),
+            quotes=len(result.new_quotes),
+            events=len(result.new_events),
+        )
+    else:
+        news = _t(locale, "nothing_new")
+    return Reply(
+        command="reload",
+        kind=ReplyKind.OK,
+        title=_t(locale, "title_ok"),
+        text=f"{counts} {news}",
+        locale=locale,
+    )
+
+
+def reload_command(ctx: Context, args: Args) -> Reply:
+    if not ctx.request.can_manage or ctx.reload is None:
+        return Reply(
+            command="reload",
+            kind=ReplyKind.USAGE,
+            title="/reload",
+            text=_t(ctx.locale, "not_allowed"),
+            locale=ctx.locale,
+        )
+    return render_result(ctx.reload(), ctx.locale)
+
+
+COMMAND = Command(
+    name="reload",
+    summary={
+        "en": "Reload the dossier from the seeds folder (channel managers only).",
+        "fr": "Recharger le dossier depuis les sources (gestionnaires du salon).",
+    },
+    usage="/reload",
+    examples=("/reload",),
+    admin=True,
+    run=reload_command,
+)
+
+
+AdminNotice = Callable[[ReloadResult], Awaitable[None]]
+_NOTICES: list[AdminNotice] = []
+
+
+def tell_admins_with(notice: AdminNotice) -> Callable[[], None]:
+    """Have `notice` called when a reload the admins did not ask for (file watch, SIGHUP) is
+    refused, e.g. to DM them `render_result(result, locale)`; returns the way to stop."""
+    _NOTICES.append(notice)
+    return lambda: _NOTICES.remove(notice) if notice in _NOTICES else None
+
+
+async def tell_admins(result: ReloadResult) -> None:
+    for notice in list(_NOTICES):
+        try:
+            await notice(result)
+        except Exception:
+            log.exception("telling the admins about a refused reload failed")

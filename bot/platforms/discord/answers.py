@@ -1,0 +1,221 @@
+"""Answers Discord interactions with the core: commands, autocomplete, Previous/Next, Share.
+
+The core's handlers are synchronous, so they run in a worker thread; when one takes longer
+than `defer_after` the interaction is deferred first (Discord allows 3 seconds to answer)
+and the reply follows up. Every failure ends in a short ephemeral apology, logged with its
+traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.config import Settings
+from bot.core import Command, Core, Request
+from bot.i18n import t
+from bot.ops.inflight import reply_in_flight
+from bot.platforms.discord.commands import options_to_args
+from bot.platforms.discord.custom_ids import SHARE_ID, line_from_custom_id
+from bot.platforms.discord.render import clip, escape_crowd_mentions, render_message
+from bot.platforms.discord.views import build_view, specs_from_components, specs_from_message
+from bot.reply import Reply, ReplyKind
+
+log = logging.getLogger("dispute_bot.discord")
+
+DEFER_AFTER = 1.0  # seconds; well inside Discord's 3-second window, network included
+CHOICE_LIMIT = 25
+CHOICE_TEXT_LIMIT = 100
+
+EXPIRED = {
+    "en": "This button has expired (the bot restarted). Run the command again.",
+    "fr": "Ce bouton a expiré (le bot a redémarré). Relancez la commande.",
+}
+
+
+def can_manage(interaction: discord.Interaction) -> bool:
+    """Manage Channels in this channel (the member's permissions, overwrites included).
+
+    Never in a DM: there is no member there, and admin commands act beyond the channel.
+    """
+    return interaction.guild_id is not None and interaction.permissions.manage_channels
+
+
+def message_kwargs(message: dict[str, Any], *, editing: bool = False) -> dict[str, Any]:
+    """A rendered message body as discord.py send/edit arguments."""
+    kwargs: dict[str, Any] = {
+        "embeds": [discord.Embed.from_dict(embed) for embed in message["embeds"]],
+        "allowed_mentions": discord.AllowedMentions.none(),
+    }
+    if message["content"] or editing:
+        kwargs["content"] = message["content"] or None
+    view = build_view(specs_from_components(message["components"]))
+    if view is not None or editing:
+        kwargs["view"] = view
+    return kwargs
+
+
+class Answers:
+    """The interaction logic of the Discord platform, shared by every shard."""
+
+    def __init__(self, core: Core, settings: Settings, *, defer_after: float = DEFER_AFTER):
+        self.core = core
+        self.settings = settings
+        self.defer_after = defer_after
+
+    @property
+    def public(self) -> bool:
+        return self.settings.reply_visibility == "public"
+
+    def context(self, interaction: discord.Interaction) -> dict[str, Any]:
+        """What a Request needs to know about who asked, where, and in which language."""
+        return {
+            "locale": interaction.locale.value,
+            "platform": "discord",
+            "user": str(interaction.user.id) if interaction.user else "",
+            "channel": str(interaction.channel_id or ""),
+            "can_manage": can_manage(interaction),
+        }
+
+    def locale(self, interaction: discord.Interaction) -> str:
+        return self.core.locale_for(Request(command="", locale=interaction.locale.value))
+
+    async def _run(
+        self, request: Request, defer: Callable[[], Awaitable[object]]
+    ) -> tuple[Reply, bool]:
+        """The core's reply, and whether the interaction had to be deferred to wait for it."""
+        work = asyncio.ensure_future(asyncio.to_thread(self.core.handle, request))
+        done, _ = await asyncio.wait({work}, timeout=self.defer_after)
+        if done:
+            return work.result(), False
+        log.info("/%s is slow: deferring the interaction", request.command)
+        await defer()
+        return await work, True
+
+    async def answer_command(
+        self, interaction: discord.Interaction, command: Command, values: Mapping[str, Any]
+    ) -> None:
+        args = options_to_args(command, values)
+        await self.answer(
+            interaction, Request(command=command.name, args=args, **self.context(interaction))
+        )
+
+    async def answer_unknown(self, interaction: discord.Interaction, name: str) -> None:
+        await self.answer(interaction, Request(command=name, **self.context(interaction)))
+
+    async def answer(self, interaction: discord.Interaction, request: Request) -> None:
+        """Run `request` and answer the slash command with its reply (deferring if slow)."""
+        async with reply_in_flight():
+            await self._answer(interaction, request)
+
+    async def _answer(self, interaction: discord.Interaction, request: Request) -> None:
+        reply, deferred = await self._run(
+            request,
+            lambda: interaction.response.defer(ephemeral=not self.public, thinking=True),
+        )
+        ephemeral = not self.public or reply.kind is ReplyKind.ERROR
+        message = render_message(reply, share_button=not self.public and reply.ok)
+        kwargs = message_kwargs(message)
+        if not deferred:
+            await interaction.response.send_message(**kwargs, ephemeral=ephemeral)
+        elif ephemeral and self.public:
+            # The "thinking…" placeholder is public and a follow-up keeps its visibility:
+            # remove it, and apologise to the caller alone.
+            await interaction.delete_original_response()
+            await interaction.followup.send(**kwargs, ephemeral=True)
+        else:
+            await interaction.followup.send(**kwargs, ephemeral=ephemeral)
+
+    async def complete(
+        self, interaction: discord.Interaction, kind: str, current: str
+    ) -> list[app_commands.Choice[str]]:
+        choices = []
+        for choice in self.core.complete(kind, current or "", limit=CHOICE_LIMIT):
+            name = clip(choice.name, CHOICE_TEXT_LIMIT)
+            value = choice.value[:CHOICE_TEXT_LIMIT]
+            if name.strip() and value.strip():
+                choices.append(app_commands.Choice(name=name, value=value))
+        return choices[:CHOICE_LIMIT]
+
+    async def turn_page(self, interaction: discord.Interaction, custom_id: str) -> None:
+        """Previous/Next: run the line the button carries and edit the message in place."""
+        line = line_from_custom_id(custom_id)
+        command = (line or "/").split()[0].lstrip("/")
+        try:
+            if line is None:
+                await interaction.response.send_message(
+                    EXPIRED.get(self.locale(interaction), EXPIRED["en"]),
+                    ephemeral=True,
+                    allowed_mentions=discord.AllowedMentions.none(),
+                )
+                return
+            request = Request.parse(line, **self.context(interaction))
+            reply, deferred = await self._run(request, interaction.response.defer)
+            if reply.kind is ReplyKind.ERROR:
+                kwargs = message_kwargs(render_message(reply))
+                if deferred:
+                    await interaction.followup.send(**kwargs, ephemeral=True)
+                else:
+                    await interaction.response.send_message(**kwargs, ephemeral=True)
+                return
+            keep_share = any(
+                s.custom_id == SHARE_ID for s in specs_from_message(interaction.message)
+            )
+            kwargs = message_kwargs(render_message(reply, share_button=keep_share), editing=True)
+            if deferred:
+                await interaction.edit_original_response(**kwargs)
+            else:
+                await interaction.response.edit_message(**kwargs)
+        except Exception as exc:
+            await self.apologize(interaction, exc, command=command)
+
+    async def share(self, interaction: discord.Interaction) -> None:
+        """Share: post the answer this button sits under to the channel, for everyone."""
+        try:
+            message = interaction.message
+            if message is None:
+                return
+            kwargs: dict[str, Any] = {
+                "embeds": message.embeds,
+                "allowed_mentions": discord.AllowedMentions.none(),
+            }
+            if message.content:
+                kwargs["content"] = escape_crowd_mentions(message.content)
+            view = build_view([s for s in specs_from_message(message) if s.custom_id != SHARE_ID])
+            if view is not None:
+                kwargs["view"] = view
+            await interaction.response.send_message(**kwargs)
+        except Exception as exc:
+            await self.apologize(interaction, exc, command="share")
+
+    async def apologize(
+        self, interaction: discord.Interaction, error: BaseException, *, command: str
+    ) -> None:
+        """Log the failure with its traceback; tell the user briefly, privately."""
+        log.error(
+            "discord interaction %s (/%s) failed",
+            interaction.id,
+            command,
+            exc_info=(type(error), error, error.__traceback__),
+        )
+        try:
+            if interaction.type is discord.InteractionType.autocomplete:
+                if not interaction.response.is_done():
+                    await interaction.response.autocomplete([])
+                return
+            kwargs: dict[str, Any] = {
+                "content": t(self.locale(interaction), "error", command=command),
+                "ephemeral": True,
+                "allowed_mentions": discord.AllowedMentions.none(),
+            }
+            if interaction.response.is_done():
+                await interaction.followup.send(**kwargs)
+            else:
+                await interaction.response.send_message(**kwargs)
+        except discord.HTTPException:
+            log.warning("could not apologise for interaction %s", interaction.id, exc_info=True)

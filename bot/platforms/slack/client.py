@@ -1,0 +1,76 @@
+"""Slack Web API and response_url clients that retry rate limits and dropped connections.
+
+One place decides the retry policy: 429s wait out `Retry-After`, connection errors and
+500/503 are retried once after a short backoff. `SLACK_API_URL` points every call elsewhere.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+log = logging.getLogger("dispute_bot.slack")
+
+DEFAULT_API_URL = "https://slack.com/api/"
+# API errors saying the token itself is wrong: start-up stops with a clear message.
+REFUSED_TOKEN_ERRORS = frozenset(
+    {"invalid_auth", "not_authed", "account_inactive", "token_revoked"}
+)
+
+
+def api_error_code(exc: SlackApiError) -> str:
+    """Slack's error code ("channel_not_found"), or "" when the answer was not JSON."""
+    data = getattr(exc.response, "data", None)
+    return str(data.get("error", "")) if isinstance(data, dict) else ""
+
+
+def retry_handlers() -> list[AsyncRetryHandler]:
+    return [
+        AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+        AsyncConnectionErrorRetryHandler(max_retry_count=1),
+        AsyncServerErrorRetryHandler(max_retry_count=1),
+    ]
+
+
+def api_base_url(api_url: str | None) -> str:
+    """The Web API base URL, with the trailing slash slack_sdk joins method names onto."""
+    base = (api_url or DEFAULT_API_URL).strip()
+    return base if base.endswith("/") else base + "/"
+
+
+def make_web_client(*, token: str, api_url: str | None = None) -> AsyncWebClient:
+    return AsyncWebClient(
+        token=token,
+        base_url=api_base_url(api_url),
+        retry_handlers=retry_handlers(),
+        logger=logging.getLogger("dispute_bot.slack.web"),
+    )
+
+
+async def post_to_response_url(url: str, body: dict[str, Any]) -> bool:
+    """POST a message to a response_url; False (logged, URL withheld) if Slack refused it."""
+    client = AsyncWebhookClient(
+        url=url,
+        retry_handlers=retry_handlers(),
+        logger=logging.getLogger("dispute_bot.slack.web"),
+    )
+    response = await client.send_dict(body)
+    if response.status_code != 200:
+        # The URL is a short-lived credential: log the status and Slack's word, never the URL.
+        log.warning(
+            "response_url refused the reply: HTTP %s %s",
+            response.status_code,
+            (response.body or "")[:200],
+        )
+        return False
+    return True

@@ -1,0 +1,69 @@
+"""Posts replies to Slack channels unprompted (the digest); tells lasting from passing failures."""
+
+from __future__ import annotations
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+
+from bot.errors import DeliveryError
+from bot.platforms.slack.client import api_error_code, make_web_client
+from bot.platforms.slack.render import render_message
+from bot.reply import Reply
+
+# Slack errors that retrying cannot fix: the channel, the token or the app must change first.
+PERMANENT_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "account_inactive",
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "token_expired",
+        "missing_scope",
+        "no_permission",
+        "restricted_action",
+        "team_access_not_granted",
+        "ekm_access_denied",
+        "invalid_blocks",
+        "msg_too_long",
+    }
+)
+
+
+def delivery_error(exc: SlackApiError, channel: str) -> DeliveryError:
+    """Our DeliveryError for a Slack API refusal: permanent or worth another try later."""
+    status = getattr(exc.response, "status_code", 0) or 0
+    code = api_error_code(exc)
+    if status == 429 or code == "ratelimited":
+        return DeliveryError(f"slack: rate limited posting to {channel}", permanent=False)
+    if status >= 500:
+        return DeliveryError(f"slack: HTTP {status} posting to {channel}", permanent=False)
+    if code in PERMANENT_ERRORS:
+        return DeliveryError(f"slack: {code} posting to {channel}", permanent=True)
+    return DeliveryError(f"slack: {code or f'HTTP {status}'} posting to {channel}", permanent=False)
+
+
+class SlackPoster:
+    """`bot.delivery.Poster` for Slack: chat.postMessage with the rendered Block Kit reply."""
+
+    platform = "slack"
+
+    def __init__(self, *, token: str, api_url: str | None = None) -> None:
+        self._client = make_web_client(token=token, api_url=api_url)
+
+    async def post(self, channel: str, reply: Reply) -> str:
+        """Post `reply` to `channel`; returns the message ts. Raises DeliveryError."""
+        try:
+            response = await self._client.chat_postMessage(
+                channel=channel, unfurl_links=False, unfurl_media=False, **render_message(reply)
+            )
+        except SlackApiError as exc:
+            raise delivery_error(exc, channel) from exc
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise DeliveryError(
+                f"slack: cannot reach Slack posting to {channel} ({type(exc).__name__})",
+                permanent=False,
+            ) from exc
+        return str(response["ts"])

@@ -1,0 +1,204 @@
+"""A fake chat platform on loopback for digest tests: Slack's chat.postMessage, Discord's
+channel messages, and a plain JSON endpoint for the test-side poster.
+
+Only the remote service is faked. Answers follow each platform's wire format (Slack's
+`{"ok": false, "error": ...}`, Discord's `{"code", "message"}` with 404), taken from the
+recorded fixtures. A channel can be made gone (permanent), flaky (temporary errors first) or
+held (the request never gets an answer, as when a replica dies mid-post).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import itertools
+import json
+import re
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+SLACK_TOKEN = "xoxb-1111-2222-digesttoken"
+DISCORD_TOKEN = "MTM2MDg3MTcyODc3MDg0NjczMw.digest.token"
+_DIGEST_DATE = re.compile(r"(?:Daily digest|Résumé du jour), (\d{1,2}(?:er)? \w+ \d{4})")
+
+
+def fixture(name: str) -> Any:
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Posted:
+    """A message the platform accepted."""
+
+    platform: str
+    channel: str
+    message_id: str
+    body: dict[str, Any]
+    at: dt.datetime  # when it arrived, by the test process's (possibly travelled) clock
+
+    @property
+    def text(self) -> str:
+        return json.dumps(self.body, ensure_ascii=False)
+
+    @property
+    def digest_date(self) -> str | None:
+        """The date in the digest's title, as the channel reads it ("2 March 2026")."""
+        found = _DIGEST_DATE.search(self.text)
+        return found[1] if found else None
+
+
+@dataclass(slots=True, kw_only=True)
+class FakeChat:
+    gone: set[str] = field(default_factory=set)  # channels that no longer exist
+    flaky: dict[str, int] = field(default_factory=dict)  # channel -> temporary errors to give
+    held: set[str] = field(default_factory=set)  # channels whose posts never get an answer
+    posts: list[Posted] = field(default_factory=list)
+    requests: list[tuple[str, str]] = field(default_factory=list)  # (platform, channel), all
+    port: int = 0
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _runner: web.AppRunner | None = None
+
+    async def start(self) -> FakeChat:
+        app = web.Application()
+        app.router.add_post("/slack/api/{method}", self._slack)
+        app.router.add_post("/discord/api/v10/channels/{channel}/messages", self._discord)
+        app.router.add_post("/test/{platform}/{channel}", self._plain)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+        return self
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def slack_api_url(self) -> str:
+        return f"{self.base}/slack/api/"
+
+    @property
+    def discord_api_url(self) -> str:
+        return f"{self.base}/discord/api/v10"
+
+    # -- reading what happened ---------------------------------------------------------------
+
+    def posts_to(self, channel: str) -> list[Posted]:
+        return [p for p in self.posts if p.channel == channel]
+
+    def requests_to(self, channel: str) -> int:
+        return sum(1 for _, c in self.requests if c == channel)
+
+    def per_channel_day(self) -> dict[tuple[str, str, str | None], int]:
+        counts: dict[tuple[str, str, str | None], int] = {}
+        for post in self.posts:
+            key = (post.platform, post.channel, post.digest_date)
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    async def wait_for(self, count: int, *, timeout: float = 5.0) -> list[Posted]:
+        """Wait until `count` posts were accepted in all; the posts."""
+
+        async def reached() -> None:
+            async with self._changed:
+                await self._changed.wait_for(lambda: len(self.posts) >= count)
+
+        await asyncio.wait_for(reached(), timeout)
+        return list(self.posts)
+
+    async def wait_for_request(self, channel: str, *, timeout: float = 5.0) -> None:
+        async def reached() -> None:
+            async with self._changed:
+                await self._changed.wait_for(lambda: self.requests_to(channel) > 0)
+
+        await asyncio.wait_for(reached(), timeout)
+
+    # -- serving -------------------------------------------------------------------------------
+
+    async def _arrived(self, platform: str, channel: str) -> str | None:
+        """Record a request; the failure to give for it ("gone", "flaky"), if any."""
+        async with self._changed:
+            self.requests.append((platform, channel))
+            self._changed.notify_all()
+        if channel in self.held:
+            await asyncio.Event().wait()  # until the server shuts down or the client leaves
+        if channel in self.gone:
+            return "gone"
+        if self.flaky.get(channel, 0) > 0:
+            self.flaky[channel] -= 1
+            return "flaky"
+        return None
+
+    async def _accept(self, platform: str, channel: str, body: dict[str, Any]) -> str:
+        message_id = f"{next(self._ids)}"
+        post = Posted(
+            platform=platform,
+            channel=channel,
+            message_id=message_id,
+            body=body,
+            at=dt.datetime.now(dt.UTC),
+        )
+        async with self._changed:
+            self.posts.append(post)
+            self._changed.notify_all()
+        return message_id
+
+    async def _slack(self, request: web.Request) -> web.Response:
+        if request.content_type == "application/json":
+            params = dict(await request.json())
+        else:
+            form = urllib.parse.parse_qs(await request.text())
+            params = {k: v[-1] for k, v in form.items()}
+        if request.headers.get("Authorization") != f"Bearer {SLACK_TOKEN}":
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        if request.match_info["method"] != "chat.postMessage":
+            return web.json_response({"ok": False, "error": "unknown_method"})
+        channel = str(params.get("channel", ""))
+        failure = await self._arrived("slack", channel)
+        if failure == "gone":
+            return web.json_response({"ok": False, "error": "channel_not_found"})
+        if failure == "flaky":
+            return web.json_response({"ok": False, "error": "internal_error"})
+        number = await self._accept("slack", channel, params)
+        answer = fixture("slack/chat_post_message.json")
+        answer["channel"] = channel
+        answer["ts"] = answer["message"]["ts"] = f"1772197700.{int(number):06d}"
+        answer["message"]["text"] = params.get("text", "")
+        return web.json_response(answer)
+
+    async def _discord(self, request: web.Request) -> web.Response:
+        channel = request.match_info["channel"]
+        body = dict(await request.json())
+        if request.headers.get("Authorization") != f"Bot {DISCORD_TOKEN}":
+            return web.json_response(fixture("discord/error_unauthorized.json"), status=401)
+        failure = await self._arrived("discord", channel)
+        if failure == "gone":
+            return web.json_response(fixture("discord/error_unknown_channel.json"), status=404)
+        if failure == "flaky":
+            return web.json_response({"message": "upstream connect error", "code": 0}, status=503)
+        number = await self._accept("discord", channel, body)
+        message = fixture("discord/message.json")
+        message.update(id=f"14186000123456{int(number):05d}", channel_id=channel)
+        message.update({k: body[k] for k in ("content", "embeds") if k in body})
+        return web.json_response(message)
+
+    async def _plain(self, request: web.Request) -> web.Response:
+        platform, channel = request.match_info["platform"], request.match_info["channel"]
+        body = dict(await request.json())
+        failure = await self._arrived(platform, channel)
+        if failure == "gone":
+            return web.json_response({"error": "channel_not_found"}, status=404)
+        if failure == "flaky":
+            return web.json_response({"error": "service_unavailable"}, status=503)
+        return web.json_response({"id": await self._accept(platform, channel, body)})

@@ -1,0 +1,124 @@
+"""Platform errors, through the real Slack and Discord posters against the fake chat.
+
+A permanent error (channel gone) pauses that channel's subscription, says why in
+/digest status and is not retried; the other channels get their digests all the same.
+Temporary errors are retried with backoff within the catch-up window, then given up.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+import time_machine
+
+from bot.reply import Reply
+from tests.digest.conftest import MakeReplica, paris
+from tests.digest.fake_chat import FakeChat
+
+CHANNELS = [("slack", "CGONE"), ("slack", "C2"), ("discord", "1001"), ("discord", "1002")]
+
+
+def fields_of(reply: Reply) -> dict[str, str]:
+    return {f.name: f.value for f in reply.items[0].fields}
+
+
+async def test_a_gone_channel_pauses_itself_and_the_others_still_get_theirs(
+    make_replica: MakeReplica, chat: FakeChat, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="dispute_bot.digest")
+    chat.gone.update({"CGONE", "1002"})  # the bot was removed from one Slack, one Discord channel
+    with time_machine.travel(paris(2026, 3, 1, 12, 0), tick=True) as traveller:
+        bot = make_replica(real=True)
+        for platform, channel in CHANNELS:
+            assert bot.ask("/digest subscribe 08:00 paris", platform=platform, channel=channel).ok
+        await bot.start()
+
+        traveller.move_to(paris(2026, 3, 2, 8, 0, 1))
+        await bot.sweep()
+        await bot.settled()
+        assert {(p.platform, p.channel) for p in chat.posts} == {
+            ("slack", "C2"),
+            ("discord", "1001"),
+        }
+        assert "digest of slack:CGONE paused after a permanent error" in caplog.text
+
+        slack_status = fields_of(bot.ask("/digest status", channel="CGONE", can_manage=False))
+        assert "channel_not_found" in slack_status["Paused"]
+        assert "/digest resume" in slack_status["Paused"]
+        assert "Next digest" not in slack_status
+        assert slack_status["Last scheduled run"].startswith("2 March 2026: failed: slack:")
+        discord_status = bot.ask("/digest status", platform="discord", channel="1002")
+        assert "Unknown Channel" in fields_of(discord_status)["Paused"]
+
+        traveller.move_to(paris(2026, 3, 3, 8, 0, 1))  # the next day: no retry storm
+        bot.wake()
+        await bot.sweep()
+        await bot.settled()
+        assert chat.requests_to("CGONE") == 1
+        assert chat.requests_to("1002") == 1
+        assert [p.digest_date for p in chat.posts_to("C2")] == ["2 March 2026", "3 March 2026"]
+        assert len(chat.posts_to("1001")) == 2
+
+        chat.gone.clear()  # someone invited the bot back
+        resumed = bot.ask("/digest resume", channel="CGONE")
+        assert resumed.text.startswith("Resumed: the daily digest comes back at 08:00")
+        traveller.move_to(paris(2026, 3, 4, 8, 0, 1))
+        await bot.sweep()
+        await bot.settled()
+        assert [p.digest_date for p in chat.posts_to("CGONE")] == ["4 March 2026"]
+        assert "Paused" not in fields_of(bot.ask("/digest status", channel="CGONE"))
+
+
+async def test_temporary_errors_are_retried_without_holding_up_others(
+    make_replica: MakeReplica, chat: FakeChat
+) -> None:
+    chat.flaky["CFLAKY"] = 2  # Slack answers internal_error twice
+    with time_machine.travel(paris(2026, 3, 1, 12, 0), tick=True) as traveller:
+        bot = make_replica(real=True)
+        assert bot.ask("/digest subscribe 08:00 paris", channel="CFLAKY").ok
+        assert bot.ask("/digest subscribe 08:00 paris", channel="C2").ok
+        await bot.start()
+        traveller.move_to(paris(2026, 3, 2, 8, 0, 1))
+        await bot.sweep()
+        await bot.settled()
+    assert [p.channel for p in chat.posts] == ["C2", "CFLAKY"]  # C2 did not wait
+    assert chat.requests_to("CFLAKY") == 3
+    row = bot.store.last_delivery("slack", "CFLAKY")
+    assert row is not None
+    assert (row.status, row.attempts, row.error) == ("delivered", 3, None)
+    assert bot.store.subscription("slack", "CFLAKY") is not None
+    assert fields_of(bot.ask("/digest status", channel="CFLAKY"))["Last scheduled run"] == (
+        "2 March 2026: posted"
+    )
+
+
+async def test_temporary_errors_give_up_at_the_end_of_the_window(
+    make_replica: MakeReplica, chat: FakeChat
+) -> None:
+    chat.flaky["C1"] = 1000
+    with time_machine.travel(paris(2026, 3, 1, 12, 0), tick=True) as traveller:
+        # A 2-second window, retries every 0.4 s: a handful of attempts, then it stops.
+        bot = make_replica(
+            real=True, digest_catch_up_hours=2 / 3600, digest_retry_backoff_seconds=(0.4,)
+        )
+        assert bot.ask("/digest subscribe 08:00 paris").ok
+        await bot.start()
+        traveller.move_to(paris(2026, 3, 2, 8, 0, 0.2))
+        await bot.sweep()
+        await bot.settled()
+        attempts = chat.requests_to("C1")
+        assert 3 <= attempts <= 6
+        status = fields_of(bot.ask("/digest status", can_manage=False))
+        assert status["Last scheduled run"] == (
+            f"2 March 2026: failed: gave up after {attempts} attempts: "
+            "slack: internal_error posting to C1"
+        )
+        assert "Paused" not in status  # temporary: tomorrow is another day
+
+        chat.flaky.clear()
+        traveller.move_to(paris(2026, 3, 3, 8, 0, 0.2))
+        await bot.sweep()
+        await bot.settled()
+        assert [p.digest_date for p in chat.posts] == ["3 March 2026"]
+        assert chat.requests_to("C1") == attempts + 1

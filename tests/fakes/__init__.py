@@ -1,0 +1,1 @@
+"""Fakes of the remote services the bot talks to, on loopback, speaking their wire formats."""

@@ -1,0 +1,225 @@
+"""The health server over real HTTP, as an orchestrator and Prometheus read it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiohttp
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from bot.config import Settings
+from bot.core import Command, Core
+from bot.ops import metrics
+from bot.ops.inflight import reply_in_flight
+from bot.ops.readiness import report
+from bot.ops.runtime import Runtime, Service
+from tests.ops.conftest import Clock, add_new_records, ops_settings
+
+
+async def idle_platform(core: Core, settings: Settings, stop: asyncio.Event) -> None:
+    """A platform that never connects: the runtime must not call the bot ready."""
+    await stop.wait()
+
+
+async def connected_platform(core: Core, settings: Settings, stop: asyncio.Event) -> None:
+    report("slack", True, "socket mode connected")
+    await stop.wait()
+
+
+@asynccontextmanager
+async def running(
+    core: Core, settings: Settings, services: Mapping[str, Service]
+) -> AsyncIterator[tuple[str, aiohttp.ClientSession, asyncio.Event]]:
+    stop = asyncio.Event()
+    runtime = Runtime(core, settings, stop)
+    await runtime.start()
+    assert runtime.health is not None
+    task = asyncio.create_task(runtime.run(services))
+    await asyncio.sleep(0.05)  # let the services start
+    try:
+        async with aiohttp.ClientSession() as http:
+            yield f"http://127.0.0.1:{runtime.health.port}", http, stop
+    finally:
+        stop.set()
+        await task
+        await runtime.close()
+
+
+async def get(http: aiohttp.ClientSession, url: str) -> tuple[int, str]:
+    async with http.get(url) as answer:
+        return answer.status, await answer.text()
+
+
+def samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    found = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            found[(sample.name, frozenset(sample.labels.items()))] = sample.value
+    return found
+
+
+def value(text: str, name: str, **labels: str) -> float:
+    return samples(text).get((name, frozenset(labels.items())), 0.0)
+
+
+async def test_healthz_answers_and_readyz_waits_for_the_platforms(
+    core: Core, settings: Settings
+) -> None:
+    async with running(core, settings, {"slack": idle_platform}) as (base, http, _):
+        assert await get(http, f"{base}/healthz") == (200, "ok\n")
+        async with http.get(f"{base}/readyz") as answer:
+            assert answer.status == 503
+            body = await answer.json()
+        assert body["ready"] is False
+        assert body["checks"]["slack"] == {"ok": False, "detail": "starting"}
+        assert body["checks"]["corpus"]["ok"] is True
+        assert body["checks"]["corpus"]["detail"].startswith(
+            f"{len(core.dossier.corpus.quotes)} quotes"
+        )
+
+        report("slack", True, "socket mode connected")
+        async with http.get(f"{base}/readyz") as answer:
+            assert answer.status == 200
+            assert (await answer.json())["ready"] is True
+
+        report("slack", False, "reconnecting")
+        status, text = await get(http, f"{base}/readyz")
+        assert status == 503 and "reconnecting" in text
+
+
+@pytest.mark.postgres
+async def test_readyz_checks_the_database_when_one_is_configured(seeds_copy: Path) -> None:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    settings = ops_settings(seeds_copy, DATABASE_URL=url)
+    async with running(Core(settings), settings, {"slack": connected_platform}) as (base, http, _):
+        async with http.get(f"{base}/readyz") as answer:
+            body = await answer.json()
+            assert answer.status == 200, body
+        assert body["checks"]["database"] == {"ok": True, "detail": "reachable"}
+
+
+async def test_an_unreachable_database_makes_the_bot_unready_without_leaking_the_url(
+    seeds_copy: Path,
+) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    url = f"postgresql://bot:hunter2secret@127.0.0.1:{closed_port}/bot"
+    settings = ops_settings(seeds_copy, DATABASE_URL=url)
+    async with running(Core(settings), settings, {"slack": connected_platform}) as (base, http, _):
+        status, text = await get(http, f"{base}/readyz")
+    assert status == 503
+    assert '"database": {\n      "ok": false,\n      "detail": "unreachable (' in text
+    assert "hunter2secret" not in text and str(closed_port) not in text
+
+
+async def test_shutdown_turns_readyz_off_while_replies_in_flight_finish(
+    core: Core, settings: Settings
+) -> None:
+    release = asyncio.Event()
+    delivered: list[str] = []
+
+    async def platform_mid_reply(core: Core, settings: Settings, stop: asyncio.Event) -> None:
+        report("slack", True, "connected")
+        async with reply_in_flight():
+            reply = core.handle_line("/quote amodei", platform="slack")
+            await release.wait()  # Slack is slow to accept the reply
+            delivered.append(reply.title)
+        await stop.wait()
+
+    async with running(core, settings, {"slack": platform_mid_reply}) as (base, http, stop):
+        assert (await get(http, f"{base}/readyz"))[0] == 200
+        stop.set()
+        await asyncio.sleep(0.05)
+        status, text = await get(http, f"{base}/readyz")
+        assert status == 503 and '"shutdown"' in text
+        assert await get(http, f"{base}/healthz") == (200, "ok\n")
+        assert delivered == []
+        release.set()
+    assert delivered == ["Quotes by Dario Amodei"]
+
+
+async def test_metrics_count_commands_latency_errors_digests_corpus_and_reloads(
+    core: Core, settings: Settings, seeds_copy: Path
+) -> None:
+    async with running(core, settings, {"slack": connected_platform}) as (base, http, _):
+        before = (await get(http, f"{base}/metrics"))[1]
+        core.handle_line("/quote trump", platform="slack")
+        core.handle_line("/quote trump", platform="slack")
+        core.handle_line("/timeline", platform="discord")
+        core.handle_line("/drop table users", platform="discord")
+        metrics.digest_posted("slack")
+        metrics.digest_skipped("discord", "quiet_day")
+        metrics.digest_failed("slack", permanent=True)
+        add_new_records(seeds_copy)
+        assert core.reload(trigger="command").ok
+        status, after = await get(http, f"{base}/metrics")
+    assert status == 200
+
+    def grew(name: str, **labels: str) -> float:
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    ok_quote = {"command": "quote", "platform": "slack", "outcome": "ok"}
+    assert grew("dispute_bot_commands_total", **ok_quote) == 2
+    assert grew("dispute_bot_commands_total", command="timeline", platform="discord", outcome="ok")
+    assert grew(
+        "dispute_bot_commands_total", command="unknown", platform="discord", outcome="empty"
+    )
+    assert "users" not in after and 'command="drop"' not in after  # user text is no label
+    assert grew("dispute_bot_command_latency_seconds_count", command="quote", platform="slack") == 2
+    assert (
+        grew(
+            "dispute_bot_command_latency_seconds_bucket",
+            command="quote",
+            platform="slack",
+            le="+Inf",
+        )
+        == 2
+    )
+    assert grew("dispute_bot_digests_posted_total", platform="slack") == 1
+    assert grew("dispute_bot_digests_skipped_total", platform="discord", reason="quiet_day") == 1
+    assert grew("dispute_bot_digests_failed_total", platform="slack", permanent="true") == 1
+    assert grew("dispute_bot_corpus_reloads_total", outcome="ok", trigger="command") == 1
+    assert value(after, "dispute_bot_corpus_records", kind="quotes") == len(
+        core.dossier.corpus.quotes
+    )
+    assert value(after, "dispute_bot_corpus_records", kind="articles") == 3
+    assert "process_resident_memory_bytes" in after
+
+
+async def test_a_handler_error_is_counted(core: Core, settings: Settings) -> None:
+    def broken(ctx: object, args: object) -> object:
+        raise RuntimeError("a bug in a handler")
+
+    core.commands["broken"] = Command(
+        name="broken", summary={"en": "", "fr": ""}, usage="", examples=(), run=broken
+    )
+    async with running(core, settings, {"slack": connected_platform}) as (base, http, _):
+        before = (await get(http, f"{base}/metrics"))[1]
+        reply = core.handle_line("/broken", platform="slack")
+        after = (await get(http, f"{base}/metrics"))[1]
+    assert reply.kind.value == "error"
+    labels = {"command": "broken", "platform": "slack"}
+    assert (
+        value(after, "dispute_bot_command_errors_total", **labels)
+        - value(before, "dispute_bot_command_errors_total", **labels)
+        == 1
+    )
+
+
+async def test_health_port_null_means_no_server(seeds_copy: Path) -> None:
+    settings = ops_settings(seeds_copy, HEALTH_PORT="null")
+    runtime = Runtime(Core(settings, clock=Clock()), settings, asyncio.Event())
+    await runtime.start()
+    try:
+        assert runtime.health is None
+    finally:
+        await runtime.close()

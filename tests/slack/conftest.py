@@ -1,0 +1,138 @@
+"""Fixtures for Slack: a fake Slack on loopback, settings pointing at it, and the bot running."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import json
+import time
+import urllib.parse
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.config import Settings, load_settings
+from bot.core import Core
+from bot.dossier import Dossier
+from bot.platforms.slack.runtime import RunningSlack, start_slack
+from tests.fakes.slack import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack, fixture, sign
+
+# Two days after Trump's order, as in the core tests, so digests are stable.
+NOW = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="session")
+def dossier() -> Dossier:
+    return Core(load_settings(environ={})).dossier
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    slack = await FakeSlack().start()
+    yield slack
+    await slack.close()
+
+
+MakeSettings = Callable[..., Settings]
+
+
+@pytest.fixture
+def make_settings(fake: FakeSlack) -> MakeSettings:
+    """Settings loaded from an environment like production's, pointed at the fake."""
+
+    def make(*, socket_mode: bool = False, **overrides: Any) -> Settings:
+        environ = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": fake.api_url, "PORT": "0"}
+        if socket_mode:
+            environ["SLACK_APP_TOKEN"] = APP_TOKEN
+        else:
+            environ["SLACK_SIGNING_SECRET"] = SIGNING_SECRET
+        return dataclasses.replace(load_settings(environ=environ), **overrides)
+
+    return make
+
+
+def make_core(settings: Settings, dossier: Dossier) -> Core:
+    return Core(settings, dossier=dossier, clock=lambda: NOW)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Answer:
+    """Slack's view of our HTTP answer: status, body, and how long it took."""
+
+    status: int
+    body: str
+    seconds: float
+
+
+class SlackSender:
+    """Sends requests to the bot's /slack/events the way Slack does: signed, form or JSON."""
+
+    def __init__(self, session: aiohttp.ClientSession, url: str, fake: FakeSlack) -> None:
+        self.session = session
+        self.url = url
+        self.fake = fake
+
+    async def post(
+        self,
+        body: str,
+        *,
+        content_type: str = "application/x-www-form-urlencoded",
+        timestamp: str | None = None,
+        secret: str = SIGNING_SECRET,
+        signature: str | None = None,
+    ) -> Answer:
+        stamp = timestamp or str(int(time.time()))
+        headers = {
+            "Content-Type": content_type,
+            "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": signature or sign(secret, stamp, body),
+        }
+        started = time.perf_counter()
+        async with self.session.post(self.url, data=body.encode(), headers=headers) as response:
+            text = await response.text()
+        return Answer(status=response.status, body=text, seconds=time.perf_counter() - started)
+
+    def command_body(self, command: str, text: str, **fields: str) -> tuple[str, str]:
+        """A slash command form body from the recorded sample; returns (body, response_url)."""
+        form = fixture("slash_command.json")
+        url = self.fake.response_url("commands")
+        form.update(command=command, text=text, response_url=url, **fields)
+        return urllib.parse.urlencode(form), url
+
+    async def command(self, command: str, text: str = "", **fields: str) -> Answer:
+        body, _ = self.command_body(command, text, **fields)
+        return await self.post(body)
+
+    async def action(self, payload: dict[str, Any]) -> Answer:
+        return await self.post(urllib.parse.urlencode({"payload": json.dumps(payload)}))
+
+    async def event(self, envelope: dict[str, Any]) -> Answer:
+        return await self.post(json.dumps(envelope), content_type="application/json")
+
+
+RunBot = Callable[..., contextlib.AbstractAsyncContextManager[SlackSender]]
+
+
+@pytest.fixture
+def run_http_bot(fake: FakeSlack, make_settings: MakeSettings, dossier: Dossier) -> RunBot:
+    """`async with run_http_bot(**settings) as slack:` the bot in HTTP mode on a free port."""
+
+    @contextlib.asynccontextmanager
+    async def run(core: Core | None = None, **overrides: Any) -> AsyncIterator[SlackSender]:
+        settings = make_settings(**overrides)
+        core = core or make_core(settings, dossier)
+        running: RunningSlack = await start_slack(core, settings, host="127.0.0.1")
+        assert running.mode == "http" and running.port
+        try:
+            async with aiohttp.ClientSession() as session:
+                url = f"http://127.0.0.1:{running.port}/slack/events"
+                yield SlackSender(session, url, fake)
+        finally:
+            await running.close()
+
+    return run
