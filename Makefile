@@ -35,11 +35,12 @@ clean:
 image-test:
 	bash .ci/image-test.sh
 
-# Issue 7's benchmark at 1,000 / 10,000 / 100,000 quotes (about 10 minutes; see
-# docs/PERFORMANCE.md). Not part of `make test`. Results go to build/bench/.
+# Issue 7's benchmark at 1,000 / 10,000 / 100,000 quotes (about 5 minutes on 2 cores, plus
+# ~35 s the first time to generate the data; see docs/PERFORMANCE.md). Not part of
+# `make test`. Results go to build/bench/.
 bench: $(STAMP)
 	PYTHONPATH=. $(BIN)/python -m bench.run
 
-# The same, small (under a minute): checks that the benchmark itself works.
+# The same, small (about 30 s, into build/bench/quick/): checks that the benchmark works.
 bench-quick: $(STAMP)
 	PYTHONPATH=. $(BIN)/python -m bench.run --quick

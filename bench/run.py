@@ -3,7 +3,8 @@
 Writes `build/bench/results.json` and a Markdown summary, `build/bench/results.md`, and
 prints the summary. Each measurement that needs a clean slate (a load's peak memory, a
 size's search) runs in a fresh process; the figures are medians over repeated runs.
-`--quick` runs a small version (a minute) to check that everything works.
+`--quick` runs a small version (half a minute, results in `build/bench/quick/`) to check
+that the benchmark itself works.
 """
 
 from __future__ import annotations
@@ -141,6 +142,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=datasets.DATA)
     args = parser.parse_args()
     if args.quick:
+        if args.out == datasets.DATA:  # keep the full run's results
+            args.out = datasets.DATA / "quick"
         args.sizes, args.queries, args.rounds, args.load_runs = "1000,5000", 200, 2, 2
         args.naive, args.cold_runs, args.slack_seconds, args.slack_runs = 10, 5, 3.0, 1
     sizes = [int(s) for s in args.sizes.split(",") if s]
