@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
-import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -94,6 +92,9 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 
 def _serve(args: argparse.Namespace, names: list[str]) -> int:
     """Run the platforms and services in `names` under the runtime until a signal stops it."""
+    import asyncio
+    import signal
+
     from bot.ops.logs import setup_logging
 
     settings = _settings(args)

@@ -207,9 +207,11 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
         if path.name == "default.yaml":
             hint = " (set DISPUTE_BOT_HOME to the folder that holds config/ and seeds/)"
         raise ConfigError(f"{path}:0: cannot read config: {exc.strerror}{hint}") from exc
+    # One parse, with libyaml where installed: the defaults file is read on every start.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=loader)
+        data = loader(text).construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0

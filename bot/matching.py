@@ -128,8 +128,13 @@ class NameIndex:
         folded = fold(query)
         return self._best(folded, self._by_words.get(folded.count(" ") + 1, []), self.score_cutoff)
 
-    def find(self, query_words: Sequence[str]) -> Span | None:
-        """The first name inside a list of folded words, preferring longer names at a position."""
+    def find(self, query_words: Sequence[str], *, keywords: TextIndex | None = None) -> Span | None:
+        """The first name inside a list of folded words, preferring longer names at a position.
+
+        With `keywords`, a single word is taken for a name only when it is at least as close
+        to that name as to a word of the searched text: `trunp` is Trump, but a word that
+        merely resembles one of a thousand names stays a keyword.
+        """
         for start in range(len(query_words)):
             for size in (3, 2, 1):
                 end = start + size
@@ -137,7 +142,11 @@ class NameIndex:
                     continue
                 entries = self._by_words.get(size, [])
                 match = self._best(" ".join(query_words[start:end]), entries, self.score_cutoff)
-                if match:
+                if match and not (
+                    size == 1
+                    and keywords is not None
+                    and keywords.closeness(query_words[start]) > match.score
+                ):
                     return Span(match=match, start=start, end=end)
         return None
 
@@ -357,6 +366,22 @@ class TextIndex:
             if sieve is not None:
                 found += sieve.sharing(word, _least_shared(len(word), n, cutoff))
         return found
+
+    def closeness(self, word: str) -> float:
+        """How close (0-100) a folded word comes to a word of the vocabulary."""
+        if word in self._docs:
+            return 100.0
+        if len(word) < 4:
+            return 0.0
+        cutoff = 80.0 if len(word) <= 5 else 75.0
+        best = process.extractOne(
+            word,
+            self._candidates(word, 1 if len(word) <= 5 else 2, cutoff),
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=cutoff,
+        )
+        return float(best[1]) if best else 0.0
 
     def corrections(self, word: str) -> list[tuple[str, float]]:
         """Vocabulary words a typed word may stand for, with a weight in (0, 1]."""

@@ -38,7 +38,7 @@ def quote(ctx: Context, args: Args) -> Reply:
     dossier = ctx.dossier
     quotes = dossier.corpus.quotes
     typed = words(args.text)
-    span = dossier.speakers.find(typed)
+    span = dossier.speakers.find(typed, keywords=dossier.quote_text)
     speaker = dossier.corpus.actor_by_id[span.match.target] if span else None
     keywords = typed[: span.start] + typed[span.end :] if span else typed
     candidates: Sequence[int] = (

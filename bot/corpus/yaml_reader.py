@@ -87,7 +87,11 @@ def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> Iterator[L
     yield data
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        key: Any = loader.construct_object(key_node, deep=True)
+        if isinstance(key, list | dict):  # unhashable: say where, rather than crash
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be plain text, not a list or mapping", key_node.start_mark
+            )
         if key in data:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark

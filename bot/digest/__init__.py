@@ -6,11 +6,12 @@ cheap (no SQLAlchemy, no APScheduler) so the config check can use `bot.digest.wh
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import asyncio
+
     from bot.config import Settings
     from bot.core import Core
     from bot.delivery import Poster
@@ -31,6 +32,8 @@ async def run_digests(
     scheduler runs and the first catch-up was made. Raises DigestStoreError if the database
     cannot be opened.
     """
+    import asyncio
+
     from bot.digest.service import DigestService
 
     hub = core.digest

@@ -156,6 +156,17 @@ def _zones() -> tuple[tuple[str, ...], NameIndex]:
     return tuple(names), NameIndex(labels, score_cutoff=80)
 
 
+def is_time_zone(name: str) -> bool:
+    """Whether `name` is an IANA zone, without listing them all (a cold start reads one file)."""
+    if name in _NOT_ZONES or not name:
+        return False
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
 def resolve_time_zone(text: str) -> str | None:
     """The IANA zone a typed name means (`paris`, `new york`, `Europe/Paris`), or None."""
     names, index = _zones()
@@ -240,7 +251,7 @@ def default_schedule(settings: Settings) -> Schedule:
 def config_entry_schedule(entry: Mapping[str, Any], default: Schedule) -> Schedule:
     """The schedule of a `digest_subscriptions` entry; zones must be exact IANA names there."""
     zone = str(entry.get("timezone", default.zone))
-    if zone not in _zones()[0]:
+    if not is_time_zone(zone):
         raise ScheduleError("unknown_zone", value=zone)
     return Schedule(
         time=parse_time(str(entry["time"])) if "time" in entry else default.time,
@@ -259,7 +270,7 @@ def check_digest_settings(settings: Settings) -> list[str]:
         parse_time(settings.digest_time)
     except ScheduleError:
         problems.append(f"digest_time must be HH:MM, not {settings.digest_time!r}")
-    if settings.digest_timezone not in _zones()[0]:
+    if not is_time_zone(settings.digest_timezone):
         problems.append(f"digest_timezone: unknown IANA time zone {settings.digest_timezone!r}")
     try:
         parse_weekdays(settings.digest_weekdays)

@@ -6,7 +6,6 @@ slack_bolt or discord.py. Each exposes `async def serve(core, settings, stop)`.
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import logging
 from typing import TYPE_CHECKING, cast
@@ -15,6 +14,8 @@ from bot.config import Settings
 from bot.core import Core
 
 if TYPE_CHECKING:
+    import asyncio
+
     from bot.ops.runtime import Service
 
 log = logging.getLogger("dispute_bot.platforms")

@@ -221,3 +221,13 @@ def test_another_dispute_is_another_seeds_folder(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Le stade restera public" in result.stdout
     assert "Gazette, 2025-05-02" in result.stdout
+
+
+def test_a_list_used_as_a_key_is_a_problem_not_a_crash(seeds_copy: Path) -> None:
+    path = seeds_copy / "dispute.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines, "? [a, b]", ": c", ""]), encoding="utf-8")
+    problems = check_corpus(seeds_copy)
+    assert problems == [
+        f"dispute.yaml:{len(lines) + 1}: invalid YAML: a key must be plain text, not a list or mapping"
+    ]
