@@ -110,3 +110,14 @@ def test_autocomplete_offers_names_as_they_are_typed(core: Core) -> None:
 def test_suggestions_name_the_closest(core: Core) -> None:
     index: NameIndex = core.dossier.speakers
     assert index.suggest("trumpet")[0].target == "trump"
+
+
+def test_a_word_closer_to_the_quotes_than_to_a_name_stays_a_keyword() -> None:
+    names = NameIndex([("Marie", "marie"), ("Trump", "trump")])
+    text = TextIndex(["la mairie de Paris", "une erreur désastreuse"])
+    assert names.find(["mairie"]) is not None  # alone, it looks like Marie
+    assert names.find(["mairie"], keywords=text) is None  # but it is a word of the quotes
+    span = names.find(["marie", "mairie"], keywords=text)
+    assert span is not None and (span.match.target, span.start) == ("marie", 0)
+    span = names.find(["trunp", "erreur"], keywords=text)
+    assert span is not None and span.match.target == "trump"
