@@ -76,6 +76,8 @@ class Settings:
     health_port: int | None = 8080  # None: no health server; 0: any free port (tests)
     watch_seeds: bool = True
     shutdown_grace: float = 8.0  # seconds to finish replies in flight on SIGTERM
+    # Where a large dossier's built indexes are kept between starts (None: never kept).
+    snapshot_dir: str | None = "data/snapshots"
     slack_bot_token: Secret | None = None
     slack_app_token: Secret | None = None
     slack_signing_secret: Secret | None = None
@@ -148,6 +150,7 @@ _FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "health_port": (int, type(None)),
     "watch_seeds": bool,
     "shutdown_grace": (int, float),
+    "snapshot_dir": (str, type(None)),
     "digest_time": str,
     "digest_timezone": str,
     "digest_weekdays": str,

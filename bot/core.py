@@ -12,10 +12,10 @@ import shlex
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
-from bot.corpus import load_corpus
 from bot.dossier import Dossier
 from bot.errors import UsageError
 from bot.i18n import t
@@ -212,7 +212,12 @@ class Core:
         from handlers import COMMANDS  # the registry imports Core's types, so import late
 
         self.settings = settings
-        self.dossier = dossier or Dossier(load_corpus(settings.seeds))
+        if dossier is None:
+            from bot.snapshot import load_dossier
+
+            snapshots = Path(settings.snapshot_dir) if settings.snapshot_dir else None
+            dossier = load_dossier(Path(settings.seeds), snapshots)
+        self.dossier = dossier
         self.commands: dict[str, Command] = {c.name: c for c in COMMANDS}
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         from bot.ops.reload import COMMAND as RELOAD  # an admin command, not in /help

@@ -228,6 +228,5 @@ def test_a_list_used_as_a_key_is_a_problem_not_a_crash(seeds_copy: Path) -> None
     lines = path.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join([*lines, "? [a, b]", ": c", ""]), encoding="utf-8")
     problems = check_corpus(seeds_copy)
-    assert problems == [
-        f"dispute.yaml:{len(lines) + 1}: invalid YAML: a key must be plain text, not a list or mapping"
-    ]
+    message = "invalid YAML: a key must be plain text, not a list or mapping"
+    assert problems == [f"dispute.yaml:{len(lines) + 1}: {message}"]

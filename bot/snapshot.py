@@ -1,0 +1,82 @@
+"""A large dossier, kept ready-built between starts: twenty seconds of parsing become one.
+
+The snapshot is a pickle of the validated Dossier, named by a hash of every file in the
+seeds folder, the folder's path and the bot's version, so any edit builds a new one. It is
+written only when building took long, so small dossiers never leave a file behind, and a
+snapshot that cannot be read is ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import pickle
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bot import __version__
+from bot.corpus import load_corpus
+from bot.dossier import Dossier
+
+log = logging.getLogger("dispute_bot.snapshot")
+
+FORMAT = 1
+WORTH_KEEPING_AFTER = 1.0  # seconds of building
+
+
+def fingerprint(seeds: Path) -> str:
+    """A hash of everything the dossier is built from."""
+    digest = hashlib.sha256(
+        f"{FORMAT}:{__version__}:{sys.version_info[:2]}:{seeds.resolve()}".encode()
+    )
+    for path in sorted(p for p in seeds.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(seeds)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def load_dossier(seeds: Path, snapshot_dir: Path | None) -> Dossier:
+    """The dossier in `seeds`: from its snapshot when one matches, else built (and kept)."""
+    if snapshot_dir is None:
+        return Dossier(load_corpus(seeds))
+    path = snapshot_dir / f"dossier-{fingerprint(seeds)[:32]}.pickle"
+    if path.exists():
+        try:
+            with path.open("rb") as file:
+                found = pickle.load(file)  # a file this bot wrote itself
+            if isinstance(found, Dossier):
+                log.info("dossier loaded from its snapshot %s", path)
+                return found
+        except Exception as exc:  # a truncated or foreign file: build afresh
+            log.warning("ignoring the unreadable snapshot %s: %s", path, exc)
+    started = time.perf_counter()
+    dossier = Dossier(load_corpus(seeds))
+    if time.perf_counter() - started >= WORTH_KEEPING_AFTER:
+        _keep(dossier, path)
+    return dossier
+
+
+def _keep(dossier: Dossier, path: Path) -> None:
+    """Write the snapshot atomically and drop older ones; a failure only costs the next start."""
+    written: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as file:
+            written = file.name
+            pickle.dump(dossier, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(written, path)
+    except Exception as exc:  # never a reason not to start
+        log.warning("cannot keep a snapshot of the dossier in %s: %s", path.parent, exc)
+        if written is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(written)
+        return
+    for old in path.parent.glob("dossier-*.pickle"):
+        if old != path:
+            with contextlib.suppress(OSError):
+                old.unlink()
+    log.info("kept a snapshot of the dossier in %s", path)
