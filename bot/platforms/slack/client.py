@@ -2,6 +2,8 @@
 
 One place decides the retry policy: 429s wait out `Retry-After`, connection errors and
 500/503 are retried once after a short backoff. `SLACK_API_URL` points every call elsewhere.
+The running platform shares one keep-alive HTTP session (`make_session`) between all its
+calls: a connection per reply cost more than the reply itself under load.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -26,6 +29,8 @@ DEFAULT_API_URL = "https://slack.com/api/"
 REFUSED_TOKEN_ERRORS = frozenset(
     {"invalid_auth", "not_authed", "account_inactive", "token_revoked"}
 )
+# slack_sdk's own default for one call, retries included.
+TIMEOUT_SECONDS = 30
 
 
 def api_error_code(exc: SlackApiError) -> str:
@@ -48,19 +53,39 @@ def api_base_url(api_url: str | None) -> str:
     return base if base.endswith("/") else base + "/"
 
 
-def make_web_client(*, token: str, api_url: str | None = None) -> AsyncWebClient:
+def make_session() -> aiohttp.ClientSession:
+    """One keep-alive HTTP session for every call of a running platform; the caller closes it.
+
+    Needs the running loop. A connection Slack closed while idle fails the next call with a
+    disconnect, which the connection-error retry handler retries once on a fresh one.
+    """
+    return aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=TIMEOUT_SECONDS))
+
+
+def make_web_client(
+    *, token: str, api_url: str | None = None, session: aiohttp.ClientSession | None = None
+) -> AsyncWebClient:
+    """A Web API client; with `session`, its calls reuse that session's connections."""
     return AsyncWebClient(
         token=token,
         base_url=api_base_url(api_url),
+        session=session,
         retry_handlers=retry_handlers(),
         logger=logging.getLogger("dispute_bot.slack.web"),
     )
 
 
-async def post_to_response_url(url: str, body: dict[str, Any]) -> bool:
-    """POST a message to a response_url; False (logged, URL withheld) if Slack refused it."""
+async def post_to_response_url(
+    url: str, body: dict[str, Any], *, session: aiohttp.ClientSession | None = None
+) -> bool:
+    """POST a message to a response_url; False (logged, URL withheld) if Slack refused it.
+
+    With `session`, the post reuses its keep-alive connections; without, it opens and closes
+    a session of its own.
+    """
     client = AsyncWebhookClient(
         url=url,
+        session=session,
         retry_handlers=retry_handlers(),
         logger=logging.getLogger("dispute_bot.slack.web"),
     )

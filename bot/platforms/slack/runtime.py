@@ -16,7 +16,12 @@ from bot.core import Core
 from bot.errors import ConfigError
 from bot.ops import readiness
 from bot.platforms.slack.app import SlackListeners, build_app
-from bot.platforms.slack.client import REFUSED_TOKEN_ERRORS, api_error_code, make_web_client
+from bot.platforms.slack.client import (
+    REFUSED_TOKEN_ERRORS,
+    api_error_code,
+    make_session,
+    make_web_client,
+)
 from bot.platforms.slack.receivers import HttpReceiver, SocketModeReceiver
 
 log = logging.getLogger("dispute_bot.slack")
@@ -33,6 +38,7 @@ class RunningSlack:
     port: int | None
     receiver: HttpReceiver | SocketModeReceiver
     listeners: SlackListeners
+    session: aiohttp.ClientSession  # every outgoing call's connections
     grace: float = DEFAULT_GRACE
 
     async def report_readiness(self, stop: asyncio.Event, every: float = 2.0) -> None:
@@ -53,8 +59,11 @@ class RunningSlack:
 
     async def close(self) -> None:
         """Finish the replies in flight (up to `grace` seconds), then disconnect."""
-        await self.listeners.drain(self.grace)
-        await self.receiver.close()
+        try:
+            await self.listeners.drain(self.grace)
+            await self.receiver.close()
+        finally:
+            await self.session.close()
 
 
 async def check_bot_token(client: AsyncWebClient) -> None:
@@ -77,17 +86,34 @@ async def start_slack(core: Core, settings: Settings, *, host: str = "0.0.0.0") 
     """Socket Mode when SLACK_APP_TOKEN is set, else HTTP mode on settings.port."""
     if settings.slack_bot_token is None:
         raise ConfigError("Slack needs SLACK_BOT_TOKEN")
+    session = make_session()
+    try:
+        return await _start(core, settings, host=host, session=session)
+    except BaseException:
+        await session.close()
+        raise
+
+
+async def _start(
+    core: Core, settings: Settings, *, host: str, session: aiohttp.ClientSession
+) -> RunningSlack:
+    assert settings.slack_bot_token is not None
     client = make_web_client(
-        token=settings.slack_bot_token.reveal(), api_url=settings.slack_api_url
+        token=settings.slack_bot_token.reveal(), api_url=settings.slack_api_url, session=session
     )
-    app, listeners = build_app(core, settings, client)
+    app, listeners = build_app(core, settings, client, session=session)
     grace = float(getattr(settings, "shutdown_grace", DEFAULT_GRACE))
     await check_bot_token(client)
     if settings.slack_app_token is not None:
         socket = SocketModeReceiver(app, app_token=settings.slack_app_token.reveal(), client=client)
         await socket.start()
         return RunningSlack(
-            mode="socket", port=None, receiver=socket, listeners=listeners, grace=grace
+            mode="socket",
+            port=None,
+            receiver=socket,
+            listeners=listeners,
+            session=session,
+            grace=grace,
         )
     if settings.slack_signing_secret is None:
         raise ConfigError(
@@ -95,4 +121,6 @@ async def start_slack(core: Core, settings: Settings, *, host: str = "0.0.0.0") 
         )
     http = HttpReceiver(app, port=settings.port, host=host)
     port = await http.start()
-    return RunningSlack(mode="http", port=port, receiver=http, listeners=listeners, grace=grace)
+    return RunningSlack(
+        mode="http", port=port, receiver=http, listeners=listeners, session=session, grace=grace
+    )
