@@ -63,6 +63,8 @@ class Settings:
     reply_visibility: str = "ephemeral"  # ephemeral | public
     slack_commands: dict[str, str] = field(default_factory=dict)  # command -> slash name
     slack_admins: tuple[str, ...] = ()
+    # Where a refused automatic reload is reported besides the Slack admins: "platform:channel".
+    admin_alerts: tuple[str, ...] = ()
     discord_guild_id: int | None = None
     discord_shard_count: int | None = None
     port: int = 3000
@@ -141,6 +143,7 @@ _FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "reply_visibility": str,
     "slack_commands": dict,
     "slack_admins": list,
+    "admin_alerts": list,
     "discord_guild_id": (int, type(None)),
     "discord_shard_count": (int, type(None)),
     "port": int,
@@ -363,8 +366,9 @@ def inspect_settings(
         values[key] = Path(str(parsed)).resolve() if key == "seeds" else parsed
         origins[key] = env
     values.setdefault("seeds", defaults.parent.parent / "seeds")
-    if "slack_admins" in values:
-        values["slack_admins"] = tuple(str(a) for a in values["slack_admins"])
+    for listed in ("slack_admins", "admin_alerts"):
+        if listed in values:
+            values[listed] = tuple(str(a) for a in values[listed])
     if "slack_commands" in values:
         values["slack_commands"] = {str(k): str(v) for k, v in values["slack_commands"].items()}
     if "shutdown_grace" in values:
@@ -408,6 +412,13 @@ def _check(settings: Settings, origins: Mapping[str, str] | None = None) -> list
         problems.append(f"{at('reply_visibility')}: reply_visibility must be ephemeral or public")
     if not 1 <= settings.page_size <= 10:
         problems.append(f"{at('page_size')}: page_size must be between 1 and 10")
+    for entry in settings.admin_alerts:
+        platform, _, channel = entry.partition(":")
+        if platform not in ("slack", "discord") or not channel:
+            problems.append(
+                f"{at('admin_alerts')}: admin_alerts entries are slack:CHANNEL or "
+                f"discord:CHANNEL_ID, not {entry!r}"
+            )
     if settings.log_format not in ("plain", "json"):
         problems.append(f"{at('log_format')}: log_format must be plain or json")
     if settings.log_level.upper() not in LOG_LEVELS:

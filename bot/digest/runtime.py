@@ -14,36 +14,15 @@ import sqlalchemy as sa
 
 from bot.config import Settings
 from bot.core import Core
-from bot.delivery import Poster
 from bot.digest import run_digests
 from bot.digest.errors import DigestStoreError
 from bot.ops.readiness import report
+from bot.platforms import posters_for
 
 log = logging.getLogger("dispute_bot.digest")
 
 NAME = "digest"
 RETRY_OPEN_SECONDS = 30.0
-
-
-def posters_for(settings: Settings) -> dict[str, Poster]:
-    """A Poster for each platform the bot runs on (the same rule as the platforms')."""
-    from bot.platforms import enabled_platforms
-
-    posters: dict[str, Poster] = {}
-    names = enabled_platforms(settings)
-    if "slack" in names and settings.slack_bot_token is not None:
-        from bot.platforms.slack.poster import SlackPoster
-
-        posters["slack"] = SlackPoster(
-            token=settings.slack_bot_token.reveal(), api_url=settings.slack_api_url
-        )
-    if "discord" in names and settings.discord_token is not None:
-        from bot.platforms.discord.poster import DiscordPoster
-
-        posters["discord"] = DiscordPoster(
-            token=settings.discord_token.reveal(), api_url=settings.discord_api_url
-        )
-    return posters
 
 
 async def serve(core: Core, settings: Settings, stop: asyncio.Event) -> None:

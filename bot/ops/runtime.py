@@ -19,11 +19,12 @@ from bot.config import Settings
 from bot.core import Core
 from bot.errors import BotError
 from bot.ops import metrics
+from bot.ops.alerts import alert_admins, alert_targets
 from bot.ops.database import DatabaseProbe
 from bot.ops.health import HealthServer
 from bot.ops.inflight import REPLIES
 from bot.ops.readiness import READINESS
-from bot.ops.reload import ReloadResult, tell_admins
+from bot.ops.reload import ReloadResult, tell_admins, tell_admins_with
 from bot.ops.watch import watch_seeds
 
 log = logging.getLogger("dispute_bot.runtime")
@@ -44,6 +45,7 @@ class Runtime:
         self.health: HealthServer | None = None
         self._reloads: set[asyncio.Task[ReloadResult]] = set()
         self._signals: list[signal.Signals] = []
+        self._stop_alerts: Callable[[], None] | None = None
 
     async def reload(self, trigger: str) -> ReloadResult:
         """Reload off the loop, so replies keep flowing while the new corpus is checked."""
@@ -90,6 +92,9 @@ class Runtime:
     async def start(self) -> None:
         READINESS.reset()
         metrics.instrument(self.core)
+        if alert_targets(self.settings):
+            settings = self.settings
+            self._stop_alerts = tell_admins_with(lambda result: alert_admins(settings, result))
         self._install_signals()
         if self.settings.health_port is not None:
             database = (
@@ -209,6 +214,8 @@ class Runtime:
 
     async def close(self) -> None:
         self._remove_signals()
+        if self._stop_alerts is not None:
+            self._stop_alerts()
         if self.health is not None:
             await self.health.close()
         log.info("stopped", extra={"event": "stopped"})

@@ -16,6 +16,7 @@ from bot.core import Core
 if TYPE_CHECKING:
     import asyncio
 
+    from bot.delivery import Poster
     from bot.ops.runtime import Service
 
 log = logging.getLogger("dispute_bot.platforms")
@@ -36,6 +37,25 @@ def enabled_platforms(settings: Settings) -> list[str]:
     if settings.discord_token:
         names.append("discord")
     return names
+
+
+def posters_for(settings: Settings) -> dict[str, Poster]:
+    """A Poster for each platform the bot runs on, for what it posts unprompted."""
+    posters: dict[str, Poster] = {}
+    names = enabled_platforms(settings)
+    if "slack" in names and settings.slack_bot_token is not None:
+        from bot.platforms.slack.poster import SlackPoster
+
+        posters["slack"] = SlackPoster(
+            token=settings.slack_bot_token.reveal(), api_url=settings.slack_api_url
+        )
+    if "discord" in names and settings.discord_token is not None:
+        from bot.platforms.discord.poster import DiscordPoster
+
+        posters["discord"] = DiscordPoster(
+            token=settings.discord_token.reveal(), api_url=settings.discord_api_url
+        )
+    return posters
 
 
 def enabled_services(settings: Settings) -> list[str]:

@@ -1,0 +1,43 @@
+"""A refused reload that nobody asked for reaches the admins where they read.
+
+Slack admins (`slack_admins`) get a direct message; `admin_alerts` adds channels on any
+platform (`slack:C0123`, `discord:1234567890`). Posting goes through the same posters as
+the daily digest; a refused post is logged and never stops the others.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.config import Settings
+from bot.errors import DeliveryError
+from bot.ops.reload import ReloadResult, render_result
+from bot.platforms import posters_for
+
+log = logging.getLogger("dispute_bot.alerts")
+
+
+def alert_targets(settings: Settings) -> list[tuple[str, str]]:
+    """(platform, channel or user) pairs that hear of refused reloads."""
+    targets = [("slack", user) for user in settings.slack_admins]
+    for entry in settings.admin_alerts:
+        platform, _, channel = entry.partition(":")
+        targets.append((platform.strip().lower(), channel.strip()))
+    return list(dict.fromkeys(targets))
+
+
+async def alert_admins(settings: Settings, result: ReloadResult) -> None:
+    """Post the refusal to every target whose platform runs."""
+    posters = posters_for(settings)
+    reply = render_result(result, settings.locale)
+    told = 0
+    for platform, channel in alert_targets(settings):
+        poster = posters.get(platform)
+        if poster is None:
+            continue
+        try:
+            await poster.post(channel, reply)
+            told += 1
+        except DeliveryError as exc:
+            log.warning("could not tell %s:%s about the refused reload: %s", platform, channel, exc)
+    log.info("told %d admin target(s) about the refused reload", told)
