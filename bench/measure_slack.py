@@ -4,7 +4,9 @@ Signed slash commands (the recorded sample in tests/fixtures/slack, signed as Sl
 them) are sent over 16 keep-alive connections on loopback for a fixed time; each request's
 time to the acknowledgement is kept. The bot, the bare server and the fake Slack (which
 takes the replies posted to response_url) each run in their own process, and the load comes
-from this one, so no two share an event loop. Runs alternate bot and bare.
+from this one, so no two share an event loop. A third server, Bolt alone (an `AsyncApp`
+acking each command, no core, no reply), shows what Bolt's own dispatch costs, so the bot's
+figure can be read against what any Bolt app could do here. Runs alternate bare, Bolt, bot.
 """
 
 from __future__ import annotations
@@ -145,6 +147,8 @@ def _one_run(mode: str, fake_port: int, seconds: float) -> dict[str, Any]:
     args = ["bench.slack_server", mode]
     if mode == "bot":
         args += [f"--api-url=http://127.0.0.1:{fake_port}/api/", f"--secret={SECRET}"]
+    elif mode == "bolt":
+        args += [f"--secret={SECRET}"]
     server = Process(*args)
     try:
         requests = _requests(server.port, fake_port)
@@ -170,9 +174,9 @@ def measure(seconds: float, runs: int) -> dict[str, Any]:
         return {"blocked": "bot.platforms.slack.runtime is not there yet"}
     fake = Process("bench.fake_slack")
     try:
-        samples: dict[str, list[dict[str, Any]]] = {"bare": [], "bot": []}
+        samples: dict[str, list[dict[str, Any]]] = {"bare": [], "bolt": [], "bot": []}
         for _ in range(runs):
-            for mode in ("bare", "bot"):
+            for mode in ("bare", "bolt", "bot"):
                 samples[mode].append(_one_run(mode, fake.port, seconds))
     finally:
         fake.stop()
@@ -191,8 +195,15 @@ def measure(seconds: float, runs: int) -> dict[str, Any]:
             "samples": runs_of,
         }
 
-    bot, bare = summary("bot"), summary("bare")
-    return {"bot": bot, "bare": bare, "throughput_share": bot["rps"] / bare["rps"]}
+    bot, bare, bolt = summary("bot"), summary("bare"), summary("bolt")
+    return {
+        "bot": bot,
+        "bare": bare,
+        "bolt": bolt,
+        "throughput_share": bot["rps"] / bare["rps"],
+        "bolt_share": bolt["rps"] / bare["rps"],
+        "bot_share_of_bolt": bot["rps"] / bolt["rps"],
+    }
 
 
 if __name__ == "__main__":

@@ -178,6 +178,23 @@ def _digest(results: dict[str, Any]) -> list[str]:
     return [*out, ""]
 
 
+def _bolt_rows(slack: dict[str, Any]) -> list[str]:
+    """Bolt alone (ack only), when measured: what any Bolt app could do on this machine."""
+    bolt = slack.get("bolt")
+    if not bolt:
+        return []
+    return [
+        _row(
+            f"Bolt alone, ack only ({slack['bolt_share']:.2f} of bare)",
+            bolt["runs"],
+            f"{bolt['rps']:.0f}",
+            f"{bolt['p50_ms']:.1f}",
+            f"{bolt['p99_ms']:.1f}",
+            bolt["errors"],
+        )
+    ]
+
+
 def _slack(results: dict[str, Any]) -> list[str]:
     slack = results["slack_http"]
     if slack.get("blocked"):
@@ -205,6 +222,7 @@ def _slack(results: dict[str, Any]) -> list[str]:
             f"{bare['p99_ms']:.1f}",
             bare["errors"],
         ),
+        *_bolt_rows(slack),
         "",
         f"- throughput {share:.2f} of bare aiohttp ({_mark(share >= SLACK_THROUGHPUT_SHARE)}, "
         f"target >= {SLACK_THROUGHPUT_SHARE}); p99 ack {bot['p99_ms']:.1f} ms "

@@ -121,3 +121,33 @@ async def test_french_channel_in_new_york_is_dated_in_new_york(
     assert post.body["locale"] == "fr"
     assert titles(post.body)[:3] == ["Dans le dossier", "Où en sont les acteurs", "Dates clés"]
     assert "3 jours depuis : Donald Trump ordonne" in post.body["items"][2]["body"]
+
+
+async def test_sources_are_those_of_what_the_digest_shows(
+    make_replica: MakeReplica, chat: FakeChat, dossier: Dossier
+) -> None:
+    """A dossier of thousands of articles must not list them all under every digest."""
+    corpus = dossier.corpus
+    unread = dataclasses.replace(
+        corpus.articles[0],
+        id="afp-2026-01-05",
+        title="An older dispatch nothing in the digest cites",
+        added=dt.date(2026, 1, 5),
+    )
+    grown = dataclasses.replace(corpus, articles=(unread, *corpus.articles))
+    with time_machine.travel(paris(2026, 3, 1, 12, 0), tick=True) as traveller:
+        bot = make_replica()
+        bot.core.swap(Dossier(grown))
+        assert bot.ask("/digest subscribe 08:00 paris").ok
+        await bot.start()
+        for day in (2, 3):
+            traveller.move_to(paris(2026, 3, day, 8, 0, 1))
+            await bot.sweep()
+            await bot.settled()
+    first, second = (p.body for p in chat.posts)
+    # The first digest lists the whole dossier as new, so every article is a source...
+    assert [s["article_id"] for s in first["sources"]] == [a.id for a in grown.articles]
+    # ...the next one cites the key dates and the quote of the day, not the unread article.
+    cited = {s["article_id"] for s in second["sources"]}
+    assert cited and "afp-2026-01-05" not in cited
+    assert "An older dispatch" not in second["items"][0]["body"]

@@ -90,3 +90,33 @@ def test_no_repeat_within_a_round_even_as_quotes_are_added(
 
 def test_no_quotes_no_quote_of_the_day() -> None:
     assert pick_quote([], shown=frozenset(), round=0, seed="slack:C1") is None
+
+
+@given(size=st.integers(min_value=1, max_value=300), seed=st.text(max_size=8))
+def test_a_round_shows_each_quote_once_whatever_the_dossier_size(size: int, seed: str) -> None:
+    """The keyed order is a true shuffle at every size (powers of two and their neighbours too)."""
+    quotes = [make_quote(n) for n in range(size)]
+    shown: list[str] = []
+    for _ in range(size):
+        pick = pick_quote(quotes, shown=frozenset(shown), round=4, seed=seed)
+        assert pick is not None and pick.round == 4
+        shown.append(pick.quote.id)
+    assert sorted(shown) == sorted(q.id for q in quotes)
+    after = pick_quote(quotes, shown=frozenset(shown), round=4, seed=seed)
+    assert after is not None and after.round == 5
+
+
+def test_a_replica_picks_the_same_quote_and_rounds_and_channels_differ() -> None:
+    quotes = [make_quote(n) for n in range(50)]
+
+    def round_of(seed: str, number: int) -> list[str]:
+        shown: list[str] = []
+        for _ in range(len(quotes)):
+            pick = pick_quote(quotes, shown=frozenset(shown), round=number, seed=seed)
+            assert pick is not None
+            shown.append(pick.quote.id)
+        return shown
+
+    assert round_of("slack:C1", 0) == round_of("slack:C1", 0)  # a retry, another replica
+    assert round_of("slack:C1", 0) != round_of("slack:C2", 0)  # each channel its own order
+    assert round_of("slack:C1", 0) != round_of("slack:C1", 1)  # each round a new order
