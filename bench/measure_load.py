@@ -35,6 +35,22 @@ def main() -> None:
     from bot.dossier import Dossier
 
     base = _peak_rss_mb()
+    if len(sys.argv) > 2:  # a restart: the dossier as the bot loads it, from its snapshot
+        from bot.snapshot import load_dossier
+
+        started = time.perf_counter()
+        restarted = load_dossier(seeds, Path(sys.argv[2]))
+        print(
+            json.dumps(
+                {
+                    "quotes": len(restarted.corpus.quotes),
+                    "total_s": time.perf_counter() - started,
+                    "base_rss_mb": base,
+                    "peak_rss_mb": _peak_rss_mb(),
+                }
+            )
+        )
+        return
     started = time.perf_counter()
     corpus = load_corpus(seeds)
     loaded = time.perf_counter()

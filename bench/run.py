@@ -16,6 +16,7 @@ import platform
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from functools import partial
@@ -84,7 +85,17 @@ def _loads(size: int, runs: int) -> dict[str, Any]:
         return median([s[key] for s in samples])
 
     base, peak = mid("base_rss_mb"), mid("peak_rss_mb")
+    # A restart: the first run keeps the snapshot (bot.snapshot), the others read it.
+    with tempfile.TemporaryDirectory() as kept:
+        restarts = [
+            _python_module("bench.measure_load", str(seeds), kept) for _ in range(runs + 1)
+        ][1:]
+    restart_peak = median([s["peak_rss_mb"] for s in restarts])
+    restart_base = median([s["base_rss_mb"] for s in restarts])
     return {
+        "restart_s": median([s["total_s"] for s in restarts]),
+        "restart_peak_rss_mb": restart_peak,
+        "restart_rss_over_base_per_raw": (restart_peak - restart_base) / raw_mb,
         "runs": runs,
         "quotes": samples[0]["quotes"],
         "raw_mb": raw_mb,
