@@ -141,10 +141,21 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+Tables = dict[str, dict[str, str]]  # locale -> key -> sentence
+
+
+def say_from(tables: Tables, locale: str, key: str, **values: object) -> str:
+    """The sentence `key` of `tables` in `locale` (English when the locale is unknown).
+
+    Parts of the bot with many sentences of their own (the digest, reloads) keep their
+    table beside their code and read it through this.
+    """
+    return tables.get(locale, tables["en"])[key].format(**values)
+
+
 def t(locale: str, key: str, **values: object) -> str:
     """The sentence `key` in `locale` (English when the locale is unknown)."""
-    table = MESSAGES.get(locale, MESSAGES["en"])
-    return table[key].format(**values)
+    return say_from(MESSAGES, locale, key, **values)
 
 
 def format_date(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.i18n import format_day
+from bot.i18n import format_day, say_from
 
 _WEEKDAY_NAMES = {
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
@@ -139,8 +139,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 def say(locale: str, key: str, **values: object) -> str:
-    table = MESSAGES.get(locale, MESSAGES["en"])
-    return table[key].format(**values)
+    return say_from(MESSAGES, locale, key, **values)
 
 
 def format_weekdays(days: tuple[int, ...], locale: str) -> str:

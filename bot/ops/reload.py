@@ -22,6 +22,7 @@ from bot.corpus import load_corpus
 from bot.corpus.model import Corpus
 from bot.dossier import Dossier
 from bot.errors import CorpusError
+from bot.i18n import say_from
 from bot.reply import Item, Reply, ReplyKind
 
 if TYPE_CHECKING:
@@ -210,7 +211,7 @@ _WHERE = re.compile(r"^(.*?:\d+): (.*)$", re.DOTALL)
 
 
 def _t(locale: str, key: str, **values: object) -> str:
-    return _TEXT.get(locale, _TEXT["en"])[key].format(**values)
+    return say_from(_TEXT, locale, key, **values)
 
 
 def render_result(result: ReloadResult, locale: str) -> Reply:
