@@ -12,7 +12,8 @@ from bot.matching import fold, resolve_month
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")
-_RANGE_WORDS = ("to", "au", "until", "jusqu'au", "..", "-", "a")
+# Words between the two ends of a range, folded ("..", "-" fold to nothing).
+_RANGE_WORDS = frozenset(("to", "au", "until", "jusqu au", "a", ""))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
