@@ -15,6 +15,7 @@ import asyncio
 import hashlib
 import hmac
 import importlib.util
+import itertools
 import json
 import os
 import subprocess
@@ -22,6 +23,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,17 +72,19 @@ class Process:
             self.popen.wait()
 
 
-def _requests(port: int, fake_port: int) -> list[bytes]:
-    """Signed slash-command POSTs, as raw HTTP/1.1 with keep-alive."""
+def _requests(port: int, fake_port: int) -> Iterator[bytes]:
+    """Signed slash-command POSTs, as raw HTTP/1.1 with keep-alive, each with a trigger_id of
+    its own as Slack gives them (the bot acks a repeated one without answering it)."""
     sample = json.loads((ROOT / "tests/fixtures/slack/slash_command.json").read_text())
-    timestamp = str(int(time.time()))
-    found = []
-    for number, (command, text) in enumerate(COMMANDS):
+    for number in itertools.count():
+        command, text = COMMANDS[number % len(COMMANDS)]
+        timestamp = str(int(time.time()))
         form = {
             **sample,
             "command": command,
             "text": text,
             "response_url": f"http://127.0.0.1:{fake_port}/commands/T0001/{number}/bench",
+            "trigger_id": f"{number}.4402216103.bench",
         }
         body = urllib.parse.urlencode(form)
         base = f"v0:{timestamp}:{body}".encode()
@@ -91,20 +95,17 @@ def _requests(port: int, fake_port: int) -> list[bytes]:
             f"X-Slack-Request-Timestamp: {timestamp}\r\nX-Slack-Signature: {signature}\r\n"
             f"Content-Length: {len(body.encode())}\r\n\r\n"
         )
-        found.append(head.encode() + body.encode())
-    return found
+        yield head.encode() + body.encode()
 
 
 async def _connection(
-    port: int, requests: list[bytes], deadline: float, spent: list[float], errors: list[str]
+    port: int, requests: Iterator[bytes], deadline: float, spent: list[float], errors: list[str]
 ) -> None:
     """One keep-alive connection sending requests back to back until the deadline."""
-    number = 0
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         while time.perf_counter() < deadline:
-            request = requests[number % len(requests)]
-            number += 1
+            request = next(requests)
             started = time.perf_counter()
             try:
                 writer.write(request)
@@ -128,7 +129,9 @@ async def _connection(
         writer.close()
 
 
-async def _load(port: int, requests: list[bytes], seconds: float) -> tuple[list[float], list[str]]:
+async def _load(
+    port: int, requests: Iterator[bytes], seconds: float
+) -> tuple[list[float], list[str]]:
     spent: list[float] = []
     errors: list[str] = []
     deadline = time.perf_counter() + seconds

@@ -1,8 +1,9 @@
 """The servers the Slack load test sends to: the bot's own Slack platform, or bare aiohttp.
 
 `python -m bench.slack_server bot --api-url URL --secret S` starts the real thing:
-`bot.platforms.slack.runtime.start_slack` in HTTP mode (Bolt's AsyncApp verifying
-signatures, acking, then answering through the response_url), on the shipped dossier.
+`bot.platforms.slack.runtime.start_slack` in HTTP mode (the receiver verifying signatures
+and bodies, then Bolt's AsyncApp acking, and the reply through the response_url), on the
+shipped dossier.
 `python -m bench.slack_server bare` is the yardstick: aiohttp answering the same POSTs
 with an empty 200. `python -m bench.slack_server bolt --secret S` is Bolt's own share: an
 `AsyncApp` behind the same aiohttp adapter, verifying the signature and acking each command

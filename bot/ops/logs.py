@@ -22,7 +22,16 @@ _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
     "asctime",
     "taskName",
 }
-_QUIET_LOGGERS = {"aiohttp.access": logging.WARNING, "watchfiles": logging.WARNING}
+_QUIET_LOGGERS = {
+    "aiohttp.access": logging.WARNING,
+    "watchfiles": logging.WARNING,
+    # Slack's libraries log whole requests below these levels (bodies, response_urls, what
+    # users typed): never written, whatever the bot's level (bot.platforms.slack).
+    "dispute_bot.slack.bolt": logging.WARNING,
+    "dispute_bot.slack.sdk": logging.INFO,
+    "slack_bolt": logging.WARNING,
+    "slack_sdk": logging.INFO,
+}
 
 
 def secret_values(settings: Settings) -> list[str]:

@@ -32,9 +32,10 @@ def fixture(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
-def sign(secret: str, timestamp: str, body: str) -> str:
+def sign(secret: str, timestamp: str, body: str | bytes) -> str:
     """X-Slack-Signature, computed the way Slack documents it."""
-    base = f"v0:{timestamp}:{body}".encode()
+    raw = body.encode() if isinstance(body, str) else body
+    base = f"v0:{timestamp}:".encode() + raw
     return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
 
 

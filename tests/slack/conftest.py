@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import time
 import urllib.parse
@@ -38,6 +39,12 @@ async def fake() -> AsyncIterator[FakeSlack]:
 
 
 MakeSettings = Callable[..., Settings]
+_TRIGGERS = itertools.count(5872004513441)
+
+
+def trigger_id() -> str:
+    """A fresh trigger_id, as Slack gives each command and click one of its own."""
+    return f"{next(_TRIGGERS)}.4402216103.2f1c3e8d0a9b7c6d5e4f3a2b1c0d9e8f"
 
 
 @pytest.fixture
@@ -78,22 +85,26 @@ class SlackSender:
 
     async def post(
         self,
-        body: str,
+        body: str | bytes,
         *,
         content_type: str = "application/x-www-form-urlencoded",
         timestamp: str | None = None,
         secret: str = SIGNING_SECRET,
         signature: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Answer:
-        stamp = timestamp or str(int(time.time()))
-        headers = {
+        """POST `body` signed with `secret` (or with `signature`, forged) at `timestamp`."""
+        stamp = str(int(time.time())) if timestamp is None else timestamp
+        raw = body.encode() if isinstance(body, str) else body
+        sent = {
             "Content-Type": content_type,
             "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
             "X-Slack-Request-Timestamp": stamp,
-            "X-Slack-Signature": signature or sign(secret, stamp, body),
+            "X-Slack-Signature": sign(secret, stamp, raw) if signature is None else signature,
+            **(headers or {}),
         }
         started = time.perf_counter()
-        async with self.session.post(self.url, data=body.encode(), headers=headers) as response:
+        async with self.session.post(self.url, data=raw, headers=sent) as response:
             text = await response.text()
         return Answer(status=response.status, body=text, seconds=time.perf_counter() - started)
 
@@ -101,7 +112,8 @@ class SlackSender:
         """A slash command form body from the recorded sample; returns (body, response_url)."""
         form = fixture("slash_command.json")
         url = self.fake.response_url("commands")
-        form.update(command=command, text=text, response_url=url, **fields)
+        form.update(command=command, text=text, response_url=url, trigger_id=trigger_id())
+        form.update(fields)
         return urllib.parse.urlencode(form), url
 
     async def command(self, command: str, text: str = "", **fields: str) -> Answer:

@@ -16,7 +16,7 @@ import pytest
 from aiohttp import web
 
 from tests.fakes.slack import fixture
-from tests.slack.conftest import RunBot, SlackSender
+from tests.slack.conftest import RunBot, SlackSender, trigger_id
 
 
 class Hooks:
@@ -74,7 +74,7 @@ async def hooks() -> AsyncIterator[Hooks]:
 
 async def slash(slack: SlackSender, command: str, text: str, response_url: str) -> None:
     form = fixture("slash_command.json")
-    form.update(command=command, text=text, response_url=response_url)
+    form.update(command=command, text=text, response_url=response_url, trigger_id=trigger_id())
     answer = await slack.post(urllib.parse.urlencode(form))
     assert answer.status == 200
 
@@ -127,7 +127,12 @@ async def test_the_ack_does_not_wait_for_bolts_10_ms_poll(
         seconds = []
         for number in range(10):
             form = fixture("slash_command.json")
-            form.update(command="/quote", text="trump", response_url=hooks.url(number))
+            form.update(
+                command="/quote",
+                text="trump",
+                response_url=hooks.url(number),
+                trigger_id=trigger_id(),
+            )
             answer = await slack.post(urllib.parse.urlencode(form))
             assert answer.status == 200
             seconds.append(answer.seconds)

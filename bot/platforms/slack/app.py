@@ -5,6 +5,8 @@ through the response_url (slash commands, buttons) or chat.postMessage (mentions
 Each listener hands the reply to a task of its own and returns, and the app runs with
 `process_before_response`, so Bolt answers Slack as soon as the listener returns: without
 it, Bolt polls for the ack every 10 ms, which alone kept each acknowledgement >= 10 ms.
+Bolt checks no signature itself: the HTTP receiver does it before Bolt reads the body
+(`bot.platforms.slack.gate`), and a Socket Mode connection is opened with the app token.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import aiohttp
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt import BoltResponse
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
@@ -25,7 +28,9 @@ from bot.i18n import t
 from bot.ops.inflight import reply_in_flight
 from bot.platforms.slack.client import post_to_response_url
 from bot.platforms.slack.commands import SlashCommand, slash_commands
+from bot.platforms.slack.gate import RefusalLog
 from bot.platforms.slack.inbound import from_line, from_slash_command, mention_text
+from bot.platforms.slack.receivers import VERIFIED
 from bot.platforms.slack.render import (
     PAGE_NEXT,
     PAGE_PREVIOUS,
@@ -33,9 +38,12 @@ from bot.platforms.slack.render import (
     SUGGEST_PREFIX,
     build_message,
 )
+from bot.platforms.slack.replays import Served
 from bot.reply import Reply, ReplyKind
 
 log = logging.getLogger("dispute_bot.slack")
+# Bolt logs request bodies at DEBUG and INFO: it logs here, kept at WARNING by bot.ops.logs.
+BOLT_LOGGER = "dispute_bot.slack.bolt"
 
 RERUN_ACTIONS = re.compile(rf"^(?:{PAGE_PREVIOUS}|{PAGE_NEXT}|{re.escape(SUGGEST_PREFIX)}\d+)$")
 
@@ -68,6 +76,8 @@ class SlackListeners:
         self.session = session  # response_url posts reuse its connections; None: one each
         self.slashes = {s.slash: s for s in slashes}
         self._in_flight: set[asyncio.Task[Any]] = set()
+        self.served = Served()
+        self._repeats = RefusalLog()
 
     @property
     def ephemeral(self) -> bool:
@@ -189,10 +199,27 @@ class SlackListeners:
         if late:
             log.warning("slack: %d reply(ies) cut short by the shutdown", len(late))
 
-    async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
-        """Bolt's last resort, for failures outside our listeners' own guard."""
+    async def once(
+        self, body: dict[str, Any], next: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
+        """Bolt middleware: a delivery already served (a replay, a retry) is acked, not run."""
+        if self.served.first_time(body):
+            await next()
+            return None
+        self._repeats.note("already served (a Slack retry or a replay); acknowledged only")
+        return BoltResponse(status=200, body="")
+
+    async def on_error(
+        self, error: Exception, body: dict[str, Any], request: AsyncBoltRequest
+    ) -> None:
+        """Bolt's last resort, for failures outside our listeners' own guard.
+
+        It answers only a request known to come from Slack: an unverified body must never
+        choose where the bot posts.
+        """
         log.error("slack: unhandled error in a listener", exc_info=error)
-        await self.apologise(body, str(body.get("command") or "").lstrip("/") or "dispute")
+        if request.mode == "socket_mode" or request.context.get(VERIFIED) is True:
+            await self.apologise(body, str(body.get("command") or "").lstrip("/") or "dispute")
 
     async def apologise(self, body: dict[str, Any], command: str) -> None:
         """The short apology, where the user will see it; never raises."""
@@ -232,14 +259,14 @@ def build_app(
     listeners = SlackListeners(
         core=core, settings=settings, client=client, slashes=slashes, session=session
     )
-    secret = settings.slack_signing_secret.reveal() if settings.slack_signing_secret else ""
     app = AsyncApp(
         client=client,
-        signing_secret=secret,
-        logger=log,
+        logger=logging.getLogger(BOLT_LOGGER),
         name="dispute-bot",
         process_before_response=True,  # our listeners return at once (see the module's doc)
+        request_verification_enabled=False,  # the receiver verifies first (see the module's doc)
     )
+    app.middleware(listeners.once)
     register: list[tuple[Callable[..., Any], Callable[..., Awaitable[None]]]] = [
         (app.command(s.slash), listeners.on_command) for s in slashes
     ]

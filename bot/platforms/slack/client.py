@@ -31,6 +31,9 @@ REFUSED_TOKEN_ERRORS = frozenset(
 )
 # slack_sdk's own default for one call, retries included.
 TIMEOUT_SECONDS = 30
+# slack_sdk's clients log whole requests (response_urls, user text) at DEBUG: they log here,
+# and bot.ops.logs keeps this logger at INFO and above whatever the bot's level.
+SDK_LOGGER = "dispute_bot.slack.sdk"
 
 
 def api_error_code(exc: SlackApiError) -> str:
@@ -71,7 +74,7 @@ def make_web_client(
         base_url=api_base_url(api_url),
         session=session,
         retry_handlers=retry_handlers(),
-        logger=logging.getLogger("dispute_bot.slack.web"),
+        logger=logging.getLogger(SDK_LOGGER),
     )
 
 
@@ -87,7 +90,7 @@ async def post_to_response_url(
         url=url,
         session=session,
         retry_handlers=retry_handlers(),
-        logger=logging.getLogger("dispute_bot.slack.web"),
+        logger=logging.getLogger(SDK_LOGGER),
     )
     response = await client.send_dict(body)
     if response.status_code != 200:

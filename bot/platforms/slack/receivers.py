@@ -1,7 +1,8 @@
 """The two ways Slack reaches the app: Socket Mode (outbound websocket) or HTTP at /slack/events.
 
-Both only move payloads between Slack and `AsyncApp.async_dispatch`, which verifies, acks
-and routes; each can be started and closed cleanly on the running loop.
+Both only move payloads between Slack and `AsyncApp.async_dispatch`, which acks and routes;
+each can be started and closed cleanly on the running loop. HTTP requests pass
+`bot.platforms.slack.gate` (signature, then body) before Bolt sees them.
 """
 
 from __future__ import annotations
@@ -12,27 +13,35 @@ import logging
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import ConfigError
-from bot.platforms.slack.client import REFUSED_TOKEN_ERRORS, api_error_code
+from bot.platforms.slack.client import REFUSED_TOKEN_ERRORS, SDK_LOGGER, api_error_code
+from bot.platforms.slack.gate import RefusalLog, Refused, parse_body, verify_signature
 
 log = logging.getLogger("dispute_bot.slack")
 
 EVENTS_PATH = "/slack/events"
+# Set in the context of every HTTP request that passed the gate (see SlackListeners.on_error).
+VERIFIED = "dispute_signature_verified"
 
 
 class HttpReceiver:
-    """Slash commands, events and button clicks POSTed by Slack, signature-checked by Bolt."""
+    """Slash commands, events and button clicks POSTed by Slack, signature-checked first."""
 
-    def __init__(self, app: AsyncApp, *, port: int, host: str = "0.0.0.0") -> None:
+    def __init__(
+        self, app: AsyncApp, *, signing_secret: str, port: int, host: str = "0.0.0.0"
+    ) -> None:
         self.app = app
+        self.signing_secret = signing_secret
         self.host = host
         self.port = port
+        self.refusals = RefusalLog()
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> int:
@@ -48,8 +57,29 @@ class HttpReceiver:
         return self.port
 
     async def _dispatch(self, request: web.Request) -> web.Response:
-        response = await self.app.async_dispatch(await to_bolt_request(request))
+        """401 unless signed by Slack, 400 unless a body Slack sends; then Bolt's answer."""
+        raw = await request.read()
+        try:
+            verify_signature(self.signing_secret, raw, request.headers)
+            parse_body(raw, request.content_type)
+            verified = self._bolt_request(request, raw)
+        except Refused as refused:
+            self.refusals.note(f"HTTP {refused.status}, {refused.reason}")
+            return web.Response(status=refused.status, text=refused.reason)
+        response = await self.app.async_dispatch(verified)
         return await to_aiohttp_response(response)
+
+    @staticmethod
+    def _bolt_request(request: web.Request, raw: bytes) -> AsyncBoltRequest:
+        try:
+            return AsyncBoltRequest(
+                body=raw.decode("utf-8"),
+                query=request.query_string,
+                headers=dict(request.headers),
+                context={VERIFIED: True},
+            )
+        except Exception as exc:  # a shape Bolt cannot read, though gate.parse_body took it
+            raise Refused(400, f"body unreadable ({type(exc).__name__})") from None
 
     async def close(self) -> None:
         if self._runner is not None:
@@ -62,7 +92,7 @@ class SocketModeReceiver:
 
     def __init__(self, app: AsyncApp, *, app_token: str, client: AsyncWebClient) -> None:
         self.handler = AsyncSocketModeHandler(
-            app, app_token=app_token, web_client=client, logger=log
+            app, app_token=app_token, web_client=client, logger=logging.getLogger(SDK_LOGGER)
         )
         self._connecting: asyncio.Task[None] | None = None
 

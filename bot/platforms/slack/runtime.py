@@ -119,7 +119,8 @@ async def _start(
         raise ConfigError(
             "Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP)"
         )
-    http = HttpReceiver(app, port=settings.port, host=host)
+    secret = settings.slack_signing_secret.reveal()
+    http = HttpReceiver(app, signing_secret=secret, port=settings.port, host=host)
     port = await http.start()
     return RunningSlack(
         mode="http", port=port, receiver=http, listeners=listeners, session=session, grace=grace
