@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.dossier import Dossier
 from bot.errors import UsageError
 from bot.i18n import t
-from bot.matching import Match, best_command, fold
+from bot.matching import MAX_QUERY_CHARS, Match, best_command, fold
 from bot.reply import Item, Page, Reply, ReplyKind, Source
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from bot.ops.reload import ReloadResult
 
 log = logging.getLogger("dispute_bot.core")
+MAX_NAME_ECHO = 40  # characters of an unknown command's name said back to the user
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -124,15 +125,29 @@ class Args:
     def parse(cls, text: str) -> Args:
         words = _split(text)
         page = 1
-        if len(words) >= 2 and fold(words[-2]) in ("page", "p") and words[-1].isdigit():
-            page, words = int(words[-1]), words[:-2]
-        elif words and fold(words[-1]).startswith("p") and fold(words[-1])[1:].isdigit():
-            page, words = int(fold(words[-1])[1:]), words[:-1]
+        if len(words) >= 2 and fold(words[-2]) in ("page", "p") and _is_number(words[-1]):
+            page, words = _page_number(words[-1]), words[:-2]
+        elif words and fold(words[-1]).startswith("p") and _is_number(fold(words[-1])[1:]):
+            page, words = _page_number(fold(words[-1])[1:]), words[:-1]
         return cls(text=" ".join(words), page=max(page, 1))
 
     @property
     def words(self) -> list[str]:
         return self.text.split()
+
+
+# No dossier has this many pages; a longer number reads as this one (int() refuses numbers
+# of more than 4,300 digits, and each digit costs time before that).
+MAX_PAGE = 10_000
+
+
+def _is_number(word: str) -> bool:
+    return word.isascii() and word.isdigit()
+
+
+def _page_number(digits: str) -> int:
+    digits = digits.lstrip("0") or "0"
+    return MAX_PAGE if len(digits) > len(str(MAX_PAGE)) else min(int(digits), MAX_PAGE)
 
 
 def _split(text: str) -> list[str]:
@@ -300,6 +315,8 @@ class Core:
         try:
             if command is None:
                 return self._unknown(ctx, request.command)
+            if len(request.args) > MAX_QUERY_CHARS:
+                raise UsageError(ctx.t("too_long", limit=MAX_QUERY_CHARS))
             return command.run(ctx, Args.parse(request.args))
         except UsageError as exc:
             return Reply(
@@ -327,6 +344,8 @@ class Core:
     def _unknown(self, ctx: Context, name: str) -> Reply:
         guess = best_command(name, self.commands)
         suggestions = [f"/{guess}"] if guess else []
+        if len(name) > MAX_NAME_ECHO:  # no command is this long: say so briefly
+            name = name[: MAX_NAME_ECHO - 1] + "…"
         return empty(
             ctx,
             command=name,

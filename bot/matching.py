@@ -38,6 +38,13 @@ STOPWORDS = frozenset(
 )
 
 
+# What matching considers of a user's text: fuzzy scores cost the product of two lengths, so
+# a 900 KB word once kept a worker busy for seconds. No query or word of the dossier's needs
+# more; the core refuses longer arguments, and a longer word is cut.
+MAX_QUERY_CHARS = 500
+MAX_WORD_CHARS = 64
+
+
 def fold(text: str) -> str:
     """Lower-case, accent-free, punctuation-free form used for every comparison."""
     if not text.isascii():  # ASCII has no ligature, decomposition or combining mark
@@ -58,8 +65,8 @@ def _strip_marks(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Folded words of a text, in order."""
-    return [w for w in fold(text).split(" ") if w]
+    """Folded words of a text, in order, each cut to MAX_WORD_CHARS."""
+    return [w[:MAX_WORD_CHARS] for w in fold(text).split(" ") if w]
 
 
 def content_words(text: str) -> list[str]:
