@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 
 from bot.config import PROJECT_ROOT, Secret, Settings
-from bot.core import Core
+from bot.core import Command, Core
 from bot.corpus import load_corpus
 from bot.dossier import Dossier
 from bot.platforms.discord import serve
 from bot.platforms.discord.client import run_client
-from tests.fakes.discord import Answer, FakeDiscord, Interaction, mention_violations
+from tests.fakes.discord import Answer, FakeDiscord, Interaction, fixture, mention_violations
 
 SEEDS = PROJECT_ROOT / "seeds"
 TOKEN = "MTMxMjQ1OTg3MTAzNDgxNzYyMw.GkQ3xZ.tests-only-token-never-valid-on-discord"
@@ -118,3 +118,18 @@ async def running(
 async def bot(fake: FakeDiscord, core: Core, settings: Settings) -> AsyncIterator[Bot]:
     async with running(fake, core, settings) as bot:
         yield bot
+
+
+async def answer_to_a_dropped_command(
+    fake: FakeDiscord, core: Core, settings: Settings, command: Command
+) -> Answer:
+    """Run `command` once so it syncs, drop it from the bot, and invoke it as Discord still
+    shows it (the sync that would remove it is refused)."""
+    core.commands[command.name] = command
+    async with running(fake, core, settings):
+        pass
+    del core.commands[command.name]
+    fake.rejections_expected = True
+    fake.sync_replies.append((403, fixture("error_missing_access")))  # so Discord keeps it
+    async with running(fake, core, settings):
+        return await fake.next_answer(await fake.invoke(command.name))

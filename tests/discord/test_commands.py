@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from bot.core import Command, Context, Core, Option
+from bot.platforms.discord.render import escape_markdown
 from bot.reply import Reply, ReplyKind
 from tests.discord.conftest import Bot, running
 from tests.fakes.discord import ALL_PERMISSIONS, EPHEMERAL, MANAGE_CHANNELS, FakeDiscord
@@ -50,13 +51,13 @@ async def test_each_command_answers_with_the_cores_reply_as_an_embed(
     data = answer.data
     assert data["flags"] & EPHEMERAL  # visible to the caller only, by default
     [embed] = data["embeds"]
-    assert embed["title"] == expected.title
+    assert embed["title"] == escape_markdown(expected.title)  # shown as written
     footer = embed.get("footer", {}).get("text", "")
     if page_line(expected):
         assert footer.startswith(page_line(expected) or "")
     if expected.items:
         first = expected.items[0]
-        assert embed["fields"][0]["name"] == first.title
+        assert embed["fields"][0]["name"] == escape_markdown(first.title)
     for source in expected.sources:
         assert source.title in footer
     buttons = [b for row in data["components"] for b in row["components"]]

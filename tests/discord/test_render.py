@@ -145,7 +145,7 @@ def test_markdown_in_user_text_is_shown_as_typed() -> None:
         text="No quote matches “**[x](https://evil)**”.",
     )
     description = render_message(reply)["embeds"][0]["description"]
-    assert description == "No quote matches “\\*\\*\\[x\\](https://evil)\\*\\*”."
+    assert description == "No quote matches “\\*\\*\\[x\\](https\\://evil)\\*\\*”."
 
 
 def test_long_command_lines_get_a_short_key_and_come_back() -> None:

@@ -17,7 +17,7 @@ from bot.core import Args, Command, Context, Core
 from bot.errors import ConfigError
 from bot.platforms.discord import serve
 from bot.reply import Reply, ReplyKind
-from tests.discord.conftest import TOKEN, Bot, running
+from tests.discord.conftest import TOKEN, Bot, answer_to_a_dropped_command, running
 from tests.fakes.discord import FakeDiscord, fixture
 
 MESSAGE_CONTENT_INTENT = 1 << 15
@@ -162,16 +162,10 @@ def test_no_token_is_a_config_error(core: Core) -> None:
 async def test_a_command_discord_still_shows_but_the_bot_dropped_says_unknown(
     fake: FakeDiscord, core: Core, settings: Settings
 ) -> None:
-    core.commands["extra"] = Command(
+    extra = Command(
         name="extra", summary={"en": "One more."}, usage="/extra", examples=(), run=_extra
     )
-    async with running(fake, core, settings):
-        pass
-    del core.commands["extra"]
-    fake.rejections_expected = True
-    fake.sync_replies.append((403, fixture("error_missing_access")))  # so Discord keeps it
-    async with running(fake, core, settings):
-        answer = await fake.next_answer(await fake.invoke("extra"))
+    answer = await answer_to_a_dropped_command(fake, core, settings, extra)
     assert answer.type == 4 and answer.data["flags"] & 64
     [embed] = answer.data["embeds"]
     assert embed["description"].startswith("Unknown command /extra.")

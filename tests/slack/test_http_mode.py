@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import logging
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,21 +20,23 @@ from tests.fakes.slack import SIGNING_SECRET, Canned, FakeSlack, fixture, sign
 from tests.slack.conftest import MakeSettings, RunBot, make_core
 
 
+def objects(node: Any) -> Iterator[dict[str, Any]]:
+    """Every object inside a Block Kit message (blocks, text objects, buttons), depth first."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from objects(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from objects(value)
+
+
 def texts(message: dict[str, Any]) -> str:
     """Everything a reader sees in a Block Kit message, as one string."""
-    seen: list[str] = [message.get("text", "")]
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("text"), str):
-                seen.append(node["text"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(message.get("blocks", []))
+    seen = [message.get("text", "")]
+    seen += [
+        o["text"] for o in objects(message.get("blocks", [])) if isinstance(o.get("text"), str)
+    ]
     return "\n".join(seen)
 
 

@@ -129,7 +129,7 @@ def test_paging_buttons_rerun_the_neighbouring_pages(core: Core) -> None:
         ("dispute_page_next", "/timeline page 3", "Next ▶"),
         ("dispute_share", "/timeline page 2", "Share in channel"),
     ]
-    assert {"type": "mrkdwn", "text": "Page 2 of 4"} in [
+    assert {"type": "mrkdwn", "text": "Page 2 of 4", "verbatim": True} in [
         e for b in message["blocks"] if b["type"] == "context" for e in b["elements"]
     ]
 

@@ -39,14 +39,15 @@ COLOURS = {
 PRIMARY, SECONDARY = 1, 2
 ACTION_ROW, BUTTON = 1, 2
 
-_MARKDOWN = re.compile(r"([\\*_~`|\[\]])")
+_MARKDOWN = re.compile(r"([\\*_~`|\[\]<])")
+_URL_SCHEME = re.compile(r"(?<=[A-Za-z0-9]):(?=//)")
 _LINE_START = re.compile(r"^([>#-])", re.MULTILINE)
 _CROWD = re.compile(r"@(everyone|here)")
 
 
 def units(text: str) -> int:
     """Length as Discord counts it (UTF-16 code units)."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def clip(text: str, limit: int) -> str:
@@ -56,13 +57,20 @@ def clip(text: str, limit: int) -> str:
     if limit <= 1:
         return "…"[:limit]
     # Cut the UTF-16 form, dropping half of a surrogate pair if the cut splits one.
-    cut = text.encode("utf-16-le")[: 2 * (limit - 1)].decode("utf-16-le", errors="ignore")
+    cut = text.encode("utf-16-le", "surrogatepass")[: 2 * (limit - 1)].decode(
+        "utf-16-le", errors="ignore"
+    )
     return cut.rstrip() + "…"
 
 
 def escape_markdown(text: str) -> str:
-    """Corpus and user text shown as typed: no bold, links or headings sneaking in."""
-    return _LINE_START.sub(r"\\\1", _MARKDOWN.sub(r"\\\1", text))
+    """Corpus and user text shown as typed: no bold, links, mentions or headings sneaking in.
+
+    `https\\://` reads as `https://` but is no longer a URL Discord links; `\\<@1>` is text,
+    not a mention.
+    """
+    escaped = _LINE_START.sub(r"\\\1", _MARKDOWN.sub(r"\\\1", text))
+    return _URL_SCHEME.sub(r"\\:", escaped)
 
 
 def escape_crowd_mentions(text: str) -> str:
@@ -140,13 +148,15 @@ def _field(name: str, value: str, inline: bool) -> dict[str, Any]:
 def _item_fields(items: tuple[Item, ...], locale: str) -> list[dict[str, Any]]:
     """Each item as a heading field followed by its own fields; folded into one if too many."""
     spread = [
-        [_field(item.title, _item_text(item, locale), False)]
-        + [_field(f.name, escape_markdown(f.value), f.inline) for f in item.fields]
+        [_field(escape_markdown(item.title), _item_text(item, locale), False)]
+        + [_field(escape_markdown(f.name), escape_markdown(f.value), f.inline) for f in item.fields]
         for item in items
     ]
     if sum(len(group) for group in spread) <= FIELD_COUNT_LIMIT:
         return [field for group in spread for field in group]
-    folded = [_field(item.title, _folded_text(item, locale), False) for item in items]
+    folded = [
+        _field(escape_markdown(item.title), _folded_text(item, locale), False) for item in items
+    ]
     if len(folded) > FIELD_COUNT_LIMIT:
         hidden = len(folded) - (FIELD_COUNT_LIMIT - 1)
         folded = [*folded[: FIELD_COUNT_LIMIT - 1], _field("…", f"+{hidden}", False)]
@@ -207,7 +217,7 @@ def _fit_total(embed: dict[str, Any]) -> None:
 def render_embed(reply: Reply) -> dict[str, Any]:
     embed: dict[str, Any] = {
         "type": "rich",
-        "title": clip(reply.title or BLANK, TITLE_LIMIT),
+        "title": clip(escape_markdown(reply.title) or BLANK, TITLE_LIMIT),
         "color": COLOURS[reply.kind],
     }
     if reply.text:

@@ -11,7 +11,14 @@ from bot.platforms.slack.commands import SlashCommand
 from bot.platforms.slack.mrkdwn import unescape
 
 _LEADING_MENTIONS = re.compile(r"^(?:\s*<@[A-Z0-9]+(?:\|[^>]*)?>\s*)+")
+# JSON may carry half a UTF-16 pair ("\ud800"): Python keeps it, and no encoder takes it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 PLATFORM = "slack"
+
+
+def readable(text: str) -> str:
+    """`text` with each unpaired surrogate replaced by U+FFFD, so any encoder accepts it."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def can_manage(settings: Settings, user: str) -> bool:
@@ -21,21 +28,21 @@ def can_manage(settings: Settings, user: str) -> bool:
 
 def from_line(line: str, *, settings: Settings, user: str, channel: str) -> Request:
     """A typed command line ("quote trump", "/quote trump"); empty means help."""
-    text = line.strip() or "help"
+    text = readable(line).strip() or "help"
     return Request.parse(
         "/" + text.removeprefix("/"),
         platform=PLATFORM,
-        user=user,
-        channel=channel,
+        user=readable(user),
+        channel=readable(channel),
         can_manage=can_manage(settings, user),
     )
 
 
 def from_slash_command(body: dict[str, Any], slash: SlashCommand, *, settings: Settings) -> Request:
     """A slash command body: `/quote trump`, or the umbrella `/dispute quote trump`."""
-    text = unescape(str(body.get("text") or "")).strip()
-    user = str(body.get("user_id") or "")
-    channel = str(body.get("channel_id") or "")
+    text = readable(unescape(str(body.get("text") or ""))).strip()
+    user = readable(str(body.get("user_id") or ""))
+    channel = readable(str(body.get("channel_id") or ""))
     if slash.command is None:
         return from_line(text, settings=settings, user=user, channel=channel)
     return Request(

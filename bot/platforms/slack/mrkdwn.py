@@ -2,6 +2,9 @@
 
 Slack reads `&`, `<` and `>` as control characters: `<!channel>`, `<!here>`, `<@U123>` and
 `<!subteam^S1>` ping people, `<https://x|y>` links. Escaped, they show as typed and do nothing.
+In mrkdwn, `*bold*`, `_italic_`, `~strike~` and `` `code` `` format: a word joiner on each
+side of those marks keeps them from pairing, so they show as typed too. Bare URLs are left to
+the renderer, whose text objects say `verbatim` (no auto-linking).
 """
 
 from __future__ import annotations
@@ -12,12 +15,14 @@ import re
 # word joiner after the "@" keeps it inert even then, and reads the same.
 _CROWD_WORDS = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
 _WORD_JOINER = "\u2060"
+_FORMAT_MARKS = re.compile(r"[*_~`]")
 _ELLIPSIS = "…"
 
 
 def escape(text: str) -> str:
     """Text as Slack shows it verbatim: control characters escaped, crowd words defused."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    escaped = _FORMAT_MARKS.sub(lambda mark: f"{_WORD_JOINER}{mark[0]}{_WORD_JOINER}", escaped)
     return _CROWD_WORDS.sub("@" + _WORD_JOINER, escaped)
 
 
@@ -28,7 +33,7 @@ def unescape(text: str) -> str:
 
 def slack_length(text: str) -> int:
     """Length as Slack counts it (UTF-16 code units), so an emoji never tips a limit over."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def clip(text: str, limit: int) -> str:

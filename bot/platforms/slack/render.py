@@ -82,7 +82,8 @@ def _plain(text: str, limit: int) -> dict[str, Any]:
 
 
 def _mrkdwn(text: str, limit: int) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": clip(text, limit) or " "}
+    """Our own marks format; `verbatim` stops Slack turning typed URLs and names into links."""
+    return {"type": "mrkdwn", "text": clip(text, limit) or " ", "verbatim": True}
 
 
 def _header(title: str) -> Block:
