@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from bot.errors import ConfigError
+from bot.textfiles import NotUtf8Error, TooDeepError, check_yaml_depth, read_utf8
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.yaml"
@@ -207,7 +208,9 @@ def default_config(environ: Mapping[str, str]) -> Path:
 
 def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_utf8(path)
+    except NotUtf8Error as exc:
+        raise ConfigError(f"{path}:{exc.line}: {exc}") from exc
     except OSError as exc:
         hint = ""
         if path.name == "default.yaml":
@@ -216,12 +219,14 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     # One parse, with libyaml where installed: the defaults file is read on every start.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
+        check_yaml_depth(text)
         node = yaml.compose(text, Loader=loader)
         data = loader(text).construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
-        raise ConfigError(f"{path}:{line}: invalid YAML: {exc.problem or exc.context}") from exc
+        prefix = "" if isinstance(exc, TooDeepError) else "invalid YAML: "
+        raise ConfigError(f"{path}:{line}: {prefix}{exc.problem or exc.context}") from exc
     if data is None:
         return {}, {}
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):

@@ -29,6 +29,7 @@ from bot.corpus.model import (
 from bot.corpus.yaml_reader import LinedMapping as _Mapping
 from bot.corpus.yaml_reader import load_lined_yaml
 from bot.errors import CorpusError
+from bot.textfiles import NotUtf8Error, TooDeepError, read_utf8
 
 SECTIONS = ("dossier", "articles", "actors", "quotes", "events", "issues", "positions")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -186,10 +187,16 @@ def _read_article(checker: _Checker, root: Path, record: _Record) -> Article | N
     record.check_keys(("id", "file"), ("credit", "added"))
     article_id, rel = record.string("id"), record.string("file")
     path = root / rel
+    if not _inside(root, path):
+        record.fail(f"article {article_id!r}: {rel} is outside the seeds folder", "file")
+        return None
     try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        record.fail(f"article {article_id!r}: cannot read {rel}: {exc}", "file")
+        raw = read_utf8(path)
+    except NotUtf8Error as exc:
+        checker.add(rel, exc.line, str(exc))
+        return None
+    except OSError as exc:
+        record.fail(f"article {article_id!r}: cannot read {rel}: {exc.strerror or exc}", "file")
         return None
     first, _, body = raw.partition("\n")
     match = FIRST_LINE_RE.match(first)
@@ -212,20 +219,32 @@ def _read_article(checker: _Checker, root: Path, record: _Record) -> Article | N
     )
 
 
+def _inside(root: Path, path: Path) -> bool:
+    """Whether `path`, links followed, stays in the seeds folder (`../x` and symlinks may not)."""
+    return path.resolve().is_relative_to(root.resolve())
+
+
 def _documents(root: Path, checker: _Checker) -> Iterator[tuple[str, _Mapping]]:
     files = sorted(root.glob("*.yaml")) + sorted(root.glob("*.yml"))
     if not files:
         checker.add(str(root), 0, "no *.yaml dossier file in the seeds folder")
     for path in files:
         rel = path.name
+        if not _inside(root, path):
+            checker.add(rel, 0, "a link to a file outside the seeds folder")
+            continue
         try:
-            data = load_lined_yaml(path.read_text(encoding="utf-8"))
+            data = load_lined_yaml(read_utf8(path))
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 0
-            checker.add(rel, line, f"invalid YAML: {exc.problem or exc.context}")
+            prefix = "" if isinstance(exc, TooDeepError) else "invalid YAML: "
+            checker.add(rel, line, f"{prefix}{exc.problem or exc.context}")
             continue
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        except NotUtf8Error as exc:
+            checker.add(rel, exc.line, str(exc))
+            continue
+        except (OSError, yaml.YAMLError) as exc:
             checker.add(rel, 0, f"cannot read: {exc}")
             continue
         if data is None:

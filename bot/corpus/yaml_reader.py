@@ -29,6 +29,8 @@ from yaml.events import (
 )
 from yaml.reader import Reader
 
+from bot.textfiles import MAX_YAML_DEPTH, check_yaml_depth
+
 try:
     from yaml._yaml import CParser
 
@@ -190,6 +192,8 @@ def _build(parser: Any, questions: list[int]) -> Any:
                 raise _NotPlain
             if stack and pending[-1] is _NO_KEY and type(stack[-1]) is LinedMapping:
                 raise _NotPlain  # a mapping or list as a key
+            if len(stack) >= MAX_YAML_DEPTH:
+                raise _NotPlain  # the exact path says where, without recursing that deep
             if kind is MappingStartEvent:
                 stack.append(LinedMapping(event.start_mark.line + 1))
             else:
@@ -236,8 +240,12 @@ def _build(parser: Any, questions: list[int]) -> Any:
 
 
 def load_lined_yaml(text: str) -> Any:
-    """The document in `text`, its mappings `LinedMapping`s; PyYAML's errors on bad YAML."""
+    """The document in `text`, its mappings `LinedMapping`s; PyYAML's errors on bad YAML.
+
+    Nesting deeper than MAX_YAML_DEPTH raises TooDeepError (a MarkedYAMLError) on either path.
+    """
     try:
         return _read_events(text)
     except _NotPlain:
+        check_yaml_depth(text)
         return yaml.load(text, Loader=LineLoader)
