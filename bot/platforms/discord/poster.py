@@ -12,6 +12,7 @@ from typing import Any
 
 import aiohttp
 
+from bot.delivery import may_have_arrived
 from bot.errors import DeliveryError
 from bot.platforms.discord.render import render_message
 from bot.reply import Reply
@@ -80,6 +81,13 @@ class DiscordPoster:
                             return str(payload["id"])
                         wait = self._judge(channel, response, payload, attempt)
                 except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+                    if may_have_arrived(exc):  # sent, no answer: at most once, never twice
+                        raise DeliveryError(
+                            f"discord channel {channel}: no answer from Discord "
+                            f"({exc.__class__.__name__})",
+                            permanent=False,
+                            maybe_posted=True,
+                        ) from exc
                     if last:
                         reason = exc.__class__.__name__
                         raise DeliveryError(
