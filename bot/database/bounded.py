@@ -162,6 +162,7 @@ class Database:
         self._down_until: float | None = None  # calls fail at once until then
         self._reason = ""
         self._refusing_writes = False
+        self._epoch = 0  # grows as outages begin and trials are let through
         self._closed = False
         # A duplicate of each PostgreSQL connection's socket, to cut it from another thread.
         self._sockets: weakref.WeakKeyDictionary[Any, socket.socket] = weakref.WeakKeyDictionary()
@@ -192,7 +193,7 @@ class Database:
         Raises DatabaseUnavailable when the database cannot be used or did not answer in time.
         """
         if getattr(_on_worker, "active", False):  # a call made by a call: already bounded
-            return self._guarded(fn, *args, **kwargs)
+            return self._guarded(self._epoch, fn, *args, **kwargs)
         future = self._submit(fn, *args, **kwargs)
         try:
             return future.result(self.bound)
@@ -217,27 +218,30 @@ class Database:
     def _submit(
         self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs
     ) -> concurrent.futures.Future[T]:
-        self._admit()
-        return self._workers.submit(lambda: self._guarded(fn, *args, **kwargs))
+        epoch = self._admit()
+        return self._workers.submit(lambda: self._guarded(epoch, fn, *args, **kwargs))
 
-    def _admit(self) -> None:
-        """Let a call through, or fail it at once while the database is known not to answer."""
+    def _admit(self) -> int:
+        """Let a call through, or fail it at once while the database is known not to answer.
+        Returns the outage epoch the call belongs to."""
         with self._lock:
             if self._closed:
                 raise DatabaseUnavailable(f"the {self.name} is closed")
             if self._down_until is None:
-                return
+                return self._epoch
             now = time.monotonic()
             if now < self._down_until:
                 raise DatabaseUnavailable(self._reason)
             self._down_until = now + self.bound  # this call tries; the others fail meanwhile
+            self._epoch += 1
+            return self._epoch
 
-    def _guarded(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    def _guarded(self, epoch: int, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         _on_worker.wrote = False
         try:
             result = fn(*args, **kwargs)
         except UNAVAILABLE_ERRORS as exc:
-            raise self._failed(exc) from exc
+            raise self._failed(exc, epoch) from exc
         self._answered(wrote=_on_worker.wrote)
         return result
 
@@ -249,7 +253,7 @@ class Database:
 
     # Outages
 
-    def _failed(self, exc: Exception) -> DatabaseUnavailable:
+    def _failed(self, exc: Exception, epoch: int) -> DatabaseUnavailable:
         reason = f"{self.name} unavailable ({first_line(exc)})"
         # Not answering (unreachable, connection lost or timed out) makes the next calls fail
         # at once; a database that answers with an error (read-only, full) is asked each time.
@@ -258,7 +262,8 @@ class Database:
             or getattr(exc, "connection_invalidated", False)
             or _while_connecting(exc)
         )
-        self._note_outage(reason, hold=lost)
+        if epoch == self._epoch:  # a call given up earlier ending now says nothing new
+            self._note_outage(reason, hold=lost)
         return DatabaseUnavailable(reason)
 
     def _gave_up(self) -> DatabaseUnavailable:
@@ -275,6 +280,7 @@ class Database:
             self._refusing_writes = not hold
             if hold:
                 self._down_until = time.monotonic() + self.bound
+                self._epoch += 1
         if first and self._report_outages:
             log.warning(
                 "%s; commands that need it answer that it is unavailable, and the digest "

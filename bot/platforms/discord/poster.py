@@ -33,9 +33,11 @@ class DiscordPoster:
 
     403 and 404 (Missing Access 50001, Missing Permissions 50013, Unknown Channel 10003) and
     400 (the same body would be refused again) are permanent. 429 waits `retry_after` (at
-    most `max_wait` seconds) and tries again; 429, 5xx and network errors are temporary
-    once `attempts` are spent. 401 is temporary too: a bad token is the operator's to fix,
-    not a reason to drop the channel.
+    most `max_wait` seconds) and tries again; 429, 5xx and connections that never opened are
+    temporary once `attempts` are spent. A request sent and left unanswered (a timeout, a
+    connection dropped mid-request) may have posted: it is not retried (`maybe_posted`).
+    401 is temporary too: a bad token is the operator's to fix, not a reason to drop the
+    channel.
     """
 
     platform = "discord"
