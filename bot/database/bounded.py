@@ -90,9 +90,10 @@ class _Workers:
     waited for at exit, so a thread stuck on a dead connection cannot keep the process alive."""
 
     def __init__(self, count: int, name: str) -> None:
-        self._queue: queue.SimpleQueue[tuple[concurrent.futures.Future[Any], Callable[[], Any]]] = (
-            queue.SimpleQueue()
-        )
+        self._queue: queue.SimpleQueue[
+            tuple[concurrent.futures.Future[Any], Callable[[], Any]] | None
+        ] = queue.SimpleQueue()
+        self._count = count
         self.running: set[concurrent.futures.Future[Any]] = set()
         self._lock = threading.Lock()
         for number in range(count):
@@ -105,8 +106,8 @@ class _Workers:
 
     def _work(self) -> None:
         _on_worker.active = True
-        while True:
-            future, fn = self._queue.get()
+        while (item := self._queue.get()) is not None:
+            future, fn = item
             if not future.set_running_or_notify_cancel():
                 continue
             with self._lock:
@@ -127,15 +128,21 @@ class _Workers:
         """Fail every call waiting or running, so whoever waits on one returns now."""
         while True:
             try:
-                future, _ = self._queue.get_nowait()
+                item = self._queue.get_nowait()
             except queue.Empty:
                 break
-            future.cancel()
+            if item is not None:
+                item[0].cancel()
         with self._lock:
             running = list(self.running)
         for future in running:
             with contextlib.suppress(concurrent.futures.InvalidStateError):
                 future.set_exception(error)
+
+    def stop(self) -> None:
+        """Let each thread end once its current call returns (at once when idle)."""
+        for _ in range(self._count):
+            self._queue.put(None)
 
 
 class Database:
@@ -156,7 +163,7 @@ class Database:
         self.engine = _engine(
             url, connect_timeout=connect_timeout, statement_timeout=statement_timeout
         )
-        self._report_outages = report_outages
+        self.report_outages = report_outages  # log an outage's start and end (once each)
         self._workers = _Workers(WORKERS, name)
         self._lock = threading.Lock()
         self._down_until: float | None = None  # calls fail at once until then
@@ -281,7 +288,7 @@ class Database:
             if hold:
                 self._down_until = time.monotonic() + self.bound
                 self._epoch += 1
-        if first and self._report_outages:
+        if first and self.report_outages:
             log.warning(
                 "%s; commands that need it answer that it is unavailable, and the digest "
                 "waits for it (logged again when it answers)",
@@ -296,7 +303,7 @@ class Database:
             was_down = bool(self._reason)
             self._reason, self._down_until = "", None
             self._refusing_writes = False
-        if was_down and self._report_outages:
+        if was_down and self.report_outages:
             log.info("%s answers again", self.name, extra={"event": "database_up"})
 
     # Cutting connections that do not answer
@@ -328,6 +335,7 @@ class Database:
             self._closed = True
         self.cut()
         self._workers.fail_all(DatabaseUnavailable(f"the {self.name} is closed"))
+        self._workers.stop()
         self.engine.dispose()
         with self._lock:
             duplicates = list(self._sockets.values())

@@ -126,7 +126,8 @@ class DigestStore:
     @classmethod
     def open(cls, settings: Settings) -> DigestStore:
         """Connect and create or upgrade the schema; DigestStoreError if that cannot be done."""
-        database = Database.from_settings(settings, name="digest database")
+        # Opening fails loudly enough (DigestStoreError); outages are logged once open.
+        database = Database.from_settings(settings, name="digest database", report_outages=False)
         try:
             database.call(upgrade_schema, database.engine)
         except DatabaseUnavailable as exc:
@@ -137,6 +138,7 @@ class DigestStore:
         except BaseException:
             database.close()
             raise
+        database.report_outages = True
         store = cls(database)
         log.info("digest state in %s", store.describe())
         return store
