@@ -86,6 +86,10 @@ class Settings:
     slack_signing_secret: Secret | None = None
     discord_token: Secret | None = None
     database_url: Secret | None = None
+    # Every wait on the state database is bounded (bot/database): connecting, and each
+    # statement; a call gives up after both added, whatever the database does.
+    database_connect_timeout_seconds: float = 3
+    database_statement_timeout_seconds: float = 5
     # The daily digest (bot/digest): defaults for `/digest subscribe`, delivery, and state.
     digest_time: str = "08:00"
     digest_timezone: str = "Europe/Paris"
@@ -165,6 +169,8 @@ _FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "digest_database": str,
     "digest_sync_seconds": (int, float),
     "digest_subscriptions": list,
+    "database_connect_timeout_seconds": (int, float),
+    "database_statement_timeout_seconds": (int, float),
 }
 # Environment variables for single settings (non-secret), and their parsers. Every file key
 # can also be set as DISPUTE_BOT_<KEY> (DISPUTE_BOT_PAGE_SIZE=3); these are the other names.
@@ -440,6 +446,16 @@ def _check(settings: Settings, origins: Mapping[str, str] | None = None) -> list
         )
     if settings.shutdown_grace < 0:
         problems.append(f"{at('shutdown_grace')}: shutdown_grace must not be negative")
+    for key in ("database_connect_timeout_seconds", "database_statement_timeout_seconds"):
+        if not getattr(settings, key) > 0:
+            problems.append(f"{at(key)}: {key} must be more than 0")
+    if settings.database_url is not None:
+        from bot.database.url import parse_database_url
+
+        try:
+            parse_database_url(settings.database_url.reveal())
+        except ValueError as exc:
+            problems.append(f"{at('database_url')}: not a usable PostgreSQL URL: {exc}")
     from bot.digest.when import check_digest_settings  # the digest's rules live with it
 
     for problem in check_digest_settings(settings):

@@ -17,11 +17,17 @@ class CorpusError(BotError):
         super().__init__("\n".join(problems))
 
 
-class DeliveryError(BotError):
-    """A platform refused a post; `permanent` says whether retrying could ever help."""
+class DatabaseUnavailable(BotError):
+    """The state database cannot be used now: unreachable, not answering, read-only or full."""
 
-    def __init__(self, message: str, *, permanent: bool) -> None:
+
+class DeliveryError(BotError):
+    """A post failed; `permanent` says whether retrying could ever help, `maybe_posted` that
+    the request went out and no answer came back, so the post may have arrived."""
+
+    def __init__(self, message: str, *, permanent: bool, maybe_posted: bool = False) -> None:
         self.permanent = permanent
+        self.maybe_posted = maybe_posted
         super().__init__(message)
 
 

@@ -21,7 +21,6 @@ from typing import Generic, Protocol, TypeVar
 from bot.core import Args, Command, Context, Option
 from bot.corpus.model import Actor, Article, Corpus, Event, Precision, Quote
 from bot.dates import span_of
-from bot.digest.errors import DigestStoreError
 from bot.digest.hub import DigestHub
 from bot.digest.messages import format_weekdays, format_when, say
 from bot.digest.records import Delivery, Subscription
@@ -33,7 +32,7 @@ from bot.digest.when import (
     read_subscribe_words,
     suggest_time_zones,
 )
-from bot.errors import UsageError
+from bot.errors import DatabaseUnavailable, UsageError
 from bot.i18n import format_day
 from bot.matching import best_command, fold
 from bot.reply import Field, Item, Reply, ReplyKind, Source
@@ -305,8 +304,8 @@ def digest(ctx: Context, args: Args) -> Reply:
         if action == "now":
             return _now(ctx, hub)
         return _resume(ctx, hub)
-    except DigestStoreError as exc:
-        log.warning("/digest %s: %s", action, exc)
+    except DatabaseUnavailable as exc:  # unreachable, not answering, read-only, full
+        log.info("/digest %s: %s", action, exc)
         return _answer(ctx, say(ctx.locale, "store_down"), kind=ReplyKind.ERROR)
 
 

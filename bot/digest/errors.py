@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.errors import BotError
+from bot.errors import DatabaseUnavailable
 
 
-class DigestStoreError(BotError):
-    """The digest's database cannot be used (unreachable, or from a newer bot)."""
+class DigestStoreError(DatabaseUnavailable):
+    """The digest's database cannot be opened (unreachable, or from a newer bot)."""

@@ -31,9 +31,9 @@ class DigestHub:
         """The state database, created or upgraded on first use (DigestStoreError if it fails)."""
         with self._lock:
             if self._store is None:
-                from bot.digest.store import DigestStore, database_url
+                from bot.digest.store import DigestStore
 
-                self._store = DigestStore.open(database_url(self.settings))
+                self._store = DigestStore.open(self.settings)
             return self._store
 
     def attach(self, service: DigestService) -> None:

@@ -51,7 +51,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_service": "The digest service is not running on this bot instance, so nothing can "
         "be posted from here right now.",
         "no_poster": "This bot instance cannot post to {platform} channels.",
-        "store_down": "The digest's database cannot be reached right now; try again in a moment.",
+        "store_down": "The digest's database is unavailable right now; try again later.",
         "resumed": "Resumed: the daily digest comes back at {time} ({zone}), {days}.",
         "not_paused": "This channel's digest is not paused.",
         "status.title": "Daily digest for this channel",
@@ -70,6 +70,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "delivery.skipped": "{date}: skipped, nothing new",
         "delivery.missed": "{date}: missed, the bot was down past the catch-up window",
         "delivery.failed": "{date}: failed: {error}",
+        "delivery.unknown": "{date}: may not have arrived ({error}); not posted again so that "
+        "it cannot appear twice: type /digest now if it is missing",
         "delivery.claimed": "{date}: being posted (attempt {attempts})",
         "delivery.retrying": "{date}: retrying (attempt {attempts}) after: {error}",
         "days.every": "every day",
@@ -109,7 +111,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_service": "Le service du résumé ne tourne pas sur cette instance du bot ; rien ne "
         "peut être publié d'ici pour l'instant.",
         "no_poster": "Cette instance du bot ne peut pas publier sur {platform}.",
-        "store_down": "La base de données du résumé est injoignable ; réessayez dans un instant.",
+        "store_down": "La base de données du résumé est indisponible pour le moment ; réessayez "
+        "plus tard.",
         "resumed": "Repris : le résumé du jour revient à {time} ({zone}), {days}.",
         "not_paused": "Le résumé de ce canal n'est pas en pause.",
         "status.title": "Résumé du jour de ce canal",
@@ -128,6 +131,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "delivery.skipped": "{date} : sauté, rien de nouveau",
         "delivery.missed": "{date} : manqué, le bot était arrêté au-delà du délai de rattrapage",
         "delivery.failed": "{date} : échec : {error}",
+        "delivery.unknown": "{date} : peut-être pas arrivé ({error}) ; pas republié pour ne "
+        "pas apparaître deux fois : tapez /digest now s'il manque",
         "delivery.claimed": "{date} : publication en cours (essai {attempts})",
         "delivery.retrying": "{date} : nouvel essai ({attempts}) après : {error}",
         "days.every": "tous les jours",

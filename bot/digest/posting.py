@@ -7,36 +7,31 @@ replica posts it (the claim), what it says, and what a platform's refusal means.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import ParamSpec, TypeVar
+from typing import TypeVar
 
 from bot.config import Settings
 from bot.core import Context, Core, Request
 from bot.delivery import Poster
-from bot.digest.records import Claim, Subscription
+from bot.digest.records import Claim, Key, Subscription
 from bot.digest.rotation import Pick, pick_quote
 from bot.digest.store import DigestStore
 from bot.digest.when import Occurrence
-from bot.errors import DeliveryError
+from bot.errors import DatabaseUnavailable, DeliveryError
 from bot.reply import Reply
 from handlers.digest import compose_digest, has_news
 
 log = logging.getLogger("dispute_bot.digest")
 
-P = ParamSpec("P")
 T = TypeVar("T")
 
 # A digest asked for with /digest now retries temporary errors this long at most.
 NOW_RETRY_LIMIT = dt.timedelta(minutes=15)
-
-
-async def run_db(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """A store call, off the event loop (the store is synchronous)."""
-    return await asyncio.to_thread(fn, *args, **kwargs)
 
 
 def channel_name(platform: str, channel: str) -> str:
@@ -87,20 +82,33 @@ class Deliverer:
         self.policy = policy
         self.clock = clock
         self.replica = replica
+        # Digests posted whose record the database has not taken yet, with their message id.
+        self._posted: dict[Key, str] = {}
 
     async def deliver(self, sub: Subscription, occurrence: Occurrence) -> None:
-        """Claim a scheduled digest and, if this replica won it, post and record it."""
+        """Claim a scheduled digest and, if this replica won it, post and record it.
+
+        The database may fail at any step. Before the post, the claim is left as it is: this
+        replica resumes it at its next sweep (another takes it over only if this one dies).
+        After the post, recording it is retried until the database answers, so the digest
+        is never posted again by this replica, however long the outage.
+        """
         where = channel_name(sub.platform, sub.channel)
-        claim = await run_db(
-            self.store.claim_delivery,
-            platform=sub.platform,
-            channel=sub.channel,
-            local_date=occurrence.local_date,
-            scheduled_at=occurrence.at,
-            replica=self.replica,
-            now=self.clock(),
-            stale_after=self.policy.claim_timeout,
-        )
+        key = (sub.platform, sub.channel, occurrence.local_date)
+        try:
+            claim = await self.store.run(
+                self.store.claim_delivery,
+                platform=sub.platform,
+                channel=sub.channel,
+                local_date=occurrence.local_date,
+                scheduled_at=occurrence.at,
+                replica=self.replica,
+                now=self.clock(),
+                stale_after=self.policy.claim_timeout,
+            )
+        except DatabaseUnavailable as exc:  # logged once by the database; the sweep retries
+            log.debug("digest of %s for %s waits for the database: %s", where, key[2], exc)
+            return
         if claim is None:
             return
         if claim.taken_over_from:
@@ -115,20 +123,33 @@ class Deliverer:
         try:
             await self._post_claimed(sub, occurrence, claim)
         except asyncio.CancelledError:
-            try:
-                self.store.release_claim(claim)
-            except Exception:
-                log.warning("could not release the claim on the digest of %s", where)
+            if key in self._posted:
+                log.error(
+                    "digest of %s for %s was posted (message %s) but the bot stopped before "
+                    "the database recorded it; its claim is kept, and if this replica does not "
+                    "come back within digest_claim_timeout_seconds another one posts it again",
+                    where,
+                    occurrence.local_date,
+                    self._posted.pop(key),
+                )
+            else:
+                try:
+                    await self.store.run(self.store.release_claim, claim)
+                except DatabaseUnavailable:
+                    log.warning("could not release the claim on the digest of %s", where)
             raise
+        except DatabaseUnavailable as exc:  # before the post: this replica resumes it later
+            log.debug("digest of %s for %s waits for the database: %s", where, key[2], exc)
         except Exception as exc:
             log.exception("digest of %s for %s failed", where, occurrence.local_date)
-            await run_db(
-                self.store.finish_claim,
-                claim,
-                status="failed",
-                now=self.clock(),
-                error=f"internal error ({type(exc).__name__}); see the bot's log",
-            )
+            with contextlib.suppress(DatabaseUnavailable):  # else resumed at the next sweep
+                await self.store.run(
+                    self.store.finish_claim,
+                    claim,
+                    status="failed",
+                    now=self.clock(),
+                    error=f"internal error ({type(exc).__name__}); see the bot's log",
+                )
         finally:
             heartbeat.cancel()
 
@@ -138,10 +159,10 @@ class Deliverer:
         while True:
             await asyncio.sleep(interval)
             try:
-                if not await run_db(self.store.refresh_claim, claim, now=self.clock()):
+                if not await self.store.run(self.store.refresh_claim, claim, now=self.clock()):
                     return  # finished or lost; the delivery itself notices and says so
-            except Exception as exc:
-                log.warning("could not refresh a digest claim: %s", exc)
+            except DatabaseUnavailable as exc:  # the database logs its outage; keep trying
+                log.debug("could not refresh a digest claim: %s", exc)
 
     async def _post_claimed(self, sub: Subscription, occurrence: Occurrence, claim: Claim) -> None:
         where = channel_name(sub.platform, sub.channel)
@@ -153,7 +174,7 @@ class Deliverer:
             scheduled=True,
         )
         if prepared is None:
-            await run_db(self.store.finish_claim, claim, status="skipped", now=self.clock())
+            await self.store.run(self.store.finish_claim, claim, status="skipped", now=self.clock())
             log.info("digest of %s for %s skipped: nothing new", where, occurrence.local_date)
             return
         message_id = await self._post(
@@ -165,14 +186,20 @@ class Deliverer:
         )
         if message_id is None:
             return
-        kept = await run_db(
-            self.store.complete_delivery,
-            claim,
-            message_id=message_id,
-            now=self.clock(),
-            quote_id=prepared.pick.quote.id if prepared.pick else None,
-            rotation_round=prepared.pick.round if prepared.pick else 0,
+        key = (sub.platform, sub.channel, occurrence.local_date)
+        self._posted[key] = message_id
+        kept = await self._until_recorded(
+            where,
+            lambda: self.store.run(
+                self.store.complete_delivery,
+                claim,
+                message_id=message_id,
+                now=self.clock(),
+                quote_id=prepared.pick.quote.id if prepared.pick else None,
+                rotation_round=prepared.pick.round if prepared.pick else 0,
+            ),
         )
+        self._posted.pop(key, None)
         if kept:
             log.info(
                 "digest of %s for %s posted (message %s)", where, occurrence.local_date, message_id
@@ -185,6 +212,22 @@ class Deliverer:
                 occurrence.local_date,
                 message_id,
             )
+
+    async def _until_recorded(self, where: str, record: Callable[[], Awaitable[T]]) -> T:
+        """Record a post that happened, retrying while the database is unavailable: a post is
+        never forgotten by the replica that made it (the bot stopping ends the wait)."""
+        attempt = 0
+        while True:
+            try:
+                return await record()
+            except DatabaseUnavailable as exc:
+                if attempt == 0:
+                    log.warning(
+                        "digest of %s posted; recording it waits for the database (%s)", where, exc
+                    )
+                wait = self.policy.backoff[min(attempt, len(self.policy.backoff) - 1)]
+                attempt += 1
+                await asyncio.sleep(wait)
 
     async def post_now(self, *, platform: str, channel: str, locale: str, day: dt.date) -> None:
         """An extra digest asked for with /digest now: no claim, but logged and rotated."""
@@ -201,18 +244,23 @@ class Deliverer:
             )
             if message_id is None:
                 return
-            await run_db(
-                self.store.record_post,
-                platform=platform,
-                channel=channel,
-                local_date=day,
-                kind="now",
-                message_id=message_id,
-                quote_id=prepared.pick.quote.id if prepared.pick else None,
-                rotation_round=prepared.pick.round if prepared.pick else 0,
-                now=self.clock(),
+            await self._until_recorded(
+                where,
+                lambda: self.store.run(
+                    self.store.record_post,
+                    platform=platform,
+                    channel=channel,
+                    local_date=day,
+                    kind="now",
+                    message_id=message_id,
+                    quote_id=prepared.pick.quote.id if prepared.pick else None,
+                    rotation_round=prepared.pick.round if prepared.pick else 0,
+                    now=self.clock(),
+                ),
             )
             log.info("digest of %s posted on request (message %s)", where, message_id)
+        except DatabaseUnavailable as exc:
+            log.warning("digest asked for with /digest now in %s not posted: %s", where, exc)
         except Exception:
             log.exception("digest asked for with /digest now in %s failed", where)
 
@@ -220,13 +268,13 @@ class Deliverer:
         self, *, platform: str, channel: str, locale: str, day: dt.date, scheduled: bool
     ) -> Prepared | None:
         """The digest for a channel and day; None when a quiet day is to be skipped."""
-        last = await run_db(self.store.last_post, platform, channel)
+        last = await self.store.run(self.store.last_post, platform, channel)
         since = last.local_date if last else None
         corpus = self.core.dossier.corpus
         quiet = since is not None and not has_news(corpus, since)
         if quiet and scheduled and self.policy.quiet_days == "skip":
             return None
-        rotation_round, shown = await run_db(self.store.rotation, platform, channel)
+        rotation_round, shown = await self.store.run(self.store.rotation, platform, channel)
         pick = pick_quote(
             corpus.quotes, shown=shown, round=rotation_round, seed=channel_name(platform, channel)
         )
@@ -255,7 +303,8 @@ class Deliverer:
         """Post, retrying temporary errors with backoff until `deadline`; None if it failed.
 
         A permanent error pauses the channel's subscription. While waiting, the claim is
-        refreshed so other replicas do not take this one for dead.
+        refreshed so other replicas do not take this one for dead. A post that may have
+        arrived (sent, and no answer came) is not retried: at most once, never twice.
         """
         where = channel_name(platform, channel)
         poster = self.posters[platform]
@@ -268,6 +317,9 @@ class Deliverer:
                 if exc.permanent:
                     await self._pause(platform, channel, reason=str(exc), claim=claim)
                     return None
+                if exc.maybe_posted:
+                    await self._unknown(where, str(exc), claim)
+                    return None
                 error = str(exc)
             except Exception as exc:  # a poster's bug or an unwrapped network error
                 log.exception("posting the digest to %s raised", where)
@@ -277,7 +329,7 @@ class Deliverer:
             if now + dt.timedelta(seconds=wait) > deadline:
                 log.warning("digest for %s given up after %d attempts: %s", where, attempt, error)
                 if claim is not None:
-                    await run_db(
+                    await self.store.run(
                         self.store.finish_claim,
                         claim,
                         status="failed",
@@ -286,25 +338,39 @@ class Deliverer:
                     )
                 return None
             log.info("digest for %s: temporary error (%s), retrying in %.0f s", where, error, wait)
-            if claim is not None and not await run_db(
+            if claim is not None and not await self.store.run(
                 self.store.refresh_claim, claim, now=now, error=error
             ):
                 log.warning("digest for %s: claim lost while retrying; leaving it", where)
                 return None
             await asyncio.sleep(wait)
-            if claim is not None and not await run_db(
+            if claim is not None and not await self.store.run(
                 self.store.refresh_claim, claim, now=self.clock(), attempt=True
             ):
                 log.warning("digest for %s: claim lost while retrying; leaving it", where)
                 return None
+
+    async def _unknown(self, where: str, error: str, claim: Claim | None) -> None:
+        log.warning(
+            "digest for %s may or may not have arrived (%s): not posted again, so that it "
+            "cannot appear twice; /digest now posts it if it is missing",
+            where,
+            error,
+        )
+        if claim is not None:
+            await self.store.run(
+                self.store.finish_claim, claim, status="unknown", now=self.clock(), error=error
+            )
 
     async def _pause(
         self, platform: str, channel: str, *, reason: str, claim: Claim | None
     ) -> None:
         now = self.clock()
         if claim is not None:
-            await run_db(self.store.finish_claim, claim, status="failed", now=now, error=reason)
-        await run_db(self.store.pause, platform, channel, reason=reason, now=now)
+            await self.store.run(
+                self.store.finish_claim, claim, status="failed", now=now, error=reason
+            )
+        await self.store.run(self.store.pause, platform, channel, reason=reason, now=now)
         log.warning(
             "digest of %s paused after a permanent error: %s",
             channel_name(platform, channel),

@@ -10,12 +10,10 @@ import asyncio
 import contextlib
 import logging
 
-import sqlalchemy as sa
-
 from bot.config import Settings
 from bot.core import Core
 from bot.digest import run_digests
-from bot.digest.errors import DigestStoreError
+from bot.errors import DatabaseUnavailable
 from bot.ops.readiness import report
 from bot.platforms import posters_for
 
@@ -41,7 +39,7 @@ async def serve(core: Core, settings: Settings, stop: asyncio.Event) -> None:
         try:
             await running
             return  # stopped before it started
-        except (DigestStoreError, sa.exc.SQLAlchemyError) as exc:
+        except DatabaseUnavailable as exc:
             report(NAME, False, "database unreachable")
             log.warning("digest not running: %s; retrying in %.0f s", exc, RETRY_OPEN_SECONDS)
         with contextlib.suppress(TimeoutError):

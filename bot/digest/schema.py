@@ -69,7 +69,7 @@ deliveries = sa.Table(
     sa.Column("platform", sa.String(16), primary_key=True),
     sa.Column("channel", sa.String(128), primary_key=True),
     sa.Column("local_date", sa.Date, primary_key=True),
-    # claimed | delivered | skipped | missed | failed
+    # claimed | delivered | skipped | missed | failed | unknown (sent, no answer)
     sa.Column("status", sa.String(12), nullable=False),
     sa.Column("replica", sa.String(64), nullable=False),
     sa.Column("scheduled_at", UTCDateTime, nullable=False),

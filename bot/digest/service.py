@@ -19,17 +19,17 @@ import zoneinfo
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
-import sqlalchemy as sa
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.config import Settings
 from bot.core import Core
 from bot.delivery import Poster
-from bot.digest.posting import Deliverer, DeliveryPolicy, channel_name, run_db
+from bot.digest.posting import Deliverer, DeliveryPolicy, channel_name
 from bot.digest.records import Delivery, Key, Subscription
 from bot.digest.store import DigestStore
 from bot.digest.when import Occurrence, config_entry_schedule, default_schedule
+from bot.errors import DatabaseUnavailable
 
 log = logging.getLogger("dispute_bot.digest")
 
@@ -83,7 +83,7 @@ class DigestService:
     async def start(self) -> None:
         """Apply the config's subscriptions, start the scheduler and catch up at once."""
         self._loop = asyncio.get_running_loop()
-        await run_db(self._apply_config)
+        await self.store.run(self._apply_config)
         scheduler = AsyncIOScheduler(
             timezone=dt.UTC,
             job_defaults={
@@ -185,27 +185,33 @@ class DigestService:
         """Re-read subscriptions, reschedule them, and post or record what is due."""
         async with self._sweep_lock:
             try:
-                subs = await run_db(self.store.subscriptions)
+                subs = await self.store.run(self.store.subscriptions)
                 self._reschedule(subs)
                 now = self.clock()
                 horizon = (now - LOOKBACK - dt.timedelta(days=2)).date()
-                rows = await run_db(self.store.deliveries_since, horizon)
+                rows = await self.store.run(self.store.deliveries_since, horizon)
                 for sub in subs:
                     await self._catch_up(sub, rows, now)
-            except sa.exc.SQLAlchemyError as exc:
-                log.warning("digest sweep: database error, retrying at the next sweep: %s", exc)
+            except DatabaseUnavailable as exc:  # the database logs its outage, once
+                log.debug("digest sweep: %s; retrying at the next sweep", exc)
             except Exception:
                 log.exception("digest sweep failed; retrying at the next sweep")
 
     async def _on_time(self, platform: str, channel: str) -> None:
         """A subscription's cron trigger fired."""
         try:
-            sub = await run_db(self.store.subscription, platform, channel)
+            sub = await self.store.run(self.store.subscription, platform, channel)
             if sub is None:
                 return
             now = self.clock()
-            rows = await run_db(self.store.deliveries_since, (now - dt.timedelta(days=2)).date())
+            rows = await self.store.run(
+                self.store.deliveries_since, (now - dt.timedelta(days=2)).date()
+            )
             await self._catch_up(sub, rows, now)
+        except DatabaseUnavailable as exc:  # the next sweep catches up
+            log.debug(
+                "digest of %s waits for the database: %s", channel_name(platform, channel), exc
+            )
         except Exception:
             log.exception("digest of %s could not start", channel_name(platform, channel))
 
@@ -272,6 +278,13 @@ class DigestService:
     def _stale(self, row: Delivery, now: dt.datetime) -> bool:
         return row.status == "claimed" and row.claimed_at < now - self.policy.claim_timeout
 
+    def _interrupted(self, row: Delivery) -> bool:
+        """This replica's claim with no delivery running: the database cut it short; resume."""
+        key = (row.platform, row.channel, row.local_date)
+        return (
+            row.status == "claimed" and row.replica == self.replica and key not in self._deliveries
+        )
+
     async def _catch_up(
         self, sub: Subscription, rows: Mapping[Key, Delivery], now: dt.datetime
     ) -> None:
@@ -287,7 +300,7 @@ class DigestService:
             row = rows.get((sub.platform, sub.channel, occurrence.local_date))
             if row is not None and not self._stale(row, now):
                 continue
-            recorded = await run_db(
+            recorded = await self.store.run(
                 self.store.mark_missed,
                 platform=sub.platform,
                 channel=sub.channel,
@@ -309,7 +322,7 @@ class DigestService:
                 )
         if in_window:
             row = rows.get((sub.platform, sub.channel, latest.local_date))
-            if row is None or self._stale(row, now):
+            if row is None or self._stale(row, now) or self._interrupted(row):
                 self._start_delivery(sub, latest)
 
     def _start_delivery(self, sub: Subscription, occurrence: Occurrence) -> None:

@@ -1,24 +1,26 @@
 """The digest's state: subscriptions, delivery claims, posts and the quote rotation.
 
-SQLite (a file) by default, PostgreSQL when DATABASE_URL is set. Calls are short synchronous
-transactions; the service runs them off the event loop. The claim that makes a digest post
-once is a row keyed by (platform, channel, local date), inserted before posting.
+SQLite (a file) by default, PostgreSQL when DATABASE_URL is set. Each method is one short
+transaction, run as a bounded call of `bot.database` (DatabaseUnavailable when the database
+cannot be used or does not answer in time); the service awaits them with `run`. The claim
+that makes a digest post once is a row keyed by (platform, channel, local date), inserted
+before posting.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
-from collections.abc import Iterable, Mapping
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from bot.config import Settings
+from bot.database.bounded import Database, database_url
 from bot.digest.errors import DigestStoreError
 from bot.digest.records import Claim, Delivery, Key, Post, Subscription
 from bot.digest.schema import (
@@ -29,44 +31,25 @@ from bot.digest.schema import (
     upgrade_schema,
 )
 from bot.digest.when import Schedule, parse_time, weekdays_code, weekdays_from_code
+from bot.errors import DatabaseUnavailable
 
 log = logging.getLogger("dispute_bot.digest")
 
+P = ParamSpec("P")
+T = TypeVar("T")
 
-def database_url(settings: Settings) -> str:
-    """DATABASE_URL when set (PostgreSQL), else the SQLite file of `digest_database`."""
-    if settings.database_url is not None:
-        url = settings.database_url.reveal()
-        for prefix in ("postgres://", "postgresql://"):
-            if url.startswith(prefix):
-                return "postgresql+psycopg://" + url[len(prefix) :]
-        return url
-    return f"sqlite:///{Path(settings.digest_database).expanduser().resolve()}"
+__all__ = ["DigestStore", "database_url"]
 
 
-def _engine(url: str) -> Engine:
-    parsed = sa.make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"timeout": 30})
+def _bounded(
+    method: Callable[Concatenate[DigestStore, P], T],
+) -> Callable[Concatenate[DigestStore, P], T]:
+    """A store method run as one bounded database call (DatabaseUnavailable on failure)."""
 
-        # sqlite3's own transaction handling skips BEGIN before reads and DDL; take it over
-        # and take the write lock up front, so two processes never deadlock upgrading a lock.
-        @event.listens_for(engine, "connect")
-        def _no_driver_begin(dbapi_connection: Any, record: Any) -> None:
-            dbapi_connection.isolation_level = None
+    def call(self: DigestStore, *args: P.args, **kwargs: P.kwargs) -> T:
+        return self.database.call(method, self, *args, **kwargs)
 
-        @event.listens_for(engine, "begin")
-        def _begin_immediate(conn: Connection) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-        return engine
-    if parsed.get_backend_name() == "postgresql":
-        return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
-    raise DigestStoreError(
-        f"the digest database must be PostgreSQL or SQLite, not {parsed.get_backend_name()}"
-    )
+    return functools.update_wrapper(call, method)  # type: ignore[return-value]
 
 
 def _insert(conn: Connection, table: sa.Table) -> Any:
@@ -136,24 +119,33 @@ def _where_claim(claim: Claim) -> sa.ColumnElement[bool]:
 class DigestStore:
     """Subscriptions and deliveries, in one database shared by every replica."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.engine = database.engine
 
     @classmethod
-    def open(cls, url: str) -> DigestStore:
+    def open(cls, settings: Settings) -> DigestStore:
         """Connect and create or upgrade the schema; DigestStoreError if that cannot be done."""
-        engine = _engine(url)
+        # Opening fails loudly enough (DigestStoreError); outages are logged once open.
+        database = Database.from_settings(settings, name="digest database", report_outages=False)
         try:
-            upgrade_schema(engine)
-        except sa.exc.OperationalError as exc:
-            engine.dispose()
-            first_line = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            database.call(upgrade_schema, database.engine)
+        except DatabaseUnavailable as exc:
+            database.close()
             raise DigestStoreError(
-                f"cannot open the digest database ({engine.dialect.name}): {first_line}"
+                f"cannot open the digest database ({database.dialect}): {exc}"
             ) from exc
-        store = cls(engine)
+        except BaseException:
+            database.close()
+            raise
+        database.report_outages = True
+        store = cls(database)
         log.info("digest state in %s", store.describe())
         return store
+
+    async def run(self, method: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """A store method from the event loop, on the database's own threads."""
+        return await self.database.run(method, *args, **kwargs)
 
     def describe(self) -> str:
         """Where the state lives, without credentials."""
@@ -162,10 +154,11 @@ class DigestStore:
         return f"PostgreSQL database {self.engine.url.database} on {self.engine.url.host}"
 
     def close(self) -> None:
-        self.engine.dispose()
+        self.database.close()
 
     # Subscriptions
 
+    @_bounded
     def subscription(self, platform: str, channel: str) -> Subscription | None:
         with self.engine.begin() as conn:
             row = conn.execute(
@@ -173,6 +166,7 @@ class DigestStore:
             ).one_or_none()
         return _subscription(row) if row else None
 
+    @_bounded
     def subscriptions(self) -> list[Subscription]:
         with self.engine.begin() as conn:
             rows = conn.execute(
@@ -180,6 +174,7 @@ class DigestStore:
             ).all()
         return [_subscription(r) for r in rows]
 
+    @_bounded
     def save_subscription(self, sub: Subscription) -> None:
         """Insert or replace a channel's subscription."""
         values = _subscription_values(sub)
@@ -192,6 +187,7 @@ class DigestStore:
                 )
             )
 
+    @_bounded
     def remove_subscription(self, platform: str, channel: str) -> bool:
         with self.engine.begin() as conn:
             result = conn.execute(
@@ -199,6 +195,7 @@ class DigestStore:
             )
         return result.rowcount == 1
 
+    @_bounded
     def pause(self, platform: str, channel: str, *, reason: str, now: dt.datetime) -> bool:
         """Stop a channel's digest after a permanent error; the reason shows in /digest status."""
         with self.engine.begin() as conn:
@@ -209,6 +206,7 @@ class DigestStore:
             )
         return result.rowcount == 1
 
+    @_bounded
     def resume(self, platform: str, channel: str, *, now: dt.datetime) -> bool:
         """Lift a pause; digests already missed stay missed."""
         with self.engine.begin() as conn:
@@ -222,6 +220,7 @@ class DigestStore:
             )
         return result.rowcount == 1
 
+    @_bounded
     def apply_config(self, declared: Iterable[Subscription]) -> tuple[int, int]:
         """Make the config file's subscriptions the ones with source `config`.
 
@@ -255,6 +254,7 @@ class DigestStore:
 
     # Deliveries: claim, keep, finish
 
+    @_bounded
     def claim_delivery(
         self,
         *,
@@ -269,7 +269,8 @@ class DigestStore:
         """Win the right to post this digest, or None if another replica has it or had it.
 
         A claim whose holder has been silent for `stale_after` is taken over: the update
-        only matches while the row is still stale, so two replicas cannot both take it.
+        only matches while the row is still stale, so two replicas cannot both take it. A
+        claim this replica already holds is given back to it, however old.
         """
         with self.engine.begin() as conn:
             inserted = _inserted(
@@ -299,6 +300,25 @@ class DigestStore:
                     _where_key(deliveries, platform, channel), deliveries.c.local_date == local_date
                 )
             ).one()
+            if row.status == "claimed" and row.replica == replica:
+                # This replica's own claim, left by a delivery the database interrupted: it
+                # is kept (refreshed), never taken over as if its holder had died.
+                conn.execute(
+                    sa.update(deliveries)
+                    .where(
+                        _where_key(deliveries, platform, channel),
+                        deliveries.c.local_date == local_date,
+                        deliveries.c.replica == replica,
+                    )
+                    .values(claimed_at=now)
+                )
+                return Claim(
+                    platform=platform,
+                    channel=channel,
+                    local_date=local_date,
+                    replica=replica,
+                    attempts=row.attempts,
+                )
             if row.status != "claimed" or row.claimed_at >= now - stale_after:
                 return None
             taken = conn.execute(
@@ -322,6 +342,7 @@ class DigestStore:
                 taken_over_from=row.replica,
             )
 
+    @_bounded
     def refresh_claim(
         self, claim: Claim, *, now: dt.datetime, error: str | None = None, attempt: bool = False
     ) -> bool:
@@ -335,6 +356,7 @@ class DigestStore:
             result = conn.execute(sa.update(deliveries).where(_where_claim(claim)).values(**values))
         return result.rowcount == 1
 
+    @_bounded
     def finish_claim(
         self, claim: Claim, *, status: str, now: dt.datetime, error: str | None = None
     ) -> bool:
@@ -347,11 +369,13 @@ class DigestStore:
             )
         return result.rowcount == 1
 
+    @_bounded
     def release_claim(self, claim: Claim) -> None:
         """Give a claim back (the replica is stopping) so it is due again at once."""
         with self.engine.begin() as conn:
             conn.execute(sa.delete(deliveries).where(_where_claim(claim)))
 
+    @_bounded
     def complete_delivery(
         self,
         claim: Claim,
@@ -385,6 +409,7 @@ class DigestStore:
             )
         return result.rowcount == 1
 
+    @_bounded
     def record_post(
         self,
         *,
@@ -447,6 +472,7 @@ class DigestStore:
                 .on_conflict_do_nothing()
             )
 
+    @_bounded
     def mark_missed(
         self,
         *,
@@ -492,11 +518,13 @@ class DigestStore:
             )
         return expired.rowcount == 1
 
+    @_bounded
     def deliveries_since(self, day: dt.date) -> Mapping[Key, Delivery]:
         with self.engine.begin() as conn:
             rows = conn.execute(sa.select(deliveries).where(deliveries.c.local_date >= day)).all()
         return {(r.platform, r.channel, r.local_date): _delivery(r) for r in rows}
 
+    @_bounded
     def last_delivery(self, platform: str, channel: str) -> Delivery | None:
         with self.engine.begin() as conn:
             row = conn.execute(
@@ -507,6 +535,7 @@ class DigestStore:
             ).one_or_none()
         return _delivery(row) if row else None
 
+    @_bounded
     def last_post(self, platform: str, channel: str) -> Post | None:
         with self.engine.begin() as conn:
             row = conn.execute(
@@ -519,6 +548,7 @@ class DigestStore:
             return None
         return Post(**{c.name: getattr(row, c.name) for c in posts.columns if c.name != "id"})
 
+    @_bounded
     def posts(self, platform: str, channel: str) -> list[Post]:
         with self.engine.begin() as conn:
             rows = conn.execute(
@@ -529,6 +559,7 @@ class DigestStore:
             for r in rows
         ]
 
+    @_bounded
     def rotation(self, platform: str, channel: str) -> tuple[int, frozenset[str]]:
         """The channel's current rotation round and the quotes shown in it."""
         with self.engine.begin() as conn:

@@ -1,8 +1,9 @@
 """The health server an orchestrator reads: `/healthz`, `/readyz` and `/metrics` over HTTP.
 
 It runs on its own port (settings.health_port), beside Slack's HTTP server when that runs.
-`/healthz` answers while the event loop turns; `/readyz` only when the corpus is loaded, every
-started platform is connected, the database (if any) answers, and no shutdown has begun.
+`/healthz` answers while the event loop turns; `/readyz` only when the bot can answer commands:
+the corpus is loaded, every started platform is connected and no shutdown has begun. What it
+does not need for that (the digest, the database) is reported beside, under `reported`.
 """
 
 from __future__ import annotations
@@ -88,10 +89,11 @@ class HealthServer:
 
     async def readyz(self, request: web.Request) -> web.Response:
         found = await self.checks()
-        ready = all(check.ok for check in found)
+        ready = all(check.ok for check in found if check.needed)
         body = {
             "ready": ready,
-            "checks": {c.name: {"ok": c.ok, "detail": c.detail} for c in found},
+            "checks": {c.name: {"ok": c.ok, "detail": c.detail} for c in found if c.needed},
+            "reported": {c.name: {"ok": c.ok, "detail": c.detail} for c in found if not c.needed},
         }
         return web.Response(
             text=json.dumps(body, indent=2) + "\n",
@@ -100,4 +102,6 @@ class HealthServer:
         )
 
     async def metrics(self, request: web.Request) -> web.Response:
+        if self.database is not None:
+            metrics.database_up((await self.database.check()).ok)
         return web.Response(body=metrics.render(), headers={"Content-Type": CONTENT_TYPE_LATEST})

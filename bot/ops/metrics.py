@@ -75,6 +75,12 @@ DIGESTS_FAILED = Counter(
     ["platform", "permanent"],
     registry=REGISTRY,
 )
+DATABASE_UP = Gauge(
+    "dispute_bot_database_up",
+    "1 when DATABASE_URL's database answered its last probe, 0 when not (absent without one); "
+    "the bot stays ready either way.",
+    registry=REGISTRY,
+)
 CORPUS_RELOADS = Counter(
     "dispute_bot_corpus_reloads",
     "Corpus reloads by outcome (ok, refused) and trigger (watch, signal, command).",
@@ -95,6 +101,10 @@ def digest_skipped(platform: str, reason: str) -> None:
 
 def digest_failed(platform: str, *, permanent: bool) -> None:
     DIGESTS_FAILED.labels(platform=_label(platform), permanent=str(permanent).lower()).inc()
+
+
+def database_up(up: bool) -> None:
+    DATABASE_UP.set(1 if up else 0)
 
 
 def record_reload(result: ReloadResult) -> None:

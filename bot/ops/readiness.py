@@ -3,6 +3,8 @@
 A platform calls `report("slack", True, "socket mode connected")` once connected and
 `report("slack", False, "reconnecting")` when it loses the connection. The runtime registers
 every platform it starts as not connected yet, so one that never reports keeps the bot unready.
+Ready means able to answer commands: what the bot does not need for that (the digest, the
+database) is registered as not `needed`, reported beside the checks, never making it unready.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ class Check:
     name: str
     ok: bool
     detail: str = ""
+    needed: bool = True  # whether the bot needs it to answer commands
 
 
 class Readiness:
@@ -26,13 +29,16 @@ class Readiness:
         self._checks: dict[str, Check] = {}
         self._stopping = False
 
-    def expect(self, name: str, detail: str = "starting") -> None:
-        """`name` must report before the bot is ready."""
-        self.report(name, False, detail)
+    def expect(self, name: str, detail: str = "starting", *, needed: bool = True) -> None:
+        """`name` must report before the bot is ready (if `needed`: else it is only shown)."""
+        with self._lock:
+            self._checks[name] = Check(name=name, ok=False, detail=detail, needed=needed)
 
     def report(self, name: str, ok: bool, detail: str = "") -> None:
         with self._lock:
-            self._checks[name] = Check(name=name, ok=ok, detail=detail)
+            before = self._checks.get(name)
+            needed = before.needed if before is not None else True
+            self._checks[name] = Check(name=name, ok=ok, detail=detail, needed=needed)
 
     def forget(self, name: str) -> None:
         with self._lock:

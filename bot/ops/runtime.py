@@ -37,8 +37,18 @@ class ServiceFailed(BotError):
 
 
 class Runtime:
-    def __init__(self, core: Core, settings: Settings, stop: asyncio.Event) -> None:
+    def __init__(
+        self,
+        core: Core,
+        settings: Settings,
+        stop: asyncio.Event,
+        *,
+        beside: frozenset[str] = frozenset(),
+    ) -> None:
         self.core = core
+        # Services the bot does not need to answer commands (the digest): shown in /readyz,
+        # never making the bot unready.
+        self.beside = beside
         self.settings = settings
         self.stop = stop
         self.hurry = asyncio.Event()  # a second signal: stop waiting for replies
@@ -97,9 +107,7 @@ class Runtime:
             self._stop_alerts = tell_admins_with(lambda result: alert_admins(settings, result))
         self._install_signals()
         if self.settings.health_port is not None:
-            database = (
-                DatabaseProbe(self.settings.database_url) if self.settings.database_url else None
-            )
+            database = DatabaseProbe(self.settings) if self.settings.database_url else None
             self.health = HealthServer(
                 core=self.core,
                 readiness=READINESS,
@@ -113,7 +121,7 @@ class Runtime:
         """Run `services` until `stop` is set, then shut down; raises if one of them failed."""
         tasks: dict[asyncio.Task[None], str] = {}
         for name, serve in services.items():
-            READINESS.expect(name)
+            READINESS.expect(name, needed=name not in self.beside)
             log.info("starting %s", name, extra={"event": "start", "platform": name})
             task = asyncio.create_task(serve(self.core, self.settings, self.stop), name=name)
             tasks[task] = name
@@ -213,6 +221,9 @@ class Runtime:
             log.exception("background task failed while stopping")
 
     async def close(self) -> None:
+        # The state database last: replies in flight may have needed it. Closing fails any
+        # call still waiting on it, so no thread outlives the shutdown.
+        await asyncio.to_thread(self.core.digest.close)
         self._remove_signals()
         if self._stop_alerts is not None:
             self._stop_alerts()
@@ -222,10 +233,15 @@ class Runtime:
 
 
 async def run_runtime(
-    core: Core, settings: Settings, services: Mapping[str, Service], stop: asyncio.Event
+    core: Core,
+    settings: Settings,
+    services: Mapping[str, Service],
+    stop: asyncio.Event,
+    *,
+    beside: frozenset[str] = frozenset(),
 ) -> None:
     """Start everything, serve until `stop` (or a signal), stop cleanly."""
-    runtime = Runtime(core, settings, stop)
+    runtime = Runtime(core, settings, stop, beside=beside)
     try:
         await runtime.start()
         await runtime.run(services)

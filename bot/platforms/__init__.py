@@ -27,6 +27,8 @@ SERVICES: dict[str, str] = {
     "digest": "bot.digest.runtime:serve",
     "stdin": "bot.ops.stdin:serve",
 }
+# Services that answer no command: /readyz shows them but does not wait for them.
+BESIDE_READINESS = frozenset({"digest"})
 
 
 def enabled_platforms(settings: Settings) -> list[str]:
@@ -78,4 +80,5 @@ async def serve(core: Core, settings: Settings, names: list[str], stop: asyncio.
     """
     from bot.ops.runtime import run_runtime
 
-    await run_runtime(core, settings, {name: _service(name) for name in names}, stop)
+    services = {name: _service(name) for name in names}
+    await run_runtime(core, settings, services, stop, beside=BESIDE_READINESS)

@@ -3,8 +3,9 @@ channel messages, and a plain JSON endpoint for the test-side poster.
 
 Only the remote service is faked. Answers follow each platform's wire format (Slack's
 `{"ok": false, "error": ...}`, Discord's `{"code", "message"}` with 404), taken from the
-recorded fixtures. A channel can be made gone (permanent), flaky (temporary errors first) or
-held (the request never gets an answer, as when a replica dies mid-post).
+recorded fixtures. A channel can be made gone (permanent), flaky (temporary errors first),
+held (the request waits, as when a replica dies mid-post, until `release`) or mute (the post
+is accepted and its answer lost: the sender cannot know it arrived).
 """
 
 from __future__ import annotations
@@ -56,12 +57,15 @@ class Posted:
 class FakeChat:
     gone: set[str] = field(default_factory=set)  # channels that no longer exist
     flaky: dict[str, int] = field(default_factory=dict)  # channel -> temporary errors to give
-    held: set[str] = field(default_factory=set)  # channels whose posts never get an answer
+    held: set[str] = field(default_factory=set)  # channels whose posts wait for `release`
+    # Channels whose posts are accepted (they appear) but whose answer never comes back.
+    mute: set[str] = field(default_factory=set)
     posts: list[Posted] = field(default_factory=list)
     requests: list[tuple[str, str]] = field(default_factory=list)  # (platform, channel), all
     port: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _released: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
 
     async def start(self) -> FakeChat:
@@ -124,6 +128,11 @@ class FakeChat:
 
         await asyncio.wait_for(reached(), timeout)
 
+    def release(self) -> None:
+        """Answer the posts held so far, and hold no more."""
+        self.held.clear()
+        self._released.set()
+
     # -- serving -------------------------------------------------------------------------------
 
     async def _arrived(self, platform: str, channel: str) -> str | None:
@@ -132,7 +141,7 @@ class FakeChat:
             self.requests.append((platform, channel))
             self._changed.notify_all()
         if channel in self.held:
-            await asyncio.Event().wait()  # until the server shuts down or the client leaves
+            await self._released.wait()  # or until the server shuts down or the client leaves
         if channel in self.gone:
             return "gone"
         if self.flaky.get(channel, 0) > 0:
@@ -171,6 +180,8 @@ class FakeChat:
         if failure == "flaky":
             return web.json_response({"ok": False, "error": "internal_error"})
         number = await self._accept("slack", channel, params)
+        if channel in self.mute:
+            await asyncio.Event().wait()  # posted, but the answer is lost on the way back
         answer = fixture("slack/chat_post_message.json")
         answer["channel"] = channel
         answer["ts"] = answer["message"]["ts"] = f"1772197700.{int(number):06d}"

@@ -46,13 +46,13 @@ def claim(store: DigestStore, replica: str, now: dt.datetime = NOW) -> Claim | N
 
 def test_the_bot_creates_its_schema_and_keeps_data_across_restarts(tmp_path: Path) -> None:
     path = tmp_path / "nested" / "state.sqlite3"
-    url = database_url(digest_settings(path))
-    store = DigestStore.open(url)
+    settings = digest_settings(path)
+    store = DigestStore.open(settings)
     store.save_subscription(subscription())
     store.close()
     assert path.exists()  # the folder was created too
 
-    reopened = DigestStore.open(url)  # a restart: nothing re-created, nothing lost
+    reopened = DigestStore.open(settings)  # a restart: nothing re-created, nothing lost
     assert reopened.subscription("slack", "C1") == subscription()
     with reopened.engine.begin() as conn:
         assert conn.execute(sa.select(schema_version.c.version)).scalar() == len(MIGRATIONS)
@@ -60,8 +60,9 @@ def test_the_bot_creates_its_schema_and_keeps_data_across_restarts(tmp_path: Pat
 
 
 def test_an_upgrade_step_runs_once_on_an_older_database(tmp_path: Path) -> None:
-    url = database_url(digest_settings(tmp_path / "state.sqlite3"))
-    DigestStore.open(url).close()  # a database from today's bot
+    settings = digest_settings(tmp_path / "state.sqlite3")
+    url = database_url(settings)
+    DigestStore.open(settings).close()  # a database from today's bot
 
     def add_column(conn: sa.Connection) -> None:
         conn.execute(sa.text("ALTER TABLE digest_subscriptions ADD COLUMN note TEXT"))
@@ -74,19 +75,19 @@ def test_an_upgrade_step_runs_once_on_an_older_database(tmp_path: Path) -> None:
     engine.dispose()
 
     with pytest.raises(DigestStoreError, match="newer than this bot knows"):
-        DigestStore.open(url)  # an older bot refuses a newer database instead of breaking it
+        DigestStore.open(settings)  # an older bot refuses a newer database instead of breaking it
 
 
 def test_an_unreachable_database_is_a_clear_error() -> None:
     settings = postgres_settings("postgresql://digest:hunter2@127.0.0.1:1/nowhere")
     with pytest.raises(DigestStoreError) as failure:
-        DigestStore.open(database_url(settings))
+        DigestStore.open(settings)
     assert "cannot open the digest database (postgresql)" in str(failure.value)
     assert "hunter2" not in str(failure.value)
 
 
 def test_a_claim_is_won_once_and_taken_over_only_when_stale(tmp_path: Path) -> None:
-    store = DigestStore.open(database_url(digest_settings(tmp_path / "state.sqlite3")))
+    store = DigestStore.open(digest_settings(tmp_path / "state.sqlite3"))
     first = claim(store, "a")
     assert first is not None and first.attempts == 1
     assert claim(store, "b", NOW + dt.timedelta(minutes=4)) is None  # a may still be posting
@@ -120,8 +121,8 @@ def contend(stores: list[DigestStore], contenders: int) -> list[Claim]:
 
 
 def test_one_winner_among_concurrent_claims_on_sqlite(tmp_path: Path) -> None:
-    url = database_url(digest_settings(tmp_path / "state.sqlite3"))
-    stores = [DigestStore.open(url) for _ in range(4)]  # separate engines, like processes
+    settings = digest_settings(tmp_path / "state.sqlite3")
+    stores = [DigestStore.open(settings) for _ in range(4)]  # separate engines, like processes
     assert len(contend(stores, 8)) == 1
     for store in stores:
         store.close()
@@ -129,7 +130,7 @@ def test_one_winner_among_concurrent_claims_on_sqlite(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_one_winner_among_concurrent_claims_on_postgres(postgres_url: str) -> None:
-    store = DigestStore.open(database_url(postgres_settings(postgres_url)))
+    store = DigestStore.open(postgres_settings(postgres_url))
     assert store.describe().startswith("PostgreSQL database")
     assert len(contend([store], 8)) == 1
     row = store.last_delivery("slack", "C1")

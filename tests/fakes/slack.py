@@ -64,6 +64,8 @@ class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[ApiCall] = []
         self.hook_posts: list[dict[str, Any]] = []
+        self.hook_urls: list[str] = []  # the response_url of each of hook_posts, in order
+        self.hook_delay = 0.0  # seconds Slack takes to accept a response_url post
         self.acks: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.connections = 0
         self.attempts: dict[str, int] = {}  # answered calls per method (or "hooks"), failed too
@@ -243,5 +245,14 @@ class FakeSlack:
         canned = self._scripted_answer("hooks")
         if canned is not None:
             return self._answer(canned)
-        await self._record(self.hook_posts, body)
+        if self.hook_delay:
+            await asyncio.sleep(self.hook_delay)  # a reply cut off meanwhile is not recorded
+        async with self._changed:
+            self.hook_urls.append(f"{self.base}{request.path}")
+            self.hook_posts.append(body)
+            self._changed.notify_all()
         return web.Response(text="ok")
+
+    async def wait_until(self, predicate: Any, timeout: float = WAIT) -> None:
+        """Wait until `predicate()` holds, checked each time the bot sends something."""
+        await self._wait_for(lambda: True if predicate() else None, timeout)

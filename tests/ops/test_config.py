@@ -213,3 +213,38 @@ def test_config_check_lists_every_problem_and_start_up_refuses_the_same(tmp_path
     assert f"{config}:1: locale must be one of en, fr" in start.stderr
     assert "Traceback" not in start.stderr
     assert TOKEN not in start.stdout + start.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("postgresql://bot:hunter2pw@db:notaport/bot", "the port is not a number"),
+        ("postgresql://bot:hunter2pw@db:99999/bot", "the port is not a number"),
+        ("mysql://bot:hunter2pw@db/bot", "it must start with postgresql://"),
+        ("postgresql://bot:hunter2pw@db:5432/", "it names no database"),
+    ],
+)
+def test_a_malformed_database_url_is_named_by_config_check_and_stops_serve_at_once(
+    url: str, problem: str
+) -> None:
+    check = run_cli("config", "check", env={"DATABASE_URL": url})
+    assert check.returncode == 1
+    assert f"DATABASE_URL: not a usable PostgreSQL URL: {problem}" in check.stderr
+    assert "database_url: <SECRET>  # DATABASE_URL" in check.stdout
+    assert "hunter2pw" not in check.stdout + check.stderr
+
+    # Slack is configured (towards a port where nothing listens): nothing may start.
+    slack = {
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": "s3cr3t",
+        "SLACK_API_URL": "http://127.0.0.1:9/api/",
+        "PORT": "0",
+        "HEALTH_PORT": "0",
+    }
+    start = run_cli("serve", env={**slack, "DATABASE_URL": url})
+    assert start.returncode == 2, start.stderr
+    assert start.stderr.startswith("dispute-bot: bad configuration:\n")
+    assert f"DATABASE_URL: not a usable PostgreSQL URL: {problem}" in start.stderr
+    assert "starting slack" not in start.stderr and "slack:" not in start.stderr
+    assert "Traceback" not in start.stderr
+    assert "hunter2pw" not in start.stdout + start.stderr

@@ -12,6 +12,7 @@ from typing import Any
 
 import aiohttp
 
+from bot.delivery import may_have_arrived
 from bot.errors import DeliveryError
 from bot.platforms.discord.render import render_message
 from bot.reply import Reply
@@ -32,9 +33,11 @@ class DiscordPoster:
 
     403 and 404 (Missing Access 50001, Missing Permissions 50013, Unknown Channel 10003) and
     400 (the same body would be refused again) are permanent. 429 waits `retry_after` (at
-    most `max_wait` seconds) and tries again; 429, 5xx and network errors are temporary
-    once `attempts` are spent. 401 is temporary too: a bad token is the operator's to fix,
-    not a reason to drop the channel.
+    most `max_wait` seconds) and tries again; 429, 5xx and connections that never opened are
+    temporary once `attempts` are spent. A request sent and left unanswered (a timeout, a
+    connection dropped mid-request) may have posted: it is not retried (`maybe_posted`).
+    401 is temporary too: a bad token is the operator's to fix, not a reason to drop the
+    channel.
     """
 
     platform = "discord"
@@ -80,6 +83,13 @@ class DiscordPoster:
                             return str(payload["id"])
                         wait = self._judge(channel, response, payload, attempt)
                 except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+                    if may_have_arrived(exc):  # sent, no answer: at most once, never twice
+                        raise DeliveryError(
+                            f"discord channel {channel}: no answer from Discord "
+                            f"({exc.__class__.__name__})",
+                            permanent=False,
+                            maybe_posted=True,
+                        ) from exc
                     if last:
                         reason = exc.__class__.__name__
                         raise DeliveryError(

@@ -190,14 +190,19 @@ class SlackListeners:
             await self.apologise(body, command)
 
     async def drain(self, timeout: float) -> None:
-        """Let replies already acknowledged reach the user before the bot stops."""
-        pending = {t for t in self._in_flight if not t.done() and t is not asyncio.current_task()}
-        if not pending:
-            return
-        log.info("slack: finishing %d reply(ies) in flight", len(pending))
-        _, late = await asyncio.wait(pending, timeout=timeout)
-        if late:
-            log.warning("slack: %d reply(ies) cut short by the shutdown", len(late))
+        """Let replies already acknowledged reach the user before the bot stops, including
+        those acknowledged while draining (a request already being read when stopping began)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        told = False
+        while pending := {t for t in self._in_flight if t is not asyncio.current_task()}:
+            if not told:
+                log.info("slack: finishing %d reply(ies) in flight", len(pending))
+                told = True
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                log.warning("slack: %d reply(ies) cut short by the shutdown", len(pending))
+                return
+            await asyncio.wait(pending, timeout=left)
 
     async def once(
         self, body: dict[str, Any], next: Callable[[], Awaitable[None]]

@@ -42,10 +42,18 @@ def api_error_code(exc: SlackApiError) -> str:
     return str(data.get("error", "")) if isinstance(data, dict) else ""
 
 
-def retry_handlers() -> list[AsyncRetryHandler]:
+def retry_handlers(*, unsent_only: bool = False) -> list[AsyncRetryHandler]:
+    """Slack's answers to retry (429, 500, 503) and dropped connections; with `unsent_only`,
+    only connections that never opened: a post cut off mid-request may have arrived."""
+    unsent: list[type[Exception]] = [aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError]
+    connection = (
+        AsyncConnectionErrorRetryHandler(max_retry_count=1, error_types=unsent)
+        if unsent_only
+        else AsyncConnectionErrorRetryHandler(max_retry_count=1)
+    )
     return [
         AsyncRateLimitErrorRetryHandler(max_retry_count=2),
-        AsyncConnectionErrorRetryHandler(max_retry_count=1),
+        connection,
         AsyncServerErrorRetryHandler(max_retry_count=1),
     ]
 
@@ -66,14 +74,20 @@ def make_session() -> aiohttp.ClientSession:
 
 
 def make_web_client(
-    *, token: str, api_url: str | None = None, session: aiohttp.ClientSession | None = None
+    *,
+    token: str,
+    api_url: str | None = None,
+    session: aiohttp.ClientSession | None = None,
+    timeout: float = TIMEOUT_SECONDS,
+    unsent_only: bool = False,
 ) -> AsyncWebClient:
     """A Web API client; with `session`, its calls reuse that session's connections."""
     return AsyncWebClient(
         token=token,
         base_url=api_base_url(api_url),
         session=session,
-        retry_handlers=retry_handlers(),
+        timeout=round(timeout),
+        retry_handlers=retry_handlers(unsent_only=unsent_only),
         logger=logging.getLogger(SDK_LOGGER),
     )
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import aiohttp
 from slack_sdk.errors import SlackApiError
 
+from bot.delivery import may_have_arrived
 from bot.errors import DeliveryError
-from bot.platforms.slack.client import api_error_code, make_web_client
+from bot.platforms.slack.client import TIMEOUT_SECONDS, api_error_code, make_web_client
 from bot.platforms.slack.render import render_message
 from bot.reply import Reply
 
@@ -50,8 +51,13 @@ class SlackPoster:
 
     platform = "slack"
 
-    def __init__(self, *, token: str, api_url: str | None = None) -> None:
-        self._client = make_web_client(token=token, api_url=api_url)
+    def __init__(
+        self, *, token: str, api_url: str | None = None, timeout: float = TIMEOUT_SECONDS
+    ) -> None:
+        # Posted at most once: only a call whose connection never opened is tried again.
+        self._client = make_web_client(
+            token=token, api_url=api_url, timeout=timeout, unsent_only=True
+        )
 
     async def post(self, channel: str, reply: Reply) -> str:
         """Post `reply` to `channel`; returns the message ts. Raises DeliveryError."""
@@ -62,8 +68,11 @@ class SlackPoster:
         except SlackApiError as exc:
             raise delivery_error(exc, channel) from exc
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            maybe = may_have_arrived(exc)
+            what = "no answer from Slack" if maybe else "cannot reach Slack"
             raise DeliveryError(
-                f"slack: cannot reach Slack posting to {channel} ({type(exc).__name__})",
+                f"slack: {what} posting to {channel} ({type(exc).__name__})",
                 permanent=False,
+                maybe_posted=maybe,
             ) from exc
         return str(response["ts"])

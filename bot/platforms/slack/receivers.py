@@ -2,7 +2,9 @@
 
 Both only move payloads between Slack and `AsyncApp.async_dispatch`, which acks and routes;
 each can be started and closed cleanly on the running loop. HTTP requests pass
-`bot.platforms.slack.gate` (signature, then body) before Bolt sees them.
+`bot.platforms.slack.gate` (signature, then body) before Bolt sees them. Stopping comes in two
+steps: `stop_accepting` (nothing new is acknowledged; Slack retries or redelivers it to another
+replica), then, once the acknowledged replies are delivered, `close`.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ class HttpReceiver:
         self.port = port
         self.refusals = RefusalLog()
         self._runner: web.AppRunner | None = None
+        self._site: web.TCPSite | None = None
+        self._accepting = True
 
     async def start(self) -> int:
         """Listen; returns the bound port (useful when asked for port 0)."""
@@ -50,14 +54,17 @@ class HttpReceiver:
         server.router.add_post(EVENTS_PATH, self._dispatch)
         runner = web.AppRunner(server, access_log=None, shutdown_timeout=5)
         await runner.setup()
-        await web.TCPSite(runner, self.host, self.port).start()
-        self._runner = runner
+        site = web.TCPSite(runner, self.host, self.port)
+        await site.start()
+        self._runner, self._site = runner, site
         self.port = int(runner.addresses[0][1])
         log.info("slack: HTTP mode listening on port %d at %s", self.port, EVENTS_PATH)
         return self.port
 
     async def _dispatch(self, request: web.Request) -> web.Response:
         """401 unless signed by Slack, 400 unless a body Slack sends; then Bolt's answer."""
+        if not self._accepting:  # stopping: not acknowledged, so Slack may send it elsewhere
+            return web.Response(status=503, text="stopping\n", headers={"Retry-After": "1"})
         raw = await request.read()
         try:
             verify_signature(self.signing_secret, raw, request.headers)
@@ -81,7 +88,16 @@ class HttpReceiver:
         except Exception as exc:  # a shape Bolt cannot read, though gate.parse_body took it
             raise Refused(400, f"body unreadable ({type(exc).__name__})") from None
 
+    async def stop_accepting(self) -> None:
+        """Refuse new connections, and answer 503 on those already open: nothing new is
+        acknowledged, while the replies to what was keep their HTTP session."""
+        self._accepting = False
+        site, self._site = self._site, None
+        if site is not None:
+            await site.stop()
+
     async def close(self) -> None:
+        self._accepting = False
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -95,6 +111,7 @@ class SocketModeReceiver:
             app, app_token=app_token, web_client=client, logger=logging.getLogger(SDK_LOGGER)
         )
         self._connecting: asyncio.Task[None] | None = None
+        self._closed = False
 
     async def start(self) -> None:
         """Check the app token, then connect in the background (slack_sdk keeps retrying)."""
@@ -119,7 +136,14 @@ class SocketModeReceiver:
         except Exception:  # a half-open socket is as good as closed
             return False
 
+    async def stop_accepting(self) -> None:
+        """Disconnect: envelopes not acknowledged yet are Slack's to deliver again."""
+        await self.close()
+
     async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         client = self.handler.client
         await self.handler.close_async()  # type: ignore[no-untyped-call]
         tasks = [self._connecting, client.message_processor]

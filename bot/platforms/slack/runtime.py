@@ -28,6 +28,8 @@ log = logging.getLogger("dispute_bot.slack")
 
 # Seconds to let acknowledged replies finish on stop, unless settings say otherwise.
 DEFAULT_GRACE = 5.0
+# Of the grace, what is kept to close the receiver and the HTTP session once replies are done.
+CLOSING_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -58,9 +60,11 @@ class RunningSlack:
                 await asyncio.wait_for(stop.wait(), timeout=every)
 
     async def close(self) -> None:
-        """Finish the replies in flight (up to `grace` seconds), then disconnect."""
+        """Stop acknowledging, deliver every reply already acknowledged (within the grace),
+        and only then close the receiver and the session those replies go through."""
         try:
-            await self.listeners.drain(self.grace)
+            await self.receiver.stop_accepting()
+            await self.listeners.drain(max(0.0, self.grace - CLOSING_SECONDS))
             await self.receiver.close()
         finally:
             await self.session.close()
