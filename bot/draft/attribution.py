@@ -1,0 +1,290 @@
+"""Who a quote is attributed to, as news writes it: the rules, tried in order, and their names.
+
+French and English: a speech verb after the quote (`", a-t-il ajouté`, `", said the mayor`),
+"selon X" / "according to X", a colon before the quote, a speech verb before it, and the
+subject of the sentence for a few words quoted inside it. Each answer names the rule that
+fired, for the reviewer; the phrase found is resolved to an actor by `ActorBook`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.date_rules import fold_same_length
+from bot.draft.speech import (
+    ACCORDING,
+    ADVERBIAL_START,
+    DETERMINER_WORDS,
+    ENGLISH_FINITE,
+    ENGLISH_VERB,
+    FRENCH_FINITE,
+    FRENCH_VERB_GROUP,
+    PREPOSITIONS,
+    PRONOUNS,
+    SUBJECT_END,
+)
+from bot.draft.text import Quotation
+
+_CLOSING = '"»”'
+_TOKEN = re.compile(r"[\w’'-]+|[^\w\s]")
+_PRESS = re.compile(
+    r"(?<![\w-])(?:a l' ?afp|a l'agence|a reuters|a la presse|aux journalistes|a des journalistes"
+    r"|told (?:afp|reporters|journalists|the press|reuters)|to (?:afp|reporters|journalists)"
+    r"|in an interview|dans un entretien|interroge|interrogee|contacte|contactee|contacted)"
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Attribution:
+    """The phrase that names a quote's speaker, where it is, and the rule that found it."""
+
+    phrase: str
+    rule: str
+    clause: tuple[int, int]  # the attribution's words in the sentence, to read a day from
+    to_press: bool  # said to the article's reporters ("à l'AFP", "told reporters")
+
+
+def attribute(
+    sentence: str, quote: Quotation, offset: int, language: str, quotes: tuple[Quotation, ...]
+) -> Attribution | None:
+    """The attribution of `quote` within its sentence, or None when the sentence gives none.
+
+    `offset` is where the sentence starts in the body (quote offsets are the body's).
+    """
+    folded = fold_same_length(sentence)
+    start, end = quote.open_mark - offset, quote.end - offset
+    after_start = end
+    while after_start < len(sentence) and sentence[after_start] in _CLOSING + " ":
+        after_start += 1
+    following = [q.open_mark - offset for q in quotes if q.open_mark - offset > end]
+    after_end = min(following, default=len(sentence))
+    return (
+        _after(sentence, folded, after_start, after_end, language)
+        or _according(sentence, folded, 0, start)
+        or _according(sentence, folded, after_start, after_end)
+        or _before(sentence, folded, 0, start, language)
+    )
+
+
+def _after(sentence: str, folded: str, start: int, end: int, language: str) -> Attribution | None:
+    """`"…", a déclaré X` / `"…", a-t-il ajouté` / `"…," said X` / `"…," X said`."""
+    match = re.compile(r"[\s,;]*").match(folded, start)
+    at = match.end() if match else start
+    if at >= end or (at == start and folded[start - 1 : start] not in _CLOSING + ", "):
+        return None
+    tail = re.compile(r"[^,.;:!?\"«»“”]{1,80}?,\s*").match(folded, at, end)
+    if tail and not _starts_attribution(folded, at, end, language):
+        at = tail.end()  # `"…" du ministère, exhortent les auteurs`: the quote's own tail
+    if language == "fr":
+        verb = FRENCH_VERB_GROUP.match(folded, at, end)
+        if verb is None:
+            return None
+        pronoun = verb["inv"] or verb["inv2"]
+        clause_end = _clause_end(folded, verb.end(), end)
+        press = bool(_PRESS.search(folded, at, clause_end))
+        if pronoun:
+            word = pronoun.split("-")[-1]
+            return Attribution(
+                phrase=word,
+                rule=f"speech verb after the quote, inverted: '{sentence[at : verb.end()]}'",
+                clause=(at, clause_end),
+                to_press=press,
+            )
+        phrase = _phrase_after(sentence, folded, verb.end(), end)
+        if not phrase:
+            return None
+        return Attribution(
+            phrase=phrase,
+            rule=f"speech verb after the quote: '{sentence[at : verb.end()]} {phrase}'",
+            clause=(at, clause_end),
+            to_press=press,
+        )
+    verb = ENGLISH_VERB.search(folded, at, end)
+    if verb is None or len(folded[at : verb.start()].split()) > 14:
+        return None
+    clause_end = _clause_end(folded, verb.end(), end)
+    press = bool(_PRESS.search(folded, at, clause_end))
+    subject = sentence[at : verb.start()].strip(" ,")
+    if subject:
+        subject = _drop_appositions_en(subject)
+        return Attribution(
+            phrase=subject,
+            rule=f"speech verb after the quote: '{subject} {verb['verb']}'",
+            clause=(at, clause_end),
+            to_press=press,
+        )
+    phrase = _phrase_after(sentence, folded, verb.end(), end)
+    if not phrase:
+        return None
+    return Attribution(
+        phrase=phrase,
+        rule=f"speech verb after the quote: '{verb['verb']} {phrase}'",
+        clause=(at, clause_end),
+        to_press=press,
+    )
+
+
+def _starts_attribution(folded: str, at: int, end: int, language: str) -> bool:
+    if language == "fr":
+        return FRENCH_VERB_GROUP.match(folded, at, end) is not None
+    verb = ENGLISH_VERB.search(folded, at, end)
+    return verb is not None and len(folded[at : verb.start()].split()) <= 14
+
+
+def _according(sentence: str, folded: str, start: int, end: int) -> Attribution | None:
+    """`selon X` / `d'après X` / `according to X`, the nearest before the quote."""
+    found = [m for m in ACCORDING.finditer(folded, start, end)]
+    if not found:
+        return None
+    match = found[-1]
+    stop = SUBJECT_END.search(folded, match.end(), max(end, match.end()))
+    stop_at = stop.start() if stop else end
+    phrase = sentence[match.end() : stop_at].strip()
+    if not phrase or len(phrase.split()) > 10:
+        return None
+    return Attribution(
+        phrase=phrase,
+        rule=f"'{sentence[match.start() : match.end()].strip()} {phrase}'",
+        clause=(match.start(), stop_at),
+        to_press=False,
+    )
+
+
+def _before(sentence: str, folded: str, start: int, end: int, language: str) -> Attribution | None:
+    """A colon, a speech verb or any verb before the quote: the subject of that clause."""
+    before = folded[start:end]
+    colon = before.rstrip().endswith(":")
+    speech = FRENCH_VERB_GROUP if language == "fr" else ENGLISH_VERB
+    verb = speech.search(folded, start, end)
+    if verb is not None and folded[verb.start() - 1 : verb.start()] == "-":
+        verb = None
+    rule = "speech verb before the quote" + (", then a colon" if colon else "")
+    if verb is None:
+        finite = FRENCH_FINITE if language == "fr" else ENGLISH_FINITE
+        verb = finite.search(folded, start, end)
+        rule = "colon before the quote" if colon else "subject of the sentence (no speech verb)"
+    if verb is None:
+        if colon:
+            phrase = _subject(sentence, folded, start, before.rstrip().rfind(":") + start)
+            if phrase:
+                return Attribution(
+                    phrase=phrase,
+                    rule="colon before the quote",
+                    clause=(start, end),
+                    to_press=False,
+                )
+        return None
+    phrase = _subject(sentence, folded, start, verb.start())
+    if not phrase:
+        return None
+    clause = (start, end)
+    return Attribution(
+        phrase=phrase,
+        rule=f"{rule}: '{phrase} {sentence[verb.start() : verb.end()]}'",
+        clause=clause,
+        to_press=bool(_PRESS.search(folded, start, end)),
+    )
+
+
+def _subject(sentence: str, folded: str, start: int, verb_at: int) -> str:
+    """The subject before a verb, without the adverbials and asides that open the sentence."""
+    text = sentence[start:verb_at].rstrip()
+    low = folded[start:verb_at].rstrip()
+    words = low.split()
+    if words and words[-1] in PRONOUNS and words[-1] not in ("lui", "her", "him", "them", "eux"):
+        return text.split()[-1]
+    if len(words) >= 2 and words[-1] in ("lui", "eux", "elle") and words[-2] in PRONOUNS:
+        return text.split()[-2]
+    # split on commas, keep what is not an opening adverbial or a relative clause
+    pieces = re.split(r"(,)", text)
+    kept: list[str] = []
+    for piece in pieces:
+        if piece == ",":
+            continue
+        stripped = piece.strip()
+        low_piece = fold_same_length(stripped)
+        if not stripped:
+            continue
+        if not kept and ADVERBIAL_START.match(low_piece):
+            continue
+        if re.match(r"(?:qui|who|which|dont|lequel|laquelle|ou|where)\b", low_piece):
+            continue
+        kept.append(stripped)
+    phrase = ", ".join(kept).strip()
+    if not phrase or len(phrase.split()) > 16:
+        return ""
+    return phrase
+
+
+def _phrase_after(sentence: str, folded: str, start: int, end: int) -> str:
+    """The subject after an inverted speech verb, past "à l'AFP", "dans un communiqué"..."""
+    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(folded, start, end)]
+    begin: int | None = None
+    in_phrase = False
+    head_seen = False
+    for a, b in tokens:
+        word = folded[a:b]
+        if word in (",", "-", "–"):
+            if in_phrase and head_seen:
+                continue
+            continue
+        if not word[0].isalnum():
+            break
+        if word in PREPOSITIONS or word in ("lors", "en marge"):
+            in_phrase, head_seen = True, False
+            continue
+        elided = word[:2] in ("l'", "d'")
+        if in_phrase:
+            if word in DETERMINER_WORDS and head_seen:
+                begin = a
+                break
+            if word in DETERMINER_WORDS or word in ("de", "du", "d'", "of"):
+                continue
+            if elided and not head_seen:
+                head_seen = True
+                continue
+            if sentence[a].isupper() and head_seen:
+                begin = a
+                break
+            head_seen = True
+            continue
+        begin = a
+        break
+    if begin is None:
+        return ""
+    stop = SUBJECT_END.search(folded, begin + 1, end)
+    stop_at = stop.start() if stop else end
+    phrase = sentence[begin:stop_at].strip()
+    # an apposition: "la maire de Brest, Claire Dubois" / "Claire Dubois, maire de Brest"
+    if stop and folded[stop.start()] == ",":
+        rest = sentence[stop.end() : end]
+        nxt = re.match(r"\s*([^,.;:]+)", rest)
+        if nxt:
+            extra = nxt[1].strip()
+            starts_name = extra[:1].isupper()
+            if (
+                extra
+                and len(extra.split()) <= 8
+                and (
+                    (starts_name and not any(c.isupper() for c in phrase[:1]))
+                    or (phrase[:1].isupper() and not starts_name and not _is_clause(extra))
+                )
+            ):
+                phrase = f"{phrase}, {extra}"
+    return phrase
+
+
+def _is_clause(text: str) -> bool:
+    low = fold_same_length(text)
+    return bool(re.match(r"(?:qui|que|dont|who|which|that|a |ont |adding|saying|selon|as )", low))
+
+
+def _drop_appositions_en(subject: str) -> str:
+    """ "Jane Doe, a spokeswoman for X," stays whole; the resolver reads name and title."""
+    return subject
+
+
+def _clause_end(folded: str, start: int, end: int) -> int:
+    stop = re.compile(r"[.;!?]").search(folded, start, end)
+    return stop.start() if stop else end

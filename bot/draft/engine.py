@@ -1,0 +1,256 @@
+"""Drafts one article: its quotes with speaker and day, the actors they name, its dated events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.corpus.model import Actor, Precision
+from bot.date_rules import DateMatch, find_dates, find_time
+from bot.draft.actors import ActorBook, Entry
+from bot.draft.article import read_article, read_article_file
+from bot.draft.attribution import Attribution, attribute
+from bot.draft.model import ArticleText, Draft, DraftEvent, DraftQuote
+from bot.draft.nlp import Parse, parse_french, parser_status
+from bot.draft.text import Quotation, Sentence, split_sentences
+
+_CONTEXT_SENTENCES = 2  # how far back a quote with no day of its own looks for one
+
+
+@dataclass(slots=True)
+class _State:
+    """What the reader carries from one sentence to the next."""
+
+    anchor: dt.date | None = None  # the day the text was last talking about
+    recent: list[list[DateMatch]] = field(default_factory=list)  # per prose sentence
+    said_on: dict[str, tuple[str, str]] = field(default_factory=dict)  # actor -> (date, how)
+    last_speaker: Entry | None = None
+    last_quote_sentence: int = -10
+
+
+def draft_article(
+    article: ArticleText, known: Sequence[Actor] = (), *, use_parser: bool = True
+) -> Draft:
+    """The draft of `article`, its speakers resolved against the dossier's `known` actors."""
+    book = ActorBook(known)
+    sentences = split_sentences(article.body)
+    parse = parse_french(article.body) if use_parser and article.language == "fr" else None
+    status = parser_status() if article.language == "fr" and use_parser else "rules"
+    if article.language == "en":
+        status = "rules (English: no English model is used)"
+    elif not use_parser:
+        status = "rules only (parser switched off)"
+    state = _State()
+    quotes: list[DraftQuote] = []
+    events: list[DraftEvent] = []
+    seen_quotes: set[str] = set()
+    for index, sentence in enumerate(sentences):
+        if sentence.heading:
+            continue
+        labels = _labels(parse, sentence)
+        book.sentence = index
+        prose = _without_quotes(sentence)
+        dates = [
+            d for d in find_dates(prose, article.date, anchor=state.anchor) if not _inside_name(d)
+        ]
+        first_quote = sentence.quotes[0].open_mark - sentence.start if sentence.quotes else None
+        book.note_names(sentence.text[:first_quote], sentence.text, labels=labels)
+        if not sentence.caption:
+            for quote in sentence.quotes:
+                drafted = _quote(article, book, state, sentence, quote, index, dates, labels)
+                if drafted is not None and drafted.text not in seen_quotes:
+                    seen_quotes.add(drafted.text)
+                    quotes.append(drafted)
+        book.note_names(sentence.text, sentence.text, labels=labels)
+        for date in dates:
+            events.append(_event(book, sentence, date, article.date))
+        if not sentence.caption:
+            state.recent.append(dates)
+            day = _main_day(dates, article.date)
+            if day is not None:
+                state.anchor = day
+    return Draft(
+        article=article,
+        quotes=tuple(quotes),
+        actors=tuple(book.drafted()),
+        events=tuple(_unique_events(events)),
+        parser=status,
+    )
+
+
+def draft_bytes(
+    data: bytes, name: str, known: Sequence[Actor] = (), *, use_parser: bool = True
+) -> Draft:
+    """For a platform shell: the draft of an article handed over as bytes (a file, a paste)."""
+    return draft_article(read_article(data, name), known, use_parser=use_parser)
+
+
+def draft_file(path: str | Path, known: Sequence[Actor] = (), *, use_parser: bool = True) -> Draft:
+    """The draft of the article file at `path`."""
+    return draft_article(read_article_file(path), known, use_parser=use_parser)
+
+
+def _quote(
+    article: ArticleText,
+    book: ActorBook,
+    state: _State,
+    sentence: Sentence,
+    quote: Quotation,
+    index: int,
+    dates: list[DateMatch],
+    labels: dict[tuple[int, int], str],
+) -> DraftQuote | None:
+    found = attribute(sentence.text, quote, sentence.start, article.language, sentence.quotes)
+    resolved = None
+    if found is not None:
+        resolved = book.resolve(found.phrase, sentence=sentence.text, labels=labels)
+    rule = f"{found.rule}; {resolved[1]}" if found and resolved else ""
+    if (
+        resolved is None
+        and state.last_speaker is not None
+        and (index - state.last_quote_sentence <= 2 or _whole_sentence(sentence, quote))
+    ):
+        resolved = (state.last_speaker, "no attribution in the sentence: the previous speaker")
+        rule = resolved[1]
+        found = None
+    if resolved is None:
+        return None
+    entry = resolved[0]
+    entry.used = entry.spoke = True
+    book.mention(entry)
+    said_on, basis, how = _said_on(article, state, found, dates, entry, sentence)
+    state.said_on[entry.id] = (said_on, how)
+    state.last_speaker = entry
+    state.last_quote_sentence = index
+    return DraftQuote(
+        text=quote.text,
+        speaker=entry.name,
+        actor=entry.id,
+        said_on=said_on,
+        basis=basis,
+        date_rule=how,
+        rule=rule,
+        sentence=sentence.text,
+    )
+
+
+def _said_on(
+    article: ArticleText,
+    state: _State,
+    found: Attribution | None,
+    dates: list[DateMatch],
+    entry: Entry,
+    sentence: Sentence,
+) -> tuple[str, str, str]:
+    """(date, basis, how): the day the quote was said, and on what grounds."""
+    if found is not None:
+        start, end = found.clause
+        own = [
+            d
+            for d in dates
+            if start <= d.start < end and d.value <= article.date and d.precision is Precision.DAY
+        ]
+        if not own and start > 0:  # "X a déclaré mardi : « … »": the clause before the quote
+            own = [
+                d
+                for d in dates
+                if d.end <= start and d.value <= article.date and d.precision is Precision.DAY
+            ]
+        if own:
+            date = own[0]
+            basis = "inferred" if date.relative else "stated"
+            return date.iso, basis, f"{date.rule} ('{date.text}')"
+        if found.to_press:
+            return article.date.isoformat(), "reported", "said to the reporters: the article's day"
+    if entry.id in state.said_on:
+        date_text, how = state.said_on[entry.id]
+        return date_text, "inferred", f"same speaker as an earlier quote ({how})"
+    for earlier in reversed(state.recent[-_CONTEXT_SENTENCES:]):
+        near = [d for d in earlier if _near(d, article.date)]
+        if near:
+            match = near[0]
+            return match.iso, "inferred", f"context: {match.rule} ('{match.text}'), just before"
+    _ = sentence
+    return article.date.isoformat(), "reported", "no day given: the article's day"
+
+
+def _near(date: DateMatch, reference: dt.date) -> bool:
+    """Whether a date in the sentences before a quote may be the day it was said."""
+    if date.value > reference:
+        return False
+    if date.precision is Precision.DAY:
+        return (reference - date.value).days <= 31
+    if date.precision is Precision.MONTH:
+        return (reference.year, reference.month) == (date.value.year, date.value.month)
+    return date.value.year == reference.year
+
+
+def _main_day(
+    dates: list[DateMatch], reference: dt.date, *, any_precision: bool = False
+) -> dt.date | None:
+    """The day a sentence is about: its first date that is not after the article's."""
+    for date in dates:
+        if date.value <= reference and (any_precision or date.precision is Precision.DAY):
+            return date.value
+    return None
+
+
+def _event(book: ActorBook, sentence: Sentence, date: DateMatch, reference: dt.date) -> DraftEvent:
+    actors = book.actors_in(sentence.text)
+    for entry in actors:
+        entry.used = True
+    evidence = sentence.text.strip()
+    return DraftEvent(
+        date=date.iso,
+        qualifier=date.qualifier,
+        time=find_time(sentence.text[date.start :]) if date.precision is Precision.DAY else None,
+        summary=evidence if len(evidence) <= 200 else evidence[:197].rstrip() + "…",
+        actors=tuple(e.id for e in actors),
+        evidence=evidence,
+        rule=f"{date.rule} ('{date.text}')",
+        deadline=date.value > reference,
+    )
+
+
+def _unique_events(events: list[DraftEvent]) -> list[DraftEvent]:
+    """One event per date and sentence; a caption repeating a sentence adds nothing."""
+    kept: list[DraftEvent] = []
+    for event in events:
+        if not any(
+            e.date == event.date and (event.evidence in e.evidence or e.evidence in event.evidence)
+            for e in kept
+        ):
+            kept.append(event)
+        elif any(e.date == event.date and e.evidence in event.evidence for e in kept):
+            kept = [e for e in kept if not (e.date == event.date and e.evidence in event.evidence)]
+            kept.append(event)
+    return kept
+
+
+def _labels(parse: Parse | None, sentence: Sentence) -> dict[tuple[int, int], str]:
+    if parse is None:
+        return {}
+    return {
+        (e.start - sentence.start, e.end - sentence.start): e.label
+        for e in parse.entities
+        if sentence.start <= e.start and e.end <= sentence.end
+    }
+
+
+def _without_quotes(sentence: Sentence) -> str:
+    """The sentence with its quotations blanked (same length): their dates are the speaker's."""
+    text = sentence.text
+    for quote in sentence.quotes:
+        a, b = quote.start - sentence.start, quote.end - sentence.start
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
+
+
+def _inside_name(date: DateMatch) -> bool:
+    return False
+
+
+def _whole_sentence(sentence: Sentence, quote: Quotation) -> bool:
+    return len(quote.text) >= len(sentence.text) - 4

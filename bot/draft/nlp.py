@@ -1,0 +1,78 @@
+"""spaCy's French pipeline, when the `draft` extra is installed: loaded once, lazily.
+
+Only `dispute-bot draft` ever calls this, so the bot's image and `dispute-bot ask` never
+import spaCy. Without it, drafting runs on rules alone and says so in its output.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+FRENCH_MODEL = "fr_core_news_md"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entity:
+    start: int  # character offsets in the text parsed
+    end: int
+    label: str  # PER | ORG | LOC | MISC
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Parse:
+    """What the drafting rules take from a parse: named entities and speech-verb subjects."""
+
+    entities: tuple[Entity, ...]
+    # (start, end) of each nominal subject's phrase, keyed by the offset of its verb
+    subjects: dict[int, tuple[int, int]]
+    genders: dict[int, str]  # offset of a proper-noun token -> "f" | "m"
+
+
+def parser_status() -> str:
+    """Which French pipeline drafting uses, or why it uses none (shown in every draft)."""
+    if _french() is None:
+        if importlib.util.find_spec("spacy") is None:
+            return "rules only: spaCy is not installed (pip install 'dispute-bot[draft]')"
+        return f"rules only: spaCy's {FRENCH_MODEL} model is not installed"
+    from importlib.metadata import version
+
+    return f"spaCy {version('spacy')} with {FRENCH_MODEL} (French), rules"
+
+
+@lru_cache(maxsize=1)
+def _french() -> Any:
+    if importlib.util.find_spec("spacy") is None or importlib.util.find_spec(FRENCH_MODEL) is None:
+        return None
+    import spacy
+
+    try:
+        return spacy.load(FRENCH_MODEL, exclude=["lemmatizer"])
+    except (OSError, ImportError, ValueError):
+        return None
+
+
+def parse_french(text: str) -> Parse | None:
+    """The French parse of `text`, or None when spaCy or its model is missing."""
+    nlp = _french()
+    if nlp is None:
+        return None
+    doc = nlp(text)
+    entities = tuple(
+        Entity(start=e.start_char, end=e.end_char, label=e.label_)
+        for e in doc.ents
+        if e.label_ in ("PER", "ORG", "LOC", "MISC")
+    )
+    subjects: dict[int, tuple[int, int]] = {}
+    genders: dict[int, str] = {}
+    for token in doc:
+        if token.dep_ in ("nsubj", "nsubj:pass") and token.pos_ in ("NOUN", "PROPN"):
+            tokens = list(token.subtree)
+            subjects[token.head.idx] = (tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))
+        if token.pos_ == "PROPN":
+            gender = token.morph.get("Gender")
+            if gender:
+                genders[token.idx] = "f" if gender[0] == "Fem" else "m"
+    return Parse(entities=entities, subjects=subjects, genders=genders)
