@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.corpus.model import Actor, Precision
+from bot.corpus.model import Actor, Precision, Text
 from bot.date_rules import DateMatch, find_dates, find_time
 from bot.draft.actors import ActorBook, Entry
 from bot.draft.article import read_article, read_article_file
 from bot.draft.attribution import Attribution, attribute
-from bot.draft.model import ArticleText, Draft, DraftEvent, DraftQuote
+from bot.draft.model import ArticleText, Draft, DraftActor, DraftEvent, DraftQuote
 from bot.draft.nlp import Parse, parse_french, parser_status
 from bot.draft.text import Quotation, Sentence, split_sentences
 
@@ -78,6 +78,34 @@ def draft_article(
         events=tuple(_unique_events(events)),
         parser=status,
     )
+
+
+def draft_articles(
+    articles: Sequence[ArticleText], known: Sequence[Actor] = (), *, use_parser: bool = True
+) -> list[Draft]:
+    """Drafts of several articles; an actor new in one is known to the ones after it."""
+    drafts = []
+    actors = list(known)
+    for article in articles:
+        draft = draft_article(article, actors, use_parser=use_parser)
+        drafts.append(draft)
+        actors += [
+            Actor(
+                id=a.id,
+                name=a.name,
+                kind=a.kind,
+                role=Text(en=a.role, fr=a.role),
+                aliases=a.aliases,
+            )
+            for a in draft.actors
+            if a.new
+        ]
+    return drafts
+
+
+def _as_known(actor: DraftActor) -> Actor:
+    role = Text(en=actor.role, fr=actor.role)
+    return Actor(id=actor.id, name=actor.name, kind=actor.kind, role=role, aliases=actor.aliases)
 
 
 def draft_bytes(
@@ -166,7 +194,8 @@ def _said_on(
             return article.date.isoformat(), "reported", "said to the reporters: the article's day"
     if entry.id in state.said_on:
         date_text, how = state.said_on[entry.id]
-        return date_text, "inferred", f"same speaker as an earlier quote ({how})"
+        how = how.removeprefix("same speaker as an earlier quote: ")
+        return date_text, "inferred", f"same speaker as an earlier quote: {how}"
     for earlier in reversed(state.recent[-_CONTEXT_SENTENCES:]):
         near = [d for d in earlier if _near(d, article.date)]
         if near:
