@@ -182,7 +182,30 @@ _QUALIFIERS = {
     "around": "about",
 }
 
-_MONTH = "(?P<month>" + "|".join(_MONTHS) + ")"
+_ABBREVIATED = {
+    "jan.": 1,
+    "feb.": 2,
+    "aug.": 8,
+    "sept.": 9,
+    "sep.": 9,
+    "oct.": 10,
+    "nov.": 11,
+    "dec.": 12,
+    "janv.": 1,
+    "fevr.": 2,
+    "fev.": 2,
+    "avr.": 4,
+    "juil.": 7,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_MONTH = (
+    "(?P<month>"
+    + "|".join(re.escape(m) for m in sorted([*_MONTHS, *_ABBREVIATED], key=len, reverse=True))
+    + ")"
+)
 _WEEKDAY = "(?P<weekday>" + "|".join(_WEEKDAYS) + ")"
 _DAY = r"(?P<day>[0-3]?\d)(?:er|st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:1[89]|20|21)\d\d)"
@@ -219,7 +242,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("month-year", r"(?:(?:en|in|depuis|since|de|d'|from|of)\s+)?" + _MONTH + r",?\s+" + _YEAR),
         (
             "month",
-            r"(?:(?P<prep>en|in|depuis|since|jusqu'en|d'ici|until|by|au mois de|last|next|this)"
+            r"(?:(?P<prep>en|in|depuis|since|jusqu'en|d'ici|until|by|au mois de|a partir de"
+            r"|starting in|from|last|next|this)"
             r"\s+)" + _MONTH + _PAST_WORD + _NEXT_WORD,
         ),
         ("month-after", _MONTH + r"\s+(?:(?P<past>dernier)|(?P<next>prochain))"),
@@ -294,6 +318,10 @@ _FUTURE_CLAUSE = re.compile(
     r"|plans to|doit|doivent|devra|devront|va|vont|sera|seront|aura lieu|prevue?s?|prevoit"
     r"|se tiendra|expire|expires)(?!\w)"
 )
+# A month alone looks ahead in a clause about what is to come ("to be put to voters in November").
+_FUTURE_MONTH_CLAUSE = re.compile(
+    r"(?<!\w)(?:to be|would|will|passera|passeront|entrera|entreront|devrait|devraient)(?!\w)"
+)
 _TIME_RE = re.compile(
     r"(?<![\w:])(?P<h>[01]?\d|2[0-3])(?:h(?P<m>[0-5]\d)?|:(?P<m2>[0-5]\d))"
     r"(?:\s*(?P<zone>gmt|utc|cet|cest|est|edt|pst|pdt))?(?![\w:])"
@@ -329,7 +357,8 @@ def find_dates(
             break
         start, end, name, match = best
         before = folded[max(0, start - 30) : start]
-        resolved = _resolve(name, match, reference, anchor, direction, before)
+        wide = folded[max(0, start - 80) : start]
+        resolved = _resolve(name, match, reference, anchor, direction, before, wide)
         if resolved is not None and _capitalised_where_needed(match, text):
             value, precision, rule, qualifier, relative = resolved
             found.append(
@@ -376,9 +405,13 @@ def find_time(text: str) -> str | None:
 
 
 def _capitalised_where_needed(match: re.Match[str], text: str) -> bool:
-    """English "may" is a month only when written "May" (not "this may be")."""
+    """English "may" is a month only when written "May" (not "this may be"); "Demain" or
+    "Today" inside a sentence is a name ("Barfleur Demain"), not a day."""
     if match.groupdict().get("month") == "may":
         return text[match.start("month")] == "M"
+    if "word" in match.groupdict() and text[match.start()].isupper():
+        before = text[: match.start()].rstrip()
+        return not before or before[-1] in '.!?:«"“—–-('
     return True
 
 
@@ -389,6 +422,7 @@ def _resolve(
     anchor: dt.date | None,
     direction: Direction | None,
     before: str,
+    wide: str,
 ) -> tuple[dt.date, Precision, str, str | None, bool] | None:
     """(value, precision, how, qualifier, relative) for one match, or None if not a date."""
     groups = {k: v for k, v in match.groupdict().items() if v is not None}
@@ -399,7 +433,8 @@ def _resolve(
         except ValueError:
             return None
         return value, Precision.DAY, "written in full", None, False
-    month = _MONTHS.get(groups.get("month", ""), 0)
+    month_word = groups.get("month", "")
+    month = _MONTHS.get(month_word) or _ABBREVIATED.get(month_word, 0)
     day = int(groups["day"]) if "day" in groups else 0
     year = int(groups["year"]) if "year" in groups else 0
     if name in ("weekday-day-month-year", "day-month-year", "month-day-year"):
@@ -434,7 +469,19 @@ def _resolve(
                 False,
             )
         prep = groups.get("prep", "")
-        looks_ahead = ahead or prep in ("d'ici", "until", "by", "jusqu'en", "next")
+        looks_ahead = ahead or prep in (
+            "d'ici",
+            "until",
+            "by",
+            "jusqu'en",
+            "next",
+            "a partir de",
+            "starting in",
+            "from",
+        )
+        looks_ahead = looks_ahead or bool(
+            _FUTURE_CLAUSE.search(wide) or _FUTURE_MONTH_CLAUSE.search(wide)
+        )
         default = Direction.FUTURE if looks_ahead else Direction.PAST
         way = _way(direction, groups, False, default)
         if prep == "last":

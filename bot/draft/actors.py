@@ -14,19 +14,9 @@ from dataclasses import dataclass, field
 from bot.corpus.model import Actor
 from bot.draft.model import DraftActor
 from bot.draft.names import ORG_WORDS, find_names, gender_of_first_name, looks_like_person
-from bot.draft.speech import DETERMINERS, PLURAL_START, PRONOUNS
+from bot.draft.speech import DETERMINERS, PERSON_NOUNS, PLURAL_START, PRONOUNS
 from bot.matching import fold
 
-# Nouns that stand for a person or for a body when a text points back with them.
-_PERSON_NOUNS = frozenset(
-    """dirigeant dirigeante responsable patron patronne homme femme elu elue auteur auteurs
-    signataire signataires official officials executive executives leader leaders chief
-    spokesman spokeswoman spokesperson man woman ministre minister president presidente
-    maire mayor prefet prefete depute deputee senateur senatrice avocat avocate lawyer
-    directeur directrice director secretaire secretary gouverneur governor juge judge
-    porte-parole porte parole chef cheffe adjoint adjointe conseiller conseillere
-    representant representante delegue deleguee militant militante""".split()
-)
 _FEMININE_TITLES = frozenset(
     """presidente prefete deputee senatrice avocate directrice cheffe adjointe conseillere
     representante deleguee militante patronne dirigeante elue spokeswoman woman femme
@@ -137,6 +127,24 @@ class ActorBook:
                 spans = {s for s in spans if s[1] <= start or s[0] >= end}
                 spans.add((start, end))
         return spans
+
+    def note_subject(self, phrase: str, sentence: str) -> None:
+        """Remember who a sentence is about ("Le ministre de la Transition a défendu…")."""
+        folded = fold(phrase)
+        if folded in PRONOUNS or not folded:
+            return
+        heads = [phrase[a:b] for a, b in find_names(phrase) if not _complement(phrase, (a, b))]
+        entry = next((e for n in heads if (e := self.by_name(n))), None)
+        entry = entry or self._alias_hit(phrase, names=heads)
+        bare = DETERMINERS.sub("", phrase, count=1).strip()
+        head = _head_noun(fold(bare))
+        if entry is None and not heads and bare and len(bare.split()) <= 8:
+            plural = bool(PLURAL_START.match(folded + " "))
+            person = head in PERSON_NOUNS or (plural and head.rstrip("s") in PERSON_NOUNS)
+            if person and DETERMINERS.match(phrase) and not self._titled(head, plural=plural):
+                entry = self._new_role(bare, folded, sentence)
+        if entry is not None:
+            self.mention(entry)
 
     # --- resolving a speaker's phrase ----------------------------------------------------
 
@@ -258,15 +266,22 @@ class ActorBook:
                     hits[entry.id] = (at, entry)
         return [entry for _, entry in sorted(hits.values(), key=lambda hit: hit[0])]
 
-    def _by_title(self, head: str, *, plural: bool) -> Entry | None:
-        if not head:
-            return None
+    def _titled(self, head: str, *, plural: bool) -> Entry | None:
+        """The last one named with this title word ("ministre", "mayor")."""
         for entry in reversed(self._recent):
             words = {w for alias in entry.folded_aliases for w in alias.split()}
             words.update(fold(entry.role).split())
             if head in words and entry.plural == plural:
                 return entry
-        if head in _PERSON_NOUNS or head.rstrip("s") in _PERSON_NOUNS:
+        return None
+
+    def _by_title(self, head: str, *, plural: bool) -> Entry | None:
+        if not head:
+            return None
+        titled = self._titled(head, plural=plural)
+        if titled is not None:
+            return titled
+        if head in PERSON_NOUNS or head.rstrip("s") in PERSON_NOUNS:
             for entry in reversed(self._recent):
                 if plural and (entry.plural or entry.kind == "group"):
                     return entry
@@ -407,6 +422,8 @@ def _complement(phrase: str, span: tuple[int, int]) -> bool:
     words = fold(before_text).split()
     if before_text.endswith(("d'", "d’", "D'", "D’")) or words[-1:] in (["de"], ["du"], ["des"]):
         return True
+    if words[-2:] in (["de", "la"], ["de", "l"]) or before_text.endswith(("de l'", "de l’")):
+        return True
     if words[-1:] in (["of"], ["for"]):
         return True
     # the rest of a list of complements: "d'Amazon, Microsoft et Google"
@@ -420,4 +437,5 @@ def _complement(phrase: str, span: tuple[int, int]) -> bool:
 def _worth_an_actor(name: str, label: str | None) -> bool:
     if label in ("PER", "ORG"):
         return True
-    return looks_like_person(name) and len(name.split()) >= 2
+    words = [fold(w) for w in name.split()]
+    return len(words) >= 2 and (looks_like_person(name) or any(w in ORG_WORDS for w in words))

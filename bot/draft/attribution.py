@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from bot.date_rules import fold_same_length
+from bot.draft.names import find_names
 from bot.draft.speech import (
     ACCORDING,
     ADVERBIAL_START,
@@ -20,6 +21,7 @@ from bot.draft.speech import (
     ENGLISH_VERB,
     FRENCH_FINITE,
     FRENCH_VERB_GROUP,
+    PERSON_NOUN,
     PREPOSITIONS,
     PRONOUNS,
     SUBJECT_END,
@@ -55,19 +57,23 @@ def attribute(
     folded = fold_same_length(sentence)
     start, end = quote.open_mark - offset, quote.end - offset
     after_start = end
-    while after_start < len(sentence) and sentence[after_start] in _CLOSING + " ":
+    while after_start < len(sentence) and sentence[after_start] in _CLOSING + " ,":
         after_start += 1
+    comma = "," in sentence[end:after_start]
     following = [q.open_mark - offset for q in quotes if q.open_mark - offset > end]
     after_end = min(following, default=len(sentence))
     return (
-        _after(sentence, folded, after_start, after_end, language)
+        _after(sentence, folded, after_start, after_end, language, comma)
+        or _opening_pour(sentence, folded, start)
         or _according(sentence, folded, 0, start)
         or _according(sentence, folded, after_start, after_end)
         or _before(sentence, folded, 0, start, language)
     )
 
 
-def _after(sentence: str, folded: str, start: int, end: int, language: str) -> Attribution | None:
+def _after(
+    sentence: str, folded: str, start: int, end: int, language: str, comma: bool
+) -> Attribution | None:
     """`"…", a déclaré X` / `"…", a-t-il ajouté` / `"…," said X` / `"…," X said`."""
     match = re.compile(r"[\s,;]*").match(folded, start)
     at = match.end() if match else start
@@ -103,9 +109,13 @@ def _after(sentence: str, folded: str, start: int, end: int, language: str) -> A
     verb = ENGLISH_VERB.search(folded, at, end)
     if verb is None or len(folded[at : verb.start()].split()) > 14:
         return None
+    if not comma and verb.start() != at:
+        return None  # `"reckless" and said it would…`: the quote ends no attribution
     clause_end = _clause_end(folded, verb.end(), end)
     press = bool(_PRESS.search(folded, at, clause_end))
     subject = sentence[at : verb.start()].strip(" ,")
+    if re.match(r"(?i)(?:and|but|or|then)\b", subject):
+        return None
     if subject:
         subject = _drop_appositions_en(subject)
         return Attribution(
@@ -122,6 +132,25 @@ def _after(sentence: str, folded: str, start: int, end: int, language: str) -> A
         rule=f"speech verb after the quote: '{verb['verb']} {phrase}'",
         clause=(at, clause_end),
         to_press=press,
+    )
+
+
+def _opening_pour(sentence: str, folded: str, start: int) -> Attribution | None:
+    """`Pour son chef de file, Marc Quéré, la ville « … »`: an opinion given to X."""
+    match = re.match(r"pour\s+(?:l'|le |la |les |son |sa |ses |leur |leurs )", folded)
+    if match is None or "," not in folded[:start]:
+        return None
+    stop = folded.rfind(",", 0, start)
+    phrase = sentence[4:stop].strip()
+    if not phrase or len(phrase.split()) > 12 or FRENCH_VERB_GROUP.search(folded, stop, start):
+        return None
+    if not find_names(phrase) and not PERSON_NOUN.search(fold_same_length(phrase)):
+        return None  # "Pour la première fois, …" names nobody
+    return Attribution(
+        phrase=phrase,
+        rule=f"'Pour {phrase},' opening the sentence",
+        clause=(0, stop),
+        to_press=False,
     )
 
 
@@ -288,3 +317,15 @@ def _drop_appositions_en(subject: str) -> str:
 def _clause_end(folded: str, start: int, end: int) -> int:
     stop = re.compile(r"[.;!?]").search(folded, start, end)
     return stop.start() if stop else end
+
+
+def sentence_subject(text: str, language: str) -> str:
+    """The subject of a sentence's first verb, to remember who a sentence is about."""
+    folded = fold_same_length(text)
+    speech = FRENCH_VERB_GROUP if language == "fr" else ENGLISH_VERB
+    finite = FRENCH_FINITE if language == "fr" else ENGLISH_FINITE
+    verbs = [m for m in (speech.search(folded), finite.search(folded)) if m is not None]
+    if not verbs:
+        return ""
+    verb = min(verbs, key=lambda m: m.start())
+    return _subject(text, folded, 0, verb.start())

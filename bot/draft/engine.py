@@ -3,31 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.corpus.model import Actor, Precision, Text
-from bot.date_rules import DateMatch, find_dates, find_time
+from bot.date_rules import DateMatch, find_dates, find_time, fold_same_length
 from bot.draft.actors import ActorBook, Entry
 from bot.draft.article import read_article, read_article_file
-from bot.draft.attribution import Attribution, attribute
+from bot.draft.attribution import Attribution, attribute, sentence_subject
 from bot.draft.model import ArticleText, Draft, DraftActor, DraftEvent, DraftQuote
 from bot.draft.nlp import Parse, parse_french, parser_status
 from bot.draft.text import Quotation, Sentence, split_sentences
 
-_CONTEXT_SENTENCES = 2  # how far back a quote with no day of its own looks for one
+# A quote placed by the words around it: "…, Mayor Alvarez said after the vote".
+_AFTER_EVENT = re.compile(
+    r"(?<![\w-])(?:after the (?:vote|meeting|hearing|ruling|announcement|talks)"
+    r"|a l'issue (?:de la|du|des|de l')|apres (?:le vote|la reunion|l'audience|la rencontre)"
+    r"|lors de (?:la manifestation|la reunion|l'audience|la rencontre))"
+)
 
 
 @dataclass(slots=True)
 class _State:
     """What the reader carries from one sentence to the next."""
 
-    anchor: dt.date | None = None  # the day the text was last talking about
-    recent: list[list[DateMatch]] = field(default_factory=list)  # per prose sentence
+    news_day: dt.date | None = None  # the day of the first sentence that gives one
+    previous_day: dt.date | None = None  # the day the sentence before was about
+    previous: list[DateMatch] = field(default_factory=list)  # that sentence's dates
     said_on: dict[str, tuple[str, str]] = field(default_factory=dict)  # actor -> (date, how)
     last_speaker: Entry | None = None
     last_quote_sentence: int = -10
+    sentence_text: str = ""
 
 
 def draft_article(
@@ -49,14 +57,17 @@ def draft_article(
     for index, sentence in enumerate(sentences):
         if sentence.heading:
             continue
+        state.sentence_text = sentence.text
         labels = _labels(parse, sentence)
         book.sentence = index
         prose = _without_quotes(sentence)
-        dates = [
-            d for d in find_dates(prose, article.date, anchor=state.anchor) if not _inside_name(d)
-        ]
+        anchor = state.previous_day or state.news_day
+        dates = find_dates(prose, article.date, anchor=anchor)
         first_quote = sentence.quotes[0].open_mark - sentence.start if sentence.quotes else None
         book.note_names(sentence.text[:first_quote], sentence.text, labels=labels)
+        subject = sentence_subject(sentence.text[:first_quote], article.language)
+        if subject:
+            book.note_subject(subject, sentence.text)
         if not sentence.caption:
             for quote in sentence.quotes:
                 drafted = _quote(article, book, state, sentence, quote, index, dates, labels)
@@ -67,10 +78,9 @@ def draft_article(
         for date in dates:
             events.append(_event(book, sentence, date, article.date))
         if not sentence.caption:
-            state.recent.append(dates)
-            day = _main_day(dates, article.date)
-            if day is not None:
-                state.anchor = day
+            state.previous = dates
+            state.previous_day = _main_day(dates, article.date)
+            state.news_day = state.news_day or state.previous_day
     return Draft(
         article=article,
         quotes=tuple(quotes),
@@ -148,7 +158,7 @@ def _quote(
     entry = resolved[0]
     entry.used = entry.spoke = True
     book.mention(entry)
-    said_on, basis, how = _said_on(article, state, found, dates, entry, sentence)
+    said_on, basis, how = _said_on(article, state, found, dates, entry, rule)
     state.said_on[entry.id] = (said_on, how)
     state.last_speaker = entry
     state.last_quote_sentence = index
@@ -170,22 +180,20 @@ def _said_on(
     found: Attribution | None,
     dates: list[DateMatch],
     entry: Entry,
-    sentence: Sentence,
+    rule: str,
 ) -> tuple[str, str, str]:
-    """(date, basis, how): the day the quote was said, and on what grounds."""
+    """(date, basis, how): the day the quote was said, and on what grounds.
+
+    In order: a day in the attribution's own words; "à l'AFP" / "told reporters" (the
+    article's day); the same speaker's earlier quote; "après le vote" (the day just
+    reported); a pronoun or title continuing the sentence before (its day); else the
+    article's day, marked as reported, not as said.
+    """
     if found is not None:
         start, end = found.clause
-        own = [
-            d
-            for d in dates
-            if start <= d.start < end and d.value <= article.date and d.precision is Precision.DAY
-        ]
+        own = [d for d in dates if start <= d.start < end and _said_by_then(d, article.date)]
         if not own and start > 0:  # "X a déclaré mardi : « … »": the clause before the quote
-            own = [
-                d
-                for d in dates
-                if d.end <= start and d.value <= article.date and d.precision is Precision.DAY
-            ]
+            own = [d for d in dates if d.end <= start and _said_by_then(d, article.date)]
         if own:
             date = own[0]
             basis = "inferred" if date.relative else "stated"
@@ -196,13 +204,23 @@ def _said_on(
         date_text, how = state.said_on[entry.id]
         how = how.removeprefix("same speaker as an earlier quote: ")
         return date_text, "inferred", f"same speaker as an earlier quote: {how}"
-    for earlier in reversed(state.recent[-_CONTEXT_SENTENCES:]):
-        near = [d for d in earlier if _near(d, article.date)]
-        if near:
-            match = near[0]
-            return match.iso, "inferred", f"context: {match.rule} ('{match.text}'), just before"
-    _ = sentence
+    clause = found.clause if found else (0, 0)
+    cue = _AFTER_EVENT.search(fold_same_length(found.phrase if found else "")) or (
+        found and _AFTER_EVENT.search(fold_same_length(state.sentence_text[clause[0] : clause[1]]))
+    )
+    if cue and state.previous_day is not None:
+        day = state.previous_day
+        return day.isoformat(), "inferred", f"'{cue[0]}': the day just reported ({day})"
+    continuing = found is None or "pronoun" in rule or "title" in rule
+    near = [d for d in state.previous if _near(d, article.date)]
+    if continuing and near:
+        match = near[0]
+        return match.iso, "inferred", f"the sentence before: {match.rule} ('{match.text}')"
     return article.date.isoformat(), "reported", "no day given: the article's day"
+
+
+def _said_by_then(date: DateMatch, reference: dt.date) -> bool:
+    return date.value <= reference and date.precision is Precision.DAY
 
 
 def _near(date: DateMatch, reference: dt.date) -> bool:
@@ -275,10 +293,6 @@ def _without_quotes(sentence: Sentence) -> str:
         a, b = quote.start - sentence.start, quote.end - sentence.start
         text = text[:a] + " " * (b - a) + text[b:]
     return text
-
-
-def _inside_name(date: DateMatch) -> bool:
-    return False
 
 
 def _whole_sentence(sentence: Sentence, quote: Quotation) -> bool:

@@ -59,7 +59,7 @@ _NOT_NAMES = frozenset(
     lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday wednesday thursday
     friday saturday sunday janvier fevrier mars avril mai juin juillet aout septembre octobre
     novembre decembre january february march april may june july august september october
-    november december m mme mr mrs ms dr""".split()
+    november december m mme mr mrs ms dr me maitre""".split()
 )
 _PARTICLES = frozenset(("de", "du", "van", "von", "der", "da", "di", "bin", "al", "ben"))
 _TOKEN = re.compile(r"[\w'’.-]+")

@@ -116,3 +116,17 @@ ADVERBIAL_START = re.compile(
     r"|with|as|when|while|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday"
     r"|earlier|later|le \d|\d)(?![\w-])"
 )
+PERSON_NOUNS = frozenset(
+    """dirigeant dirigeante responsable patron patronne homme femme elu elue auteur auteurs
+    signataire signataires official officials executive executives leader leaders chief
+    spokesman spokeswoman spokesperson man woman ministre minister president presidente
+    maire mayor prefet prefete depute deputee senateur senatrice avocat avocate lawyer
+    directeur directrice director secretaire secretary gouverneur governor juge judge
+    porte-parole chef cheffe adjoint adjointe conseiller conseillere representant
+    representante delegue deleguee militant militante syndicaliste syndicalistes habitant
+    habitants riverain riverains salarie salaries employe employes manifestant manifestants
+    resident residents worker workers employee employees member members""".split()
+)
+PERSON_NOUN = re.compile(
+    r"(?<![\w-])(?:" + "|".join(sorted(PERSON_NOUNS, key=len, reverse=True)) + r")(?![\w-])"
+)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 _CREDIT = re.compile(r"\(\s*(?:AFP|AP|Reuters|Photo|Getty|EPA|ANP|Belga|DPA)\b[^()]*\)\s*$", re.I)
 _ABBREVIATIONS = frozenset(
     "m mm mme mmes mlle dr pr me st ste mr mrs ms prof gen gov sen rep jr sr inc ltd co corp"
-    " no vs etc av bd ave".split()
+    " no vs etc av bd ave jan feb mar apr jun jul aug sep sept oct nov dec janv fevr juil".split()
 )
 _OPENERS = "«“"
 _CLOSERS = {"»": "«", "”": "“"}
