@@ -103,6 +103,8 @@ class ActorBook:
         for start, end in sorted(self._spans(text, labels)):
             name = text[start:end]
             entry = self.by_name(name) or self._alias_hit(name)
+            if entry is None and is_media(name):
+                continue  # "told The Associated Press": a venue, not an actor
             if entry is None:
                 label = labels.get((start, end))
                 if label not in (None, "PER", "ORG") or not _worth_an_actor(name, label):
@@ -166,7 +168,8 @@ class ActorBook:
             if entry is not None:
                 self._learn_title(entry, phrase, name)
                 return entry, f"named: {name}"
-        alias = self._alias_hit(phrase, names=names)
+        indefinite = bool(re.match(r"(?i)(?:un|une|a|an|des|some)\s", phrase))
+        alias = self._alias_hit(phrase, names=names, known_only=indefinite)
         if alias is not None:
             return alias, "a name or title the dossier knows"
         bare = DETERMINERS.sub("", phrase, count=1).strip()
@@ -192,6 +195,8 @@ class ActorBook:
         """The last person named that fits ("il", "she"), or the last group ("ils", "they")."""
         gender, plural = PRONOUNS[word]
         recent = [e for e in self._recent if self.sentence - e.seen_at <= _PRONOUN_REACH]
+        if gender == "n":  # "it": the last body named
+            return next((e for e in reversed(recent) if e.kind == "organisation"), None)
         if plural:
             for entry in reversed(recent):
                 if entry.plural or entry.kind == "group":
@@ -225,11 +230,19 @@ class ActorBook:
                 return entry
         return None
 
-    def _alias_hit(self, phrase: str, names: Sequence[str] = ()) -> Entry | None:
-        """The actor whose longest alias stands in the phrase as whole words."""
+    def _alias_hit(
+        self, phrase: str, names: Sequence[str] = (), *, known_only: bool = False
+    ) -> Entry | None:
+        """The actor whose longest alias stands in the phrase as whole words.
+
+        `known_only`: "a spokesperson for the office" is someone new, not the last
+        spokesperson named, so only the dossier's own actors may match it.
+        """
         padded = f" {fold(phrase)} "
         best: tuple[int, Entry] | None = None
         for entry in self.entries:
+            if known_only and entry.new:
+                continue
             for alias in entry.folded_aliases:
                 if f" {alias} " not in padded or (best and len(alias) <= best[0]):
                     continue
@@ -439,3 +452,17 @@ def _worth_an_actor(name: str, label: str | None) -> bool:
         return True
     words = [fold(w) for w in name.split()]
     return len(words) >= 2 and (looks_like_person(name) or any(w in ORG_WORDS for w in words))
+
+
+# News outlets and agencies, named as where something was said, not as actors.
+_MEDIA_WORDS = frozenset(
+    """afp reuters ap press presse monde figaro liberation inter info bfm bfmtv lci tf1
+    parisien times post journal news radio television tv cnn bbc bloomberg politico
+    guardian""".split()
+)
+
+
+def is_media(name: str) -> bool:
+    """A news outlet or agency ("The Associated Press", "France Inter", "Le Monde")."""
+    words = fold(name).split()
+    return 0 < len(words) <= 4 and any(w in _MEDIA_WORDS for w in words)

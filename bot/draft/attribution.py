@@ -29,6 +29,13 @@ from bot.draft.speech import (
 from bot.draft.text import Quotation
 
 _CLOSING = '"»”'
+_QUOTE_IN = re.compile('["«»“”]')
+_TIME_WORDS = frozenset(
+    """lundi mardi mercredi jeudi vendredi samedi dimanche hier aujourd'hui demain matin soir
+    midi apres-midi dernier derniere prochain prochaine encore ensuite aussi egalement
+    today yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday
+    morning evening night afternoon earlier later""".split()
+)
 _TOKEN = re.compile(r"[\w’'-]+|[^\w\s]")
 _PRESS = re.compile(
     r"(?<![\w-])(?:a l' ?afp|a l'agence|a reuters|a la presse|aux journalistes|a des journalistes"
@@ -163,7 +170,11 @@ def _starts_attribution(folded: str, at: int, end: int, language: str) -> bool:
 
 def _according(sentence: str, folded: str, start: int, end: int) -> Attribution | None:
     """`selon X` / `d'après X` / `according to X`, the nearest before the quote."""
-    found = [m for m in ACCORDING.finditer(folded, start, end)]
+    found = [
+        m
+        for m in ACCORDING.finditer(folded, start, end)
+        if not re.match(r"(?:laquelle|lequel|lesquel|qui\b|which\b|whom\b)", folded[m.end() :])
+    ]
     if not found:
         return None
     match = found[-1]
@@ -185,9 +196,12 @@ def _before(sentence: str, folded: str, start: int, end: int, language: str) -> 
     before = folded[start:end]
     colon = before.rstrip().endswith(":")
     speech = FRENCH_VERB_GROUP if language == "fr" else ENGLISH_VERB
-    verb = speech.search(folded, start, end)
-    if verb is not None and folded[verb.start() - 1 : verb.start()] == "-":
-        verb = None
+    verbs = [
+        v
+        for v in speech.finditer(folded, start, end)
+        if folded[v.start() - 1 : v.start()] != "-" and _subject(sentence, folded, start, v.start())
+    ]
+    verb = verbs[-1] if verbs else None  # the verb nearest the quote that has a subject
     rule = "speech verb before the quote" + (", then a colon" if colon else "")
     if verb is None:
         finite = FRENCH_FINITE if language == "fr" else ENGLISH_FINITE
@@ -237,11 +251,13 @@ def _subject(sentence: str, folded: str, start: int, verb_at: int) -> str:
             continue
         if not kept and ADVERBIAL_START.match(low_piece):
             continue
-        if re.match(r"(?:qui|who|which|dont|lequel|laquelle|ou|where)\b", low_piece):
+        if re.match(r"(?:qui|que|qu'|who|which|dont|lequel|laquelle|ou|where)\b", low_piece):
             continue
         kept.append(stripped)
     phrase = ", ".join(kept).strip()
-    if not phrase or len(phrase.split()) > 16:
+    if not phrase or len(phrase.split()) > 16 or _QUOTE_IN.search(phrase):
+        return ""
+    if re.match(r"(?i)(?:et|and|mais|but|or|puis)\b", phrase):
         return ""
     return phrase
 
@@ -260,6 +276,8 @@ def _phrase_after(sentence: str, folded: str, start: int, end: int) -> str:
             continue
         if not word[0].isalnum():
             break
+        if word in _TIME_WORDS and not in_phrase:
+            continue  # "a expliqué jeudi lors d'un point presse le président…"
         if word in PREPOSITIONS or word in ("lors", "en marge"):
             in_phrase, head_seen = True, False
             continue

@@ -13,13 +13,14 @@ lanc rappel confi tonn accus tranch jug regrett annonc deplor fustig salu critiq
 observ relev resum ironis plaid object protest racont confirm signal lach gliss clam proclam
 exhort repet qualifi demand reclam exig menac avanc argu retorqu repliqu pron detaill souhait
 interpell temper nuanc conced sugger jur interrog emport enerv indign inquiet felicit alert
-cit not appel tweet poursuiv""".split()
+cit not appel tweet poursuiv justifi invoqu soupir scand reclam martel esper regrett
+deplor denonc insist estim lanc pest tacl raill moqu accus chiffr admett rassur""".split()
 _ER_ENDINGS = ("e", "ee", "es", "ees", "ent", "ait", "aient", "a", "erent", "era", "eront")
 _IRREGULAR = """dit dite dits disent disait dira ecrit ecrite ecrivent ecrivait ecrira averti
 avertit avertissent prevenu previent previennent reconnu reconnait reconnaissent admis admet
 repondu repond repondent defendu defend defendent conclu conclut poursuivi poursuit promis
 promet dementi dement soutenu soutient soutiennent reagi reagit rencheri rencherit rejoui
-rejouit""".split()
+rejouit maintenu maintient maintiennent promis""".split()
 FRENCH_VERBS = frozenset(
     [stem + ending for stem in _ER_STEMS for ending in _ER_ENDINGS]
     + _IRREGULAR
@@ -74,6 +75,7 @@ PRONOUNS = {
     "him": ("m", False),
     "her": ("f", False),
     "they": (None, True),
+    "it": ("n", False),
     "them": (None, True),
 }
 PREPOSITIONS = frozenset(
