@@ -140,6 +140,9 @@ class ActorBook:
         entry = entry or self._alias_hit(phrase, names=heads)
         bare = DETERMINERS.sub("", phrase, count=1).strip()
         head = _head_noun(fold(bare))
+        definite = re.match(r"(?i)(?:the|le|la|l')\s*", phrase)
+        if entry is None and not heads and definite and head in ORG_WORDS:
+            entry = self._by_title(head, plural=False)  # "The company said…": the last body
         if entry is None and not heads and bare and len(bare.split()) <= 8:
             plural = bool(PLURAL_START.match(folded + " "))
             person = head in PERSON_NOUNS or (plural and head.rstrip("s") in PERSON_NOUNS)
@@ -169,14 +172,14 @@ class ActorBook:
                 self._learn_title(entry, phrase, name)
                 return entry, f"named: {name}"
         indefinite = bool(re.match(r"(?i)(?:un|une|a|an|des|some)\s", phrase))
-        alias = self._alias_hit(phrase, names=names, known_only=indefinite)
-        if alias is not None:
-            return alias, "a name or title the dossier knows"
         bare = DETERMINERS.sub("", phrase, count=1).strip()
         if heads and looks_like_person(heads[0]) and labels_allow(labels, heads[0]):
             entry = self._new_named(heads[0], sentence, "PER", rule="new speaker, named")
             self._learn_title(entry, phrase, heads[0])
             return entry, f"new speaker named: {heads[0]}"
+        alias = self._alias_hit(phrase, names=names, known_only=indefinite)
+        if alias is not None:
+            return alias, "a name or title the dossier knows"
         definite = re.match(r"^(?:le|la|les|l'|the)\s*", folded)
         head = _head_noun(fold(bare))
         if definite and not heads:
@@ -332,7 +335,10 @@ class ActorBook:
                 return entry
         plural = bool(PLURAL_START.match(folded + " "))
         head = _head_noun(fold(bare))
-        kind = "group" if plural else "organisation" if head in ORG_WORDS else "person"
+        collective = head in ("opposition", "collectif", "majorite", "intersyndicale")
+        kind = (
+            "group" if plural or collective else "organisation" if head in ORG_WORDS else "person"
+        )
         entry = Entry(
             id=self._fresh_id(bare),
             name=bare[:1].upper() + bare[1:],
@@ -402,8 +408,16 @@ def title_near(text: str, start: int, end: int) -> str:
     return ""
 
 
+_QUANTITIES = frozenset(
+    "dizaine dizaines centaine centaines millier milliers groupe poignee partie majorite "
+    "dozens hundreds thousands group number".split()
+)
+
+
 def _head_noun(folded: str) -> str:
     words = folded.split()
+    if len(words) >= 3 and words[0] in _QUANTITIES and words[1] in ("de", "d", "of"):
+        words = words[2:]  # "quelques dizaines d'étudiants" is about students
     if not words:
         return ""
     if words[0] in ("porte", "porte-parole") or folded.startswith("porte parole"):

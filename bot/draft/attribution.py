@@ -55,7 +55,13 @@ class Attribution:
 
 
 def attribute(
-    sentence: str, quote: Quotation, offset: int, language: str, quotes: tuple[Quotation, ...]
+    sentence: str,
+    quote: Quotation,
+    offset: int,
+    language: str,
+    quotes: tuple[Quotation, ...],
+    *,
+    own_only: bool = False,
 ) -> Attribution | None:
     """The attribution of `quote` within its sentence, or None when the sentence gives none.
 
@@ -64,11 +70,17 @@ def attribute(
     folded = fold_same_length(sentence)
     start, end = quote.open_mark - offset, quote.end - offset
     after_start = end
-    while after_start < len(sentence) and sentence[after_start] in _CLOSING + " ,":
+    while after_start < len(sentence) and (
+        sentence[after_start] in _CLOSING + "," or sentence[after_start].isspace()
+    ):
         after_start += 1
     comma = "," in sentence[end:after_start]
     following = [q.open_mark - offset for q in quotes if q.open_mark - offset > end]
     after_end = min(following, default=len(sentence))
+    if own_only:  # a later quote of the sentence: only words of its own may name another
+        return _after(sentence, folded, after_start, after_end, language, comma) or _according(
+            sentence, folded, after_start, after_end
+        )
     return (
         _after(sentence, folded, after_start, after_end, language, comma)
         or _opening_pour(sentence, folded, start)
@@ -84,7 +96,8 @@ def _after(
     """`"…", a déclaré X` / `"…", a-t-il ajouté` / `"…," said X` / `"…," X said`."""
     match = re.compile(r"[\s,;]*").match(folded, start)
     at = match.end() if match else start
-    if at >= end or (at == start and folded[start - 1 : start] not in _CLOSING + ", "):
+    previous = folded[start - 1 : start]
+    if at >= end or (at == start and previous not in _CLOSING + "," and not previous.isspace()):
         return None
     tail = re.compile(r"[^,.;:!?\"«»“”]{1,80}?,\s*").match(folded, at, end)
     if tail and not _starts_attribution(folded, at, end, language):
@@ -268,6 +281,7 @@ def _phrase_after(sentence: str, folded: str, start: int, end: int) -> str:
     begin: int | None = None
     in_phrase = False
     head_seen = False
+    capital = False
     for a, b in tokens:
         word = folded[a:b]
         if word in (",", "-", "–"):
@@ -288,12 +302,16 @@ def _phrase_after(sentence: str, folded: str, start: int, end: int) -> str:
                 break
             if word in DETERMINER_WORDS or word in ("de", "du", "d'", "of"):
                 continue
+            if elided and head_seen and word.startswith("l'"):
+                begin = a  # "dans un communiqué l'opposition municipale"
+                break
             if elided and not head_seen:
-                head_seen = True
+                head_seen, capital = True, sentence[a + 2 : a + 3].isupper()
                 continue
-            if sentence[a].isupper() and head_seen:
+            if sentence[a].isupper() and head_seen and not capital:
                 begin = a
                 break
+            capital = sentence[a].isupper()  # "sur France Inter": one name, two words
             head_seen = True
             continue
         begin = a

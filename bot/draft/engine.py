@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,13 +16,16 @@ from bot.draft.article import read_article, read_article_file
 from bot.draft.attribution import Attribution, attribute, sentence_subject
 from bot.draft.model import ArticleText, Draft, DraftActor, DraftEvent, DraftQuote
 from bot.draft.nlp import Parse, parse_french, parser_status
-from bot.draft.text import Quotation, Sentence, split_sentences
+from bot.draft.speech import FRENCH_VERB_GROUP
+from bot.draft.text import Quotation, Sentence, split_interrupted, split_sentences
 
 # A quote placed by the words around it: "…, Mayor Alvarez said after the vote".
 _AFTER_EVENT = re.compile(
     r"(?<![\w-])(?:after the (?:vote|meeting|hearing|ruling|announcement|talks)"
     r"|a l'issue (?:de la|du|des|de l')|apres (?:le vote|la reunion|l'audience|la rencontre)"
-    r"|lors de (?:la manifestation|la reunion|l'audience|la rencontre))"
+    r"|lors de (?:la manifestation|la reunion|l'audience|la rencontre)"
+    r"|a l'issue (?:de cette|de ce|d'une|d'un)|in (?:the|its|their) (?:court )?filing"
+    r"|(?:court )?filing)"
 )
 
 
@@ -32,7 +36,9 @@ class _State:
     news_day: dt.date | None = None  # the day of the first sentence that gives one
     previous_day: dt.date | None = None  # the day the sentence before was about
     previous: list[DateMatch] = field(default_factory=list)  # that sentence's dates
-    said_on: dict[str, tuple[str, str]] = field(default_factory=dict)  # actor -> (date, how)
+    said_on: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # the last quote's
+    sentence_speaker: Entry | None = None  # who the sentence's earlier quote is by
+    last_day: DateMatch | None = None  # the last past day the text named
     last_speaker: Entry | None = None
     last_quote_sentence: int = -10
     sentence_text: str = ""
@@ -69,7 +75,15 @@ def draft_article(
         if subject:
             book.note_subject(subject, sentence.text)
         if not sentence.caption:
-            for quote in sentence.quotes:
+            parts = tuple(
+                part
+                for whole in sentence.quotes
+                if not _names_a_thing(article.body, whole)
+                for part in split_interrupted(article.body, whole, _is_attribution(article))
+            )
+            sentence = dataclasses.replace(sentence, quotes=parts)
+            state.sentence_speaker = None
+            for quote in parts:
                 drafted = _quote(article, book, state, sentence, quote, index, dates, labels)
                 if drafted is not None and drafted.text not in seen_quotes:
                     seen_quotes.add(drafted.text)
@@ -80,6 +94,8 @@ def draft_article(
         if not sentence.caption:
             state.previous = dates
             state.previous_day = _main_day(dates, article.date)
+            days = [d for d in dates if _said_by_then(d, article.date)]
+            state.last_day = days[-1] if days else state.last_day
             state.news_day = state.news_day or state.previous_day
     return Draft(
         article=article,
@@ -140,11 +156,18 @@ def _quote(
     dates: list[DateMatch],
     labels: dict[tuple[int, int], str],
 ) -> DraftQuote | None:
-    found = attribute(sentence.text, quote, sentence.start, article.language, sentence.quotes)
+    later = quote is not sentence.quotes[0] and state.sentence_speaker is not None
+    found = attribute(
+        sentence.text, quote, sentence.start, article.language, sentence.quotes, own_only=later
+    )
     resolved = None
-    if found is not None:
+    if found is not None and not quote.continues:
         resolved = book.resolve(found.phrase, sentence=sentence.text, labels=labels)
     rule = f"{found.rule}; {resolved[1]}" if found and resolved else ""
+    if resolved is None and later and state.sentence_speaker is not None:
+        how = "part B of an interrupted quote" if quote.continues else "an earlier quote"
+        resolved = (state.sentence_speaker, f"the speaker of {how} in the same sentence")
+        rule, found = resolved[1], None
     if (
         resolved is None
         and state.last_speaker is not None
@@ -159,8 +182,8 @@ def _quote(
     entry.used = entry.spoke = True
     book.mention(entry)
     said_on, basis, how = _said_on(article, state, found, dates, entry, rule)
-    state.said_on[entry.id] = (said_on, how)
-    state.last_speaker = entry
+    state.said_on = {entry.id: (said_on, basis, how)}  # only the quote just before carries on
+    state.last_speaker = state.sentence_speaker = entry
     state.last_quote_sentence = index
     return DraftQuote(
         text=quote.text,
@@ -196,27 +219,56 @@ def _said_on(
             own = [d for d in dates if d.end <= start and _said_by_then(d, article.date)]
         if own:
             date = own[0]
-            basis = "inferred" if date.relative else "stated"
-            return date.iso, basis, f"{date.rule} ('{date.text}')"
+            return date.iso, day_basis(date), f"{date.rule} ('{date.text}')"
         if found.to_press:
             return article.date.isoformat(), "reported", "said to the reporters: the article's day"
     if entry.id in state.said_on:
-        date_text, how = state.said_on[entry.id]
-        how = how.removeprefix("same speaker as an earlier quote: ")
-        return date_text, "inferred", f"same speaker as an earlier quote: {how}"
+        date_text, basis, how = state.said_on[entry.id]
+        how = how.removeprefix("continues the quote before, same speaker: ")
+        return date_text, basis, f"continues the quote before, same speaker: {how}"
     clause = found.clause if found else (0, 0)
     cue = _AFTER_EVENT.search(fold_same_length(found.phrase if found else "")) or (
         found and _AFTER_EVENT.search(fold_same_length(state.sentence_text[clause[0] : clause[1]]))
     )
-    if cue and state.previous_day is not None:
-        day = state.previous_day
-        return day.isoformat(), "inferred", f"'{cue[0]}': the day just reported ({day})"
+    if cue and state.last_day is not None:
+        day = state.last_day
+        return day.iso, day_basis(day), f"'{cue[0]}': the occasion dated before ('{day.text}')"
     continuing = found is None or "pronoun" in rule or "title" in rule
     near = [d for d in state.previous if _near(d, article.date)]
     if continuing and near:
         match = near[0]
         return match.iso, "inferred", f"the sentence before: {match.rule} ('{match.text}')"
     return article.date.isoformat(), "reported", "no day given: the article's day"
+
+
+def day_basis(date: DateMatch) -> str:
+    """ "stated" when the text names the calendar day, "inferred" when it was worked out."""
+    return "inferred" if date.relative and date.rule.split(":")[0] not in _STATED else "stated"
+
+
+_STATED = ("day-month", "month-day", "weekday-day-month", "weekday-month-day")
+
+
+def _names_a_thing(body: str, quote: Quotation) -> bool:
+    """`un plan baptisé "Montoir 2030"`: quote marks around a name, not anyone's words."""
+    before = fold_same_length(body[max(0, quote.open_mark - 25) : quote.open_mark]).rstrip()
+    naming = _NAMING.search(before)
+    return bool(naming) and not re.search(
+        r"(?:^|\s)(?:a|ont|avait|avaient|has|have|had)\s+\S+$", before
+    )
+
+
+_NAMING = re.compile(
+    r"(?:baptise|appele|nomme|intitule|surnomme|denomme|dubbed|named|titled|nicknamed|called"
+    r"|code-named|so-called)e?s?$"
+)
+
+
+def _is_attribution(article: ArticleText) -> Callable[[str], bool]:
+    def starts_with_speech_verb(text: str) -> bool:
+        return FRENCH_VERB_GROUP.match(fold_same_length(text)) is not None
+
+    return starts_with_speech_verb
 
 
 def _said_by_then(date: DateMatch, reference: dt.date) -> bool:

@@ -127,7 +127,11 @@ PERSON_NOUNS = frozenset(
     porte-parole chef cheffe adjoint adjointe conseiller conseillere representant
     representante delegue deleguee militant militante syndicaliste syndicalistes habitant
     habitants riverain riverains salarie salaries employe employes manifestant manifestants
-    resident residents worker workers employee employees member members""".split()
+    resident residents worker workers employee employees member members etudiant etudiants
+    student students pecheur pecheurs docker dockers agriculteur agriculteurs enseignant
+    enseignants parent parents eleve eleves greviste grevistes usager usagers opposition
+    collectif majorite intersyndicale nurse nurses lobstermen fishermen protesters
+    demonstrators residents voters""".split()
 )
 PERSON_NOUN = re.compile(
     r"(?<![\w-])(?:" + "|".join(sorted(PERSON_NOUNS, key=len, reverse=True)) + r")(?![\w-])"

@@ -7,6 +7,7 @@ its attribution stays in its sentence. Offsets are into the body, so every span 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # A photo caption ends with its credit: "( AFP / LUDOVIC MARIN )", "(Reuters)".
@@ -27,6 +28,7 @@ class Quotation:
     start: int  # offsets of `text` in the body
     end: int
     open_mark: int  # offset of the opening mark
+    continues: bool = False  # part B of a quote interrupted by its attribution
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -92,6 +94,46 @@ def _trimmed(body: str, start: int, end: int) -> Quotation | None:
     return Quotation(text=body[start:end], start=start, end=end, open_mark=opened)
 
 
+# `"A, a martelé X. B"`: an attribution inserted in a quote that stays open around it.
+_INSERTED = re.compile(
+    r",\s+(?=(?:a|ont|avait|s'est|se sont|[a-z]+(?:ent|e))(?:-t-(?:il|elle|on)|-(?:ils|elles))?\s"
+    r"[^\n]{0,100}?[.;]\s+[A-ZÀ-Ý«“\"])"
+)
+
+
+def split_interrupted(
+    body: str, quote: Quotation, is_attribution: Callable[[str], bool]
+) -> list[Quotation]:
+    """A quote left open around its attribution (`"A, a martelé X. B"`) as its two parts.
+
+    `is_attribution` says whether the words after a comma start an attribution (a speech
+    verb); the quote is returned whole when none does.
+    """
+    for match in _INSERTED.finditer(body, quote.start, quote.end):
+        rest = body[match.end() : quote.end]
+        if not is_attribution(rest):
+            continue
+        stop = re.search(r"[.;]\s+(?=[A-ZÀ-Ý«“\"])", rest)
+        if stop is None:
+            continue
+        first = _trimmed(body, quote.start, match.start())
+        second = _trimmed(body, match.end() + stop.end(), quote.end)
+        if first is None or second is None:
+            continue
+        first = Quotation(
+            text=first.text, start=first.start, end=first.end, open_mark=quote.open_mark
+        )
+        second = Quotation(
+            text=second.text,
+            start=second.start,
+            end=second.end,
+            open_mark=second.start,
+            continues=True,
+        )
+        return [first, second]
+    return [quote]
+
+
 def split_sentences(body: str) -> list[Sentence]:
     """The body's sentences, paragraph by paragraph, none cut inside a quotation."""
     sentences: list[Sentence] = []
@@ -101,6 +143,8 @@ def split_sentences(body: str) -> list[Sentence]:
         offset = end + 1
         if not line.strip():
             continue
+        if not sentences and (dateline := _DATELINE.match(line)):
+            begin += dateline.end()  # "Rennes (AFP) - ": where it was filed, not a sentence
         quotes = find_quotations(body, begin, end)
         caption = bool(_CREDIT.search(line))
         if caption:
@@ -120,6 +164,12 @@ def split_sentences(body: str) -> list[Sentence]:
                 )
             )
     return sentences
+
+
+_DATELINE = re.compile(
+    r"^\s*(?:[^\n()]{1,60}\((?:AFP|AP|Reuters|Bloomberg)\)|[^\n,.]{1,40}, correspondance)"
+    r"\s*[-–—]\s*"
+)
 
 
 def _is_heading(line: str) -> bool:
