@@ -389,7 +389,17 @@ def labels_allow(labels: dict[tuple[int, int], str] | None, name: str) -> bool:
 def title_prefix(text: str, start: int) -> str:
     """The words before a name in its phrase: "la préfète du Finistère" for "…, Anne Dupont"."""
     before = text[:start].rstrip(" ,")
-    return before.rsplit(",", 1)[-1].strip()
+    before = before.rsplit(",", 1)[-1].strip()
+    # "a déclaré la préfète du Finistère": the title starts at its article
+    for found in _TITLE_START.finditer(before):
+        if not before[found.end() : found.end() + 1].isupper():  # not "l'AFP"
+            return before[found.start() :].strip()
+    return before
+
+
+_TITLE_START = re.compile(
+    r"(?:^|\s)(?:[Ll]es?|[Ll]a|[Ll]['’]|[Tt]he|[Ss]on|[Ss]a|[Ss]es|[Ll]eur)(?:\s+|(?<=['’]))"
+)
 
 
 def title_near(text: str, start: int, end: int) -> str:

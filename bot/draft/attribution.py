@@ -306,7 +306,7 @@ def _phrase_after(sentence: str, folded: str, start: int, end: int) -> str:
                 begin = a  # "dans un communiqué l'opposition municipale"
                 break
             if elided and not head_seen:
-                head_seen, capital = True, sentence[a + 2 : a + 3].isupper()
+                head_seen, capital = True, False  # "à l'AFP Anne Dupont": AFP is whole
                 continue
             if sentence[a].isupper() and head_seen and not capital:
                 begin = a

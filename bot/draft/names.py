@@ -99,7 +99,13 @@ def find_names(text: str) -> list[tuple[int, int]]:
                 run.append(pending)
             run.append((start, end))
             pending = None
-        elif run and word.lower() in _PARTICLES and pending is None:
+        elif (
+            run
+            and pending is None
+            and (
+                word.lower() in _PARTICLES or word in ("Le", "La", "De", "Du", "Des", "Van", "Von")
+            )
+        ):  # "Yannick Le Goff", "Jean de La Tour"
             pending = (start, end)
         else:
             if run:

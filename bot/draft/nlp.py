@@ -34,7 +34,7 @@ class Parse:
 def parser_status() -> str:
     """Which French pipeline drafting uses, or why it uses none (shown in every draft)."""
     if _french() is None:
-        if importlib.util.find_spec("spacy") is None:
+        if not _installed("spacy"):
             return "rules only: spaCy is not installed (pip install 'dispute-bot[draft]')"
         return f"rules only: spaCy's {FRENCH_MODEL} model is not installed"
     from importlib.metadata import version
@@ -44,7 +44,7 @@ def parser_status() -> str:
 
 @lru_cache(maxsize=1)
 def _french() -> Any:
-    if importlib.util.find_spec("spacy") is None or importlib.util.find_spec(FRENCH_MODEL) is None:
+    if not _installed("spacy") or not _installed(FRENCH_MODEL):
         return None
     import spacy
 
@@ -52,6 +52,13 @@ def _french() -> Any:
         return spacy.load(FRENCH_MODEL, exclude=["lemmatizer"])
     except (OSError, ImportError, ValueError):
         return None
+
+
+def _installed(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # a module blocked or half-removed
+        return False
 
 
 def parse_french(text: str) -> Parse | None:

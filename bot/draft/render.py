@@ -139,7 +139,7 @@ def _quote(
         f"    text: {_q(quote.text)}",
         f"    translation: {_q(translation)}",
         f"    said_on: {_q(quote.said_on)}",
-        f"    where: {{en: {_q(f'as reported by {source}')}, fr: {_q(_selon(source))}}}",
+        f"    where: {{en: {_q(_reported_by(source))}, fr: {_q(_selon(source))}}}",
         f"    articles: [{article_id}]",
         "    draft:",
         f"      speaker: {_q(f'{quote.speaker}: {quote.rule}')}",
@@ -175,7 +175,13 @@ def _event(event: DraftEvent, article_id: str, taken: set[str], french: bool) ->
     return lines
 
 
+def _reported_by(source: str) -> str:
+    return "as reported in the article" if TODO in source else f"as reported by {source}"
+
+
 def _selon(source: str) -> str:
+    if TODO in source:
+        return "selon l'article"
     return f"selon l'{source}" if source[:1] in "AEIOUH" and source.isupper() else f"selon {source}"
 
 

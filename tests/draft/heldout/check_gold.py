@@ -118,8 +118,10 @@ def main() -> int:
                 print(f"note {gpath.name}: actor {aid} is in no quote or event")
         # A table to eyeball resolved days against their weekdays.
         d0 = dt.date.fromisoformat(art["date"])
-        print(f"\n{art['file']} ({art['language']}, {d0:%A}): {len(raw)} chars, "
-              f"{len(g['quotes'])} quotes, {len(g['actors'])} actors, {len(g['events'])} events")
+        print(
+            f"\n{art['file']} ({art['language']}, {d0:%A}): {len(raw)} chars, "
+            f"{len(g['quotes'])} quotes, {len(g['actors'])} actors, {len(g['events'])} events"
+        )
         for q in g["quotes"]:
             if q["said_on_basis"] != "reported":
                 d = q["said_on"]
