@@ -324,7 +324,9 @@ class ActorBook:
             sentence=sentence,
         )
         if person and len(name.split()) > 1:
-            entry.add_alias(name.split()[-1])
+            words = name.split()
+            particle = words[1] in ("Le", "La", "de", "du", "Van", "Von", "van", "von", "De", "Du")
+            entry.add_alias(" ".join(words[1:]) if particle else words[-1])  # "Le Gall"
         entry.add_alias(name)
         self.entries.append(entry)
         return entry
