@@ -8,7 +8,7 @@ that fits, as a reader would.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.corpus.model import Actor
@@ -378,9 +378,6 @@ class ActorBook:
 
     def drafted(self) -> list[DraftActor]:
         return [e.frozen() for e in self.entries if e.used]
-
-    def all_entries(self) -> Iterable[Entry]:
-        return iter(self.entries)
 
 
 def labels_allow(labels: dict[tuple[int, int], str] | None, name: str) -> bool:

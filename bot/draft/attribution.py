@@ -107,51 +107,33 @@ def _after(
         if verb is None:
             return None
         pronoun = verb["inv"] or verb["inv2"]
-        clause_end = _clause_end(folded, verb.end(), end)
-        press = bool(_PRESS.search(folded, at, clause_end))
-        if pronoun:
-            word = pronoun.split("-")[-1]
-            return Attribution(
-                phrase=word,
-                rule=f"speech verb after the quote, inverted: '{sentence[at : verb.end()]}'",
-                clause=(at, clause_end),
-                to_press=press,
-            )
-        phrase = _phrase_after(sentence, folded, verb.end(), end)
-        if not phrase:
+        subject = pronoun.split("-")[-1] if pronoun else ""
+        said = sentence[at : verb.end()]
+        how = "speech verb after the quote, inverted" if pronoun else "speech verb after the quote"
+    else:
+        verb = ENGLISH_VERB.search(folded, at, end)
+        if verb is None or len(folded[at : verb.start()].split()) > 14:
             return None
-        return Attribution(
-            phrase=phrase,
-            rule=f"speech verb after the quote: '{sentence[at : verb.end()]} {phrase}'",
-            clause=(at, clause_end),
-            to_press=press,
-        )
-    verb = ENGLISH_VERB.search(folded, at, end)
-    if verb is None or len(folded[at : verb.start()].split()) > 14:
-        return None
-    if not comma and verb.start() != at:
-        return None  # `"reckless" and said it would…`: the quote ends no attribution
+        if not comma and verb.start() != at:
+            return None  # `"reckless" and said it would…`: the quote ends no attribution
+        subject = sentence[at : verb.start()].strip(" ,")  # `"…," the mayor said`
+        if re.match(r"(?i)(?:and|but|or|then)\b", subject):
+            return None
+        said, how = verb["verb"], "speech verb after the quote"
     clause_end = _clause_end(folded, verb.end(), end)
-    press = bool(_PRESS.search(folded, at, clause_end))
-    subject = sentence[at : verb.start()].strip(" ,")
-    if re.match(r"(?i)(?:and|but|or|then)\b", subject):
-        return None
-    if subject:
-        subject = _drop_appositions_en(subject)
-        return Attribution(
-            phrase=subject,
-            rule=f"speech verb after the quote: '{subject} {verb['verb']}'",
-            clause=(at, clause_end),
-            to_press=press,
-        )
-    phrase = _phrase_after(sentence, folded, verb.end(), end)
+    phrase = subject or _phrase_after(sentence, folded, verb.end(), end)
     if not phrase:
         return None
+    shown = (
+        f"{said}"
+        if subject and language == "fr"
+        else (f"{subject} {said}" if subject else f"{said} {phrase}")
+    )
     return Attribution(
         phrase=phrase,
-        rule=f"speech verb after the quote: '{verb['verb']} {phrase}'",
+        rule=f"{how}: '{shown}'",
         clause=(at, clause_end),
-        to_press=press,
+        to_press=bool(_PRESS.search(folded, at, clause_end)),
     )
 
 
@@ -343,11 +325,6 @@ def _phrase_after(sentence: str, folded: str, start: int, end: int) -> str:
 def _is_clause(text: str) -> bool:
     low = fold_same_length(text)
     return bool(re.match(r"(?:qui|que|dont|who|which|that|a |ont |adding|saying|selon|as )", low))
-
-
-def _drop_appositions_en(subject: str) -> str:
-    """ "Jane Doe, a spokeswoman for X," stays whole; the resolver reads name and title."""
-    return subject
 
 
 def _clause_end(folded: str, start: int, end: int) -> int:

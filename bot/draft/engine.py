@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,7 +79,7 @@ def draft_article(
                 part
                 for whole in sentence.quotes
                 if not _names_a_thing(article.body, whole)
-                for part in split_interrupted(article.body, whole, _is_attribution(article))
+                for part in split_interrupted(article.body, whole, _starts_with_speech_verb)
             )
             sentence = dataclasses.replace(sentence, quotes=parts)
             state.sentence_speaker = None
@@ -264,11 +264,8 @@ _NAMING = re.compile(
 )
 
 
-def _is_attribution(article: ArticleText) -> Callable[[str], bool]:
-    def starts_with_speech_verb(text: str) -> bool:
-        return FRENCH_VERB_GROUP.match(fold_same_length(text)) is not None
-
-    return starts_with_speech_verb
+def _starts_with_speech_verb(text: str) -> bool:
+    return FRENCH_VERB_GROUP.match(fold_same_length(text)) is not None
 
 
 def _said_by_then(date: DateMatch, reference: dt.date) -> bool:

@@ -23,12 +23,14 @@ class Entity:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Parse:
-    """What the drafting rules take from a parse: named entities and speech-verb subjects."""
+    """What the drafting rules take from the parse: who is a person, a body or a place.
+
+    spaCy's sentence splits and subjects were tried and left out: it cuts `"…", a-t-il
+    ajouté` into two sentences and reads an inverted subject as an object, where the
+    rules do better.
+    """
 
     entities: tuple[Entity, ...]
-    # (start, end) of each nominal subject's phrase, keyed by the offset of its verb
-    subjects: dict[int, tuple[int, int]]
-    genders: dict[int, str]  # offset of a proper-noun token -> "f" | "m"
 
 
 def parser_status() -> str:
@@ -49,7 +51,9 @@ def _french() -> Any:
     import spacy
 
     try:
-        return spacy.load(FRENCH_MODEL, exclude=["lemmatizer"])
+        # named entities are all the rules take: the tagger, parser and lemmatizer stay off
+        exclude = ["lemmatizer", "parser", "morphologizer", "attribute_ruler"]
+        return spacy.load(FRENCH_MODEL, exclude=exclude)
     except (OSError, ImportError, ValueError):
         return None
 
@@ -72,14 +76,4 @@ def parse_french(text: str) -> Parse | None:
         for e in doc.ents
         if e.label_ in ("PER", "ORG", "LOC", "MISC")
     )
-    subjects: dict[int, tuple[int, int]] = {}
-    genders: dict[int, str] = {}
-    for token in doc:
-        if token.dep_ in ("nsubj", "nsubj:pass") and token.pos_ in ("NOUN", "PROPN"):
-            tokens = list(token.subtree)
-            subjects[token.head.idx] = (tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))
-        if token.pos_ == "PROPN":
-            gender = token.morph.get("Gender")
-            if gender:
-                genders[token.idx] = "f" if gender[0] == "Fem" else "m"
-    return Parse(entities=entities, subjects=subjects, genders=genders)
+    return Parse(entities=entities)
