@@ -14,7 +14,8 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY handlers ./handlers
 # The wheel, installed with its dependencies into a virtual environment that the runtime
-# stage copies whole. An optional `pip_cert` secret is a CA bundle for a TLS-inspecting proxy.
+# stage copies whole. Without the `draft` extra: the bot never imports spaCy, and drafting
+# articles (`dispute-bot draft`) is an editor's tool, run where the extra is installed. An optional `pip_cert` secret is a CA bundle for a TLS-inspecting proxy.
 RUN --mount=type=secret,id=pip_cert \
     --mount=type=cache,target=/root/.cache/pip \
     set -eu; \

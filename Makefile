@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck install clean image-test bench bench-quick
+.PHONY: run test lint typecheck install clean image-test bench bench-quick bench-draft
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,draft]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -44,3 +44,9 @@ bench: $(STAMP)
 # The same, small (about 30 s, into build/bench/quick/): checks that the benchmark works.
 bench-quick: $(STAMP)
 	PYTHONPATH=. $(BIN)/python -m bench.run --quick
+
+# Issue 13: `dispute-bot draft` against the seeds' entries, the development set and the
+# held-out set (quote P/R/F1 on exact spans, speakers, said_on, event dates), and its speed
+# (about 40 s; see docs/PERFORMANCE.md). Results also go to build/bench/draft.json.
+bench-draft: $(STAMP)
+	PYTHONPATH=. $(BIN)/python -m bench.measure_draft --json build/bench/draft.json

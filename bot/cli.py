@@ -58,6 +58,7 @@ def cmd_corpus_check(args: argparse.Namespace) -> int:
         f"{root}: OK: {len(corpus.articles)} articles, {len(corpus.actors)} actors, "
         f"{len(corpus.quotes)} quotes (all verbatim), {len(corpus.events)} events, "
         f"{len(corpus.issues)} issues, {len(corpus.positions)} positions"
+        + (f"; {corpus.drafts} drafted record(s) await review" if corpus.drafts else "")
     )
     return 0
 
@@ -84,6 +85,20 @@ def cmd_config_check(args: argparse.Namespace) -> int:
         return 1
     print("# OK: no problems")
     return 0
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    """Draft dossier entries from articles; the work is bot.draft's, this only wires it."""
+    from bot.draft.command import run_draft
+
+    seeds = None if args.no_seeds else (Path(args.seeds) if args.seeds else _settings(args).seeds)
+    return run_draft(
+        args.articles,
+        seeds=seeds,
+        output_format=args.format,
+        output=args.output,
+        use_parser=not args.rules_only,
+    )
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
@@ -214,6 +229,22 @@ def build_parser() -> argparse.ArgumentParser:
     check = corpus.add_parser("check", help="validate a seeds folder and list every problem")
     check.add_argument("dir", nargs="?")
     check.set_defaults(func=cmd_corpus_check)
+
+    draft = sub.add_parser(
+        "draft",
+        help="draft quotes, speakers, days, actors and events from new articles (for review)",
+    )
+    draft.add_argument("articles", nargs="+", metavar="ARTICLE", help="'date YYYY-MM-DD Title'")
+    draft.add_argument(
+        "--seeds", default=argparse.SUPPRESS, help="dossier whose actors to use (default: config)"
+    )
+    draft.add_argument("--no-seeds", action="store_true", help="use no dossier's actors")
+    draft.add_argument("--format", choices=("yaml", "json"), default="yaml")
+    draft.add_argument("--output", help="write to this new file (never overwrites) not stdout")
+    draft.add_argument(
+        "--rules-only", action="store_true", help="do not use spaCy even when it is installed"
+    )
+    draft.set_defaults(func=cmd_draft)
 
     config = sub.add_parser("config", help="configuration tools").add_subparsers(
         dest="action", required=True

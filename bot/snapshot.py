@@ -24,7 +24,7 @@ from bot.dossier import Dossier
 
 log = logging.getLogger("dispute_bot.snapshot")
 
-FORMAT = 1
+FORMAT = 2  # 2: Corpus.drafts
 WORTH_KEEPING_AFTER = 1.0  # seconds of building
 
 

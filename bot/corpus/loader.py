@@ -37,6 +37,7 @@ TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d( [A-Z]{2,5})?$")
 YEAR_RE = re.compile(r"\d{4}")
 MONTH_RE = re.compile(r"\d{4}-\d{2}")
 FIRST_LINE_RE = re.compile(r"^\s*date (\d{4}-\d{2}-\d{2}) (.+?)\s*$")
+TODO = "TODO"  # a placeholder `dispute-bot draft` leaves for the reviewer
 STANCES = ("supports", "opposes", "demands", "refuses", "denies", "mixed", "neutral")
 KINDS = ("person", "organisation", "group", "document")
 
@@ -85,6 +86,7 @@ class _Record:
         self.file = file
         self.what = what
         self.ok = isinstance(data, _Mapping)
+        self._draft: bool | None = None
         self.data: _Mapping = data if isinstance(data, _Mapping) else _Mapping()
         self.line = self.data.line if self.ok else line
         if not self.ok:
@@ -179,12 +181,41 @@ class _Record:
             return Precision.MONTH
         return Precision.DAY
 
+    def is_draft(self) -> bool:
+        """Whether the record awaits review: `draft: true` or a mapping of review notes."""
+        if self._draft is None:
+            self._draft = self._read_draft_mark()
+        return self._draft
+
+    def _read_draft_mark(self) -> bool:
+        if "draft" not in self.data:
+            return False
+        value = self.data["draft"]
+        notes = isinstance(value, _Mapping) and all(
+            isinstance(v, str | int | float) and not isinstance(v, bool) for v in value.values()
+        )
+        if value is not True and not notes:
+            self.fail(
+                f"{self.what}: 'draft' must be true or a mapping of review notes "
+                "(delete it to accept the record)",
+                "draft",
+            )
+        return True
+
+    def check_reviewed(self, *texts: str | Text | None) -> None:
+        """An accepted record may not keep a TODO the drafting tool left for a person."""
+        for text in texts:
+            values = (text.en, text.fr) if isinstance(text, Text) else (text or "",)
+            if any(TODO in value for value in values):
+                self.fail(f"{self.what}: still has a {TODO} to fill in before it is served")
+                return
+
     def sub(self, value: Any, what: str, key: str) -> _Record:
         return _Record(self.checker, self.file, value, what, self.line_of(key))
 
 
 def _read_article(checker: _Checker, root: Path, record: _Record) -> Article | None:
-    record.check_keys(("id", "file"), ("credit", "added"))
+    record.check_keys(("id", "file"), ("credit", "added", "draft"))
     article_id, rel = record.string("id"), record.string("file")
     path = root / rel
     if not _inside(root, path):
@@ -301,6 +332,18 @@ def _parse(root: Path) -> tuple[Corpus | None, list[str]]:
     article_records = list(_items(checker, docs, "articles"))
     articles = [a for r in article_records if r.ok and (a := _read_article(checker, root, r))]
     _unique(checker, [(r, r.string("id")) for r in article_records], "article")
+    # Drafts (`dispute-bot draft`) are checked like any record but served only once accepted.
+    drafted = {r.string("id") for r in article_records if r.is_draft()}
+    for r in article_records:
+        if r.string("id") not in drafted:
+            r.check_reviewed(r.optional_string("credit"))
+    pending = len(drafted)
+
+    def check_accepted(record: _Record, refs: tuple[str, ...], key: str) -> None:
+        for ident in refs:
+            if ident in drafted:
+                record.fail(f"{record.what}: {ident!r} is still a draft: accept it first", key)
+
     article_by_id = {a.id: a for a in articles}
     folded_bodies = {a.id: fold_for_verbatim(a.body) for a in articles}
     latest_added = max((a.added for a in articles), default=dt.date.min)
@@ -323,8 +366,13 @@ def _parse(root: Path) -> tuple[Corpus | None, list[str]]:
     actors: list[Actor] = []
     actor_records = list(_items(checker, docs, "actors"))
     for r in actor_records:
-        r.check_keys(("id", "name", "kind", "role"), ("aliases", "main", "standing"))
+        r.check_keys(("id", "name", "kind", "role"), ("aliases", "main", "standing", "draft"))
         kind = r.string("kind")
+        if r.is_draft():
+            drafted.add(r.string("id"))
+            pending += 1
+        else:
+            r.check_reviewed(r.text("role"))
         if kind and kind not in KINDS:
             r.fail(f"actor: kind {kind!r} must be one of {', '.join(KINDS)}", "kind")
         actors.append(
@@ -368,9 +416,16 @@ def _parse(root: Path) -> tuple[Corpus | None, list[str]]:
     for r in quote_records:
         r.check_keys(
             ("id", "speaker", "text", "translation", "said_on", "where", "articles"),
-            ("issues", "added"),
+            ("issues", "added", "draft"),
         )
         speaker, text, refs = r.string("speaker"), r.string("text"), r.strings("articles")
+        if r.is_draft():
+            drafted.add(r.string("id"))
+            pending += 1
+        else:
+            r.check_reviewed(r.string("translation"), r.text("where"))
+            check_accepted(r, (speaker,), "speaker")
+            check_accepted(r, refs, "articles")
         check_refs(r, "speaker", (speaker,), actor_ids, "speaker")
         check_refs(r, "issues", r.strings("issues"), issue_ids, "issue")
         if not refs:
@@ -404,6 +459,8 @@ def _parse(root: Path) -> tuple[Corpus | None, list[str]]:
             sub.check_keys(("article", "sentence"), ())
             article, sentence = sub.string("article"), sub.string("sentence")
             check_verbatim(sub, "sentence", sentence, (article,), "evidence sentence")
+            if not record.is_draft():
+                check_accepted(sub, (article,), "article")
             found.append(Evidence(article=article, sentence=sentence))
         return tuple(found)
 
@@ -412,8 +469,14 @@ def _parse(root: Path) -> tuple[Corpus | None, list[str]]:
     for r in event_records:
         r.check_keys(
             ("id", "date", "actors", "summary", "evidence"),
-            ("time", "qualifier", "tags", "decisive", "deadline", "added"),
+            ("time", "qualifier", "tags", "decisive", "deadline", "added", "draft"),
         )
+        if r.is_draft():
+            drafted.add(r.string("id"))
+            pending += 1
+        else:
+            r.check_reviewed(r.text("summary"))
+            check_accepted(r, r.strings("actors"), "actors")
         time = r.optional_string("time")
         if time and not TIME_RE.match(time):
             r.fail(f"event: time {time!r} must be HH:MM with an optional zone (22:01 GMT)", "time")
@@ -451,6 +514,7 @@ def _parse(root: Path) -> tuple[Corpus | None, list[str]]:
         check_refs(r, "actor", (actor,), actor_ids, "actor")
         check_refs(r, "issue", (issue,), issue_ids, "issue")
         check_refs(r, "quotes", r.strings("quotes"), quote_ids, "quote")
+        check_accepted(r, (actor, *r.strings("quotes")), "quotes")
         if stance and stance not in STANCES:
             r.fail(f"position: stance {stance!r} must be one of {', '.join(STANCES)}", "stance")
         evidence = read_evidence(r)
@@ -475,16 +539,19 @@ def _parse(root: Path) -> tuple[Corpus | None, list[str]]:
 
     if checker.problems:
         return None, checker.problems
+    articles = [a for a in articles if a.id not in drafted]
+    events = [e for e in events if e.id not in drafted]
     corpus = Corpus(
         root=str(root),
         title=title,
         summary=summary,
         articles=tuple(sorted(articles, key=lambda a: (a.date, a.id))),
-        actors=tuple(actors),
-        quotes=tuple(quotes),
+        actors=tuple(a for a in actors if a.id not in drafted),
+        quotes=tuple(q for q in quotes if q.id not in drafted),
         events=tuple(sorted(events, key=lambda e: (e.date, e.time or "", e.id))),
         issues=tuple(issues),
         positions=tuple(positions),
+        drafts=pending,
     )
     return corpus, []
 

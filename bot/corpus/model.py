@@ -117,6 +117,7 @@ class Corpus:
     events: tuple[Event, ...]  # in date order
     issues: tuple[Issue, ...]
     positions: tuple[Position, ...]
+    drafts: int = 0  # drafted records awaiting review, checked but not served
     article_by_id: dict[str, Article] = field(init=False, repr=False, compare=False)
     actor_by_id: dict[str, Actor] = field(init=False, repr=False, compare=False)
     quote_by_id: dict[str, Quote] = field(init=False, repr=False, compare=False)

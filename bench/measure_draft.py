@@ -1,0 +1,117 @@
+"""Issue 13's figures: `dispute-bot draft` against hand-made gold, and how fast it drafts.
+
+Drafts each shipped seed article with the dossier's actors and compares with the dossier's
+hand-curated entries; then the development set (tests/draft/gold, written alongside the
+rules) and the held-out set (tests/draft/heldout, written by someone else without seeing
+the rules), French and English apart. Also times a 5,000-character French article once the
+model is loaded, and checks that a cold `dispute-bot ask` imports no spaCy.
+
+    PYTHONPATH=. .venv/bin/python -m bench.measure_draft [--rules-only] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.draft_score import Score, gold_from_dossier, gold_from_json, score
+from bench.stats import median
+from bot.config import PROJECT_ROOT
+from bot.corpus import load_corpus
+from bot.draft import draft_article, draft_file, read_article
+from bot.draft.nlp import parser_status
+
+SEEDS = PROJECT_ROOT / "seeds"
+SETS = {
+    "development": PROJECT_ROOT / "tests" / "draft" / "gold",
+    "held-out": PROJECT_ROOT / "tests" / "draft" / "heldout",
+}
+_PROBE = """
+import contextlib, io, json, sys
+from bot.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    main(["ask", "/quote trump"])
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("spacy", "thinc", "bot"))))
+"""
+
+
+def measure_seeds(use_parser: bool) -> dict[str, float]:
+    corpus = load_corpus(SEEDS)
+    total = Score()
+    for article in corpus.articles:
+        draft = draft_file(SEEDS / article.path, corpus.actors, use_parser=use_parser)
+        total.add(score(draft, gold_from_dossier(corpus, article.id)))
+    return total.figures()
+
+
+def measure_set(folder: Path, use_parser: bool) -> dict[str, dict[str, float]]:
+    by_language: dict[str, Score] = {}
+    for gold_path in sorted(folder.glob("*.gold.json")):
+        article = gold_path.with_name(gold_path.name.removesuffix(".gold.json") + ".txt")
+        draft = draft_file(article, use_parser=use_parser)
+        by_language.setdefault(draft.article.language, Score()).add(
+            score(draft, gold_from_json(gold_path))
+        )
+    return {language: s.figures() for language, s in sorted(by_language.items())}
+
+
+def measure_speed(use_parser: bool, runs: int = 5) -> dict[str, float]:
+    """Seconds to draft a 5,000-character French article, the model already loaded."""
+    bodies = [
+        p.read_text(encoding="utf-8").split("\n", 1)[1].strip()
+        for p in sorted(SETS["development"].glob("*.txt"))
+        if "date 20" in p.read_text(encoding="utf-8")[:20]
+    ]
+    french = [b for b in bodies if " le " in b]
+    body = "\n\n".join(french)
+    while len(body) < 5_000:
+        body += "\n\n" + body
+    cut = body.find("\n", 5_000)
+    body = body if cut < 0 else body[:cut]
+    article = read_article(f"date 2026-03-12 Essai de vitesse\n{body}".encode(), "speed.txt")
+    draft_article(article, use_parser=use_parser)  # loads the model
+    spent = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        draft_article(article, use_parser=use_parser)
+        spent.append(time.perf_counter() - started)
+    return {"characters": len(article.body), "median_s": round(median(spent), 3)}
+
+
+def cold_ask_imports() -> list[str]:
+    """The spaCy modules a cold `dispute-bot ask` imports (there should be none)."""
+    probe = subprocess.run(
+        [sys.executable, "-c", _PROBE], check=True, capture_output=True, text=True
+    )
+    modules = json.loads(probe.stdout.strip().splitlines()[-1])
+    return [m for m in modules if not m.startswith("bot")] + [
+        m for m in modules if m.startswith("bot.draft")
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rules-only", action="store_true", help="leave spaCy out")
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args()
+    use_parser = not args.rules_only
+    results = {
+        "parser": parser_status() if use_parser else "rules only (--rules-only)",
+        "seeds": measure_seeds(use_parser),
+        **{name: measure_set(folder, use_parser) for name, folder in SETS.items()},
+        "speed_5000_chars": measure_speed(use_parser),
+        "cold_ask_imports_spacy_or_draft": cold_ask_imports(),
+    }
+    text = json.dumps(results, indent=2, ensure_ascii=False)
+    print(text)
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

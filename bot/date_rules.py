@@ -1,0 +1,643 @@
+"""Date words of news and queries (`vendredi`, `la veille`, `en juin`, `on Thursday`), resolved.
+
+Pure functions, shared by `dispute-bot draft` and meant for the `/timeline` query parser, so
+that the dossier, a draft and a query read "vendredi" the same way. Each answer carries the
+value, its precision (day, month or year), an optional qualifier (early, mid, late, about)
+and the rule that fired, so a reviewer or a reply can say how a day was inferred.
+
+How relative words are read, against a reference day (an article's date, or today):
+
+- A weekday alone (`mardi`, `on Thursday`, `mercredi soir`) is the most recent such day on or
+  before the reference, as the dossier does (seeds/dispute.yaml, header). After a word that
+  looks ahead (`jusqu'à`, `d'ici`, `until`, `by`) or with `prochain`/`next` it is the next
+  one on or after; `ce vendredi` / `this Friday` is the one in the reference's week
+  (Monday to Sunday).
+- A day and month with no year (`le 21 mai`, `au 1er juillet`) takes the year that puts it
+  nearest the reference (a tie goes to the past); `dernier`/`last` and `prochain`/`next`
+  force the past or the future. A weekday written with it (`mardi 24 février`) picks the
+  year where that day is that weekday, when only one nearby year fits.
+- A month alone (`en janvier`, `début mars`) is the last such month on or before the
+  reference, or the next one after a word that looks ahead.
+- `la veille` / `the day before` and `le lendemain` / `the next day` count from an anchor:
+  the day the text was last talking about (the caller passes it), else the reference.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.corpus.model import Precision
+
+
+class Direction(StrEnum):
+    """Which way a date with a missing part is looked for from the reference day."""
+
+    PAST = "past"  # on or before
+    FUTURE = "future"  # on or after
+    NEAREST = "nearest"  # whichever is closer; a tie goes to the past
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DateMatch:
+    """One date expression found in a text and what it resolves to."""
+
+    value: dt.date  # the first day of the span at its precision
+    precision: Precision
+    rule: str  # which rule fired and how, e.g. "weekday: last vendredi on or before 2026-02-28"
+    text: str  # the words read, as written
+    start: int  # where they stand in the text searched
+    end: int
+    relative: bool  # True when the reference day or an anchor was needed to resolve it
+    qualifier: str | None = None  # early | mid | late | about
+
+    @property
+    def iso(self) -> str:
+        """The date in the seeds' forms: YYYY-MM-DD, YYYY-MM or YYYY."""
+        if self.precision is Precision.YEAR:
+            return f"{self.value.year:04d}"
+        if self.precision is Precision.MONTH:
+            return f"{self.value.year:04d}-{self.value.month:02d}"
+        return self.value.isoformat()
+
+
+def fold_same_length(text: str) -> str:
+    """Lower case without accents, one character for one, so offsets stay valid."""
+    out = []
+    for char in text.lower():
+        if char.isascii():
+            out.append(char)
+            continue
+        base = unicodedata.normalize("NFKD", char)[:1]
+        out.append(base if base.isascii() and base else char)
+    return "".join(out).replace("’", "'")
+
+
+_MONTHS = {
+    "janvier": 1,
+    "january": 1,
+    "fevrier": 2,
+    "february": 2,
+    "mars": 3,
+    "march": 3,
+    "avril": 4,
+    "april": 4,
+    "mai": 5,
+    "may": 5,
+    "juin": 6,
+    "june": 6,
+    "juillet": 7,
+    "july": 7,
+    "aout": 8,
+    "august": 8,
+    "septembre": 9,
+    "september": 9,
+    "octobre": 10,
+    "october": 10,
+    "novembre": 11,
+    "november": 11,
+    "decembre": 12,
+    "december": 12,
+}
+_WEEKDAYS = {
+    "lundi": 0,
+    "monday": 0,
+    "mardi": 1,
+    "tuesday": 1,
+    "mercredi": 2,
+    "wednesday": 2,
+    "jeudi": 3,
+    "thursday": 3,
+    "vendredi": 4,
+    "friday": 4,
+    "samedi": 5,
+    "saturday": 5,
+    "dimanche": 6,
+    "sunday": 6,
+}
+_NUMBERS = {
+    "un": 1,
+    "une": 1,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "deux": 2,
+    "two": 2,
+    "trois": 3,
+    "three": 3,
+    "quatre": 4,
+    "four": 4,
+    "cinq": 5,
+    "five": 5,
+    "six": 6,
+    "sept": 7,
+    "seven": 7,
+    "huit": 8,
+    "eight": 8,
+    "neuf": 9,
+    "nine": 9,
+    "dix": 10,
+    "ten": 10,
+    "onze": 11,
+    "eleven": 11,
+    "douze": 12,
+    "twelve": 12,
+    "quinze": 15,
+    "fifteen": 15,
+    "trente": 30,
+    "thirty": 30,
+}
+_UNITS = {
+    "jour": "day",
+    "jours": "day",
+    "day": "day",
+    "days": "day",
+    "semaine": "week",
+    "semaines": "week",
+    "week": "week",
+    "weeks": "week",
+    "mois": "month",
+    "month": "month",
+    "months": "month",
+    "an": "year",
+    "ans": "year",
+    "annee": "year",
+    "annees": "year",
+    "year": "year",
+    "years": "year",
+}
+_QUALIFIERS = {
+    "debut": "early",
+    "early": "early",
+    "fin": "late",
+    "late": "late",
+    "mi": "mid",
+    "mid": "mid",
+    "courant": "about",
+    "vers": "about",
+    "around": "about",
+}
+
+_ABBREVIATED = {
+    "jan.": 1,
+    "feb.": 2,
+    "aug.": 8,
+    "sept.": 9,
+    "sep.": 9,
+    "oct.": 10,
+    "nov.": 11,
+    "dec.": 12,
+    "janv.": 1,
+    "fevr.": 2,
+    "fev.": 2,
+    "avr.": 4,
+    "juil.": 7,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_MONTH = (
+    "(?P<month>"
+    + "|".join(re.escape(m) for m in sorted([*_MONTHS, *_ABBREVIATED], key=len, reverse=True))
+    + ")"
+)
+_WEEKDAY = "(?P<weekday>" + "|".join(_WEEKDAYS) + ")"
+_DAY = r"(?P<day>[0-3]?\d)(?:er|st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:1[89]|20|21)\d\d)"
+_NUMBER = r"(?P<number>\d{1,3}|" + "|".join(_NUMBERS) + ")"
+_UNIT = "(?P<unit>" + "|".join(_UNITS) + ")"
+_QUALIFIER = r"(?:(?P<qualifier>debut|fin|courant|vers|early|late|around)\s+|(?P<mi>mi|mid)-)"
+_B = r"(?<![\w-])"  # a word starts here
+_E = r"(?![\w-])"  # a word ends here
+_TIME_OF_DAY = r"(?:\s+(?:soir|matin|apres-midi|midi|night|morning|afternoon|evening))?"
+_PAST_WORD = r"(?:\s+(?P<past>dernier|derniere|passe|passee))?"
+_NEXT_WORD = r"(?:\s+(?P<next>prochain|prochaine))?"
+
+# Each pattern with the name of its rule, longest forms first; the first match at a place wins.
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(_B + pattern + _E))
+    for name, pattern in (
+        ("iso", r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"),
+        (
+            "weekday-day-month-year",
+            _WEEKDAY + r",?\s+" + _DAY + r"\s+" + _MONTH + r",?\s+" + _YEAR,
+        ),
+        ("day-month-year", _DAY + r"\s+" + _MONTH + r",?\s+" + _YEAR),
+        ("month-day-year", _MONTH + r"\s+" + _DAY + r",\s+" + _YEAR),
+        ("weekday-day-month", _WEEKDAY + r",?\s+" + _DAY + r"\s+" + _MONTH + _PAST_WORD),
+        ("weekday-month-day", _WEEKDAY + r",?\s+" + _MONTH + r"\s+" + _DAY),
+        ("day-month", _DAY + r"\s+" + _MONTH + _PAST_WORD + _NEXT_WORD),
+        ("month-day", r"(?:(?P<last>last|next)\s+)?" + _MONTH + r"\s+" + _DAY + r"(?!\d)"),
+        (
+            "qualified-year",
+            r"(?:(?P<qualifier>debut|fin|courant|early|late)\s+|(?P<mi>mi|mid)-)"
+            r"(?:l'annee\s+)?" + _YEAR,
+        ),
+        ("qualified-month", _QUALIFIER + r"(?:(?:de\s+|d')?)" + _MONTH + r"(?:\s+" + _YEAR + ")?"),
+        ("month-year", r"(?:(?:en|in|depuis|since|de|d'|from|of)\s+)?" + _MONTH + r",?\s+" + _YEAR),
+        (
+            "month",
+            r"(?:(?P<prep>en|in|depuis|since|jusqu'en|d'ici|until|by|au mois de|a partir de"
+            r"|starting in|from|last|next|this)"
+            r"\s+)" + _MONTH + _PAST_WORD + _NEXT_WORD,
+        ),
+        ("month-after", _MONTH + r"\s+(?:(?P<past>dernier)|(?P<next>prochain))"),
+        (
+            "year",
+            r"(?P<prep>en|in|depuis|since|de|from|des|avant|before|apres|after|jusqu'en|until|by"
+            r"|of|d'ici|vers)\s+" + _YEAR,
+        ),
+        ("relative-day-2", r"(?P<word>avant-hier|apres-demain|the day before yesterday)"),
+        (
+            "anchor-day",
+            r"(?P<word>la veille|le lendemain|the day before|the previous day"
+            r"|the next day|the following day)"
+            r"(?!\s+(?:du|des|au|aux|d'une?|de\s+(?:la|l'|son|sa|ses|leur|leurs|ce|cette|une?)"
+            r"|of|the|his|her|its|their|an?)(?![\w-]))",
+        ),
+        (
+            "relative-day",
+            r"(?P<word>hier|aujourd'hui|demain|yesterday|today|tomorrow|ce matin|ce soir"
+            r"|cette nuit|this morning|tonight|this evening)",
+        ),
+        (
+            "relative-week",
+            r"(?P<word>la semaine derniere|la semaine passee|la semaine prochaine|cette semaine"
+            r"|last week|next week|this week)",
+        ),
+        (
+            "relative-month",
+            r"(?P<word>le mois dernier|le mois passe|le mois prochain|ce mois-ci|last month"
+            r"|next month|this month)",
+        ),
+        (
+            "relative-year",
+            r"(?P<word>l'an dernier|l'annee derniere|l'an passe|l'annee passee|l'an prochain"
+            r"|l'annee prochaine|cette annee|last year|next year|this year)",
+        ),
+        (
+            "ago",
+            r"(?:il y a\s+"
+            + _NUMBER
+            + r"\s+"
+            + _UNIT
+            + r"|"
+            + _NUMBER.replace("number", "number2")
+            + r"\s+"
+            + _UNIT.replace("unit", "unit2")
+            + r"\s+ago)",
+        ),
+        (
+            "in-duration",
+            r"(?P<prep>dans|d'ici|in|within)\s+(?:(?:the\s+)?next\s+)?" + _NUMBER + r"\s+" + _UNIT,
+        ),
+        (
+            "weekday",
+            r"(?:(?P<this>ce|this|on|last|next)\s+)?"
+            + _WEEKDAY
+            + _TIME_OF_DAY
+            + _PAST_WORD
+            + _NEXT_WORD,
+        ),
+    )
+)
+
+# Words just before an expression that make it look ahead: a deadline, a plan.
+_FUTURE_CUES = re.compile(
+    r"(?:jusqu'(?:a|au|en)|d'ici|avant|des|a partir d[eu]|au plus tard|prevue? pour|doit"
+    r"|devra|devront|until|by|before|due|no later than|from|starting|scheduled for|will)"
+    r"\s+(?:le\s+|la\s+|ce\s+|the\s+|on\s+)?$"
+)
+_FUTURE_CLAUSE = re.compile(
+    r"(?<!\w)(?:will|shall|is due|are due|is set to|are set to|is scheduled|are scheduled"
+    r"|plans to|doit|doivent|devra|devront|va|vont|sera|seront|aura lieu|prevue?s?|prevoit"
+    r"|se tiendra|expire|expires)(?!\w)"
+)
+# A month alone looks ahead in a clause about what is to come ("to be put to voters in November").
+_FUTURE_MONTH_CLAUSE = re.compile(
+    r"(?<!\w)(?:to be|would|will|passera|passeront|entrera|entreront|devrait|devraient)(?!\w)"
+)
+_TIME_RE = re.compile(
+    r"(?<![\w:])(?P<h>[01]?\d|2[0-3])(?:h(?P<m>[0-5]\d)?|:(?P<m2>[0-5]\d))"
+    r"(?:\s*(?P<zone>gmt|utc|cet|cest|est|edt|pst|pdt))?(?![\w:])"
+)
+
+
+def find_dates(
+    text: str,
+    reference: dt.date,
+    *,
+    anchor: dt.date | None = None,
+    direction: Direction | None = None,
+) -> list[DateMatch]:
+    """Every date expression in `text`, in order, resolved against `reference`.
+
+    `anchor` is the day the text was last talking about (for `la veille`); `direction`
+    overrides how a date with a missing part is looked for (default: by the rules above).
+    """
+    folded = fold_same_length(text)
+    found: list[DateMatch] = []
+    taken = 0  # matches never overlap: scan on from the end of the last one
+    while taken < len(folded):
+        best: tuple[int, int, str, re.Match[str]] | None = None
+        for name, pattern in _PATTERNS:
+            match = pattern.search(folded, taken)
+            if match and (
+                best is None
+                or match.start() < best[0]
+                or (match.start() == best[0] and match.end() > best[1])
+            ):
+                best = (match.start(), match.end(), name, match)
+        if best is None:
+            break
+        start, end, name, match = best
+        before = folded[max(0, start - 30) : start]
+        wide = folded[max(0, start - 80) : start]
+        resolved = _resolve(name, match, reference, anchor, direction, before, wide)
+        if resolved is not None and _capitalised_where_needed(match, text):
+            value, precision, rule, qualifier, relative = resolved
+            found.append(
+                DateMatch(
+                    value=value,
+                    precision=precision,
+                    rule=f"{name}: {rule}",
+                    text=text[start:end],
+                    start=start,
+                    end=end,
+                    relative=relative,
+                    qualifier=qualifier,
+                )
+            )
+        taken = end if end > start else start + 1
+    return found
+
+
+def resolve_date(
+    expression: str,
+    reference: dt.date,
+    *,
+    anchor: dt.date | None = None,
+    direction: Direction | None = None,
+) -> DateMatch | None:
+    """The date an expression means when it is nothing but a date (`vendredi`, `en juin`).
+
+    For a query such as `/timeline vendredi`: None when the words are not wholly a date.
+    """
+    stripped = expression.strip()
+    found = find_dates(stripped, reference, anchor=anchor, direction=direction)
+    if len(found) == 1 and found[0].start == 0 and found[0].end == len(stripped):
+        return found[0]
+    return None
+
+
+def find_time(text: str) -> str | None:
+    """The first clock time in a text (`à 22h01 GMT`, `22H01`, `at 10:30 GMT`) as `22:01 GMT`."""
+    match = _TIME_RE.search(fold_same_length(text))
+    if match is None:
+        return None
+    time = f"{int(match['h']):02d}:{match['m'] or match['m2'] or '00'}"
+    return f"{time} {match['zone'].upper()}" if match["zone"] else time
+
+
+def _capitalised_where_needed(match: re.Match[str], text: str) -> bool:
+    """English "may" is a month only when written "May" (not "this may be"); "Demain" or
+    "Today" inside a sentence is a name ("Barfleur Demain"), not a day."""
+    if match.groupdict().get("month") == "may":
+        return text[match.start("month")] == "M"
+    if "word" in match.groupdict() and text[match.start()].isupper():
+        before = text[: match.start()].rstrip()
+        return not before or before[-1] in '.!?:«"“—–-('
+    return True
+
+
+def _resolve(
+    name: str,
+    match: re.Match[str],
+    reference: dt.date,
+    anchor: dt.date | None,
+    direction: Direction | None,
+    before: str,
+    wide: str,
+) -> tuple[dt.date, Precision, str, str | None, bool] | None:
+    """(value, precision, how, qualifier, relative) for one match, or None if not a date."""
+    groups = {k: v for k, v in match.groupdict().items() if v is not None}
+    ahead = bool(_FUTURE_CUES.search(before) or _FUTURE_CLAUSE.search(before))
+    if name == "iso":
+        try:
+            value = dt.date(int(groups["y"]), int(groups["m"]), int(groups["d"]))
+        except ValueError:
+            return None
+        return value, Precision.DAY, "written in full", None, False
+    month_word = groups.get("month", "")
+    month = _MONTHS.get(month_word) or _ABBREVIATED.get(month_word, 0)
+    day = int(groups["day"]) if "day" in groups else 0
+    year = int(groups["year"]) if "year" in groups else 0
+    if name in ("weekday-day-month-year", "day-month-year", "month-day-year"):
+        value_or_none = _date(year, month, day)
+        if value_or_none is None:
+            return None
+        return value_or_none, Precision.DAY, "day, month and year written", None, False
+    if name in ("weekday-day-month", "weekday-month-day", "day-month", "month-day"):
+        if not 1 <= day <= 31:
+            return None
+        way = _way(direction, groups, ahead, Direction.NEAREST)
+        weekday = _WEEKDAYS.get(groups.get("weekday", ""))
+        picked = _year_for(month, day, reference, way, weekday)
+        if picked is None:
+            return None
+        value, how = picked
+        return value, Precision.DAY, how, None, True
+    if name == "qualified-year":
+        early_or_late = _QUALIFIERS[groups.get("qualifier") or groups["mi"]]
+        how = f"{early_or_late} {year}"
+        return dt.date(year, 1, 1), Precision.YEAR, how, early_or_late, False
+    if name in ("qualified-month", "month-year", "month", "month-after"):
+        qualifier: str | None = None
+        if "qualifier" in groups or "mi" in groups:
+            qualifier = _QUALIFIERS[groups.get("qualifier") or groups["mi"]]
+        if year:
+            return (
+                dt.date(year, month, 1),
+                Precision.MONTH,
+                "month and year written",
+                qualifier,
+                False,
+            )
+        prep = groups.get("prep", "")
+        looks_ahead = ahead or prep in (
+            "d'ici",
+            "until",
+            "by",
+            "jusqu'en",
+            "next",
+            "a partir de",
+            "starting in",
+            "from",
+        )
+        looks_ahead = looks_ahead or bool(
+            _FUTURE_CLAUSE.search(wide) or _FUTURE_MONTH_CLAUSE.search(wide)
+        )
+        default = Direction.FUTURE if looks_ahead else Direction.PAST
+        way = _way(direction, groups, False, default)
+        if prep == "last":
+            way = Direction.PAST
+        value = _month_from(month, reference, way)
+        where = "on or before" if way is Direction.PAST else "on or after"
+        return value, Precision.MONTH, f"{where} {reference:%Y-%m}", qualifier, True
+    if name == "year":
+        return dt.date(year, 1, 1), Precision.YEAR, "year written", None, False
+    if name in ("relative-day", "relative-day-2", "anchor-day"):
+        return _relative_day(groups["word"], reference, anchor)
+    if name == "relative-week":
+        word = groups["word"]
+        monday = reference - dt.timedelta(days=reference.weekday())
+        shift = -7 if ("derniere" in word or "passee" in word or "last" in word) else 0
+        shift = 7 if ("prochaine" in word or "next" in word) else shift
+        value = monday + dt.timedelta(days=shift)
+        return value, Precision.DAY, f"the Monday of that week ({word})", "about", True
+    if name == "relative-month":
+        word = groups["word"]
+        shift = -1 if ("dernier" in word or "passe" in word or "last" in word) else 0
+        shift = 1 if ("prochain" in word or "next" in word) else shift
+        value = _add_months(reference.replace(day=1), shift)
+        return value, Precision.MONTH, f"{word} from {reference:%Y-%m}", None, True
+    if name == "relative-year":
+        word = groups["word"]
+        shift = -1 if ("dernier" in word or "passe" in word or "last" in word) else 0
+        shift = 1 if ("prochain" in word or "next" in word) else shift
+        value = dt.date(reference.year + shift, 1, 1)
+        return value, Precision.YEAR, f"{word} from {reference.year}", None, True
+    if name in ("ago", "in-duration"):
+        number_word = groups.get("number") or groups.get("number2", "")
+        unit = _UNITS[groups.get("unit") or groups["unit2"]]
+        count = int(number_word) if number_word.isdigit() else _NUMBERS[number_word]
+        sign = -1 if name == "ago" else 1
+        return _shifted(reference, sign * count, unit)
+    if name == "weekday":
+        return _weekday(groups, reference, direction, ahead)
+    return None
+
+
+def _way(
+    direction: Direction | None, groups: dict[str, str], ahead: bool, default: Direction
+) -> Direction:
+    if direction is not None:
+        return direction
+    if "past" in groups or groups.get("last") == "last":
+        return Direction.PAST
+    if "next" in groups or groups.get("last") == "next":
+        return Direction.FUTURE
+    return Direction.FUTURE if ahead else default
+
+
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _year_for(
+    month: int, day: int, reference: dt.date, way: Direction, weekday: int | None
+) -> tuple[dt.date, str] | None:
+    candidates = [
+        d
+        for y in (reference.year - 1, reference.year, reference.year + 1)
+        if (d := _date(y, month, day))
+    ]
+    if weekday is not None:
+        fitting = [d for d in candidates if d.weekday() == weekday]
+        if len(fitting) == 1:
+            return fitting[0], "the nearby year where that day is that weekday"
+    if way is Direction.PAST:
+        past = [d for d in candidates if d <= reference]
+        return (past[-1], f"last one on or before {reference}") if past else None
+    if way is Direction.FUTURE:
+        future = [d for d in candidates if d >= reference]
+        return (future[0], f"next one on or after {reference}") if future else None
+    if not candidates:
+        return None
+    best = min(candidates, key=lambda d: (abs((d - reference).days), d > reference))
+    return best, f"the year nearest {reference}"
+
+
+def _month_from(month: int, reference: dt.date, way: Direction) -> dt.date:
+    if way is Direction.FUTURE:
+        year = reference.year if month >= reference.month else reference.year + 1
+    else:
+        year = reference.year if month <= reference.month else reference.year - 1
+    return dt.date(year, month, 1)
+
+
+def _add_months(date: dt.date, months: int) -> dt.date:
+    index = date.year * 12 + date.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(date.day, last))
+
+
+def _shifted(
+    reference: dt.date, count: int, unit: str
+) -> tuple[dt.date, Precision, str, str | None, bool]:
+    how = f"{count:+d} {unit}(s) from {reference}"
+    if unit == "day":
+        return reference + dt.timedelta(days=count), Precision.DAY, how, None, True
+    if unit == "week":
+        return reference + dt.timedelta(weeks=count), Precision.DAY, how, "about", True
+    if unit == "month":
+        return _add_months(reference, count).replace(day=1), Precision.MONTH, how, "about", True
+    return dt.date(reference.year + count, 1, 1), Precision.YEAR, how, "about", True
+
+
+def _relative_day(
+    word: str, reference: dt.date, anchor: dt.date | None
+) -> tuple[dt.date, Precision, str, str | None, bool]:
+    offsets = {
+        "hier": -1,
+        "yesterday": -1,
+        "avant-hier": -2,
+        "the day before yesterday": -2,
+        "demain": 1,
+        "tomorrow": 1,
+        "apres-demain": 2,
+    }
+    if word in ("la veille", "the day before", "the previous day"):
+        base = anchor or reference
+        return base - dt.timedelta(days=1), Precision.DAY, f"the day before {base}", None, True
+    if word in ("le lendemain", "the next day", "the following day"):
+        base = anchor or reference
+        return base + dt.timedelta(days=1), Precision.DAY, f"the day after {base}", None, True
+    offset = offsets.get(word, 0)
+    return (
+        reference + dt.timedelta(days=offset),
+        Precision.DAY,
+        f"{offset:+d} day(s) from {reference}",
+        None,
+        True,
+    )
+
+
+def _weekday(
+    groups: dict[str, str], reference: dt.date, direction: Direction | None, ahead: bool
+) -> tuple[dt.date, Precision, str, str | None, bool]:
+    target = _WEEKDAYS[groups["weekday"]]
+    name = groups["weekday"]
+    this = groups.get("this")
+    if direction is None and this in ("ce", "this"):
+        value = reference + dt.timedelta(days=target - reference.weekday())
+        return value, Precision.DAY, f"the {name} of the week of {reference}", None, True
+    way = direction or _way(None, groups, ahead, Direction.PAST)
+    if this == "last":
+        way = Direction.PAST
+    if this == "next":
+        way = Direction.FUTURE
+    if way is Direction.FUTURE:
+        value = reference + dt.timedelta(days=(target - reference.weekday()) % 7)
+        return value, Precision.DAY, f"next {name} on or after {reference}", None, True
+    value = reference - dt.timedelta(days=(reference.weekday() - target) % 7)
+    return value, Precision.DAY, f"last {name} on or before {reference}", None, True

@@ -1,0 +1,491 @@
+"""Who a phrase names: one of the dossier's actors, someone named earlier, or a new actor.
+
+Keeps the people and bodies an article has named, in order, so that a pronoun ("il",
+"she"), a title ("la préfète", "the mayor") or a surname points back to the last one
+that fits, as a reader would.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.corpus.model import Actor
+from bot.draft.model import DraftActor
+from bot.draft.names import ORG_WORDS, find_names, gender_of_first_name, looks_like_person
+from bot.draft.speech import DETERMINERS, PERSON_NOUNS, PLURAL_START, PRONOUNS
+from bot.matching import fold
+
+_FEMININE_TITLES = frozenset(
+    """presidente prefete deputee senatrice avocate directrice cheffe adjointe conseillere
+    representante deleguee militante patronne dirigeante elue spokeswoman woman femme
+    mme madame mrs ms""".split()
+)
+_PRONOUN_REACH = 3  # sentences: a pronoun points back no further than this
+_FEMININE_DETERMINERS = ("la ", "une ", "cette ", "mme ", "madame ", "ms ", "mrs ")
+_MASCULINE_DETERMINERS = ("le ", "un ", "ce ", "m ", "monsieur ", "mr ")
+
+
+@dataclass(slots=True, kw_only=True)
+class Entry:
+    """An actor as the article reveals it: known to the dossier or new."""
+
+    id: str
+    name: str
+    kind: str
+    aliases: list[str]
+    new: bool
+    gender: str | None = None
+    plural: bool = False
+    role: str = ""
+    rule: str = ""
+    sentence: str = ""
+    used: bool = False  # named by a quote or an event, so part of the draft
+    seen_at: int = -100  # the last sentence that named it
+    spoke: bool = False  # the speaker of a quote: "il"/"elle" may point back to a body then
+    folded_aliases: set[str] = field(default_factory=set)
+    loose_aliases: set[str] = field(default_factory=set)  # written lower case: "porte-parole"
+
+    def add_alias(self, alias: str) -> None:
+        alias = alias.strip(" ,.;:")
+        folded = fold(alias)
+        if alias and folded and folded not in self.folded_aliases:
+            self.aliases.append(alias)
+            self.folded_aliases.add(folded)
+            if alias == alias.lower():
+                self.loose_aliases.add(folded)
+
+    def frozen(self) -> DraftActor:
+        return DraftActor(
+            id=self.id,
+            name=self.name,
+            kind=self.kind,
+            aliases=tuple(self.aliases),
+            new=self.new,
+            role=self.role,
+            rule=self.rule,
+            sentence=self.sentence,
+        )
+
+
+class ActorBook:
+    """The dossier's actors and the ones an article adds, with what was named last."""
+
+    def __init__(self, known: Sequence[Actor]) -> None:
+        self.entries: list[Entry] = []
+        for actor in known:
+            entry = Entry(
+                id=actor.id,
+                name=actor.name,
+                kind=actor.kind,
+                aliases=list(actor.aliases),
+                new=False,
+                plural=actor.kind == "group",
+                gender=_gender_from_text(fold(actor.role.fr)) if actor.kind == "person" else None,
+            )
+            entry.folded_aliases = {fold(a) for a in (actor.name, *actor.aliases) if fold(a)}
+            entry.loose_aliases = {fold(a) for a in actor.aliases if a == a.lower()}
+            self.entries.append(entry)
+        self._recent: list[Entry] = []  # most recent last
+        self.sentence = 0  # the sentence being read, set by the engine
+
+    # --- what the text has named -------------------------------------------------------
+
+    def mention(self, entry: Entry) -> None:
+        entry.seen_at = self.sentence
+        if entry in self._recent:
+            self._recent.remove(entry)
+        self._recent.append(entry)
+
+    def note_names(self, text: str, sentence: str, *, labels: dict[tuple[int, int], str]) -> None:
+        """Remember the people and bodies named in `text`, in order (not yet actors)."""
+        for start, end in sorted(self._spans(text, labels)):
+            name = text[start:end]
+            entry = self.by_name(name) or self._alias_hit(name)
+            if entry is None and is_media(name):
+                continue  # "told The Associated Press": a venue, not an actor
+            if entry is None:
+                label = labels.get((start, end))
+                if label not in (None, "PER", "ORG") or not _worth_an_actor(name, label):
+                    continue
+                entry = self._new_named(name, sentence, label, rule="named in the article")
+            if entry.kind == "person":
+                title = title_near(text, start, end)
+                if title:
+                    entry.add_alias(title)
+                    entry.role = entry.role or title
+                    entry.gender = entry.gender or _gender_from_text(
+                        fold(title_prefix(text, start))
+                    )
+            self.mention(entry)
+        for entry in self._alias_hits_in(text):
+            self.mention(entry)
+
+    def _spans(self, text: str, labels: dict[tuple[int, int], str]) -> set[tuple[int, int]]:
+        spans = set(find_names(text))
+        for (start, end), label in labels.items():
+            if label in ("PER", "ORG") and end <= len(text) and text[start:end].strip():
+                spans = {s for s in spans if s[1] <= start or s[0] >= end}
+                spans.add((start, end))
+        return spans
+
+    def note_subject(self, phrase: str, sentence: str) -> None:
+        """Remember who a sentence is about ("Le ministre de la Transition a défendu…")."""
+        folded = fold(phrase)
+        if folded in PRONOUNS or not folded:
+            return
+        heads = [phrase[a:b] for a, b in find_names(phrase) if not _complement(phrase, (a, b))]
+        entry = next((e for n in heads if (e := self.by_name(n))), None)
+        entry = entry or self._alias_hit(phrase, names=heads)
+        bare = DETERMINERS.sub("", phrase, count=1).strip()
+        head = _head_noun(fold(bare))
+        definite = re.match(r"(?i)(?:the|le|la|l')\s*", phrase)
+        if entry is None and not heads and definite and head in ORG_WORDS:
+            entry = self._by_title(head, plural=False)  # "The company said…": the last body
+        if entry is None and not heads and bare and len(bare.split()) <= 8:
+            plural = bool(PLURAL_START.match(folded + " "))
+            person = head in PERSON_NOUNS or (plural and head.rstrip("s") in PERSON_NOUNS)
+            if person and DETERMINERS.match(phrase) and not self._titled(head, plural=plural):
+                entry = self._new_role(bare, folded, sentence)
+        if entry is not None:
+            self.mention(entry)
+
+    # --- resolving a speaker's phrase ----------------------------------------------------
+
+    def resolve(
+        self, phrase: str, *, sentence: str, labels: dict[tuple[int, int], str] | None = None
+    ) -> tuple[Entry, str] | None:
+        """The actor `phrase` names ("le maire", "Claire Dubois, préfète", "elle"), and how."""
+        phrase = phrase.strip(" ,;:")
+        folded = fold(phrase)
+        if not folded:
+            return None
+        if folded in PRONOUNS:
+            found = self.pronoun(folded)
+            return (found, f"pronoun '{phrase}' -> last fitting person named") if found else None
+        names = [phrase[a:b] for a, b in find_names(phrase)]
+        heads = [phrase[a:b] for a, b in find_names(phrase) if not _complement(phrase, (a, b))]
+        for name in heads:
+            entry = self.by_name(name)
+            if entry is not None:
+                self._learn_title(entry, phrase, name)
+                return entry, f"named: {name}"
+        indefinite = bool(re.match(r"(?i)(?:un|une|a|an|des|some)\s", phrase))
+        bare = DETERMINERS.sub("", phrase, count=1).strip()
+        if heads and looks_like_person(heads[0]) and labels_allow(labels, heads[0]):
+            entry = self._new_named(heads[0], sentence, "PER", rule="new speaker, named")
+            self._learn_title(entry, phrase, heads[0])
+            return entry, f"new speaker named: {heads[0]}"
+        alias = self._alias_hit(phrase, names=names, known_only=indefinite)
+        if alias is not None:
+            return alias, "a name or title the dossier knows"
+        definite = re.match(r"^(?:le|la|les|l'|the)\s*", folded)
+        head = _head_noun(fold(bare))
+        if definite and not heads:
+            found = self._by_title(head, plural=bool(PLURAL_START.match(folded + " ")))
+            if found is not None:
+                return found, f"title '{phrase}' -> last one so named"
+        if heads and not looks_like_person(heads[0]) and phrase.startswith(heads[0]):
+            entry = self._new_named(heads[0], sentence, "ORG", rule="new speaker, a body named")
+            return entry, f"new speaker named: {heads[0]}"
+        if not bare or len(bare.split()) > 10:
+            return None
+        entry = self._new_role(bare, folded, sentence)
+        return entry, f"new speaker, a role or group: {bare}"
+
+    def pronoun(self, word: str) -> Entry | None:
+        """The last person named that fits ("il", "she"), or the last group ("ils", "they")."""
+        gender, plural = PRONOUNS[word]
+        recent = [e for e in self._recent if self.sentence - e.seen_at <= _PRONOUN_REACH]
+        if gender == "n":  # "it": the last body named
+            return next((e for e in reversed(recent) if e.kind == "organisation"), None)
+        if plural:
+            for entry in reversed(recent):
+                if entry.plural or entry.kind == "group":
+                    return entry
+            for entry in reversed(recent):
+                if entry.kind == "organisation" and entry.spoke:
+                    return entry
+            return None
+        for entry in reversed(recent):
+            if entry.plural or (entry.kind != "person" and not entry.spoke):
+                continue  # a body answers to "il"/"elle" only once it has spoken
+            if gender is None or entry.gender in (None, gender):
+                return entry
+        return None
+
+    def by_name(self, name: str) -> Entry | None:
+        """An actor this proper name is: its full name, an alias, or a person's surname."""
+        folded = fold(name)
+        if not folded:
+            return None
+        for entry in reversed(self._recent):
+            if folded in entry.folded_aliases:
+                return entry
+        for entry in self.entries:
+            if folded in entry.folded_aliases or fold(entry.name) == folded:
+                return entry
+        last = folded.split()[-1]
+        for entry in [*reversed(self._recent), *self.entries]:
+            surname = entry.kind == "person" and fold(entry.name).split()[-1:] == [last]
+            if surname and (len(folded.split()) == 1 or folded in fold(entry.name)):
+                return entry
+        return None
+
+    def _alias_hit(
+        self, phrase: str, names: Sequence[str] = (), *, known_only: bool = False
+    ) -> Entry | None:
+        """The actor whose longest alias stands in the phrase as whole words.
+
+        `known_only`: "a spokesperson for the office" is someone new, not the last
+        spokesperson named, so only the dossier's own actors may match it.
+        """
+        padded = f" {fold(phrase)} "
+        best: tuple[int, Entry] | None = None
+        for entry in self.entries:
+            if known_only and entry.new:
+                continue
+            for alias in entry.folded_aliases:
+                if f" {alias} " not in padded or (best and len(alias) <= best[0]):
+                    continue
+                if names and alias in entry.loose_aliases and _names_outside(names, entry):
+                    continue  # "porte-parole" is not "porte-parole de l'Autorité portuaire"
+                best = (len(alias), entry)
+        return best[1] if best else None
+
+    def _alias_hits_in(self, text: str) -> list[Entry]:
+        """The dossier's actors a text names by one of their aliases, in order."""
+        padded = f" {fold(text)} "
+        hits = []
+        for entry in self.entries:
+            at = min(
+                (padded.find(f" {a} ") for a in entry.folded_aliases if f" {a} " in padded),
+                default=-1,
+            )
+            if at >= 0 and not entry.new:
+                hits.append((at, entry))
+        return [entry for _, entry in sorted(hits, key=lambda hit: hit[0])]
+
+    def actors_in(self, text: str) -> list[Entry]:
+        """Every known or already drafted actor that `text` names, in order of appearance."""
+        padded = f" {fold(text)} "
+        hits: dict[str, tuple[int, Entry]] = {}
+        for entry in self.entries:
+            if entry.new and not entry.used and entry.kind != "person":
+                continue
+            for alias in entry.folded_aliases:
+                if len(alias) < 3 or (alias in entry.loose_aliases and len(alias.split()) == 1):
+                    continue  # "employees", "official": too loose to tag an event with
+                at = padded.find(f" {alias} ")
+                if at >= 0 and (entry.id not in hits or at < hits[entry.id][0]):
+                    hits[entry.id] = (at, entry)
+        return [entry for _, entry in sorted(hits.values(), key=lambda hit: hit[0])]
+
+    def _titled(self, head: str, *, plural: bool) -> Entry | None:
+        """The last one named with this title word ("ministre", "mayor")."""
+        for entry in reversed(self._recent):
+            words = {w for alias in entry.folded_aliases for w in alias.split()}
+            words.update(fold(entry.role).split())
+            if head in words and entry.plural == plural:
+                return entry
+        return None
+
+    def _by_title(self, head: str, *, plural: bool) -> Entry | None:
+        if not head:
+            return None
+        titled = self._titled(head, plural=plural)
+        if titled is not None:
+            return titled
+        if head in PERSON_NOUNS or head.rstrip("s") in PERSON_NOUNS:
+            for entry in reversed(self._recent):
+                if plural and (entry.plural or entry.kind == "group"):
+                    return entry
+                if not plural and entry.kind == "person" and not entry.plural:
+                    return entry
+        if head in ORG_WORDS or head in ("start-up", "start up", "firme", "firm"):
+            for entry in reversed(self._recent):
+                if entry.kind == "organisation":
+                    return entry
+        return None
+
+    # --- new actors ---------------------------------------------------------------------
+
+    def _new_named(self, name: str, sentence: str, label: str | None, *, rule: str) -> Entry:
+        person = label == "PER" or (label is None and looks_like_person(name))
+        entry = Entry(
+            id=self._fresh_id(name),
+            name=name,
+            kind="person" if person else "organisation",
+            aliases=[],
+            new=True,
+            gender=gender_of_first_name(name) if person else None,
+            rule=rule,
+            sentence=sentence,
+        )
+        if person and len(name.split()) > 1:
+            words = name.split()
+            particle = words[1] in ("Le", "La", "de", "du", "Van", "Von", "van", "von", "De", "Du")
+            entry.add_alias(" ".join(words[1:]) if particle else words[-1])  # "Le Gall"
+        entry.add_alias(name)
+        self.entries.append(entry)
+        return entry
+
+    def _new_role(self, bare: str, folded: str, sentence: str) -> Entry:
+        for entry in self.entries:
+            if entry.new and fold(entry.name) == fold(bare):
+                return entry
+        plural = bool(PLURAL_START.match(folded + " "))
+        head = _head_noun(fold(bare))
+        collective = head in ("opposition", "collectif", "majorite", "intersyndicale")
+        kind = (
+            "group" if plural or collective else "organisation" if head in ORG_WORDS else "person"
+        )
+        entry = Entry(
+            id=self._fresh_id(bare),
+            name=bare[:1].upper() + bare[1:],
+            kind=kind,
+            aliases=[],
+            new=True,
+            plural=plural,
+            gender=_gender_from_text(folded) if kind == "person" else None,
+            role=bare,
+            rule="new speaker, a role or group",
+            sentence=sentence,
+        )
+        entry.add_alias(bare)
+        self.entries.append(entry)
+        return entry
+
+    def _fresh_id(self, name: str) -> str:
+        base = "-".join(fold(name).split()[:6]) or "actor"
+        taken = {e.id for e in self.entries}
+        ident, number = base, 2
+        while ident in taken:
+            ident, number = f"{base}-{number}", number + 1
+        return ident
+
+    def _learn_title(self, entry: Entry, phrase: str, name: str) -> None:
+        at = phrase.find(name)
+        if at < 0 or not entry.new:
+            return
+        title = title_near(phrase, at, at + len(name))
+        if title:
+            entry.add_alias(title)
+            entry.role = entry.role or title
+        if entry.gender is None and entry.kind == "person":
+            entry.gender = _gender_from_text(fold(title_prefix(phrase, at)))
+
+    def drafted(self) -> list[DraftActor]:
+        return [e.frozen() for e in self.entries if e.used]
+
+
+def labels_allow(labels: dict[tuple[int, int], str] | None, name: str) -> bool:
+    """spaCy, when it ran, has not called this name a place or a thing."""
+    return True if labels is None else all(label != "LOC" for label in labels.values())
+
+
+def title_prefix(text: str, start: int) -> str:
+    """The words before a name in its phrase: "la préfète du Finistère" for "…, Anne Dupont"."""
+    before = text[:start].rstrip(" ,")
+    before = before.rsplit(",", 1)[-1].strip()
+    # "a déclaré la préfète du Finistère": the title starts at its article
+    for found in _TITLE_START.finditer(before):
+        if not before[found.end() : found.end() + 1].isupper():  # not "l'AFP"
+            return before[found.start() :].strip()
+    return before
+
+
+_TITLE_START = re.compile(
+    r"(?:^|\s)(?:[Ll]es?|[Ll]a|[Ll]['’]|[Tt]he|[Ss]on|[Ss]a|[Ss]es|[Ll]eur)(?:\s+|(?<=['’]))"
+)
+
+
+def title_near(text: str, start: int, end: int) -> str:
+    """The title given with a name: before it ("le maire Jean Martin") or after a comma."""
+    before = title_prefix(text, start)
+    bare = DETERMINERS.sub("", before, count=1).strip()
+    if bare and bare[0].islower() and len(bare.split()) <= 8 and _head_noun(fold(bare)):
+        return bare
+    after = text[end:].lstrip()
+    if after.startswith(","):
+        rest = after[1:].strip()
+        rest = re.split(r",|;|\.|\s(?:qui|who|a|ont|said|has|have|est)\s", rest, maxsplit=1)[0]
+        bare = DETERMINERS.sub("", rest.strip(), count=1).strip()
+        if bare and bare[0].islower() and len(bare.split()) <= 8:
+            return bare
+    return ""
+
+
+_QUANTITIES = frozenset(
+    "dizaine dizaines centaine centaines millier milliers groupe poignee partie majorite "
+    "dozens hundreds thousands group number".split()
+)
+
+
+def _head_noun(folded: str) -> str:
+    words = folded.split()
+    if len(words) >= 3 and words[0] in _QUANTITIES and words[1] in ("de", "d", "of"):
+        words = words[2:]  # "quelques dizaines d'étudiants" is about students
+    if not words:
+        return ""
+    if words[0] in ("porte", "porte-parole") or folded.startswith("porte parole"):
+        return "porte-parole"
+    return words[0]
+
+
+def _gender_from_text(folded: str) -> str | None:
+    padded = f"{folded} "
+    if padded.startswith(_FEMININE_DETERMINERS) or any(
+        w in _FEMININE_TITLES for w in folded.split()
+    ):
+        return "f"
+    if padded.startswith(_MASCULINE_DETERMINERS):
+        return "m"
+    return None
+
+
+def _names_outside(names: Sequence[str], entry: Entry) -> bool:
+    """Whether the phrase names someone this actor's aliases do not cover."""
+    padded = [f" {alias} " for alias in entry.folded_aliases]
+    return any(not any(f" {fold(n)} " in alias for alias in padded) for n in names)
+
+
+def _complement(phrase: str, span: tuple[int, int]) -> bool:
+    """Whether the name at `span` complements a noun ("porte-parole d'Anthropic")."""
+    start, end = span
+    before_text = phrase[:start].rstrip()
+    words = fold(before_text).split()
+    if before_text.endswith(("d'", "d’", "D'", "D’")) or words[-1:] in (["de"], ["du"], ["des"]):
+        return True
+    if words[-2:] in (["de", "la"], ["de", "l"]) or before_text.endswith(("de l'", "de l’")):
+        return True
+    if words[-1:] in (["of"], ["for"]):
+        return True
+    # the rest of a list of complements: "d'Amazon, Microsoft et Google"
+    earlier = [s for s in find_names(phrase) if s[1] <= start]
+    if not earlier or not _complement(phrase, earlier[-1]):
+        return False
+    joined = fold(phrase[earlier[-1][1] : start])
+    return joined in ("", "et", "and") and not looks_like_person(phrase[start:end])
+
+
+def _worth_an_actor(name: str, label: str | None) -> bool:
+    if label in ("PER", "ORG"):
+        return True
+    words = [fold(w) for w in name.split()]
+    return len(words) >= 2 and (looks_like_person(name) or any(w in ORG_WORDS for w in words))
+
+
+# News outlets and agencies, named as where something was said, not as actors.
+_MEDIA_WORDS = frozenset(
+    """afp reuters ap press presse monde figaro liberation inter info bfm bfmtv lci tf1
+    parisien times post journal news radio television tv cnn bbc bloomberg politico
+    guardian""".split()
+)
+
+
+def is_media(name: str) -> bool:
+    """A news outlet or agency ("The Associated Press", "France Inter", "Le Monde")."""
+    words = fold(name).split()
+    return 0 < len(words) <= 4 and any(w in _MEDIA_WORDS for w in words)

@@ -1,0 +1,344 @@
+"""Who a quote is attributed to, as news writes it: the rules, tried in order, and their names.
+
+French and English: a speech verb after the quote (`", a-t-il ajouté`, `", said the mayor`),
+"selon X" / "according to X", a colon before the quote, a speech verb before it, and the
+subject of the sentence for a few words quoted inside it. Each answer names the rule that
+fired, for the reviewer; the phrase found is resolved to an actor by `ActorBook`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.date_rules import fold_same_length
+from bot.draft.names import find_names
+from bot.draft.speech import (
+    ACCORDING,
+    ADVERBIAL_START,
+    DETERMINER_WORDS,
+    ENGLISH_FINITE,
+    ENGLISH_VERB,
+    FRENCH_FINITE,
+    FRENCH_VERB_GROUP,
+    PERSON_NOUN,
+    PREPOSITIONS,
+    PRONOUNS,
+    SUBJECT_END,
+)
+from bot.draft.text import Quotation
+
+_CLOSING = '"»”'
+_QUOTE_IN = re.compile('["«»“”]')
+_TIME_WORDS = frozenset(
+    """lundi mardi mercredi jeudi vendredi samedi dimanche hier aujourd'hui demain matin soir
+    midi apres-midi dernier derniere prochain prochaine encore ensuite aussi egalement
+    today yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday
+    morning evening night afternoon earlier later""".split()
+)
+_TOKEN = re.compile(r"[\w’'-]+|[^\w\s]")
+_PRESS = re.compile(
+    r"(?<![\w-])(?:a l' ?afp|a l'agence|a reuters|a la presse|aux journalistes|a des journalistes"
+    r"|told (?:afp|reporters|journalists|the press|reuters)|to (?:afp|reporters|journalists)"
+    r"|in an interview|dans un entretien|interroge|interrogee|contacte|contactee|contacted)"
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Attribution:
+    """The phrase that names a quote's speaker, where it is, and the rule that found it."""
+
+    phrase: str
+    rule: str
+    clause: tuple[int, int]  # the attribution's words in the sentence, to read a day from
+    to_press: bool  # said to the article's reporters ("à l'AFP", "told reporters")
+
+
+def attribute(
+    sentence: str,
+    quote: Quotation,
+    offset: int,
+    language: str,
+    quotes: tuple[Quotation, ...],
+    *,
+    own_only: bool = False,
+) -> Attribution | None:
+    """The attribution of `quote` within its sentence, or None when the sentence gives none.
+
+    `offset` is where the sentence starts in the body (quote offsets are the body's).
+    """
+    folded = fold_same_length(sentence)
+    start, end = quote.open_mark - offset, quote.end - offset
+    after_start = end
+    while after_start < len(sentence) and (
+        sentence[after_start] in _CLOSING + "," or sentence[after_start].isspace()
+    ):
+        after_start += 1
+    comma = "," in sentence[end:after_start]
+    following = [q.open_mark - offset for q in quotes if q.open_mark - offset > end]
+    after_end = min(following, default=len(sentence))
+    if own_only:  # a later quote of the sentence: only words of its own may name another
+        return _after(sentence, folded, after_start, after_end, language, comma) or _according(
+            sentence, folded, after_start, after_end
+        )
+    return (
+        _after(sentence, folded, after_start, after_end, language, comma)
+        or _opening_pour(sentence, folded, start)
+        or _according(sentence, folded, 0, start)
+        or _according(sentence, folded, after_start, after_end)
+        or _before(sentence, folded, 0, start, language)
+    )
+
+
+def _after(
+    sentence: str, folded: str, start: int, end: int, language: str, comma: bool
+) -> Attribution | None:
+    """`"…", a déclaré X` / `"…", a-t-il ajouté` / `"…," said X` / `"…," X said`."""
+    match = re.compile(r"[\s,;]*").match(folded, start)
+    at = match.end() if match else start
+    previous = folded[start - 1 : start]
+    if at >= end or (at == start and previous not in _CLOSING + "," and not previous.isspace()):
+        return None
+    tail = re.compile(r"[^,.;:!?\"«»“”]{1,80}?,\s*").match(folded, at, end)
+    if tail and not _starts_attribution(folded, at, end, language):
+        at = tail.end()  # `"…" du ministère, exhortent les auteurs`: the quote's own tail
+    if language == "fr":
+        verb = FRENCH_VERB_GROUP.match(folded, at, end)
+        if verb is None:
+            return None
+        pronoun = verb["inv"] or verb["inv2"]
+        subject = pronoun.split("-")[-1] if pronoun else ""
+        said = sentence[at : verb.end()]
+        how = "speech verb after the quote, inverted" if pronoun else "speech verb after the quote"
+    else:
+        verb = ENGLISH_VERB.search(folded, at, end)
+        if verb is None or len(folded[at : verb.start()].split()) > 14:
+            return None
+        if not comma and verb.start() != at:
+            return None  # `"reckless" and said it would…`: the quote ends no attribution
+        subject = sentence[at : verb.start()].strip(" ,")  # `"…," the mayor said`
+        if re.match(r"(?i)(?:and|but|or|then)\b", subject):
+            return None
+        said, how = verb["verb"], "speech verb after the quote"
+    clause_end = _clause_end(folded, verb.end(), end)
+    phrase = subject or _phrase_after(sentence, folded, verb.end(), end)
+    if not phrase:
+        return None
+    shown = (
+        f"{said}"
+        if subject and language == "fr"
+        else (f"{subject} {said}" if subject else f"{said} {phrase}")
+    )
+    return Attribution(
+        phrase=phrase,
+        rule=f"{how}: '{shown}'",
+        clause=(at, clause_end),
+        to_press=bool(_PRESS.search(folded, at, clause_end)),
+    )
+
+
+def _opening_pour(sentence: str, folded: str, start: int) -> Attribution | None:
+    """`Pour son chef de file, Marc Quéré, la ville « … »`: an opinion given to X."""
+    match = re.match(r"pour\s+(?:l'|le |la |les |son |sa |ses |leur |leurs )", folded)
+    if match is None or "," not in folded[:start]:
+        return None
+    stop = folded.rfind(",", 0, start)
+    phrase = sentence[4:stop].strip()
+    if not phrase or len(phrase.split()) > 12 or FRENCH_VERB_GROUP.search(folded, stop, start):
+        return None
+    if not find_names(phrase) and not PERSON_NOUN.search(fold_same_length(phrase)):
+        return None  # "Pour la première fois, …" names nobody
+    return Attribution(
+        phrase=phrase,
+        rule=f"'Pour {phrase},' opening the sentence",
+        clause=(0, stop),
+        to_press=False,
+    )
+
+
+def _starts_attribution(folded: str, at: int, end: int, language: str) -> bool:
+    if language == "fr":
+        return FRENCH_VERB_GROUP.match(folded, at, end) is not None
+    verb = ENGLISH_VERB.search(folded, at, end)
+    return verb is not None and len(folded[at : verb.start()].split()) <= 14
+
+
+def _according(sentence: str, folded: str, start: int, end: int) -> Attribution | None:
+    """`selon X` / `d'après X` / `according to X`, the nearest before the quote."""
+    found = [
+        m
+        for m in ACCORDING.finditer(folded, start, end)
+        if not re.match(r"(?:laquelle|lequel|lesquel|qui\b|which\b|whom\b)", folded[m.end() :])
+    ]
+    if not found:
+        return None
+    match = found[-1]
+    stop = SUBJECT_END.search(folded, match.end(), max(end, match.end()))
+    stop_at = stop.start() if stop else end
+    phrase = sentence[match.end() : stop_at].strip()
+    if not phrase or len(phrase.split()) > 10:
+        return None
+    return Attribution(
+        phrase=phrase,
+        rule=f"'{sentence[match.start() : match.end()].strip()} {phrase}'",
+        clause=(match.start(), stop_at),
+        to_press=False,
+    )
+
+
+def _before(sentence: str, folded: str, start: int, end: int, language: str) -> Attribution | None:
+    """A colon, a speech verb or any verb before the quote: the subject of that clause."""
+    before = folded[start:end]
+    colon = before.rstrip().endswith(":")
+    speech = FRENCH_VERB_GROUP if language == "fr" else ENGLISH_VERB
+    verbs = [
+        v
+        for v in speech.finditer(folded, start, end)
+        if folded[v.start() - 1 : v.start()] != "-" and _subject(sentence, folded, start, v.start())
+    ]
+    verb = verbs[-1] if verbs else None  # the verb nearest the quote that has a subject
+    rule = "speech verb before the quote" + (", then a colon" if colon else "")
+    if verb is None:
+        finite = FRENCH_FINITE if language == "fr" else ENGLISH_FINITE
+        verb = finite.search(folded, start, end)
+        rule = "colon before the quote" if colon else "subject of the sentence (no speech verb)"
+    if verb is None:
+        if colon:
+            phrase = _subject(sentence, folded, start, before.rstrip().rfind(":") + start)
+            if phrase:
+                return Attribution(
+                    phrase=phrase,
+                    rule="colon before the quote",
+                    clause=(start, end),
+                    to_press=False,
+                )
+        return None
+    phrase = _subject(sentence, folded, start, verb.start())
+    if not phrase:
+        return None
+    clause = (start, end)
+    return Attribution(
+        phrase=phrase,
+        rule=f"{rule}: '{phrase} {sentence[verb.start() : verb.end()]}'",
+        clause=clause,
+        to_press=bool(_PRESS.search(folded, start, end)),
+    )
+
+
+def _subject(sentence: str, folded: str, start: int, verb_at: int) -> str:
+    """The subject before a verb, without the adverbials and asides that open the sentence."""
+    text = sentence[start:verb_at].rstrip()
+    low = folded[start:verb_at].rstrip()
+    words = low.split()
+    if words and words[-1] in PRONOUNS and words[-1] not in ("lui", "her", "him", "them", "eux"):
+        return text.split()[-1]
+    if len(words) >= 2 and words[-1] in ("lui", "eux", "elle") and words[-2] in PRONOUNS:
+        return text.split()[-2]
+    # split on commas, keep what is not an opening adverbial or a relative clause
+    pieces = re.split(r"(,)", text)
+    kept: list[str] = []
+    for piece in pieces:
+        if piece == ",":
+            continue
+        stripped = piece.strip()
+        low_piece = fold_same_length(stripped)
+        if not stripped:
+            continue
+        if not kept and ADVERBIAL_START.match(low_piece):
+            continue
+        if re.match(r"(?:qui|que|qu'|who|which|dont|lequel|laquelle|ou|where)\b", low_piece):
+            continue
+        kept.append(stripped)
+    phrase = ", ".join(kept).strip()
+    if not phrase or len(phrase.split()) > 16 or _QUOTE_IN.search(phrase):
+        return ""
+    if re.match(r"(?i)(?:et|and|mais|but|or|puis)\b", phrase):
+        return ""
+    return phrase
+
+
+def _phrase_after(sentence: str, folded: str, start: int, end: int) -> str:
+    """The subject after an inverted speech verb, past "à l'AFP", "dans un communiqué"..."""
+    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(folded, start, end)]
+    begin: int | None = None
+    in_phrase = False
+    head_seen = False
+    capital = False
+    for a, b in tokens:
+        word = folded[a:b]
+        if word in (",", "-", "–"):
+            if in_phrase and head_seen:
+                continue
+            continue
+        if not word[0].isalnum():
+            break
+        if word in _TIME_WORDS and not in_phrase:
+            continue  # "a expliqué jeudi lors d'un point presse le président…"
+        if word in PREPOSITIONS or word in ("lors", "en marge"):
+            in_phrase, head_seen = True, False
+            continue
+        elided = word[:2] in ("l'", "d'")
+        if in_phrase:
+            if word in DETERMINER_WORDS and head_seen:
+                begin = a
+                break
+            if word in DETERMINER_WORDS or word in ("de", "du", "d'", "of"):
+                continue
+            if elided and head_seen and word.startswith("l'"):
+                begin = a  # "dans un communiqué l'opposition municipale"
+                break
+            if elided and not head_seen:
+                head_seen, capital = True, False  # "à l'AFP Anne Dupont": AFP is whole
+                continue
+            if sentence[a].isupper() and head_seen and not capital:
+                begin = a
+                break
+            capital = sentence[a].isupper()  # "sur France Inter": one name, two words
+            head_seen = True
+            continue
+        begin = a
+        break
+    if begin is None:
+        return ""
+    stop = SUBJECT_END.search(folded, begin + 1, end)
+    stop_at = stop.start() if stop else end
+    phrase = sentence[begin:stop_at].strip()
+    # an apposition: "la maire de Brest, Claire Dubois" / "Claire Dubois, maire de Brest"
+    if stop and folded[stop.start()] == ",":
+        rest = sentence[stop.end() : end]
+        nxt = re.match(r"\s*([^,.;:]+)", rest)
+        if nxt:
+            extra = nxt[1].strip()
+            starts_name = extra[:1].isupper()
+            if (
+                extra
+                and len(extra.split()) <= 8
+                and (
+                    (starts_name and not any(c.isupper() for c in phrase[:1]))
+                    or (phrase[:1].isupper() and not starts_name and not _is_clause(extra))
+                )
+            ):
+                phrase = f"{phrase}, {extra}"
+    return phrase
+
+
+def _is_clause(text: str) -> bool:
+    low = fold_same_length(text)
+    return bool(re.match(r"(?:qui|que|dont|who|which|that|a |ont |adding|saying|selon|as )", low))
+
+
+def _clause_end(folded: str, start: int, end: int) -> int:
+    stop = re.compile(r"[.;!?]").search(folded, start, end)
+    return stop.start() if stop else end
+
+
+def sentence_subject(text: str, language: str) -> str:
+    """The subject of a sentence's first verb, to remember who a sentence is about."""
+    folded = fold_same_length(text)
+    speech = FRENCH_VERB_GROUP if language == "fr" else ENGLISH_VERB
+    finite = FRENCH_FINITE if language == "fr" else ENGLISH_FINITE
+    verbs = [m for m in (speech.search(folded), finite.search(folded)) if m is not None]
+    if not verbs:
+        return ""
+    verb = min(verbs, key=lambda m: m.start())
+    return _subject(text, folded, 0, verb.start())

@@ -1,0 +1,348 @@
+"""Drafts one article: its quotes with speaker and day, the actors they name, its dated events."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.corpus.model import Actor, Precision, Text
+from bot.date_rules import DateMatch, find_dates, find_time, fold_same_length
+from bot.draft.actors import ActorBook, Entry
+from bot.draft.article import read_article, read_article_file
+from bot.draft.attribution import Attribution, attribute, sentence_subject
+from bot.draft.model import ArticleText, Draft, DraftActor, DraftEvent, DraftQuote
+from bot.draft.nlp import Parse, parse_french, parser_status
+from bot.draft.speech import FRENCH_VERB_GROUP
+from bot.draft.text import Quotation, Sentence, split_interrupted, split_sentences
+
+# A quote placed by the words around it: "…, Mayor Alvarez said after the vote".
+_AFTER_EVENT = re.compile(
+    r"(?<![\w-])(?:after the (?:vote|meeting|hearing|ruling|announcement|talks)"
+    r"|a l'issue (?:de la|du|des|de l')|apres (?:le vote|la reunion|l'audience|la rencontre)"
+    r"|lors de (?:la manifestation|la reunion|l'audience|la rencontre)"
+    r"|a l'issue (?:de cette|de ce|d'une|d'un)|in (?:the|its|their) (?:court )?filing"
+    r"|(?:court )?filing)"
+)
+
+
+@dataclass(slots=True)
+class _State:
+    """What the reader carries from one sentence to the next."""
+
+    news_day: dt.date | None = None  # the day of the first sentence that gives one
+    previous_day: dt.date | None = None  # the day the sentence before was about
+    previous: list[DateMatch] = field(default_factory=list)  # that sentence's dates
+    said_on: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # the last quote's
+    sentence_speaker: Entry | None = None  # who the sentence's earlier quote is by
+    last_day: DateMatch | None = None  # the last past day the text named
+    last_speaker: Entry | None = None
+    last_quote_sentence: int = -10
+    sentence_text: str = ""
+
+
+def draft_article(
+    article: ArticleText, known: Sequence[Actor] = (), *, use_parser: bool = True
+) -> Draft:
+    """The draft of `article`, its speakers resolved against the dossier's `known` actors."""
+    book = ActorBook(known)
+    sentences = split_sentences(article.body)
+    parse = parse_french(article.body) if use_parser and article.language == "fr" else None
+    status = parser_status() if article.language == "fr" and use_parser else "rules"
+    if article.language == "en":
+        status = "rules (English: no English model is used)"
+    elif not use_parser:
+        status = "rules only (parser switched off)"
+    state = _State()
+    quotes: list[DraftQuote] = []
+    events: list[DraftEvent] = []
+    seen_quotes: set[str] = set()
+    for index, sentence in enumerate(sentences):
+        if sentence.heading:
+            continue
+        state.sentence_text = sentence.text
+        labels = _labels(parse, sentence)
+        book.sentence = index
+        prose = _without_quotes(sentence)
+        anchor = state.previous_day or state.news_day
+        dates = find_dates(prose, article.date, anchor=anchor)
+        first_quote = sentence.quotes[0].open_mark - sentence.start if sentence.quotes else None
+        book.note_names(sentence.text[:first_quote], sentence.text, labels=labels)
+        subject = sentence_subject(sentence.text[:first_quote], article.language)
+        if subject:
+            book.note_subject(subject, sentence.text)
+        if not sentence.caption:
+            parts = tuple(
+                part
+                for whole in sentence.quotes
+                if not _names_a_thing(article.body, whole)
+                for part in split_interrupted(article.body, whole, _starts_with_speech_verb)
+            )
+            sentence = dataclasses.replace(sentence, quotes=parts)
+            state.sentence_speaker = None
+            for quote in parts:
+                drafted = _quote(article, book, state, sentence, quote, index, dates, labels)
+                if drafted is not None and drafted.text not in seen_quotes:
+                    seen_quotes.add(drafted.text)
+                    quotes.append(drafted)
+        book.note_names(sentence.text, sentence.text, labels=labels)
+        for date in dates:
+            events.append(_event(book, sentence, date, article.date))
+        if not sentence.caption:
+            state.previous = dates
+            state.previous_day = _main_day(dates, article.date)
+            days = [d for d in dates if _said_by_then(d, article.date)]
+            state.last_day = days[-1] if days else state.last_day
+            state.news_day = state.news_day or state.previous_day
+    return Draft(
+        article=article,
+        quotes=tuple(quotes),
+        actors=tuple(book.drafted()),
+        events=tuple(_unique_events(events)),
+        parser=status,
+    )
+
+
+def draft_articles(
+    articles: Sequence[ArticleText], known: Sequence[Actor] = (), *, use_parser: bool = True
+) -> list[Draft]:
+    """Drafts of several articles; an actor new in one is known to the ones after it."""
+    drafts = []
+    actors = list(known)
+    for article in articles:
+        draft = draft_article(article, actors, use_parser=use_parser)
+        drafts.append(draft)
+        actors += [
+            Actor(
+                id=a.id,
+                name=a.name,
+                kind=a.kind,
+                role=Text(en=a.role, fr=a.role),
+                aliases=a.aliases,
+            )
+            for a in draft.actors
+            if a.new
+        ]
+    return drafts
+
+
+def _as_known(actor: DraftActor) -> Actor:
+    role = Text(en=actor.role, fr=actor.role)
+    return Actor(id=actor.id, name=actor.name, kind=actor.kind, role=role, aliases=actor.aliases)
+
+
+def draft_bytes(
+    data: bytes, name: str, known: Sequence[Actor] = (), *, use_parser: bool = True
+) -> Draft:
+    """For a platform shell: the draft of an article handed over as bytes (a file, a paste)."""
+    return draft_article(read_article(data, name), known, use_parser=use_parser)
+
+
+def draft_file(path: str | Path, known: Sequence[Actor] = (), *, use_parser: bool = True) -> Draft:
+    """The draft of the article file at `path`."""
+    return draft_article(read_article_file(path), known, use_parser=use_parser)
+
+
+def _quote(
+    article: ArticleText,
+    book: ActorBook,
+    state: _State,
+    sentence: Sentence,
+    quote: Quotation,
+    index: int,
+    dates: list[DateMatch],
+    labels: dict[tuple[int, int], str],
+) -> DraftQuote | None:
+    later = quote is not sentence.quotes[0] and state.sentence_speaker is not None
+    found = attribute(
+        sentence.text, quote, sentence.start, article.language, sentence.quotes, own_only=later
+    )
+    resolved = None
+    if found is not None and not quote.continues:
+        resolved = book.resolve(found.phrase, sentence=sentence.text, labels=labels)
+    rule = f"{found.rule}; {resolved[1]}" if found and resolved else ""
+    if resolved is None and later and state.sentence_speaker is not None:
+        how = "part B of an interrupted quote" if quote.continues else "an earlier quote"
+        resolved = (state.sentence_speaker, f"the speaker of {how} in the same sentence")
+        rule, found = resolved[1], None
+    if (
+        resolved is None
+        and state.last_speaker is not None
+        and (index - state.last_quote_sentence <= 2 or _whole_sentence(sentence, quote))
+    ):
+        resolved = (state.last_speaker, "no attribution in the sentence: the previous speaker")
+        rule = resolved[1]
+        found = None
+    if resolved is None:
+        return None
+    entry = resolved[0]
+    entry.used = entry.spoke = True
+    book.mention(entry)
+    said_on, basis, how = _said_on(article, state, found, dates, entry, rule)
+    state.said_on = {entry.id: (said_on, basis, how)}  # only the quote just before carries on
+    state.last_speaker = state.sentence_speaker = entry
+    state.last_quote_sentence = index
+    return DraftQuote(
+        text=quote.text,
+        speaker=entry.name,
+        actor=entry.id,
+        said_on=said_on,
+        basis=basis,
+        date_rule=how,
+        rule=rule,
+        sentence=sentence.text,
+    )
+
+
+def _said_on(
+    article: ArticleText,
+    state: _State,
+    found: Attribution | None,
+    dates: list[DateMatch],
+    entry: Entry,
+    rule: str,
+) -> tuple[str, str, str]:
+    """(date, basis, how): the day the quote was said, and on what grounds.
+
+    In order: a day in the attribution's own words; "à l'AFP" / "told reporters" (the
+    article's day); the same speaker's earlier quote; "après le vote" (the day just
+    reported); a pronoun or title continuing the sentence before (its day); else the
+    article's day, marked as reported, not as said.
+    """
+    if found is not None:
+        start, end = found.clause
+        own = [d for d in dates if start <= d.start < end and _said_by_then(d, article.date)]
+        if not own and start > 0:  # "X a déclaré mardi : « … »": the clause before the quote
+            own = [d for d in dates if d.end <= start and _said_by_then(d, article.date)]
+        if own:
+            date = own[0]
+            return date.iso, day_basis(date), f"{date.rule} ('{date.text}')"
+        if found.to_press:
+            return article.date.isoformat(), "reported", "said to the reporters: the article's day"
+    if entry.id in state.said_on:
+        date_text, basis, how = state.said_on[entry.id]
+        how = how.removeprefix("continues the quote before, same speaker: ")
+        return date_text, basis, f"continues the quote before, same speaker: {how}"
+    clause = found.clause if found else (0, 0)
+    cue = _AFTER_EVENT.search(fold_same_length(found.phrase if found else "")) or (
+        found and _AFTER_EVENT.search(fold_same_length(state.sentence_text[clause[0] : clause[1]]))
+    )
+    if cue and state.last_day is not None:
+        day = state.last_day
+        return day.iso, day_basis(day), f"'{cue[0]}': the occasion dated before ('{day.text}')"
+    continuing = found is None or "pronoun" in rule or "title" in rule
+    near = [d for d in state.previous if _near(d, article.date)]
+    if continuing and near:
+        match = near[0]
+        return match.iso, "inferred", f"the sentence before: {match.rule} ('{match.text}')"
+    return article.date.isoformat(), "reported", "no day given: the article's day"
+
+
+def day_basis(date: DateMatch) -> str:
+    """ "stated" when the text names the calendar day, "inferred" when it was worked out."""
+    return "inferred" if date.relative and date.rule.split(":")[0] not in _STATED else "stated"
+
+
+_STATED = ("day-month", "month-day", "weekday-day-month", "weekday-month-day")
+
+
+def _names_a_thing(body: str, quote: Quotation) -> bool:
+    """`un plan baptisé "Montoir 2030"`: quote marks around a name, not anyone's words."""
+    before = fold_same_length(body[max(0, quote.open_mark - 25) : quote.open_mark]).rstrip()
+    naming = _NAMING.search(before)
+    return bool(naming) and not re.search(
+        r"(?:^|\s)(?:a|ont|avait|avaient|has|have|had)\s+\S+$", before
+    )
+
+
+_NAMING = re.compile(
+    r"(?:baptise|appele|nomme|intitule|surnomme|denomme|dubbed|named|titled|nicknamed|called"
+    r"|code-named|so-called)e?s?$"
+)
+
+
+def _starts_with_speech_verb(text: str) -> bool:
+    return FRENCH_VERB_GROUP.match(fold_same_length(text)) is not None
+
+
+def _said_by_then(date: DateMatch, reference: dt.date) -> bool:
+    return date.value <= reference and date.precision is Precision.DAY
+
+
+def _near(date: DateMatch, reference: dt.date) -> bool:
+    """Whether a date in the sentences before a quote may be the day it was said."""
+    if date.value > reference:
+        return False
+    if date.precision is Precision.DAY:
+        return (reference - date.value).days <= 31
+    if date.precision is Precision.MONTH:
+        return (reference.year, reference.month) == (date.value.year, date.value.month)
+    return date.value.year == reference.year
+
+
+def _main_day(
+    dates: list[DateMatch], reference: dt.date, *, any_precision: bool = False
+) -> dt.date | None:
+    """The day a sentence is about: its first date that is not after the article's."""
+    for date in dates:
+        if date.value <= reference and (any_precision or date.precision is Precision.DAY):
+            return date.value
+    return None
+
+
+def _event(book: ActorBook, sentence: Sentence, date: DateMatch, reference: dt.date) -> DraftEvent:
+    actors = book.actors_in(sentence.text)
+    for entry in actors:
+        entry.used = True
+    evidence = sentence.text.strip()
+    return DraftEvent(
+        date=date.iso,
+        qualifier=date.qualifier,
+        time=find_time(sentence.text[date.start :]) if date.precision is Precision.DAY else None,
+        summary=evidence if len(evidence) <= 200 else evidence[:197].rstrip() + "…",
+        actors=tuple(e.id for e in actors),
+        evidence=evidence,
+        rule=f"{date.rule} ('{date.text}')",
+        deadline=date.value > reference,
+    )
+
+
+def _unique_events(events: list[DraftEvent]) -> list[DraftEvent]:
+    """One event per date and sentence; a caption repeating a sentence adds nothing."""
+    kept: list[DraftEvent] = []
+    for event in events:
+        if not any(
+            e.date == event.date and (event.evidence in e.evidence or e.evidence in event.evidence)
+            for e in kept
+        ):
+            kept.append(event)
+        elif any(e.date == event.date and e.evidence in event.evidence for e in kept):
+            kept = [e for e in kept if not (e.date == event.date and e.evidence in event.evidence)]
+            kept.append(event)
+    return kept
+
+
+def _labels(parse: Parse | None, sentence: Sentence) -> dict[tuple[int, int], str]:
+    if parse is None:
+        return {}
+    return {
+        (e.start - sentence.start, e.end - sentence.start): e.label
+        for e in parse.entities
+        if sentence.start <= e.start and e.end <= sentence.end
+    }
+
+
+def _without_quotes(sentence: Sentence) -> str:
+    """The sentence with its quotations blanked (same length): their dates are the speaker's."""
+    text = sentence.text
+    for quote in sentence.quotes:
+        a, b = quote.start - sentence.start, quote.end - sentence.start
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
+
+
+def _whole_sentence(sentence: Sentence, quote: Quotation) -> bool:
+    return len(quote.text) >= len(sentence.text) - 4

@@ -1,0 +1,165 @@
+"""Quotes and who said them, as news writes it, table-driven in French and English."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.draft import draft_bytes
+
+
+def _draft(body: str, date: str = "2026-03-12"):  # type: ignore[no-untyped-def]
+    return draft_bytes(f"date {date} Titre\n\n{body}\n".encode(), "case.txt", use_parser=False)
+
+
+@pytest.mark.parametrize(
+    ("body", "quote", "speaker"),
+    [
+        # a speech verb after the quote, the subject inverted or not
+        (
+            "« Nous irons jusqu'au bout », a déclaré Anne Dupont, préfète du Finistère.",
+            "Nous irons jusqu'au bout",
+            "Anne Dupont",
+        ),
+        (
+            "\"Le port est à l'arrêt\", a affirmé à l'AFP un porte-parole de l'Autorité portuaire.",
+            "Le port est à l'arrêt",
+            "Porte-parole de l'Autorité portuaire",
+        ),
+        (
+            "Claire Morvan a reçu les dockers. « Le dialogue a repris », a-t-elle estimé.",
+            "Le dialogue a repris",
+            "Claire Morvan",
+        ),
+        (
+            "Le maire Jean Martin a reçu la ministre Claire Dubois. « C'est une chance », a-t-il déclaré.",
+            "C'est une chance",
+            "Jean Martin",
+        ),
+        (
+            "Le maire Jean Martin a reçu la ministre Claire Dubois. « C'est une chance », a-t-elle déclaré.",
+            "C'est une chance",
+            "Claire Dubois",
+        ),
+        # selon / according to, a colon, a verb before the quote
+        (
+            "Selon Marc Quéré, la ville « ne peut pas rester spectatrice ».",
+            "ne peut pas rester spectatrice",
+            "Marc Quéré",
+        ),
+        (
+            "Pour son chef de file, Marc Quéré, la ville « ne peut pas attendre ».",
+            "ne peut pas attendre",
+            "Marc Quéré",
+        ),
+        (
+            "La préfète Anne Dupont a été claire : « Personne ne sera expulsé. »",
+            "Personne ne sera expulsé.",
+            "Anne Dupont",
+        ),
+        (
+            "La présidente Claire Morvan a dénoncé un « chantage inacceptable ».",
+            "chantage inacceptable",
+            "Claire Morvan",
+        ),
+        # titles and groups
+        (
+            "La préfète du Finistère, Anne Dupont, a réuni les parties. « C'est un premier pas », a estimé la préfète.",
+            "C'est un premier pas",
+            "Anne Dupont",
+        ),
+        (
+            "« Un plan décidé sans nous », a dénoncé mercredi dans un communiqué l'opposition municipale.",
+            "Un plan décidé sans nous",
+            "Opposition municipale",
+        ),
+        # an interrupted quote is two quotes, both the speaker's
+        (
+            '"Nous irons à la médiation, a martelé Yannick Le Goff. Mais nous ne céderons rien."',
+            "Mais nous ne céderons rien.",
+            "Yannick Le Goff",
+        ),
+        # English
+        (
+            '"We will take our water back," Mayor Linda Alvarez said after the vote.',
+            "We will take our water back",
+            "Linda Alvarez",
+        ),
+        (
+            '"The council ignored every study," said Daniel Cho, a spokesman for the company.',
+            "The council ignored every study",
+            "Daniel Cho",
+        ),
+        (
+            'Thomas Berg met the staff on Monday. "This was the hardest decision," he said.',
+            "This was the hardest decision",
+            "Thomas Berg",
+        ),
+        ('According to Karen Mills, the plan is "fully funded."', "fully funded.", "Karen Mills"),
+        (
+            '"Our door is open," Jane Whitfield said, "and it has been open for years."',
+            "and it has been open for years.",
+            "Jane Whitfield",
+        ),
+    ],
+)
+def test_attributes_the_quote_to_its_speaker(body: str, quote: str, speaker: str) -> None:
+    found = {q.text: q for q in _draft(body).quotes}
+    assert quote in found, list(found)
+    assert found[quote].speaker == speaker, found[quote].rule
+
+
+@pytest.mark.parametrize(
+    ("body", "not_a_quote"),
+    [
+        ('Le port a lancé un plan baptisé "Montoir 2030" en janvier.', "Montoir 2030"),
+        (
+            '- "Pas de retour en arrière" -\n\nLe port maintient son plan.',
+            "Pas de retour en arrière",
+        ),
+    ],
+)
+def test_names_and_headings_in_quote_marks_are_not_quotes(body: str, not_a_quote: str) -> None:
+    assert not_a_quote not in [q.text for q in _draft(body).quotes]
+
+
+def test_the_title_s_quotes_are_not_drafted() -> None:
+    draft = draft_bytes(
+        "date 2026-03-12 Le port dénonce un « chantage »\n\nLe port est bloqué.\n".encode(),
+        "t.txt",
+        use_parser=False,
+    )
+    assert draft.quotes == ()
+
+
+@pytest.mark.parametrize(
+    ("body", "said_on", "basis"),
+    [
+        ("« C'est fini », a déclaré mardi Anne Dupont.", "2026-03-10", "inferred"),
+        ("« C'est fini », a déclaré Anne Dupont le 9 mars.", "2026-03-09", "stated"),
+        ("« C'est fini », estime Anne Dupont.", "2026-03-12", "reported"),
+        ("« C'est fini », a déclaré à l'AFP Anne Dupont.", "2026-03-12", "reported"),
+        ('"It is over," Jane Doe told reporters on Wednesday.', "2026-03-11", "inferred"),
+    ],
+)
+def test_said_on_and_its_basis(body: str, said_on: str, basis: str) -> None:
+    (quote,) = _draft(body).quotes
+    assert (quote.said_on, quote.basis) == (said_on, basis), quote.date_rule
+
+
+def test_a_new_speaker_becomes_an_actor_with_surname_name_and_title() -> None:
+    draft = _draft("« Nous irons jusqu'au bout », a déclaré la préfète du Finistère, Anne Dupont.")
+    (actor,) = draft.new_actors
+    assert (actor.id, actor.name, actor.kind) == ("anne-dupont", "Anne Dupont", "person")
+    assert set(actor.aliases) == {"Dupont", "Anne Dupont", "préfète du Finistère"}
+
+
+def test_a_dossier_actor_is_named_by_its_id(dossier) -> None:  # type: ignore[no-untyped-def]
+    draft = draft_bytes(
+        "date 2026-03-02 T\n\n« Nous ne reculerons pas », a déclaré lundi Pete Hegseth.\n".encode(),
+        "t.txt",
+        dossier.actors,
+        use_parser=False,
+    )
+    (quote,) = draft.quotes
+    assert (quote.actor, quote.said_on) == ("hegseth", "2026-03-02")
+    assert draft.new_actors == ()

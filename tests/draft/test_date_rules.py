@@ -1,0 +1,85 @@
+"""The shared date rules (bot/date_rules.py), table-driven, in French and English."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.date_rules import find_dates, find_time, resolve_date
+
+WED = dt.date(2026, 2, 25)  # the first seed article's day, a Wednesday
+SAT = dt.date(2026, 2, 28)  # the second's, a Saturday
+
+
+@pytest.mark.parametrize(
+    ("text", "reference", "value", "rule"),
+    [
+        ("a adressé mardi 24 février un ultimatum", WED, "2026-02-24", "weekday-day-month"),
+        ("Donald Trump a ordonné vendredi", SAT, "2026-02-27", "weekday"),
+        ("a jusqu'à vendredi à 22h01 GMT pour s'exécuter", WED, "2026-02-27", "weekday"),
+        ("son ultimatum expirant ce vendredi", SAT, "2026-02-27", "weekday"),
+        ("mercredi soir, la préfète a réuni", SAT, "2026-02-25", "weekday"),
+        ("vendredi dernier", SAT, "2026-02-27", "weekday"),
+        ("mardi prochain", SAT, "2026-03-03", "weekday"),
+        ("on Thursday", SAT, "2026-02-26", "weekday"),
+        ("the vote will take place on Tuesday", SAT, "2026-03-03", "weekday"),
+        ("hier", SAT, "2026-02-27", "relative-day"),
+        ("yesterday", SAT, "2026-02-27", "relative-day"),
+        ("le 21 mai", SAT, "2026-05-21", "day-month"),
+        ("le 19 février 2026", SAT, "2026-02-19", "day-month-year"),
+        ("au 1er juillet", SAT, "2026-07-01", "day-month"),
+        ("on Jan. 1, 2027", SAT, "2027-01-01", "month-day-year"),
+        ("is due on Nov. 12", SAT, "2026-11-12", "month-day"),
+        ("qui a signé en juin un contrat", SAT, "2025-06", "month"),
+        ("en janvier", SAT, "2026-01", "month"),
+        ("à partir de septembre", SAT, "2026-09", "month"),
+        ("to be put before voters in November", SAT, "2026-11", "month"),
+        ("Début 2026, la start-up a publié", SAT, "2026", "qualified-year"),
+        ("fin 2025", SAT, "2025", "qualified-year"),
+        ("une loi votée en 1950", SAT, "1950", "year"),
+        ("dans six mois", SAT, "2026-08", "in-duration"),
+        ("il y a trois jours", SAT, "2026-02-25", "ago"),
+        ("three days ago", SAT, "2026-02-25", "ago"),
+        ("last year", SAT, "2025", "relative-year"),
+        ("le mois dernier", SAT, "2026-01", "relative-month"),
+        ("last week", SAT, "2026-02-16", "relative-week"),
+    ],
+)
+def test_resolves_news_date_words(text: str, reference: dt.date, value: str, rule: str) -> None:
+    found = find_dates(text, reference)
+    assert [d.iso for d in found] == [value], found
+    assert found[0].rule.startswith(f"{rule}:")
+    assert found[0].text in text
+
+
+def test_la_veille_counts_from_the_day_the_text_was_about() -> None:
+    (found,) = find_dates("Anthropic a refusé la veille de céder", SAT, anchor=dt.date(2026, 2, 27))
+    assert (found.iso, found.relative) == ("2026-02-26", True)
+    assert find_dates("la veille de son départ", SAT) == []  # the eve of an event, not a day
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["this may be the end", "Barfleur Demain soutient le projet", "200 millions de dollars", ""],
+)
+def test_words_that_are_not_dates(text: str) -> None:
+    assert find_dates(text, SAT) == []
+
+
+def test_resolve_date_reads_a_whole_query_as_timeline_would() -> None:
+    friday = resolve_date("vendredi", SAT)
+    assert friday is not None and friday.iso == "2026-02-27" and friday.relative
+    assert resolve_date("vendredi hegseth", SAT) is None  # not wholly a date
+    june = resolve_date("en juin", SAT)
+    assert june is not None and (june.iso, june.precision.value) == ("2025-06", "month")
+
+
+def test_qualifiers_and_times() -> None:
+    (early,) = find_dates("Début 2026", SAT)
+    assert early.qualifier == "early"
+    (soon,) = find_dates("dans six mois", SAT)
+    assert soon.qualifier == "about"
+    assert find_time("jusqu'à ce vendredi 22H01 GMT") == "22:01 GMT"
+    assert find_time("at 10:30 GMT on Friday") == "10:30 GMT"
+    assert find_time("le 19 février 2026") is None
