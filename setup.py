@@ -1,0 +1,22 @@
+"""Ships the repository's config/ and seeds/ inside the package, as bot/shipped/.
+
+pyproject.toml says everything else. What it cannot say is a package whose files live outside
+the package's folder: the two folders stay at the top of the repository (one copy, edited
+there) and the wheel carries them as bot/shipped/config and bot/shipped/seeds, which
+bot/config.py reads when it finds them. An editable install reads the repository's folders.
+"""
+
+from setuptools import find_namespace_packages, setup
+
+SHIPPED = {"bot.shipped.config": "config", "bot.shipped.seeds": "seeds"}
+DATA = [
+    f"{package}{'.' + sub if sub else ''}"
+    for package, folder in SHIPPED.items()
+    for sub in ["", *find_namespace_packages(where=folder)]
+]
+
+setup(
+    packages=[*find_namespace_packages(include=["bot", "bot.*", "handlers", "handlers.*"]), *DATA],
+    package_dir=SHIPPED,
+    package_data={package: ["*"] for package in DATA},
+)
