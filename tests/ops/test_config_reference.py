@@ -119,3 +119,23 @@ def test_a_copy_of_the_printed_defaults_is_a_working_config_anywhere(tmp_path: P
     assert report.settings.page_size == 3
     assert report.origins["page_size"] == f"{mine}:{printed.splitlines().index('page_size: 5') + 1}"
     assert report.settings.seeds == Settings().seeds  # still the shipped dossier
+
+
+def test_checking_every_setting_loads_nothing_of_the_digest(tmp_path: Path) -> None:
+    """The settings sit below the digest: checking its settings imports none of its modules."""
+    config = tmp_path / "bot.yaml"
+    config.write_text(
+        "digest_time: '25:00'\ndigest_subscriptions:\n  - {platform: slack, channel: C1}\n",
+        encoding="utf-8",
+    )
+    code = (
+        "import sys\n"
+        "from bot.config import inspect_settings\n"
+        f"report = inspect_settings({str(config)!r}, environ={{'DATABASE_URL': 'mysql://x/y'}})\n"
+        "assert len(report.problems) == 2, report.problems\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('bot.digest', 'handlers'))))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert loaded.stdout.strip() == "[]"
