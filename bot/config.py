@@ -34,6 +34,7 @@ _PACKAGED = Path(__file__).resolve().parent / "shipped"
 SHIPPED_HOME = _PACKAGED if (_PACKAGED / "config").is_dir() else PROJECT_ROOT
 DEFAULT_CONFIG = SHIPPED_HOME / "config" / "default.yaml"
 ENV_PREFIX = "DISPUTE_BOT_"
+LOCALES = checks.LOCALES  # the languages of replies
 
 
 class Secret:
@@ -128,7 +129,7 @@ class Settings:
     locale: str = setting(
         "en",
         doc="Language of replies: en or fr. Quotes always keep their original text.",
-        check=checks.among(checks.LOCALES, listed=True),
+        check=checks.among(LOCALES, listed=True),
     )
     follow_user_locale: bool = setting(
         True, doc="Answer each Discord user in their own locale (en or fr) when it is one of ours."

@@ -22,7 +22,6 @@ from bot.core import Args, Command, Context, Option
 from bot.corpus.model import Actor, Article, Corpus, Event, Precision, Quote
 from bot.dates import span_of
 from bot.digest.hub import DigestHub
-from bot.digest.messages import format_weekdays, format_when, say
 from bot.digest.records import Delivery, Subscription
 from bot.digest.when import (
     Schedule,
@@ -31,7 +30,7 @@ from bot.digest.when import (
     suggest_time_zones,
 )
 from bot.errors import DatabaseUnavailable, UsageError
-from bot.i18n import format_day
+from bot.i18n import every_language, format_day, format_weekdays, format_when
 from bot.matching import best_command, fold
 from bot.reply import Field, Item, Reply, ReplyKind, Source
 from bot.schedule_words import PLATFORMS, ScheduleError
@@ -175,17 +174,14 @@ def _key_dates(ctx: Context, key_events: Sequence[Event]) -> list[str]:
         start, end = span_of(event.date, event.precision)
         what, when = event.summary.get(ctx.locale), event_when(ctx, event)
         if event.deadline and start > ctx.today:
-            lines.append(
-                ctx.t("digest.in_days", days=(start - ctx.today).days, what=what, date=when)
-            )
+            lines.append(ctx.t("digest.in_days", n=(start - ctx.today).days, what=what, date=when))
         elif start <= ctx.today <= end and event.precision is Precision.DAY:
             lines.append(ctx.t("digest.today", what=what))
         elif event.deadline:
-            lines.append(ctx.t("digest.passed", days=(ctx.today - end).days, what=what, date=when))
+            lines.append(ctx.t("digest.passed", n=(ctx.today - end).days, what=what, date=when))
         else:
             days = (ctx.today - end).days
-            key = "digest.day_since" if days == 1 else "digest.days_since"
-            lines.append(ctx.t(key, days=days, what=what, date=when))
+            lines.append(ctx.t("digest.days_since", n=days, what=what, date=when))
     return lines
 
 
@@ -213,9 +209,7 @@ def compose_digest(
         lines = [f"• {a.title} ({a.credit}, {a.date.isoformat()})" for a in new_articles]
         lines += [f"• {event_when(ctx, e)}: {e.summary.get(ctx.locale)}" for e in shown_events]
         if new_quotes:
-            lines.append(
-                f"• {len(new_quotes)} " + ("quotes" if ctx.locale == "en" else "citations")
-            )
+            lines.append(f"• {ctx.t('count.quotes', n=len(new_quotes))}")
         items.append(Item(title=heading, body="\n".join(lines)))
     else:
         text = ctx.t("digest.nothing_new", date=format_day(since or ctx.today, ctx.locale))
@@ -284,14 +278,14 @@ def digest(ctx: Context, args: Args) -> Reply:
     action = _ACTION_WORDS.get(fold(words[0]).replace(" ", ""))
     if action is None:
         guess = best_command(words[0], ACTIONS)
-        text = say(ctx.locale, "unknown_action", value=words[0])
+        text = ctx.t("digest.unknown_action", value=words[0])
         if guess:
-            text += " " + say(ctx.locale, "did_you_mean", options=f"/digest {guess}")
+            text += " " + ctx.t("did_you_mean", options=f"/digest {guess}")
         raise UsageError(text)
     if ctx.platform not in PLATFORMS or not ctx.request.channel or ctx.digest is None:
-        raise UsageError(say(ctx.locale, "console"))
+        raise UsageError(ctx.t("digest.console"))
     if action in _CHANGES and not ctx.request.can_manage:
-        raise UsageError(say(ctx.locale, f"not_allowed.{ctx.platform}"))
+        raise UsageError(ctx.t(f"digest.not_allowed.{ctx.platform}"))
     hub = ctx.digest()
     try:
         if action == "subscribe":
@@ -305,21 +299,21 @@ def digest(ctx: Context, args: Args) -> Reply:
         return _resume(ctx, hub)
     except DatabaseUnavailable as exc:  # unreachable, not answering, read-only, full
         log.info("/digest %s: %s", action, exc)
-        return _answer(ctx, say(ctx.locale, "store_down"), kind=ReplyKind.ERROR)
+        return _answer(ctx, ctx.t("digest.store_down"), kind=ReplyKind.ERROR)
 
 
 def _answer(ctx: Context, text: str, *, kind: ReplyKind = ReplyKind.OK) -> Reply:
     return Reply(
         command="digest",
         kind=kind,
-        title=say(ctx.locale, "status.title"),
+        title=ctx.t("digest.status.title"),
         text=text,
         locale=ctx.locale,
     )
 
 
 def _language(ctx: Context, locale: str) -> str:
-    return say(ctx.locale, f"language.{locale}")
+    return ctx.t(f"digest.language.{locale}")
 
 
 def _schedule_values(ctx: Context, schedule: Schedule, locale: str) -> dict[str, str]:
@@ -341,15 +335,15 @@ def _subscribe(ctx: Context, hub: DigestHub, words: list[str]) -> Reply:
     try:
         asked = read_subscribe_words(words, default=default)
     except ScheduleError as exc:
-        text = say(ctx.locale, exc.key, **exc.values)
+        text = ctx.t(f"digest.{exc.key}", **exc.values)
         if exc.key == "unknown_zone" and (close := suggest_time_zones(exc.values["value"])):
-            text += " " + say(ctx.locale, "did_you_mean", options=", ".join(close))
+            text += " " + ctx.t("did_you_mean", options=", ".join(close))
         raise UsageError(text) from exc
     platform, channel = ctx.platform, ctx.request.channel
     store = hub.store
     existing = store.subscription(platform, channel)
     if existing is not None and existing.source == "config":
-        raise UsageError(say(ctx.locale, "config_managed"))
+        raise UsageError(ctx.t("digest.config_managed"))
     locale = asked.locale or (existing.locale if existing else ctx.locale)
     store.save_subscription(
         Subscription(
@@ -363,9 +357,9 @@ def _subscribe(ctx: Context, hub: DigestHub, words: list[str]) -> Reply:
         )
     )
     hub.subscriptions_changed()
-    key = "updated" if existing else "subscribed"
-    text = say(ctx.locale, key, **_schedule_values(ctx, asked.schedule, locale))
-    text += " " + say(ctx.locale, "next", when=_next_text(ctx, hub, asked.schedule))
+    key = "digest.updated" if existing else "digest.subscribed"
+    text = ctx.t(key, **_schedule_values(ctx, asked.schedule, locale))
+    text += " " + ctx.t("digest.next", when=_next_text(ctx, hub, asked.schedule))
     return _answer(ctx, text)
 
 
@@ -373,39 +367,38 @@ def _unsubscribe(ctx: Context, hub: DigestHub) -> Reply:
     store = hub.store
     existing = store.subscription(ctx.platform, ctx.request.channel)
     if existing is None:
-        return _answer(ctx, say(ctx.locale, "not_subscribed"), kind=ReplyKind.EMPTY)
+        return _answer(ctx, ctx.t("digest.not_subscribed"), kind=ReplyKind.EMPTY)
     if existing.source == "config":
-        raise UsageError(say(ctx.locale, "config_managed"))
+        raise UsageError(ctx.t("digest.config_managed"))
     store.remove_subscription(ctx.platform, ctx.request.channel)
     hub.subscriptions_changed()
-    return _answer(ctx, say(ctx.locale, "unsubscribed"))
+    return _answer(ctx, ctx.t("digest.unsubscribed"))
 
 
 def _delivery_text(ctx: Context, row: Delivery) -> str:
     date = format_day(row.local_date, ctx.locale)
     if row.status == "claimed":
-        key = "delivery.retrying" if row.error else "delivery.claimed"
-        return say(ctx.locale, key, date=date, attempts=row.attempts, error=row.error or "")
-    return say(ctx.locale, f"delivery.{row.status}", date=date, error=row.error or "")
+        key = "digest.delivery.retrying" if row.error else "digest.delivery.claimed"
+        return ctx.t(key, date=date, attempts=row.attempts, error=row.error or "")
+    return ctx.t(f"digest.delivery.{row.status}", date=date, error=row.error or "")
 
 
 def _status(ctx: Context, hub: DigestHub) -> Reply:
     store = hub.store
     sub = store.subscription(ctx.platform, ctx.request.channel)
     if sub is None:
-        return _answer(ctx, say(ctx.locale, "not_subscribed"), kind=ReplyKind.EMPTY)
+        return _answer(ctx, ctx.t("digest.not_subscribed"), kind=ReplyKind.EMPTY)
     schedule = sub.schedule
     values = _schedule_values(ctx, schedule, sub.locale)
-    summary = say(ctx.locale, "status.schedule_value", **values)
+    summary = ctx.t("digest.status.schedule_value", **values)
     fields: list[Field] = []
     if sub.paused:
         since = (sub.paused_at or hub.clock()).astimezone(schedule.tz)
         fields.append(
             Field(
-                name=say(ctx.locale, "status.paused"),
-                value=say(
-                    ctx.locale,
-                    "status.paused_value",
+                name=ctx.t("digest.status.paused"),
+                value=ctx.t(
+                    "digest.status.paused_value",
                     when=format_when(since, schedule.zone, ctx.locale),
                     reason=sub.paused_reason or "",
                 ),
@@ -413,25 +406,22 @@ def _status(ctx: Context, hub: DigestHub) -> Reply:
             )
         )
     else:
-        fields.append(
-            Field(name=say(ctx.locale, "status.next"), value=_next_text(ctx, hub, schedule))
-        )
+        fields.append(Field(name=ctx.t("digest.status.next"), value=_next_text(ctx, hub, schedule)))
     last = store.last_post(ctx.platform, ctx.request.channel)
     if last is None:
-        last_text = say(ctx.locale, "status.last_none")
+        last_text = ctx.t("digest.status.last_none")
     else:
-        last_text = say(
-            ctx.locale,
-            "status.last_value",
+        last_text = ctx.t(
+            "digest.status.last_value",
             when=format_when(last.posted_at.astimezone(schedule.tz), schedule.zone, ctx.locale),
             message=last.message_id,
         )
-    fields.append(Field(name=say(ctx.locale, "status.last"), value=last_text))
+    fields.append(Field(name=ctx.t("digest.status.last"), value=last_text))
     row = store.last_delivery(ctx.platform, ctx.request.channel)
     if row is not None:
         fields.append(
             Field(
-                name=say(ctx.locale, "status.scheduled"),
+                name=ctx.t("digest.status.scheduled"),
                 value=_delivery_text(ctx, row),
                 inline=False,
             )
@@ -439,14 +429,14 @@ def _status(ctx: Context, hub: DigestHub) -> Reply:
     if sub.source == "config":
         fields.append(
             Field(
-                name=say(ctx.locale, "status.managed"),
-                value=say(ctx.locale, "status.managed_value"),
+                name=ctx.t("digest.status.managed"),
+                value=ctx.t("digest.status.managed_value"),
             )
         )
     return Reply(
         command="digest",
         kind=ReplyKind.OK,
-        title=say(ctx.locale, "status.title"),
+        title=ctx.t("digest.status.title"),
         items=(Item(title=summary, fields=tuple(fields)),),
         locale=ctx.locale,
     )
@@ -455,39 +445,34 @@ def _status(ctx: Context, hub: DigestHub) -> Reply:
 def _now(ctx: Context, hub: DigestHub) -> Reply:
     service = hub.service
     if service is None:
-        return _answer(ctx, say(ctx.locale, "no_service"), kind=ReplyKind.ERROR)
+        return _answer(ctx, ctx.t("digest.no_service"), kind=ReplyKind.ERROR)
     if not service.can_post(ctx.platform):
-        return _answer(
-            ctx, say(ctx.locale, "no_poster", platform=ctx.platform), kind=ReplyKind.ERROR
-        )
+        return _answer(ctx, ctx.t("digest.no_poster", platform=ctx.platform), kind=ReplyKind.ERROR)
     sub = hub.store.subscription(ctx.platform, ctx.request.channel)
     schedule = sub.schedule if sub else default_schedule(ctx.settings)
     locale = sub.locale if sub else ctx.locale
     day = hub.clock().astimezone(schedule.tz).date()
     service.post_now(platform=ctx.platform, channel=ctx.request.channel, locale=locale, day=day)
-    return _answer(ctx, say(ctx.locale, "now_posting", date=format_day(day, ctx.locale)))
+    return _answer(ctx, ctx.t("digest.now_posting", date=format_day(day, ctx.locale)))
 
 
 def _resume(ctx: Context, hub: DigestHub) -> Reply:
     store = hub.store
     sub = store.subscription(ctx.platform, ctx.request.channel)
     if sub is None:
-        return _answer(ctx, say(ctx.locale, "not_subscribed"), kind=ReplyKind.EMPTY)
+        return _answer(ctx, ctx.t("digest.not_subscribed"), kind=ReplyKind.EMPTY)
     if not store.resume(ctx.platform, ctx.request.channel, now=hub.clock()):
-        return _answer(ctx, say(ctx.locale, "not_paused"), kind=ReplyKind.EMPTY)
+        return _answer(ctx, ctx.t("digest.not_paused"), kind=ReplyKind.EMPTY)
     hub.subscriptions_changed()
     values = _schedule_values(ctx, sub.schedule, sub.locale)
-    text = say(ctx.locale, "resumed", **values)
-    text += " " + say(ctx.locale, "next", when=_next_text(ctx, hub, sub.schedule))
+    text = ctx.t("digest.resumed", **values)
+    text += " " + ctx.t("digest.next", when=_next_text(ctx, hub, sub.schedule))
     return _answer(ctx, text)
 
 
 COMMAND = Command(
     name="digest",
-    summary={
-        "en": "A preview of today's digest; subscribe this channel to the daily digest.",
-        "fr": "Un aperçu du résumé du jour ; abonner ce canal au résumé quotidien.",
-    },
+    summary=every_language("summary.digest"),
     usage="/digest [subscribe [HH:MM] [time zone] [weekdays] | unsubscribe | status | now "
     "| resume]",
     examples=(

@@ -98,7 +98,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     return Installed(wheel=wheel, venv=venv, workdir=workdir)
 
 
-def test_the_wheel_carries_the_code_the_default_config_and_the_first_dossier(
+def test_the_wheel_carries_the_code_the_sentences_the_default_config_and_the_first_dossier(
     installed: Installed,
 ) -> None:
     with zipfile.ZipFile(installed.wheel) as wheel:
@@ -106,7 +106,8 @@ def test_the_wheel_carries_the_code_the_default_config_and_the_first_dossier(
     expected = {
         str(path.relative_to(PROJECT_ROOT))
         for folder in ("bot", "handlers")
-        for path in (PROJECT_ROOT / folder).rglob("*.py")
+        for pattern in ("*.py", "*.mo")  # the code, and the compiled sentence catalogue
+        for path in (PROJECT_ROOT / folder).rglob(pattern)
     }
     for folder in ("config", "seeds"):
         for path in (PROJECT_ROOT / folder).rglob("*"):
