@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # dispute-bot: the bot as a service. `docker build -t dispute-bot .` with Docker, or
-# `make image-test`, which builds it with buildah and smoke-tests it (see docs: operations).
+# `make image-test`, which builds it with buildah and smoke-tests it (docs/operations.md).
 #
 # BASE_IMAGE needs python3 (3.11+) with the venv module; both stages use the same one.
 ARG BASE_IMAGE=python:3.11-slim-bookworm
@@ -10,9 +10,12 @@ FROM ${BASE_IMAGE} AS build
 ARG PIP_INDEX=
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
 COPY bot ./bot
 COPY handlers ./handlers
+# The default config and the first dossier, shipped inside the wheel (package data).
+COPY config ./config
+COPY seeds ./seeds
 # The wheel, installed with its dependencies into a virtual environment that the runtime
 # stage copies whole. Without the `draft` extra: the bot never imports spaCy, and drafting
 # articles (`dispute-bot draft`) is an editor's tool, run where the extra is installed. An optional `pip_cert` secret is a CA bundle for a TLS-inspecting proxy.
@@ -30,13 +33,11 @@ RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home \
         --shell /usr/sbin/nologin bot
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
-# The dossier and the defaults ship with the image; mount others over them to change them.
-COPY config ./config
-COPY seeds ./seeds
+# The defaults and the first dossier are in the package; another dossier is mounted and named
+# with DISPUTE_BOT_SEEDS (or a config file with DISPUTE_BOT_CONFIG).
 # The digest's SQLite file lives in /app/data (mount a volume there) unless DATABASE_URL is set.
 RUN mkdir -p /app/data && chown bot:bot /app/data
 ENV PATH=/opt/venv/bin:$PATH \
-    DISPUTE_BOT_HOME=/app \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1
 USER bot

@@ -87,6 +87,14 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_config_defaults(args: argparse.Namespace) -> int:
+    """Every setting with its doc and default: a file to start from, or the docs' reference."""
+    from bot.config_reference import defaults_yaml, reference_markdown
+
+    sys.stdout.write(reference_markdown() if args.format == "markdown" else defaults_yaml())
+    return 0
+
+
 def cmd_draft(args: argparse.Namespace) -> int:
     """Draft dossier entries from articles; the work is bot.draft's, this only wires it."""
     from bot.draft.command import run_draft
@@ -193,7 +201,7 @@ def cmd_slack_manifest(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dispute-bot", description=__doc__)
-    parser.add_argument("--config", help="settings file (default: config/default.yaml)")
+    parser.add_argument("--config", help="settings file (read after the shipped defaults)")
     parser.add_argument("--seeds", help="dossier folder (overrides the config)")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -252,6 +260,11 @@ def build_parser() -> argparse.ArgumentParser:
     config.add_parser(
         "check", help="print the effective settings, secrets masked, and every problem"
     ).set_defaults(func=cmd_config_check)
+    defaults = config.add_parser(
+        "defaults", help="print every setting with its doc and default (config/default.yaml)"
+    )
+    defaults.add_argument("--format", choices=("yaml", "markdown"), default="yaml")
+    defaults.set_defaults(func=cmd_config_defaults)
 
     slack = sub.add_parser("slack", help="Slack tools").add_subparsers(dest="action", required=True)
     manifest = slack.add_parser("manifest", help="print the Slack app manifest (YAML)")

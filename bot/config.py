@@ -1,14 +1,20 @@
-"""Settings: `config/default.yaml`, then an optional file, then the environment.
+"""Settings, each declared once in `Settings`: the file keys, variables and checks follow from it.
 
-The loader takes the environment as an argument so tests pass a dict. Secrets come only from
-the environment or `NAME_FILE` paths, print as `<SECRET>`, and are refused in YAML. Every
-problem names where the bad value came from (`file:line` or the environment variable).
+A setting is a field with its type, its default and `setting(...)`: its doc line, the
+environment variables besides DISPUTE_BOT_<NAME>, whether it is a secret, and its check. The
+defaults file and the reference in docs/ are written from the same declaration
+(`bot.config_reference`). Loading reads the defaults file, then an optional file, then the
+environment, taken as an argument so tests pass a dict. Secrets come only from the
+environment or `NAME_FILE` paths, print as `<SECRET>`, and are refused in YAML. Every problem
+names where the bad value came from (`file:line` or the environment variable).
 """
 
 from __future__ import annotations
 
+import functools
 import os
-import re
+import types
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -16,20 +22,19 @@ from typing import Any
 
 import yaml
 
+from bot import config_checks as checks
 from bot.errors import ConfigError
 from bot.textfiles import NotUtf8Error, TooDeepError, check_yaml_depth, read_utf8
 
+# The source checkout (the tests and the benchmark read its folders).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.yaml"
-LOCALES = ("en", "fr")
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-SECRET_NAMES = (
-    "slack_bot_token",
-    "slack_app_token",
-    "slack_signing_secret",
-    "discord_token",
-    "database_url",
-)
+# The default config/ and seeds/: an installed wheel carries them in bot/shipped/ (package
+# data, see setup.py); a checkout or an editable install reads the repository's own folders.
+_PACKAGED = Path(__file__).resolve().parent / "shipped"
+SHIPPED_HOME = _PACKAGED if (_PACKAGED / "config").is_dir() else PROJECT_ROOT
+DEFAULT_CONFIG = SHIPPED_HOME / "config" / "default.yaml"
+ENV_PREFIX = "DISPUTE_BOT_"
+LOCALES = checks.LOCALES  # the languages of replies
 
 
 class Secret:
@@ -56,76 +61,372 @@ class Secret:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Setting:
+    """What a field of `Settings` declares besides its name, type and default."""
+
+    doc: str
+    env: tuple[str, ...] = ()  # variables besides DISPUTE_BOT_<NAME> (the last set wins)
+    in_file: bool = True  # False: only the environment sets it (endpoints, secrets)
+    secret: bool = False  # only NAME or NAME_FILE in the environment; refused in a file
+    check: checks.Check | None = None
+    section: str = ""  # starts a group in the defaults file and in the reference
+    example: str = ""  # a value as YAML, shown under the doc
+    default_text: str = ""  # the default in words, where no file can write it (a path)
+
+    def variables(self, name: str) -> tuple[str, ...]:
+        """The environment variables that set this setting, in the order they are read."""
+        if self.secret:
+            return (name.upper(), f"{name.upper()}_FILE")
+        own = (f"{ENV_PREFIX}{name.upper()}",) if self.in_file else ()
+        return own + self.env
+
+
+def setting(
+    default: object,
+    *,
+    doc: str,
+    env: tuple[str, ...] = (),
+    in_file: bool = True,
+    check: checks.Check | None = None,
+    section: str = "",
+    example: str = "",
+    default_text: str = "",
+) -> Any:
+    """A field of `Settings`: its default and its declaration."""
+    declared = Setting(
+        doc=doc,
+        env=env,
+        in_file=in_file,
+        check=check,
+        section=section,
+        example=example,
+        default_text=default_text,
+    )
+    if isinstance(default, dict):
+        return field(default_factory=dict, metadata={"setting": declared})
+    return field(default=default, metadata={"setting": declared})
+
+
+def secret(*, doc: str, check: checks.Check | None = None, section: str = "") -> Any:
+    """A secret field of `Settings`: unset unless the environment sets it."""
+    declared = Setting(doc=doc, in_file=False, secret=True, check=check, section=section)
+    return field(default=None, metadata={"setting": declared})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
-    seeds: Path
-    locale: str = "en"
-    follow_user_locale: bool = True
-    page_size: int = 5
-    reply_visibility: str = "ephemeral"  # ephemeral | public
-    slack_commands: dict[str, str] = field(default_factory=dict)  # command -> slash name
-    slack_admins: tuple[str, ...] = ()
-    # Where a refused automatic reload is reported besides the Slack admins: "platform:channel".
-    admin_alerts: tuple[str, ...] = ()
-    discord_guild_id: int | None = None
-    discord_shard_count: int | None = None
-    port: int = 3000
-    slack_api_url: str | None = None
-    discord_api_url: str | None = None
-    discord_gateway_url: str | None = None
-    log_format: str = "plain"  # plain | json
-    log_level: str = "INFO"
-    # Operations (bot/ops): the health/metrics server, live reload, shutdown.
-    health_host: str = "0.0.0.0"
-    health_port: int | None = 8080  # None: no health server; 0: any free port (tests)
-    watch_seeds: bool = True
-    shutdown_grace: float = 8.0  # seconds to finish replies in flight on SIGTERM
-    # Where a large dossier's built indexes are kept between starts (None: never kept).
-    snapshot_dir: str | None = "data/snapshots"
-    slack_bot_token: Secret | None = None
-    slack_app_token: Secret | None = None
-    slack_signing_secret: Secret | None = None
-    discord_token: Secret | None = None
-    database_url: Secret | None = None
-    # Every wait on the state database is bounded (bot/database): connecting, and each
-    # statement; a call gives up after both added, whatever the database does.
-    database_connect_timeout_seconds: float = 3
-    database_statement_timeout_seconds: float = 5
-    # The daily digest (bot/digest): defaults for `/digest subscribe`, delivery, and state.
-    digest_time: str = "08:00"
-    digest_timezone: str = "Europe/Paris"
-    digest_weekdays: str = "daily"
-    digest_catch_up_hours: float = 6
-    digest_claim_timeout_seconds: float = 300
-    digest_retry_backoff_seconds: tuple[float, ...] = (30, 60, 120, 300, 600)
-    digest_quiet_days: str = "post"  # post | skip | short
-    digest_database: str = "data/dispute-bot.sqlite3"  # SQLite file when DATABASE_URL is unset
-    digest_sync_seconds: float = 60
-    digest_subscriptions: tuple[dict[str, Any], ...] = ()
-    source: str = str(DEFAULT_CONFIG)
+    """Every setting of the bot, declared once: its type, default, variables, doc and check."""
+
+    seeds: Path = setting(
+        SHIPPED_HOME / "seeds",
+        doc="The dossier folder, relative to the file that sets it. Another dispute is another "
+        "folder.",
+        section="The dossier and its replies",
+        example="../my-dossier",
+        default_text="the first dossier, shipped with the bot (with DISPUTE_BOT_HOME: its "
+        "`seeds/`)",
+    )
+    locale: str = setting(
+        "en",
+        doc="Language of replies: en or fr. Quotes always keep their original text.",
+        check=checks.among(LOCALES, listed=True),
+    )
+    follow_user_locale: bool = setting(
+        True, doc="Answer each Discord user in their own locale (en or fr) when it is one of ours."
+    )
+    page_size: int = setting(
+        5,
+        doc="Items per page of a reply (1 to 10); longer results page with Previous/Next.",
+        check=checks.between(1, 10),
+    )
+    reply_visibility: str = setting(
+        "ephemeral",
+        doc="Replies are visible to the caller only (ephemeral), with a Share button, or to "
+        "everyone (public).",
+        check=checks.among(("ephemeral", "public")),
+    )
+    slack_commands: dict[str, str] = setting(
+        {},
+        doc="Slack slash-command names, if a workspace already uses one (command: slash name); "
+        "an empty name turns one off in Slack (it stays reachable as `/dispute <command>`), and "
+        "`dispute` renames the umbrella.",
+        section="Slack",
+        example="{quote: afp-quote, help: '', dispute: afp}",
+    )
+    slack_admins: tuple[str, ...] = setting(
+        (),
+        doc="Slack user ids allowed to change digest subscriptions and run admin commands "
+        "(`/dispute reload`); empty means every member.",
+    )
+    port: int = setting(
+        3000, doc="HTTP port for Slack's HTTP mode.", env=("PORT",), check=checks.port
+    )
+    slack_api_url: str | None = setting(
+        None,
+        doc="Slack's Web API base URL instead of `https://slack.com/api/` (GovSlack: "
+        "`https://slack-gov.com/api/`, a proxy, or tests).",
+        env=("SLACK_API_URL",),
+        in_file=False,
+    )
+    discord_guild_id: int | None = setting(
+        None,
+        doc="Sync the Discord commands to this one server only: they appear at once (global "
+        "commands can take a while to reach every client). For development.",
+        env=("DISCORD_GUILD_ID",),
+        section="Discord",
+    )
+    discord_shard_count: int | None = setting(
+        None,
+        doc="Run discord.py's auto-sharded client with this many shards (Discord requires "
+        "sharding from 2,500 servers); unset: one connection.",
+    )
+    discord_api_url: str | None = setting(
+        None,
+        doc="Discord's REST base instead of `https://discord.com/api/v10` (a rate-limit proxy, "
+        "tests); include the version: `http://proxy:8080/api/v10`.",
+        env=("DISCORD_API_URL",),
+        in_file=False,
+    )
+    discord_gateway_url: str | None = setting(
+        None,
+        doc="Discord's gateway instead of `wss://gateway.discord.gg/` (a gateway proxy, tests).",
+        env=("DISCORD_GATEWAY_URL",),
+        in_file=False,
+    )
+    slack_bot_token: Secret | None = secret(
+        doc="Slack's Bot User OAuth Token (`xoxb-...`).", section="Secrets (environment only)"
+    )
+    slack_app_token: Secret | None = secret(
+        doc="Slack's app-level token (`xapp-...`, with `connections:write`): selects Socket Mode."
+    )
+    slack_signing_secret: Secret | None = secret(
+        doc="Slack's signing secret: selects HTTP mode when no app token is set."
+    )
+    discord_token: Secret | None = secret(doc="The Discord bot token.")
+    database_url: Secret | None = secret(
+        doc="PostgreSQL for the bot's state, `postgresql://user:password@host:5432/db` "
+        "(`postgres://` and `postgresql+psycopg://` too), needed when several replicas run; "
+        "unset: the SQLite file `digest_database`.",
+        check=checks.database_url,
+    )
+    log_format: str = setting(
+        "plain",
+        doc="Logs: one line per event on stderr, plain or json.",
+        check=checks.among(("plain", "json")),
+        section="Operations",
+    )
+    log_level: str = setting(
+        "INFO",
+        doc="The log level: DEBUG, INFO, WARNING, ERROR or CRITICAL.",
+        check=checks.log_level,
+    )
+    health_host: str = setting(
+        "0.0.0.0",
+        doc="Where the health and metrics server (`/healthz`, `/readyz`, `/metrics`) listens. "
+        "Keep it on a private network: it is not authenticated.",
+    )
+    health_port: int | None = setting(
+        8080,
+        doc="The health server's port; null turns it off, 0 takes any free port.",
+        env=("HEALTH_PORT",),
+        check=checks.port,
+    )
+    admin_alerts: tuple[str, ...] = setting(
+        (),
+        doc="Besides the Slack admins (told by direct message), where a refused automatic "
+        "reload of the dossier is reported: `slack:CHANNEL` or `discord:CHANNEL_ID` entries.",
+        check=checks.alert_targets,
+    )
+    watch_seeds: bool = setting(
+        True,
+        doc="Reload the dossier when a file in the seeds folder changes (SIGHUP and the admin "
+        "command `reload` do too). A broken dossier is refused and the last good one kept.",
+    )
+    shutdown_grace: float = setting(
+        8.0,
+        doc="On SIGTERM or SIGINT: seconds to finish the replies in flight before closing "
+        "anyway. Keep it under the orchestrator's stop timeout (Docker waits 10 s, Kubernetes "
+        "30 s).",
+        check=checks.not_negative,
+    )
+    snapshot_dir: str | None = setting(
+        "data/snapshots",
+        doc="A dossier that takes more than a second to build (tens of thousands of quotes) is "
+        "kept here, ready-built, and reused while no file of the seeds folder changes, so a "
+        "restart takes a second or two. Relative to the working directory; null never keeps "
+        "one.",
+    )
+    digest_database: str = setting(
+        "data/dispute-bot.sqlite3",
+        doc="The state database: this SQLite file (relative to the working directory) unless "
+        "`DATABASE_URL` is set. Its folder also keeps the Discord command hash.",
+        section="State database",
+    )
+    database_connect_timeout_seconds: float = setting(
+        3.0,
+        doc="Every wait on the state database is bounded: seconds to open a connection "
+        "(PostgreSQL takes 2 at least).",
+        check=checks.more_than(0),
+    )
+    database_statement_timeout_seconds: float = setting(
+        5.0,
+        doc="Seconds for one statement: PostgreSQL cancels it, SQLite waits this long for a "
+        "lock. A call unanswered after both timeouts added is given up: the command says the "
+        "database is unavailable, the digest tries again later, and calls fail at once for "
+        "that long.",
+        check=checks.more_than(0),
+    )
+    digest_time: str = setting(
+        "08:00",
+        doc="The time (HH:MM) a `/digest subscribe` takes when it names none.",
+        check=checks.time_of_day,
+        section="Daily digest",
+    )
+    digest_timezone: str = setting(
+        "Europe/Paris",
+        doc="The time zone (an IANA name) a `/digest subscribe` takes when it names none.",
+        check=checks.time_zone,
+    )
+    digest_weekdays: str = setting(
+        "daily",
+        doc="The days a `/digest subscribe` takes when it names none: `daily`, `weekdays`, "
+        "`weekends`, or days such as `mon-fri` or `mon,wed,fri`.",
+        check=checks.weekdays,
+    )
+    digest_catch_up_hours: float = setting(
+        6.0,
+        doc="A digest missed while the bot was down is posted on start if at most this many "
+        "hours late (older ones are skipped and logged); temporary errors are retried until "
+        "then.",
+        check=checks.catch_up,
+    )
+    digest_claim_timeout_seconds: float = setting(
+        300.0,
+        doc="A replica refreshes its claim on a digest every third of this while posting; one "
+        "silent this long is presumed dead and another replica takes the digest over.",
+        check=checks.more_than(0),
+    )
+    digest_retry_backoff_seconds: tuple[float, ...] = setting(
+        (30, 60, 120, 300, 600),
+        doc="Waits between retries after a temporary platform error (the last one repeats), "
+        "within the catch-up window.",
+        check=checks.waits,
+    )
+    digest_quiet_days: str = setting(
+        "post",
+        doc="When nothing is new since a channel's last digest: post it anyway, skip it, or "
+        'post a short one (the "nothing new" line and the quote of the day).',
+        check=checks.quiet_days,
+    )
+    digest_sync_seconds: float = setting(
+        60.0,
+        doc="How often each replica re-reads subscriptions and catches up (seconds).",
+        check=checks.more_than(0),
+    )
+    digest_subscriptions: tuple[dict[str, Any], ...] = setting(
+        (),
+        doc="Channels subscribed in the file, for deployments that manage everything there; "
+        "applied on every start, and `/digest subscribe` cannot change them. Each entry: "
+        "`platform` (slack or discord), `channel` (its id), and optionally `time`, `timezone` "
+        "(an exact IANA name), `weekdays` and `locale`.",
+        example="[{platform: slack, channel: C0123456789, time: '07:30', locale: fr}]",
+        check=checks.subscriptions,
+    )
+    source: str = field(default=str(DEFAULT_CONFIG))  # the file read last (not a setting)
 
     def describe(self) -> dict[str, str]:
         """Every setting as text, secrets masked: what `config check` prints."""
-        return {f.name: _shown(getattr(self, f.name)) for f in fields(self)}
+        return {f.name: shown(getattr(self, f.name)) for f in fields(self)}
 
 
-def _shown(value: object) -> str:
+SECRET_NAMES = tuple(
+    f.name for f in fields(Settings) if f.metadata.get("setting", Setting(doc="")).secret
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Declared:
+    """One setting as the loader uses it: the declaration with its type resolved."""
+
+    name: str
+    setting: Setting
+    hint: Any  # the resolved annotation
+    kinds: tuple[type, ...]  # what a YAML value may be
+    default: object
+
+
+@functools.cache
+def declared() -> dict[str, Declared]:
+    """Every setting of `Settings`, in declaration order."""
+    hints = typing.get_type_hints(Settings)
+    found: dict[str, Declared] = {}
+    for f in fields(Settings):
+        if "setting" not in f.metadata:
+            continue
+        default = f.default_factory() if callable(f.default_factory) else f.default
+        hint = hints[f.name]
+        found[f.name] = Declared(
+            name=f.name,
+            setting=f.metadata["setting"],
+            hint=hint,
+            kinds=_kinds(hint),
+            default=default,
+        )
+    return found
+
+
+def _kinds(hint: Any) -> tuple[type, ...]:
+    """The YAML types a value of this annotation is written as."""
+    if isinstance(hint, types.UnionType):
+        return tuple(kind for arg in typing.get_args(hint) for kind in _kinds(arg))
+    origin = typing.get_origin(hint)
+    simple: dict[Any, tuple[type, ...]] = {float: (int, float), Path: (str,), tuple: (list,)}
+    return simple.get(origin or hint, (origin or hint,))
+
+
+def _converted(hint: Any, value: object, base: Path) -> object:
+    """A value read from YAML or the environment as the field's type (paths from `base`)."""
+    if value is None:
+        return None
+    if isinstance(hint, types.UnionType):
+        hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Path:
+        return (base / str(value)).resolve()
+    if hint is float:
+        return float(typing.cast(float, value))
+    if origin is tuple:
+        items = typing.cast(list[object], value)
+        return tuple(str(item) for item in items) if args[0] is str else tuple(items)
+    if origin is dict and args == (str, str):
+        return {str(k): str(v) for k, v in typing.cast(dict[object, object], value).items()}
+    return value
+
+
+def shown(value: object) -> str:
+    """A setting's value as `config check` prints it (and the defaults file writes it)."""
     if value is None:
         return "(not set)"
     if isinstance(value, Path):
         return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     if isinstance(value, str | Secret | int | float):
         return str(value)
-    dumped = yaml.safe_dump(_plain(value), default_flow_style=True, width=10_000)
+    dumped = yaml.safe_dump(plain(value), default_flow_style=True, width=10_000)
     return dumped.strip()
 
 
-def _plain(value: object) -> object:
+def plain(value: object) -> object:
+    """Lists, mappings and whole numbers as YAML writes them."""
     if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return value
 
 
@@ -139,75 +440,22 @@ class ConfigReport:
     files: tuple[Path, ...]
 
 
-# Settings read from the YAML file, with the type each must have.
-_FILE_KEYS: dict[str, type | tuple[type, ...]] = {
-    "seeds": str,
-    "locale": str,
-    "follow_user_locale": bool,
-    "page_size": int,
-    "reply_visibility": str,
-    "slack_commands": dict,
-    "slack_admins": list,
-    "admin_alerts": list,
-    "discord_guild_id": (int, type(None)),
-    "discord_shard_count": (int, type(None)),
-    "port": int,
-    "log_format": str,
-    "log_level": str,
-    "health_host": str,
-    "health_port": (int, type(None)),
-    "watch_seeds": bool,
-    "shutdown_grace": (int, float),
-    "snapshot_dir": (str, type(None)),
-    "digest_time": str,
-    "digest_timezone": str,
-    "digest_weekdays": str,
-    "digest_catch_up_hours": (int, float),
-    "digest_claim_timeout_seconds": (int, float),
-    "digest_retry_backoff_seconds": list,
-    "digest_quiet_days": str,
-    "digest_database": str,
-    "digest_sync_seconds": (int, float),
-    "digest_subscriptions": list,
-    "database_connect_timeout_seconds": (int, float),
-    "database_statement_timeout_seconds": (int, float),
-}
-# Environment variables for single settings (non-secret), and their parsers. Every file key
-# can also be set as DISPUTE_BOT_<KEY> (DISPUTE_BOT_PAGE_SIZE=3); these are the other names.
-_ENV_KEYS: dict[str, str] = {
-    "DISPUTE_BOT_SEEDS": "seeds",
-    "DISPUTE_BOT_LOCALE": "locale",
-    "DISPUTE_BOT_PAGE_SIZE": "page_size",
-    "DISPUTE_BOT_REPLY_VISIBILITY": "reply_visibility",
-    "DISPUTE_BOT_LOG_FORMAT": "log_format",
-    "DISPUTE_BOT_LOG_LEVEL": "log_level",
-    "DISCORD_GUILD_ID": "discord_guild_id",
-    "PORT": "port",
-    "HEALTH_PORT": "health_port",
-    "SLACK_API_URL": "slack_api_url",
-    "DISCORD_API_URL": "discord_api_url",
-    "DISCORD_GATEWAY_URL": "discord_gateway_url",
-    "DISPUTE_BOT_DIGEST_DATABASE": "digest_database",
-}
-# Settings that only the environment sets (test and proxy endpoints).
-_ENV_ONLY_KEYS: dict[str, type | tuple[type, ...]] = {
-    "slack_api_url": str,
-    "discord_api_url": str,
-    "discord_gateway_url": str,
-}
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 
 
 def env_names() -> dict[str, str]:
-    """Every environment variable that sets one setting, with the setting it sets."""
-    names = {f"DISPUTE_BOT_{key.upper()}": key for key in _FILE_KEYS}
-    names.update(_ENV_KEYS)
-    return names
+    """Every environment variable that sets one setting (secrets aside), with its setting."""
+    return {
+        variable: one.name
+        for one in declared().values()
+        if not one.setting.secret
+        for variable in one.setting.variables(one.name)
+    }
 
 
 def default_config(environ: Mapping[str, str]) -> Path:
-    """The defaults file: in DISPUTE_BOT_HOME/config when set (an installed image), else here."""
+    """The defaults file: DISPUTE_BOT_HOME/config when set, else the shipped one."""
     home = environ.get("DISPUTE_BOT_HOME")
     return (Path(home) / "config" / "default.yaml").resolve() if home else DEFAULT_CONFIG
 
@@ -220,7 +468,7 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     except OSError as exc:
         hint = ""
         if path.name == "default.yaml":
-            hint = " (set DISPUTE_BOT_HOME to the folder that holds config/ and seeds/)"
+            hint = " (DISPUTE_BOT_HOME must be a folder holding config/default.yaml and seeds/)"
         raise ConfigError(f"{path}:0: cannot read config: {exc.strerror}{hint}") from exc
     # One parse, with libyaml where installed: the defaults file is read on every start.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -241,15 +489,14 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     return data, lines
 
 
-def _right_type(value: object, kind: type | tuple[type, ...]) -> bool:
+def _right_type(value: object, kinds: tuple[type, ...]) -> bool:
     """isinstance, except that a bool is not a number and a number is not a bool."""
-    kinds = kind if isinstance(kind, tuple) else (kind,)
     if isinstance(value, bool):
         return bool in kinds
     return isinstance(value, kinds)
 
 
-def _type_name(kind: type | tuple[type, ...]) -> str:
+def _type_name(kinds: tuple[type, ...]) -> str:
     names = {
         str: "text",
         bool: "true or false",
@@ -259,15 +506,13 @@ def _type_name(kind: type | tuple[type, ...]) -> str:
         dict: "a mapping",
         type(None): "null",
     }
-    kinds = kind if isinstance(kind, tuple) else (kind,)
     if float in kinds:
         kinds = tuple(k for k in kinds if k is not int)
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 
 
-def _parse_env(raw: str, kind: type | tuple[type, ...]) -> object:
+def _parse_env(raw: str, kinds: tuple[type, ...]) -> object:
     """An environment variable's text as the setting's type; ValueError when it is not."""
-    kinds = kind if isinstance(kind, tuple) else (kind,)
     text = raw.strip()
     if type(None) in kinds and text.lower() in ("", "null", "none"):
         return None
@@ -297,7 +542,7 @@ def _parse_env(raw: str, kind: type | tuple[type, ...]) -> object:
     return raw
 
 
-def _secret(
+def _read_secret(
     name: str, environ: Mapping[str, str], problems: list[str], origins: dict[str, str]
 ) -> Secret | None:
     env = name.upper()
@@ -324,6 +569,38 @@ def _secret(
     return None
 
 
+def _from_file(
+    file: Path, values: dict[str, Any], origins: dict[str, str], problems: list[str]
+) -> None:
+    """The settings of one YAML file into `values`; what is wrong into `problems`."""
+    try:
+        data, lines = _read_yaml(file)
+    except ConfigError as exc:
+        problems.append(str(exc))
+        return
+    settings = declared()
+    for key, value in data.items():
+        where = f"{file}:{lines.get(str(key), 0)}"
+        one = settings.get(str(key))
+        if one is not None and one.setting.secret:
+            problems.append(
+                f"{where}: {key!r} is a secret: set {str(key).upper()} or "
+                f"{str(key).upper()}_FILE in the environment instead"
+            )
+        elif one is not None and not one.setting.in_file:
+            variables = " or ".join(one.setting.variables(one.name))
+            problems.append(f"{where}: {key!r} is set in the environment only: {variables}")
+        elif one is None:
+            problems.append(f"{where}: unknown setting {key!r}")
+        elif not _right_type(value, one.kinds):
+            problems.append(
+                f"{where}: {key!r} must be {_type_name(one.kinds)}, not {type(value).__name__}"
+            )
+        else:
+            values[one.name] = _converted(one.hint, value, file.parent)
+            origins[one.name] = where
+
+
 def inspect_settings(
     path: str | Path | None = None, environ: Mapping[str, str] | None = None
 ) -> ConfigReport:
@@ -336,59 +613,28 @@ def inspect_settings(
     defaults = default_config(environ)
     chosen = Path(path or environ.get("DISPUTE_BOT_CONFIG") or defaults).resolve()
     files = (defaults,) if chosen == defaults else (defaults, chosen)
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {"seeds": defaults.parent.parent / "seeds"}
     origins: dict[str, str] = {}
     problems: list[str] = []
     for file in files:
-        try:
-            data, lines = _read_yaml(file)
-        except ConfigError as exc:
-            problems.append(str(exc))
+        _from_file(file, values, origins, problems)
+    for one in declared().values():
+        if one.setting.secret:
+            values[one.name] = _read_secret(one.name, environ, problems, origins)
             continue
-        for key, value in data.items():
-            where = f"{file}:{lines.get(str(key), 0)}"
-            if key in SECRET_NAMES:
+        for variable in one.setting.variables(one.name):
+            raw = environ.get(variable)
+            if not raw:
+                continue
+            try:
+                parsed = _parse_env(raw, one.kinds)
+            except ValueError:
                 problems.append(
-                    f"{where}: {key!r} is a secret: set {str(key).upper()} or "
-                    f"{str(key).upper()}_FILE in the environment instead"
+                    f"{variable}: {one.name!r} must be {_type_name(one.kinds)}, not {raw!r}"
                 )
-            elif key not in _FILE_KEYS:
-                problems.append(f"{where}: unknown setting {key!r}")
-            elif not _right_type(value, _FILE_KEYS[key]):
-                problems.append(
-                    f"{where}: {key!r} must be {_type_name(_FILE_KEYS[key])}, "
-                    f"not {type(value).__name__}"
-                )
-            else:
-                values[key] = value
-                origins[key] = where
-                if key == "seeds":
-                    values[key] = (file.parent / str(value)).resolve()
-    for env, key in env_names().items():
-        raw = environ.get(env)
-        if not raw:
-            continue
-        kind = _FILE_KEYS.get(key) or _ENV_ONLY_KEYS.get(key, str)
-        try:
-            parsed = _parse_env(raw, kind)
-        except ValueError:
-            problems.append(f"{env}: {key!r} must be {_type_name(kind)}, not {raw!r}")
-            continue
-        values[key] = Path(str(parsed)).resolve() if key == "seeds" else parsed
-        origins[key] = env
-    values.setdefault("seeds", defaults.parent.parent / "seeds")
-    for listed in ("slack_admins", "admin_alerts"):
-        if listed in values:
-            values[listed] = tuple(str(a) for a in values[listed])
-    if "slack_commands" in values:
-        values["slack_commands"] = {str(k): str(v) for k, v in values["slack_commands"].items()}
-    if "shutdown_grace" in values:
-        values["shutdown_grace"] = float(values["shutdown_grace"])
-    if "digest_retry_backoff_seconds" in values:
-        values["digest_retry_backoff_seconds"] = tuple(values["digest_retry_backoff_seconds"])
-    if "digest_subscriptions" in values:
-        values["digest_subscriptions"] = tuple(values["digest_subscriptions"])
-    values.update({name: _secret(name, environ, problems, origins) for name in SECRET_NAMES})
+                continue
+            values[one.name] = _converted(one.hint, parsed, Path.cwd())
+            origins[one.name] = variable
     settings = Settings(source=str(chosen), **values)
     problems.extend(_check(settings, origins))
     return ConfigReport(settings=settings, problems=tuple(problems), origins=origins, files=files)
@@ -407,59 +653,21 @@ def load_settings(
     return report.settings
 
 
-_KEY_AT_START = re.compile(r"^([a-z_]+)\b")
-
-
-def _check(settings: Settings, origins: Mapping[str, str] | None = None) -> list[str]:
-    origins = origins or {}
+def _check(settings: Settings, origins: Mapping[str, str]) -> list[str]:
+    """Each setting's own check, then the checks that read several settings together."""
 
     def at(key: str) -> str:
         return origins.get(key, settings.source)
 
     problems = []
-    if settings.locale not in LOCALES:
-        problems.append(f"{at('locale')}: locale must be one of {', '.join(LOCALES)}")
-    if settings.reply_visibility not in ("ephemeral", "public"):
-        problems.append(f"{at('reply_visibility')}: reply_visibility must be ephemeral or public")
-    if not 1 <= settings.page_size <= 10:
-        problems.append(f"{at('page_size')}: page_size must be between 1 and 10")
-    for entry in settings.admin_alerts:
-        platform, _, channel = entry.partition(":")
-        if platform not in ("slack", "discord") or not channel:
-            problems.append(
-                f"{at('admin_alerts')}: admin_alerts entries are slack:CHANNEL or "
-                f"discord:CHANNEL_ID, not {entry!r}"
-            )
-    if settings.log_format not in ("plain", "json"):
-        problems.append(f"{at('log_format')}: log_format must be plain or json")
-    if settings.log_level.upper() not in LOG_LEVELS:
-        problems.append(f"{at('log_level')}: log_level must be one of {', '.join(LOG_LEVELS)}")
-    for key in ("port", "health_port"):
-        port = getattr(settings, key)
-        if port is not None and not 0 <= port <= 65535:
-            problems.append(f"{at(key)}: {key} must be between 0 and 65535")
+    for one in declared().values():
+        value = getattr(settings, one.name)
+        if one.setting.check is not None and value is not None:
+            problems += [f"{at(one.name)}: {p}" for p in one.setting.check(one.name, value)]
     slack_http = bool(settings.slack_signing_secret and not settings.slack_app_token)
     if slack_http and settings.health_port and settings.health_port == settings.port:
         problems.append(
             f"{at('health_port')}: health_port and port are both {settings.port}: Slack's HTTP "
             "server and the health server need different ports"
         )
-    if settings.shutdown_grace < 0:
-        problems.append(f"{at('shutdown_grace')}: shutdown_grace must not be negative")
-    for key in ("database_connect_timeout_seconds", "database_statement_timeout_seconds"):
-        if not getattr(settings, key) > 0:
-            problems.append(f"{at(key)}: {key} must be more than 0")
-    if settings.database_url is not None:
-        from bot.database.url import parse_database_url
-
-        try:
-            parse_database_url(settings.database_url.reveal())
-        except ValueError as exc:
-            problems.append(f"{at('database_url')}: not a usable PostgreSQL URL: {exc}")
-    from bot.digest.when import check_digest_settings  # the digest's rules live with it
-
-    for problem in check_digest_settings(settings):
-        match = _KEY_AT_START.match(problem)
-        key = match.group(1) if match else ""
-        problems.append(f"{at(key)}: {problem}")
     return problems

@@ -24,9 +24,7 @@ from bot.dates import span_of
 from bot.digest.hub import DigestHub
 from bot.digest.records import Delivery, Subscription
 from bot.digest.when import (
-    PLATFORMS,
     Schedule,
-    ScheduleError,
     default_schedule,
     read_subscribe_words,
     suggest_time_zones,
@@ -35,6 +33,7 @@ from bot.errors import DatabaseUnavailable, UsageError
 from bot.i18n import every_language, format_day, format_weekdays, format_when
 from bot.matching import best_command, fold
 from bot.reply import Field, Item, Reply, ReplyKind, Source
+from bot.schedule_words import PLATFORMS, ScheduleError
 from handlers.items import event_when, quote_item
 
 log = logging.getLogger("dispute_bot.digest")

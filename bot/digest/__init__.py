@@ -1,7 +1,7 @@
 """The daily digest: per-channel subscriptions, posted once a day on time, across replicas.
 
 `run_digests` is what the runtime starts beside the platforms. Importing this package is
-cheap (no SQLAlchemy, no APScheduler) so the config check can use `bot.digest.when`.
+cheap (no SQLAlchemy, no APScheduler) so the /digest command can use `bot.digest.when`.
 """
 
 from __future__ import annotations

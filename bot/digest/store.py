@@ -30,8 +30,9 @@ from bot.digest.schema import (
     subscriptions,
     upgrade_schema,
 )
-from bot.digest.when import Schedule, parse_time, weekdays_code, weekdays_from_code
+from bot.digest.when import Schedule, weekdays_code, weekdays_from_code
 from bot.errors import DatabaseUnavailable
+from bot.schedule_words import parse_time
 
 log = logging.getLogger("dispute_bot.digest")
 

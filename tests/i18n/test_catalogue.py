@@ -21,9 +21,9 @@ from babel.messages.pofile import read_po
 
 from bot.config import LOCALES, PROJECT_ROOT
 from bot.corpus.loader import STANCES
-from bot.digest.when import PLATFORMS
 from bot.i18n import DOMAIN, LOCALE_DIR, languages, t
 from bot.i18n.extract import KeyUse, keys_in, keys_under
+from bot.schedule_words import PLATFORMS
 
 LANGUAGES = list(languages())
 CODE = (PROJECT_ROOT / "bot", PROJECT_ROOT / "handlers")
@@ -157,8 +157,9 @@ def test_every_value_a_key_is_built_from_has_a_sentence(
     """The keys the code builds at run time (`stance.{stance}`), for each value it can use."""
     schedule_errors = {
         use.key
+        for source in ("bot/schedule_words.py", "bot/digest/when.py")
         for use in keys_in(
-            (PROJECT_ROOT / "bot/digest/when.py")
+            (PROJECT_ROOT / source)
             .read_text(encoding="utf-8")
             .replace("ScheduleError(", "every_language(")
         )
