@@ -21,7 +21,7 @@ from bench.queries import TOP, Query
 from bench.stats import latency_summary
 from bot.config import load_settings
 from bot.core import Core
-from bot.matching import words
+from bot.matching.folding import words
 
 Search = Callable[[str], list[str]]
 AUTOCOMPLETE_PREFIXES = ("tru", "hegs", "amod")

@@ -19,7 +19,8 @@ from bot.config import Settings
 from bot.dossier import Dossier
 from bot.errors import UsageError
 from bot.i18n import t
-from bot.matching import MAX_QUERY_CHARS, Match, best_command, fold
+from bot.matching.folding import MAX_QUERY_CHARS, fold
+from bot.matching.names import Match, best_command
 from bot.reply import Item, Page, Reply, ReplyKind, Source
 
 if TYPE_CHECKING:

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from bot.corpus.bulk import cycles_collected_after
 from bot.corpus.model import Actor, Corpus, Event, Issue, Quote
-from bot.matching import NameIndex, TextIndex
+from bot.matching.keywords import TextIndex
+from bot.matching.names import NameIndex
 
 
 def _actor_names(actor: Actor) -> list[tuple[str, str]]:

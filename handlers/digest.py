@@ -34,7 +34,8 @@ from bot.digest.when import (
 )
 from bot.errors import DatabaseUnavailable, UsageError
 from bot.i18n import format_day
-from bot.matching import best_command, fold
+from bot.matching.folding import fold
+from bot.matching.names import best_command
 from bot.reply import Field, Item, Reply, ReplyKind, Source
 from handlers.items import event_when, quote_item
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.core import Args, Command, Context, Option, empty
-from bot.matching import best_command, fold
+from bot.matching.folding import fold
+from bot.matching.names import best_command
 from bot.reply import Field, Item, Reply, ReplyKind
 
 

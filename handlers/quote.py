@@ -7,7 +7,7 @@ from typing import overload
 
 from bot.core import Args, Command, Context, Option, empty, paginate
 from bot.corpus.model import Quote
-from bot.matching import words
+from bot.matching.folding import words
 from bot.reply import Item, Reply
 from handlers.items import quote_item
 
