@@ -18,13 +18,13 @@ from typing import TypeVar
 from bot.config import Settings
 from bot.core import Context, Core, Request
 from bot.delivery import Poster
+from bot.digest.compose import compose_digest, has_news
 from bot.digest.records import Claim, Key, Subscription
 from bot.digest.rotation import Pick, pick_quote
 from bot.digest.store import DigestStore
 from bot.digest.when import Occurrence
 from bot.errors import DatabaseUnavailable, DeliveryError
 from bot.reply import Reply
-from handlers.digest import compose_digest, has_news
 
 log = logging.getLogger("dispute_bot.digest")
 
@@ -270,8 +270,9 @@ class Deliverer:
         """The digest for a channel and day; None when a quiet day is to be skipped."""
         last = await self.store.run(self.store.last_post, platform, channel)
         since = last.local_date if last else None
-        corpus = self.core.dossier.corpus
-        quiet = since is not None and not has_news(corpus, since)
+        dossier = self.core.dossier  # one dossier for the whole digest, whatever reloads
+        corpus = dossier.corpus
+        quiet = since is not None and not has_news(dossier, since)
         if quiet and scheduled and self.policy.quiet_days == "skip":
             return None
         rotation_round, shown = await self.store.run(self.store.rotation, platform, channel)
@@ -279,6 +280,7 @@ class Deliverer:
             corpus.quotes, shown=shown, round=rotation_round, seed=channel_name(platform, channel)
         )
         ctx = self._context(platform=platform, channel=channel, locale=locale, day=day)
+        ctx = dataclasses.replace(ctx, dossier=dossier)
         reply = compose_digest(
             ctx,
             since=since,
