@@ -21,8 +21,9 @@ import json
 import time
 from pathlib import Path
 
+from bot.app import build_core
 from bot.config import load_settings
-from bot.core import Core, Request
+from bot.core import Request
 from bot.digest.compose import compose_digest, digest_index, has_news
 from bot.digest.rotation import pick_quote
 from bot.platforms.discord.render import render_message as render_discord
@@ -39,7 +40,7 @@ def main() -> None:
     args = parser.parse_args()
 
     settings = dataclasses.replace(load_settings(environ={}), seeds=args.seeds.resolve())
-    core = Core(settings)
+    core = build_core(settings)
     corpus = core.dossier.corpus
     today = max(a.added for a in corpus.articles)
     timed = min(args.channels, args.sample)

@@ -2,7 +2,8 @@
 
 What a digest says is the digest engine's (`bot.digest.compose`); this serves the command.
 The subcommands (subscribe, unsubscribe, status, now, resume) reach the digest's state
-through `Context.digest`; the database opens only when one of them runs.
+through the hub the root gives `digest_command`; the database opens only when one of them
+runs.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ _ACTION_WORDS = {
 _CHANGES = ("subscribe", "unsubscribe", "now", "resume")
 
 
-def digest(ctx: Context, args: Args) -> Reply:
+def digest(ctx: Context, args: Args, hub: DigestHub) -> Reply:
     words = args.words
     if not words:
         return preview(ctx)
@@ -63,11 +64,10 @@ def digest(ctx: Context, args: Args) -> Reply:
         if guess:
             text += " " + say(ctx.locale, "did_you_mean", options=f"/digest {guess}")
         raise UsageError(text)
-    if ctx.platform not in PLATFORMS or not ctx.request.channel or ctx.digest is None:
+    if ctx.platform not in PLATFORMS or not ctx.request.channel:
         raise UsageError(say(ctx.locale, "console"))
     if action in _CHANGES and not ctx.request.can_manage:
         raise UsageError(say(ctx.locale, f"not_allowed.{ctx.platform}"))
-    hub = ctx.digest()
     try:
         if action == "subscribe":
             return _subscribe(ctx, hub, words[1:])
@@ -257,30 +257,32 @@ def _resume(ctx: Context, hub: DigestHub) -> Reply:
     return _answer(ctx, text)
 
 
-COMMAND = Command(
-    name="digest",
-    summary={
-        "en": "A preview of today's digest; subscribe this channel to the daily digest.",
-        "fr": "Un aperçu du résumé du jour ; abonner ce canal au résumé quotidien.",
-    },
-    usage="/digest [subscribe [HH:MM] [time zone] [weekdays] | unsubscribe | status | now "
-    "| resume]",
-    examples=(
-        "/digest",
-        "/digest subscribe 08:00 paris",
-        "/digest subscribe 7:30 new york mon-fri",
-        "/digest status",
-        "/digest now",
-        "/digest unsubscribe",
-    ),
-    options=(
-        Option(
-            name="action",
-            description="subscribe, unsubscribe, status, now or resume (none: a preview)",
+def digest_command(hub: DigestHub) -> Command:
+    """The /digest command; its subcommands reach the digest's state through `hub`."""
+    return Command(
+        name="digest",
+        summary={
+            "en": "A preview of today's digest; subscribe this channel to the daily digest.",
+            "fr": "Un aperçu du résumé du jour ; abonner ce canal au résumé quotidien.",
+        },
+        usage="/digest [subscribe [HH:MM] [time zone] [weekdays] | unsubscribe | status | now "
+        "| resume]",
+        examples=(
+            "/digest",
+            "/digest subscribe 08:00 paris",
+            "/digest subscribe 7:30 new york mon-fri",
+            "/digest status",
+            "/digest now",
+            "/digest unsubscribe",
         ),
-        Option(name="time", description="For subscribe: HH:MM, e.g. 08:00"),
-        Option(name="timezone", description="For subscribe: a time zone or city, e.g. paris"),
-        Option(name="weekdays", description="For subscribe: daily, weekdays, mon-fri..."),
-    ),
-    run=digest,
-)
+        options=(
+            Option(
+                name="action",
+                description="subscribe, unsubscribe, status, now or resume (none: a preview)",
+            ),
+            Option(name="time", description="For subscribe: HH:MM, e.g. 08:00"),
+            Option(name="timezone", description="For subscribe: a time zone or city, e.g. paris"),
+            Option(name="weekdays", description="For subscribe: daily, weekdays, mon-fri..."),
+        ),
+        run=lambda ctx, args: digest(ctx, args, hub),
+    )

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from bot.app import DisputeBot
 from bot.config import Secret, Settings, load_settings
-from bot.core import Core
 from bot.delivery import Poster
 from bot.digest.service import DigestService
 from bot.digest.store import DigestStore
@@ -64,7 +64,7 @@ def digest_settings(database: Path | None = None, **overrides: Any) -> Settings:
 
 @pytest.fixture(scope="session")
 def dossier() -> Dossier:
-    return Core(load_settings(environ={})).dossier
+    return DisputeBot(load_settings(environ={})).core.dossier
 
 
 @pytest.fixture
@@ -95,7 +95,9 @@ class Replica:
 
     def __init__(self, settings: Settings, dossier: Dossier, posters: dict[str, Poster]) -> None:
         self.settings = settings
-        self.core = Core(settings, dossier=dossier)
+        self.bot = DisputeBot(settings, dossier=dossier)
+        self.core = self.bot.core
+        self.hub = self.bot.digest
         self.posters = posters
         self.service: DigestService | None = None
 
@@ -119,13 +121,13 @@ class Replica:
 
     @property
     def store(self) -> DigestStore:
-        return self.core.digest.store
+        return self.hub.store
 
     async def start(self) -> DigestService:
         service = DigestService(
             core=self.core, settings=self.settings, store=self.store, posters=self.posters
         )
-        self.core.digest.attach(service)
+        self.hub.attach(service)
         await service.start()
         self.service = service
         return service
@@ -133,7 +135,7 @@ class Replica:
     async def stop(self) -> None:
         if self.service is not None:
             await self.service.shutdown()
-            self.core.digest.detach(self.service)
+            self.hub.detach(self.service)
             self.service = None
 
     def wake(self) -> None:
@@ -170,7 +172,7 @@ async def make_replica(
     yield make
     for replica in made:
         await replica.stop()
-        replica.core.digest.close()
+        replica.hub.close()
 
 
 @pytest.fixture

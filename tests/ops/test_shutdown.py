@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import DisputeBot
 from bot.config import PROJECT_ROOT, Settings
-from bot.core import Core
 from bot.errors import ConfigError
-from bot.ops.runtime import Runtime, ServiceFailed
+from bot.ops.service_runner import ServiceFailed
 from tests.ops.conftest import ops_settings
 
 LINES = 400  # far more replies than the pipe holds, so the bot blocks mid-reply
@@ -188,15 +188,15 @@ def test_the_health_command_asks_the_running_bot(seeds_copy: Path) -> None:
 async def test_a_failing_platform_stops_the_others_cleanly(settings: Settings) -> None:
     stopped: list[str] = []
 
-    async def discord(core: Core, settings: Settings, stop: asyncio.Event) -> None:
+    async def discord(stop: asyncio.Event) -> None:
         await stop.wait()
         stopped.append("discord")
 
-    async def slack(core: Core, settings: Settings, stop: asyncio.Event) -> None:
+    async def slack(stop: asyncio.Event) -> None:
         await asyncio.sleep(0.05)
         raise OSError("Slack's websocket closed")
 
-    runtime = Runtime(Core(settings), settings, asyncio.Event())
+    runtime = DisputeBot(settings).service_runner(asyncio.Event())
     await runtime.start()
     try:
         with pytest.raises(ServiceFailed, match="OSError: Slack's websocket closed"):
@@ -207,10 +207,10 @@ async def test_a_failing_platform_stops_the_others_cleanly(settings: Settings) -
 
 
 async def test_a_platform_refusing_its_credentials_is_a_config_error(settings: Settings) -> None:
-    async def slack(core: Core, settings: Settings, stop: asyncio.Event) -> None:
+    async def slack(stop: asyncio.Event) -> None:
         raise ConfigError("SLACK_BOT_TOKEN was refused by Slack: invalid_auth")
 
-    runtime = Runtime(Core(settings), settings, asyncio.Event())
+    runtime = DisputeBot(settings).service_runner(asyncio.Event())
     await runtime.start()
     try:
         with pytest.raises(ConfigError, match="invalid_auth"):
@@ -225,7 +225,7 @@ async def test_a_service_ignoring_stop_is_cancelled_after_the_grace_period(
     settings = ops_settings(seeds_copy, DISPUTE_BOT_SHUTDOWN_GRACE="0.2")
     cancelled = asyncio.Event()
 
-    async def stubborn(core: Core, settings: Settings, stop: asyncio.Event) -> None:
+    async def stubborn(stop: asyncio.Event) -> None:
         try:
             await asyncio.sleep(3600)
         except asyncio.CancelledError:
@@ -233,7 +233,7 @@ async def test_a_service_ignoring_stop_is_cancelled_after_the_grace_period(
             raise
 
     stop = asyncio.Event()
-    runtime = Runtime(Core(settings), settings, stop)
+    runtime = DisputeBot(settings).service_runner(stop)
     await runtime.start()
     started = time.monotonic()
     try:

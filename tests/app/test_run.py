@@ -1,4 +1,4 @@
-"""The whole bot as `dispute-bot run` starts it: Slack, the digest beside it, health."""
+"""The whole bot as the composition root (bot/app.py) runs it: Slack, the digest, health."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from pathlib import Path
 
 import time_machine
 
+from bot.app import DisputeBot, enabled_services
 from bot.config import load_settings
-from bot.core import Core
 from bot.ops.readiness import READINESS
-from bot.platforms import enabled_services, serve
 from tests.digest.conftest import paris
 from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 
@@ -37,7 +36,8 @@ async def test_run_posts_the_days_digest_through_slack_and_reports_ready(tmp_pat
             "DISPUTE_BOT_WATCH_SEEDS": "false",
         }
     )
-    core = Core(settings)
+    bot = DisputeBot(settings)
+    core = bot.core
     READINESS.reset()
     stop = asyncio.Event()
     try:
@@ -46,7 +46,7 @@ async def test_run_posts_the_days_digest_through_slack_and_reports_ready(tmp_pat
                 "/digest subscribe 08:00 paris", platform="slack", channel="C42", can_manage=True
             )
             assert reply.ok, reply.text
-            running = asyncio.create_task(serve(core, settings, enabled_services(settings), stop))
+            running = asyncio.create_task(bot.serve(enabled_services(settings), stop))
             post = await fake.api_call("chat.postMessage", timeout=15)
             assert post.params["channel"] == "C42"
             assert "Daily digest, 2 March 2026" in json.dumps(post.params, ensure_ascii=False)
@@ -56,8 +56,8 @@ async def test_run_posts_the_days_digest_through_slack_and_reports_ready(tmp_pat
                     break
                 await asyncio.sleep(0.05)
             assert checks.get("slack") and checks.get("digest"), checks
-            assert core.digest.service is not None
-            await core.digest.service.settled()
+            assert bot.digest.service is not None
+            await bot.digest.service.settled()
             status = core.handle_line("/digest status", platform="slack", channel="C42")
             fields = {f.name: f.value for f in status.items[0].fields}
             assert fields["Last digest"].startswith("Monday 2 March 2026, 08:00"), fields
@@ -67,5 +67,5 @@ async def test_run_posts_the_days_digest_through_slack_and_reports_ready(tmp_pat
         stop.set()
         await asyncio.wait_for(running, 15)
         await fake.close()
-        core.digest.close()
+        bot.digest.close()
         READINESS.reset()
