@@ -11,12 +11,17 @@ import logging
 from collections.abc import Mapping
 
 from bot.config import Settings
-from bot.delivery import Poster
+from bot.delivery import Poster, RetryPolicy
 from bot.errors import DeliveryError
 from bot.reload import ReloadResult
 from handlers.reload import render_result
 
 log = logging.getLogger("dispute_bot.alerts")
+
+# An alert is tried three times at most, a second then two apart (or as long as asked).
+ALERT_RETRY = RetryPolicy(backoff=(1.0, 2.0))
+ALERT_ATTEMPTS = 3
+MAX_ALERT_WAIT = 30.0
 
 
 def alert_targets(settings: Settings) -> list[tuple[str, str]]:
@@ -38,8 +43,13 @@ async def alert_admins(
         poster = posters.get(platform)
         if poster is None:
             continue
+        retrying = ALERT_RETRY.retrying(
+            give_up=lambda attempts, wait: attempts >= ALERT_ATTEMPTS or wait > MAX_ALERT_WAIT
+        )
         try:
-            await poster.post(channel, reply)
+            async for attempt in retrying:
+                with attempt:
+                    await poster.post(channel, reply)
             told += 1
         except DeliveryError as exc:
             log.warning("could not tell %s:%s about the refused reload: %s", platform, channel, exc)

@@ -78,7 +78,7 @@ def real_posters(chat: FakeChat) -> dict[str, Poster]:
     """The platforms' own posters, pointed at the fake chat."""
     return {
         "slack": SlackPoster(token=SLACK_TOKEN, api_url=chat.slack_api_url),
-        "discord": DiscordPoster(token=DISCORD_TOKEN, api_url=chat.discord_api_url, attempts=1),
+        "discord": DiscordPoster(token=DISCORD_TOKEN, api_url=chat.discord_api_url),
     }
 
 

@@ -52,7 +52,7 @@ async def live(spec: dict[str, Any]) -> None:
     bot = DisputeBot(settings)
     posters: dict[str, Poster] = {
         "slack": SlackPoster(token=SLACK_TOKEN, api_url=spec["slack_api_url"]),
-        "discord": DiscordPoster(token=DISCORD_TOKEN, api_url=spec["discord_api_url"], attempts=1),
+        "discord": DiscordPoster(token=DISCORD_TOKEN, api_url=spec["discord_api_url"]),
     }
     instants = [dt.datetime.fromisoformat(i) for i in spec["instants"]]
     print("ready", flush=True)

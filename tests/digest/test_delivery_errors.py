@@ -93,6 +93,24 @@ async def test_temporary_errors_are_retried_without_holding_up_others(
     )
 
 
+async def test_each_attempt_is_one_request_counted_once_on_discord_too(
+    make_replica: MakeReplica, chat: FakeChat
+) -> None:
+    chat.flaky["1001"] = 2  # Discord answers 503 twice: the poster retries nothing itself
+    with time_machine.travel(paris(2026, 3, 1, 12, 0), tick=True) as traveller:
+        bot = make_replica(real=True)  # the production posters
+        assert bot.ask("/digest subscribe 08:00 paris", platform="discord", channel="1001").ok
+        await bot.start()
+        traveller.move_to(paris(2026, 3, 2, 8, 0, 1))
+        await bot.sweep()
+        await bot.settled()
+    assert [p.channel for p in chat.posts] == ["1001"]
+    assert chat.requests_to("1001") == 3
+    row = bot.store.last_delivery("discord", "1001")
+    assert row is not None
+    assert (row.status, row.attempts) == ("delivered", 3)
+
+
 async def test_temporary_errors_give_up_at_the_end_of_the_window(
     make_replica: MakeReplica, chat: FakeChat
 ) -> None:

@@ -21,6 +21,7 @@ import pytest
 from bot.app import DisputeBot
 from bot.config import PROJECT_ROOT, Settings
 from bot.errors import ConfigError
+from bot.ops.inflight import InFlight
 from bot.ops.service_runner import ServiceFailed
 from tests.ops.conftest import ops_settings
 
@@ -243,3 +244,24 @@ async def test_a_service_ignoring_stop_is_cancelled_after_the_grace_period(
         await runtime.close()
     assert cancelled.is_set()
     assert time.monotonic() - started < 2
+
+
+async def test_waiting_for_replies_in_flight_ends_when_the_last_one_is_delivered() -> None:
+    counter = InFlight()
+    delivered = asyncio.Event()
+
+    async def one_reply() -> None:
+        async with counter.reply():
+            await delivered.wait()
+
+    replies = [asyncio.create_task(one_reply()) for _ in range(2)]
+    await asyncio.sleep(0)
+    assert counter.count == 2
+    assert not await counter.wait_idle(0.05)  # still in flight when the wait runs out
+    waiting = asyncio.create_task(counter.wait_idle(30))
+    asyncio.get_running_loop().call_later(0.05, delivered.set)
+    started = time.monotonic()
+    assert await waiting
+    assert time.monotonic() - started < 1.0  # woken by the last reply, not a poll or the timeout
+    await asyncio.gather(*replies)
+    assert counter.count == 0 and await counter.wait_idle(0)
