@@ -125,6 +125,7 @@ class DisputeBot:
 
     def services(self, names: list[str], posters: dict[str, Poster]) -> dict[str, Service]:
         """The named platforms and services, each a coroutine function of `stop`."""
+        from bot.ops import metrics
         from bot.ops.inflight import REPLIES
         from bot.ops.readiness import report
 
@@ -151,7 +152,13 @@ class DisputeBot:
                 from bot.digest.supervisor import serve_digests
 
                 services[name] = partial(
-                    serve_digests, core, self.digest, settings, posters, report=report
+                    serve_digests,
+                    core,
+                    self.digest,
+                    settings,
+                    posters,
+                    report=report,
+                    counts=metrics,
                 )
             else:
                 raise ValueError(f"no such platform or service: {name}")

@@ -1,5 +1,5 @@
 """What the composition root hands a platform shell or a service besides the core: how to say
-whether it is ready, and how to count a reply in flight (both kept by bot.ops).
+whether it is ready, how to count a reply in flight, how to count digests (kept by bot.ops).
 
 Protocols, so the shells depend on the shape and never import the operations layer.
 """
@@ -22,3 +22,26 @@ class RepliesInFlight(Protocol):
     def reply(self) -> AbstractAsyncContextManager[None]:
         """`async with in_flight.reply():` around one reply's work, request to delivery."""
         ...
+
+
+class DigestCounts(Protocol):
+    """Counts each scheduled digest's outcome (bot.ops.metrics implements it: /metrics)."""
+
+    def digest_posted(self, platform: str) -> None: ...
+
+    def digest_skipped(self, platform: str, reason: str) -> None: ...
+
+    def digest_failed(self, platform: str, *, permanent: bool) -> None: ...
+
+
+class NoCounts:
+    """Counts nothing: a digest service run without metrics (tests, a replica's tools)."""
+
+    def digest_posted(self, platform: str) -> None:
+        pass
+
+    def digest_skipped(self, platform: str, reason: str) -> None:
+        pass
+
+    def digest_failed(self, platform: str, *, permanent: bool) -> None:
+        pass

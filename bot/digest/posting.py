@@ -24,6 +24,7 @@ from bot.digest.rotation import Pick, pick_quote
 from bot.digest.store import DigestStore
 from bot.digest.when import Occurrence
 from bot.errors import DatabaseUnavailable, DeliveryError
+from bot.hooks import DigestCounts, NoCounts
 from bot.reply import Reply
 
 if TYPE_CHECKING:
@@ -89,8 +90,10 @@ class Deliverer:
         policy: DeliveryPolicy,
         clock: Callable[[], dt.datetime],
         replica: str,
+        counts: DigestCounts | None = None,
     ) -> None:
         self.core = core
+        self.counts = counts or NoCounts()  # /metrics: posted, skipped, failed
         self.store = store
         self.posters = posters
         self.policy = policy
@@ -189,6 +192,7 @@ class Deliverer:
         )
         if prepared is None:
             await self.store.run(self.store.finish_claim, claim, status="skipped", now=self.clock())
+            self.counts.digest_skipped(sub.platform, "quiet_day")
             log.info("digest of %s for %s skipped: nothing new", where, occurrence.local_date)
             return
         message_id = await self._post(
@@ -200,6 +204,7 @@ class Deliverer:
         )
         if message_id is None:
             return
+        self.counts.digest_posted(sub.platform)
         key = (sub.platform, sub.channel, occurrence.local_date)
         self._posted[key] = message_id
         kept = await self._until_recorded(
@@ -258,6 +263,7 @@ class Deliverer:
             )
             if message_id is None:
                 return
+            self.counts.digest_posted(platform)
             await self._until_recorded(
                 where,
                 lambda: self.store.run(
@@ -373,6 +379,7 @@ class Deliverer:
             log.exception("posting the digest to %s raised", where)
             error = _describe(exc)
         attempts = retrying.statistics.get("attempt_number", 1)
+        self.counts.digest_failed(platform, permanent=False)
         log.warning("digest for %s given up after %d attempts: %s", where, attempts, error)
         if claim is not None:
             await self.store.run(
@@ -400,6 +407,7 @@ class Deliverer:
         self, platform: str, channel: str, *, reason: str, claim: Claim | None
     ) -> None:
         now = self.clock()
+        self.counts.digest_failed(platform, permanent=True)
         if claim is not None:
             await self.store.run(
                 self.store.finish_claim, claim, status="failed", now=now, error=reason

@@ -16,7 +16,7 @@ from bot.delivery import Poster
 from bot.digest.hub import DigestHub
 from bot.digest.service import DigestService
 from bot.errors import DatabaseUnavailable
-from bot.hooks import ReportReadiness
+from bot.hooks import DigestCounts, ReportReadiness
 
 log = logging.getLogger("dispute_bot.digest")
 
@@ -32,6 +32,7 @@ async def run_digests(
     stop: asyncio.Event,
     *,
     started: asyncio.Event | None = None,
+    counts: DigestCounts | None = None,
 ) -> None:
     """Schedule every subscription, catch up what was missed, and run until `stop` is set.
 
@@ -41,7 +42,9 @@ async def run_digests(
     cannot be opened.
     """
     store = await asyncio.to_thread(lambda: hub.store)
-    service = DigestService(core=core, settings=settings, store=store, posters=posters)
+    service = DigestService(
+        core=core, settings=settings, store=store, posters=posters, counts=counts
+    )
     hub.attach(service)
     try:
         await service.start()
@@ -61,12 +64,14 @@ async def serve_digests(
     stop: asyncio.Event,
     *,
     report: ReportReadiness,
+    counts: DigestCounts | None = None,
 ) -> None:
-    """Run the digest until `stop`; while its database cannot be opened, say so and retry."""
+    """Run the digest until `stop`; while its database cannot be opened, say so and retry.
+    `counts` hears of each digest posted, skipped or failed (the root gives /metrics)."""
     while not stop.is_set():
         started = asyncio.Event()
         running = asyncio.create_task(
-            run_digests(core, hub, settings, posters, stop, started=started)
+            run_digests(core, hub, settings, posters, stop, started=started, counts=counts)
         )
         waiting = asyncio.create_task(started.wait())
         await asyncio.wait({running, waiting}, return_when=asyncio.FIRST_COMPLETED)

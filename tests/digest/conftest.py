@@ -22,6 +22,7 @@ from bot.delivery import Poster
 from bot.digest.service import DigestService
 from bot.digest.store import DigestStore
 from bot.dossier import Dossier
+from bot.ops import metrics
 from bot.platforms.discord.poster import DiscordPoster
 from bot.platforms.slack.poster import SlackPoster
 from bot.reply import Reply
@@ -125,7 +126,11 @@ class Replica:
 
     async def start(self) -> DigestService:
         service = DigestService(
-            core=self.core, settings=self.settings, store=self.store, posters=self.posters
+            core=self.core,
+            settings=self.settings,
+            store=self.store,
+            posters=self.posters,
+            counts=metrics,  # what the root gives it: /metrics
         )
         self.hub.attach(service)
         await service.start()

@@ -17,7 +17,6 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.app import DisputeBot
 from bot.config import Settings
 from bot.core import Command, Core
-from bot.ops import metrics
 from bot.ops.inflight import REPLIES
 from bot.ops.readiness import report
 from bot.ops.service_runner import Service
@@ -166,7 +165,7 @@ async def test_shutdown_turns_readyz_off_while_replies_in_flight_finish(
     assert delivered == ["Quotes by Dario Amodei"]
 
 
-async def test_metrics_count_commands_latency_errors_digests_corpus_and_reloads(
+async def test_metrics_count_commands_latency_errors_corpus_and_reloads(
     core: Core, settings: Settings, seeds_copy: Path, bot: DisputeBot
 ) -> None:
     async with running(bot, {"slack": connected_platform}) as (base, http, _):
@@ -175,9 +174,6 @@ async def test_metrics_count_commands_latency_errors_digests_corpus_and_reloads(
         core.handle_line("/quote trump", platform="slack")
         core.handle_line("/timeline", platform="discord")
         core.handle_line("/drop table users", platform="discord")
-        metrics.digest_posted("slack")
-        metrics.digest_skipped("discord", "quiet_day")
-        metrics.digest_failed("slack", permanent=True)
         add_new_records(seeds_copy)
         assert bot.reload(trigger="command").ok
         status, after = await get(http, f"{base}/metrics")
@@ -203,9 +199,6 @@ async def test_metrics_count_commands_latency_errors_digests_corpus_and_reloads(
         )
         == 2
     )
-    assert grew("dispute_bot_digests_posted_total", platform="slack") == 1
-    assert grew("dispute_bot_digests_skipped_total", platform="discord", reason="quiet_day") == 1
-    assert grew("dispute_bot_digests_failed_total", platform="slack", permanent="true") == 1
     assert grew("dispute_bot_corpus_reloads_total", outcome="ok", trigger="command") == 1
     assert value(after, "dispute_bot_corpus_records", kind="quotes") == len(
         core.dossier.corpus.quotes
