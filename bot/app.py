@@ -22,7 +22,6 @@ from bot.config import Settings
 from bot.core import Core, utc_now
 from bot.digest.hub import DigestHub
 from bot.dossier import Dossier
-from bot.reload import ReloadResult, reload_dossier
 from bot.snapshot import load_dossier
 from handlers import build_commands
 
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
 
     from bot.delivery import Poster
     from bot.ops.service_runner import Service, ServiceRunner
+    from bot.reload import ReloadResult
 
 log = logging.getLogger("dispute_bot")
 
@@ -78,6 +78,7 @@ class DisputeBot:
         """Read the seeds folder again and swap it in if sound (the /reload command, the
         seeds watcher, SIGHUP); counted on /metrics."""
         from bot.ops.metrics import record_reload
+        from bot.reload import reload_dossier
 
         result = reload_dossier(self.core, trigger=trigger)
         record_reload(result)

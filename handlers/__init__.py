@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bot.core import Command
-from bot.digest.hub import DigestHub
-from bot.reload import ReloadResult
 from handlers.digest import digest_command
 from handlers.help import COMMAND as HELP
 from handlers.positions import COMMAND as POSITIONS
@@ -14,6 +13,10 @@ from handlers.quote import COMMAND as QUOTE
 from handlers.reload import reload_command
 from handlers.sources import COMMAND as SOURCES
 from handlers.timeline import COMMAND as TIMELINE
+
+if TYPE_CHECKING:
+    from bot.digest.hub import DigestHub
+    from bot.reload import ReloadResult
 
 
 def build_commands(*, digest: DigestHub, reload: Callable[[], ReloadResult]) -> tuple[Command, ...]:

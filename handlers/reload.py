@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bot.core import Args, Command, Context
 from bot.i18n import say_from
-from bot.reload import ReloadResult
 from bot.reply import Item, Reply, ReplyKind
+
+if TYPE_CHECKING:
+    from bot.reload import ReloadResult
 
 SHOWN_PROBLEMS = 10
 
