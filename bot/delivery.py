@@ -94,3 +94,13 @@ def may_have_arrived(exc: BaseException) -> bool:
     if isinstance(exc, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError):
         return False
     return isinstance(exc, TimeoutError | aiohttp.ClientError | OSError)
+
+
+def network_failure(exc: BaseException, *, platform: str, message: str) -> DeliveryError:
+    """A post that got no answer, as a temporary DeliveryError; `maybe_posted` when the
+    request went out (never posted again). `message` has a `{what}` slot: "no answer from
+    <platform>" or "cannot reach <platform>"."""
+    maybe = may_have_arrived(exc)
+    what = f"no answer from {platform}" if maybe else f"cannot reach {platform}"
+    text = f"{message.replace('{what}', what, 1)} ({type(exc).__name__})"
+    return DeliveryError(text, permanent=False, maybe_posted=maybe)

@@ -11,7 +11,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.delivery import may_have_arrived
+from bot.delivery import network_failure
 from bot.errors import DeliveryError
 from bot.platforms.discord.render import render_message
 from bot.reply import Reply
@@ -71,13 +71,8 @@ class DiscordPoster:
                         return str(payload["id"])
                     raise _refusal(channel, response, payload)
             except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-                maybe = may_have_arrived(exc)  # sent, no answer: at most once, never twice
-                what = "no answer from Discord" if maybe else "cannot reach Discord"
-                raise DeliveryError(
-                    f"discord channel {channel}: {what} ({exc.__class__.__name__})",
-                    permanent=False,
-                    maybe_posted=maybe,
-                ) from exc
+                message = f"discord channel {channel}: " + "{what}"
+                raise network_failure(exc, platform="Discord", message=message) from exc
 
 
 def _refusal(

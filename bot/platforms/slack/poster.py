@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiohttp
 from slack_sdk.errors import SlackApiError
 
-from bot.delivery import may_have_arrived
+from bot.delivery import network_failure
 from bot.errors import DeliveryError
 from bot.platforms.slack.client import TIMEOUT_SECONDS, api_error_code, make_web_client
 from bot.platforms.slack.render import render_message
@@ -84,11 +84,6 @@ class SlackPoster:
         except SlackApiError as exc:
             raise delivery_error(exc, channel) from exc
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-            maybe = may_have_arrived(exc)
-            what = "no answer from Slack" if maybe else "cannot reach Slack"
-            raise DeliveryError(
-                f"slack: {what} posting to {channel} ({type(exc).__name__})",
-                permanent=False,
-                maybe_posted=maybe,
-            ) from exc
+            message = "slack: {what} posting to " + channel
+            raise network_failure(exc, platform="Slack", message=message) from exc
         return str(response["ts"])
