@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck install clean image-test bench bench-quick bench-draft
+.PHONY: run test lint typecheck install clean image-test bench bench-quick bench-draft catalogue
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,18 @@ typecheck: $(STAMP)
 test: lint typecheck
 	$(BIN)/dispute-bot corpus check
 	$(BIN)/pytest -q
+
+# The sentence catalogue (docs/i18n.md): find the keys the code uses, add the new ones to every
+# language's .po (empty, for someone to write), then compile the .mo files the bot reads.
+# The tests fail while a sentence lacks a language or a compiled file is stale.
+CATALOGUE := bot/i18n/locales
+catalogue: $(STAMP)
+	mkdir -p build
+	$(BIN)/pybabel -q extract -F pyproject.toml --no-default-keywords -k t -k nt:1,2 \
+		--no-location --sort-output --omit-header -o build/dispute_bot.pot bot handlers
+	$(BIN)/pybabel -q update -D dispute_bot -i build/dispute_bot.pot -d $(CATALOGUE) \
+		--no-fuzzy-matching --ignore-pot-creation-date
+	$(BIN)/pybabel compile -D dispute_bot -d $(CATALOGUE) --statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -13,8 +13,8 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from bot.core import Args, Command, Context, Option
-from bot.digest.messages import say
 from bot.errors import UsageError
+from bot.i18n import every_language
 from bot.matching.folding import fold
 from bot.matching.names import best_command
 from bot.reply import Reply
@@ -52,9 +52,9 @@ def digest(ctx: Context, args: Args, hub: DigestHub) -> Reply:
     action = _ACTION_WORDS.get(fold(words[0]).replace(" ", ""))
     if action is None:
         guess = best_command(words[0], ACTIONS)
-        text = say(ctx.locale, "unknown_action", value=words[0])
+        text = ctx.t("digest.unknown_action", value=words[0])
         if guess:
-            text += " " + say(ctx.locale, "did_you_mean", options=f"/digest {guess}")
+            text += " " + ctx.t("did_you_mean", options=f"/digest {guess}")
         raise UsageError(text)
     from handlers.digest_channel import run_action  # loaded when a subcommand runs
 
@@ -65,10 +65,7 @@ def digest_command(hub: DigestHub) -> Command:
     """The /digest command; its subcommands reach the digest's state through `hub`."""
     return Command(
         name="digest",
-        summary={
-            "en": "A preview of today's digest; subscribe this channel to the daily digest.",
-            "fr": "Un aperçu du résumé du jour ; abonner ce canal au résumé quotidien.",
-        },
+        summary=every_language("summary.digest"),
         usage="/digest [subscribe [HH:MM] [time zone] [weekdays] | unsubscribe | status | now "
         "| resume]",
         examples=(

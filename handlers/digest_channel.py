@@ -8,7 +8,6 @@ import logging
 
 from bot.core import Context
 from bot.digest.hub import DigestHub
-from bot.digest.messages import format_weekdays, format_when, say
 from bot.digest.records import Delivery, Subscription
 from bot.digest.when import (
     PLATFORMS,
@@ -19,7 +18,7 @@ from bot.digest.when import (
     suggest_time_zones,
 )
 from bot.errors import DatabaseUnavailable, UsageError
-from bot.i18n import format_day
+from bot.i18n import format_day, format_weekdays, format_when
 from bot.reply import Field, Item, Reply, ReplyKind
 
 log = logging.getLogger("dispute_bot.digest")
@@ -29,9 +28,9 @@ _CHANGES = ("subscribe", "unsubscribe", "now", "resume")
 def run_action(ctx: Context, hub: DigestHub, action: str, words: list[str]) -> Reply:
     """Run a subcommand (`action`, already read) with the words after it."""
     if ctx.platform not in PLATFORMS or not ctx.request.channel:
-        raise UsageError(say(ctx.locale, "console"))
+        raise UsageError(ctx.t("digest.console"))
     if action in _CHANGES and not ctx.request.can_manage:
-        raise UsageError(say(ctx.locale, f"not_allowed.{ctx.platform}"))
+        raise UsageError(ctx.t(f"digest.not_allowed.{ctx.platform}"))
     try:
         if action == "subscribe":
             return _subscribe(ctx, hub, words)
@@ -44,21 +43,21 @@ def run_action(ctx: Context, hub: DigestHub, action: str, words: list[str]) -> R
         return _resume(ctx, hub)
     except DatabaseUnavailable as exc:  # unreachable, not answering, read-only, full
         log.info("/digest %s: %s", action, exc)
-        return _answer(ctx, say(ctx.locale, "store_down"), kind=ReplyKind.ERROR)
+        return _answer(ctx, ctx.t("digest.store_down"), kind=ReplyKind.ERROR)
 
 
 def _answer(ctx: Context, text: str, *, kind: ReplyKind = ReplyKind.OK) -> Reply:
     return Reply(
         command="digest",
         kind=kind,
-        title=say(ctx.locale, "status.title"),
+        title=ctx.t("digest.status.title"),
         text=text,
         locale=ctx.locale,
     )
 
 
 def _language(ctx: Context, locale: str) -> str:
-    return say(ctx.locale, f"language.{locale}")
+    return ctx.t(f"digest.language.{locale}")
 
 
 def _schedule_values(ctx: Context, schedule: Schedule, locale: str) -> dict[str, str]:
@@ -80,15 +79,15 @@ def _subscribe(ctx: Context, hub: DigestHub, words: list[str]) -> Reply:
     try:
         asked = read_subscribe_words(words, default=default)
     except ScheduleError as exc:
-        text = say(ctx.locale, exc.key, **exc.values)
+        text = ctx.t(f"digest.{exc.key}", **exc.values)
         if exc.key == "unknown_zone" and (close := suggest_time_zones(exc.values["value"])):
-            text += " " + say(ctx.locale, "did_you_mean", options=", ".join(close))
+            text += " " + ctx.t("did_you_mean", options=", ".join(close))
         raise UsageError(text) from exc
     platform, channel = ctx.platform, ctx.request.channel
     store = hub.store
     existing = store.subscription(platform, channel)
     if existing is not None and existing.source == "config":
-        raise UsageError(say(ctx.locale, "config_managed"))
+        raise UsageError(ctx.t("digest.config_managed"))
     locale = asked.locale or (existing.locale if existing else ctx.locale)
     store.save_subscription(
         Subscription(
@@ -102,9 +101,9 @@ def _subscribe(ctx: Context, hub: DigestHub, words: list[str]) -> Reply:
         )
     )
     hub.subscriptions_changed()
-    key = "updated" if existing else "subscribed"
-    text = say(ctx.locale, key, **_schedule_values(ctx, asked.schedule, locale))
-    text += " " + say(ctx.locale, "next", when=_next_text(ctx, hub, asked.schedule))
+    key = "digest.updated" if existing else "digest.subscribed"
+    text = ctx.t(key, **_schedule_values(ctx, asked.schedule, locale))
+    text += " " + ctx.t("digest.next", when=_next_text(ctx, hub, asked.schedule))
     return _answer(ctx, text)
 
 
@@ -112,39 +111,38 @@ def _unsubscribe(ctx: Context, hub: DigestHub) -> Reply:
     store = hub.store
     existing = store.subscription(ctx.platform, ctx.request.channel)
     if existing is None:
-        return _answer(ctx, say(ctx.locale, "not_subscribed"), kind=ReplyKind.EMPTY)
+        return _answer(ctx, ctx.t("digest.not_subscribed"), kind=ReplyKind.EMPTY)
     if existing.source == "config":
-        raise UsageError(say(ctx.locale, "config_managed"))
+        raise UsageError(ctx.t("digest.config_managed"))
     store.remove_subscription(ctx.platform, ctx.request.channel)
     hub.subscriptions_changed()
-    return _answer(ctx, say(ctx.locale, "unsubscribed"))
+    return _answer(ctx, ctx.t("digest.unsubscribed"))
 
 
 def _delivery_text(ctx: Context, row: Delivery) -> str:
     date = format_day(row.local_date, ctx.locale)
     if row.status == "claimed":
-        key = "delivery.retrying" if row.error else "delivery.claimed"
-        return say(ctx.locale, key, date=date, attempts=row.attempts, error=row.error or "")
-    return say(ctx.locale, f"delivery.{row.status}", date=date, error=row.error or "")
+        key = "digest.delivery.retrying" if row.error else "digest.delivery.claimed"
+        return ctx.t(key, date=date, attempts=row.attempts, error=row.error or "")
+    return ctx.t(f"digest.delivery.{row.status}", date=date, error=row.error or "")
 
 
 def _status(ctx: Context, hub: DigestHub) -> Reply:
     store = hub.store
     sub = store.subscription(ctx.platform, ctx.request.channel)
     if sub is None:
-        return _answer(ctx, say(ctx.locale, "not_subscribed"), kind=ReplyKind.EMPTY)
+        return _answer(ctx, ctx.t("digest.not_subscribed"), kind=ReplyKind.EMPTY)
     schedule = sub.schedule
     values = _schedule_values(ctx, schedule, sub.locale)
-    summary = say(ctx.locale, "status.schedule_value", **values)
+    summary = ctx.t("digest.status.schedule_value", **values)
     fields: list[Field] = []
     if sub.paused:
         since = (sub.paused_at or hub.clock()).astimezone(schedule.tz)
         fields.append(
             Field(
-                name=say(ctx.locale, "status.paused"),
-                value=say(
-                    ctx.locale,
-                    "status.paused_value",
+                name=ctx.t("digest.status.paused"),
+                value=ctx.t(
+                    "digest.status.paused_value",
                     when=format_when(since, schedule.zone, ctx.locale),
                     reason=sub.paused_reason or "",
                 ),
@@ -152,25 +150,22 @@ def _status(ctx: Context, hub: DigestHub) -> Reply:
             )
         )
     else:
-        fields.append(
-            Field(name=say(ctx.locale, "status.next"), value=_next_text(ctx, hub, schedule))
-        )
+        fields.append(Field(name=ctx.t("digest.status.next"), value=_next_text(ctx, hub, schedule)))
     last = store.last_post(ctx.platform, ctx.request.channel)
     if last is None:
-        last_text = say(ctx.locale, "status.last_none")
+        last_text = ctx.t("digest.status.last_none")
     else:
-        last_text = say(
-            ctx.locale,
-            "status.last_value",
+        last_text = ctx.t(
+            "digest.status.last_value",
             when=format_when(last.posted_at.astimezone(schedule.tz), schedule.zone, ctx.locale),
             message=last.message_id,
         )
-    fields.append(Field(name=say(ctx.locale, "status.last"), value=last_text))
+    fields.append(Field(name=ctx.t("digest.status.last"), value=last_text))
     row = store.last_delivery(ctx.platform, ctx.request.channel)
     if row is not None:
         fields.append(
             Field(
-                name=say(ctx.locale, "status.scheduled"),
+                name=ctx.t("digest.status.scheduled"),
                 value=_delivery_text(ctx, row),
                 inline=False,
             )
@@ -178,14 +173,14 @@ def _status(ctx: Context, hub: DigestHub) -> Reply:
     if sub.source == "config":
         fields.append(
             Field(
-                name=say(ctx.locale, "status.managed"),
-                value=say(ctx.locale, "status.managed_value"),
+                name=ctx.t("digest.status.managed"),
+                value=ctx.t("digest.status.managed_value"),
             )
         )
     return Reply(
         command="digest",
         kind=ReplyKind.OK,
-        title=say(ctx.locale, "status.title"),
+        title=ctx.t("digest.status.title"),
         items=(Item(title=summary, fields=tuple(fields)),),
         locale=ctx.locale,
     )
@@ -194,28 +189,26 @@ def _status(ctx: Context, hub: DigestHub) -> Reply:
 def _now(ctx: Context, hub: DigestHub) -> Reply:
     service = hub.service
     if service is None:
-        return _answer(ctx, say(ctx.locale, "no_service"), kind=ReplyKind.ERROR)
+        return _answer(ctx, ctx.t("digest.no_service"), kind=ReplyKind.ERROR)
     if not service.can_post(ctx.platform):
-        return _answer(
-            ctx, say(ctx.locale, "no_poster", platform=ctx.platform), kind=ReplyKind.ERROR
-        )
+        return _answer(ctx, ctx.t("digest.no_poster", platform=ctx.platform), kind=ReplyKind.ERROR)
     sub = hub.store.subscription(ctx.platform, ctx.request.channel)
     schedule = sub.schedule if sub else default_schedule(ctx.settings)
     locale = sub.locale if sub else ctx.locale
     day = hub.clock().astimezone(schedule.tz).date()
     service.post_now(platform=ctx.platform, channel=ctx.request.channel, locale=locale, day=day)
-    return _answer(ctx, say(ctx.locale, "now_posting", date=format_day(day, ctx.locale)))
+    return _answer(ctx, ctx.t("digest.now_posting", date=format_day(day, ctx.locale)))
 
 
 def _resume(ctx: Context, hub: DigestHub) -> Reply:
     store = hub.store
     sub = store.subscription(ctx.platform, ctx.request.channel)
     if sub is None:
-        return _answer(ctx, say(ctx.locale, "not_subscribed"), kind=ReplyKind.EMPTY)
+        return _answer(ctx, ctx.t("digest.not_subscribed"), kind=ReplyKind.EMPTY)
     if not store.resume(ctx.platform, ctx.request.channel, now=hub.clock()):
-        return _answer(ctx, say(ctx.locale, "not_paused"), kind=ReplyKind.EMPTY)
+        return _answer(ctx, ctx.t("digest.not_paused"), kind=ReplyKind.EMPTY)
     hub.subscriptions_changed()
     values = _schedule_values(ctx, sub.schedule, sub.locale)
-    text = say(ctx.locale, "resumed", **values)
-    text += " " + say(ctx.locale, "next", when=_next_text(ctx, hub, sub.schedule))
+    text = ctx.t("digest.resumed", **values)
+    text += " " + ctx.t("digest.next", when=_next_text(ctx, hub, sub.schedule))
     return _answer(ctx, text)

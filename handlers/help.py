@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core import Args, Command, Context, Option, empty
+from bot.i18n import every_language
 from bot.matching.folding import fold
 from bot.matching.names import best_command
 from bot.reply import Field, Item, Reply, ReplyKind
@@ -61,10 +62,7 @@ def help_(ctx: Context, args: Args) -> Reply:
 
 COMMAND = Command(
     name="help",
-    summary={
-        "en": "Every command, or one in detail.",
-        "fr": "Toutes les commandes, ou l'une en détail.",
-    },
+    summary=every_language("summary.help"),
     usage="/help [command]",
     examples=("/help", "/help quote"),
     options=(Option(name="command", description="A command name", kind="command"),),

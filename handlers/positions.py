@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core import Args, Command, Context, Option, empty, paginate
 from bot.corpus.model import Position
+from bot.i18n import every_language
 from bot.items import position_item
 from bot.reply import Field, Item, Reply
 
@@ -91,10 +92,7 @@ def positions(ctx: Context, args: Args) -> Reply:
 
 COMMAND = Command(
     name="positions",
-    summary={
-        "en": "Who stands where on each issue, with a supporting quote.",
-        "fr": "Qui pense quoi sur chaque sujet, citation à l'appui.",
-    },
+    summary=every_language("summary.positions"),
     usage="/positions [actor | issue] [page N]",
     examples=(
         "/positions",

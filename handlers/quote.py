@@ -7,6 +7,7 @@ from typing import overload
 
 from bot.core import Args, Command, Context, Option, empty, paginate
 from bot.corpus.model import Quote
+from bot.i18n import every_language
 from bot.items import quote_item
 from bot.matching.folding import words
 from bot.reply import Item, Reply
@@ -87,10 +88,7 @@ def quote(ctx: Context, args: Args) -> Reply:
 
 COMMAND = Command(
     name="quote",
-    summary={
-        "en": "Who said what: verbatim quotes with translation and source.",
-        "fr": "Qui a dit quoi : citations exactes, traduites et sourcées.",
-    },
+    summary=every_language("summary.quote"),
     usage="/quote [speaker] [keywords] [page N]",
     examples=(
         "/quote trump",

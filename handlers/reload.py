@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.core import Args, Command, Context
-from bot.i18n import say_from
+from bot.i18n import every_language, t
 from bot.reply import Item, Reply, ReplyKind
 
 if TYPE_CHECKING:
@@ -21,45 +21,7 @@ if TYPE_CHECKING:
 SHOWN_PROBLEMS = 10
 
 
-_TEXT = {
-    "en": {
-        "title_ok": "Dossier reloaded",
-        "title_refused": "Dossier not reloaded",
-        "counts": "Now serving {articles} articles, {quotes} quotes and {events} events.",
-        "new": (
-            "New since the previous load: {articles} articles, {quotes} quotes, "
-            "{events} events; the next digest reports them."
-        ),
-        "nothing_new": "Nothing new since the previous load.",
-        "refused": (
-            "The seeds folder has {count} problem(s); the bot keeps serving the previous "
-            "dossier. Fix them and reload again."
-        ),
-        "more": "…and {count} more: run `dispute-bot corpus check` or read the bot's log.",
-        "not_allowed": "Only people who manage this channel can reload the dossier.",
-    },
-    "fr": {
-        "title_ok": "Dossier rechargé",
-        "title_refused": "Dossier non rechargé",
-        "counts": "Le bot sert {articles} articles, {quotes} citations et {events} événements.",
-        "new": (
-            "Nouveau depuis le chargement précédent : {articles} articles, {quotes} "
-            "citations, {events} événements ; le prochain résumé les signale."
-        ),
-        "nothing_new": "Rien de nouveau depuis le chargement précédent.",
-        "refused": (
-            "Le dossier de sources a {count} problème(s) ; le bot garde le dossier "
-            "précédent. Corrigez-les puis rechargez."
-        ),
-        "more": "…et {count} autres : lancez `dispute-bot corpus check` ou lisez le journal.",
-        "not_allowed": "Seules les personnes qui gèrent ce salon peuvent recharger le dossier.",
-    },
-}
 _WHERE = re.compile(r"^(.*?:\d+): (.*)$", re.DOTALL)
-
-
-def _t(locale: str, key: str, **values: object) -> str:
-    return say_from(_TEXT, locale, key, **values)
 
 
 def render_result(result: ReloadResult, locale: str) -> Reply:
@@ -72,37 +34,37 @@ def render_result(result: ReloadResult, locale: str) -> Reply:
             items.append(Item(title=where or "?", body=what))
         hidden = len(result.problems) - SHOWN_PROBLEMS
         if hidden > 0:
-            items.append(Item(title="…", body=_t(locale, "more", count=hidden)))
+            items.append(Item(title="…", body=t(locale, "reload.more", n=hidden)))
         return Reply(
             command="reload",
             kind=ReplyKind.ERROR,
-            title=_t(locale, "title_refused"),
-            text=_t(locale, "refused", count=len(result.problems)),
+            title=t(locale, "reload.title_refused"),
+            text=t(locale, "reload.refused", n=len(result.problems)),
             items=tuple(items),
             locale=locale,
         )
     corpus = result.corpus
-    counts = _t(
+    counts = t(
         locale,
-        "counts",
-        articles=len(corpus.articles),
-        quotes=len(corpus.quotes),
-        events=len(corpus.events),
+        "reload.counts",
+        articles=t(locale, "count.articles", n=len(corpus.articles)),
+        quotes=t(locale, "count.quotes", n=len(corpus.quotes)),
+        events=t(locale, "count.events", n=len(corpus.events)),
     )
     if result.new_articles or result.new_quotes or result.new_events:
-        news = _t(
+        news = t(
             locale,
-            "new",
-            articles=len(result.new_articles),
-            quotes=len(result.new_quotes),
-            events=len(result.new_events),
+            "reload.new",
+            articles=t(locale, "count.articles", n=len(result.new_articles)),
+            quotes=t(locale, "count.quotes", n=len(result.new_quotes)),
+            events=t(locale, "count.events", n=len(result.new_events)),
         )
     else:
-        news = _t(locale, "nothing_new")
+        news = t(locale, "reload.nothing_new")
     return Reply(
         command="reload",
         kind=ReplyKind.OK,
-        title=_t(locale, "title_ok"),
+        title=t(locale, "reload.title_ok"),
         text=f"{counts} {news}",
         locale=locale,
     )
@@ -117,17 +79,14 @@ def reload_command(reload: Callable[[], ReloadResult]) -> Command:
                 command="reload",
                 kind=ReplyKind.USAGE,
                 title="/reload",
-                text=_t(ctx.locale, "not_allowed"),
+                text=ctx.t("reload.not_allowed"),
                 locale=ctx.locale,
             )
         return render_result(reload(), ctx.locale)
 
     return Command(
         name="reload",
-        summary={
-            "en": "Reload the dossier from the seeds folder (channel managers only).",
-            "fr": "Recharger le dossier depuis les sources (gestionnaires du salon).",
-        },
+        summary=every_language("summary.reload"),
         usage="/reload",
         examples=("/reload",),
         admin=True,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core import Args, Command, Context, paginate
-from bot.i18n import format_day
+from bot.i18n import every_language, format_day
 from bot.reply import Field, Item, Reply
 
 
@@ -37,10 +37,7 @@ def sources(ctx: Context, args: Args) -> Reply:
 
 COMMAND = Command(
     name="sources",
-    summary={
-        "en": "The source articles, with date and title.",
-        "fr": "Les articles sources, avec leur date et leur titre.",
-    },
+    summary=every_language("summary.sources"),
     usage="/sources",
     examples=("/sources",),
     run=sources,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core import Args, Command, Context, Option, empty, paginate
 from bot.dates import find_period, span_of
+from bot.i18n import every_language
 from bot.items import event_item
 from bot.matching.folding import content_words, words
 from bot.reply import Reply
@@ -63,10 +64,7 @@ def timeline(ctx: Context, args: Args) -> Reply:
 
 COMMAND = Command(
     name="timeline",
-    summary={
-        "en": "Events in date order, by actor, date, period or keywords.",
-        "fr": "Les événements dans l'ordre, par acteur, date, période ou mots-clés.",
-    },
+    summary=every_language("summary.timeline"),
     usage="/timeline [actor | date | period | keywords] [page N]",
     examples=(
         "/timeline",

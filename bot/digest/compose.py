@@ -151,17 +151,14 @@ def _key_dates(ctx: Context, key_events: Sequence[Event]) -> list[str]:
         start, end = span_of(event.date, event.precision)
         what, when = event.summary.get(ctx.locale), event_when(ctx, event)
         if event.deadline and start > ctx.today:
-            lines.append(
-                ctx.t("digest.in_days", days=(start - ctx.today).days, what=what, date=when)
-            )
+            lines.append(ctx.t("digest.in_days", n=(start - ctx.today).days, what=what, date=when))
         elif start <= ctx.today <= end and event.precision is Precision.DAY:
             lines.append(ctx.t("digest.today", what=what))
         elif event.deadline:
-            lines.append(ctx.t("digest.passed", days=(ctx.today - end).days, what=what, date=when))
+            lines.append(ctx.t("digest.passed", n=(ctx.today - end).days, what=what, date=when))
         else:
             days = (ctx.today - end).days
-            key = "digest.day_since" if days == 1 else "digest.days_since"
-            lines.append(ctx.t(key, days=days, what=what, date=when))
+            lines.append(ctx.t("digest.days_since", n=days, what=what, date=when))
     return lines
 
 
@@ -189,9 +186,7 @@ def compose_digest(
         lines = [f"• {a.title} ({a.credit}, {a.date.isoformat()})" for a in new_articles]
         lines += [f"• {event_when(ctx, e)}: {e.summary.get(ctx.locale)}" for e in shown_events]
         if new_quotes:
-            lines.append(
-                f"• {len(new_quotes)} " + ("quotes" if ctx.locale == "en" else "citations")
-            )
+            lines.append(f"• {ctx.t('count.quotes', n=len(new_quotes))}")
         items.append(Item(title=heading, body="\n".join(lines)))
     else:
         text = ctx.t("digest.nothing_new", date=format_day(since or ctx.today, ctx.locale))

@@ -61,7 +61,7 @@ class ScheduleError(ValueError):
     """A time, zone or weekday list that cannot be used; the message names what was typed."""
 
     def __init__(self, key: str, **values: str) -> None:
-        self.key = key  # a message key in bot.digest.messages
+        self.key = key  # the sentence digest.<key> of the catalogue (bot.i18n)
         self.values = values
         super().__init__(f"{key}: {values}")
 

@@ -102,7 +102,7 @@ async def test_news_since_the_channels_last_digest(
     news, quiet = chat.posts[1].body, chat.posts[2].body
     assert news["items"][0]["title"] == "New since 2 March 2026"
     assert event.summary.en in news["items"][0]["body"]
-    assert "• 1 quotes" in news["items"][0]["body"]
+    assert "• 1 quote" in news["items"][0]["body"].splitlines()
     assert quiet["items"][0]["body"] == "Nothing new since 4 March 2026."
 
 

@@ -68,7 +68,7 @@ def test_what_a_reload_added_is_what_the_digest_reports_as_new(
     digest = core.handle_line("/digest")  # the digest's news: since yesterday
     news = digest.items[0].body
     assert "Trump revient à la charge contre Anthropic (AFP, 2026-03-09)" in news
-    assert "• 1 quotes" in news
+    assert "• 1 quote" in news.splitlines()  # one new quote, in the singular
     assert "Trump se débarrasse" not in news  # the articles loaded before are not news
 
     clock.now = RELOAD_DAY + dt.timedelta(days=3)
@@ -107,7 +107,7 @@ def test_the_admin_command_reloads_and_tells_the_admin_what_is_wrong(
     failed = core.handle_line("/reload", platform="slack", can_manage=True, locale="fr")
     assert failed.kind is ReplyKind.ERROR
     assert failed.title == "Dossier non rechargé"
-    assert failed.text.startswith("Le dossier de sources a 2 problème(s)")
+    assert failed.text.startswith("Le dossier de sources a 2 problèmes ;")
     assert [(i.title, i.body) for i in failed.items] == [
         ("zz-broken.yaml:3", "quote: unknown speaker 'nobody-we-know'"),
         ("zz-broken.yaml:4", "quote: unknown article 'no-such-article'"),
@@ -118,7 +118,7 @@ def test_the_admin_command_reloads_and_tells_the_admin_what_is_wrong(
     done = core.handle_line("/reload", platform="discord", can_manage=True)
     assert done.kind is ReplyKind.OK
     assert done.title == "Dossier reloaded"
-    assert "New since the previous load: 1 articles, 1 quotes, 0 events" in done.text
+    assert "New since the previous load: 1 article, 1 quote, 0 events" in done.text
     assert core.commands["reload"].admin is True
 
 

@@ -22,7 +22,15 @@ from bot.core import Core
 from bot.dossier import Dossier
 from bot.ops.inflight import REPLIES
 from bot.platforms.slack.startup import RunningSlack, start_slack
-from tests.fakes.slack import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack, fixture, sign
+from tests.fakes.slack import (
+    APP_TOKEN,
+    BOT_TOKEN,
+    DEFAULT_TEAM,
+    SIGNING_SECRET,
+    FakeSlack,
+    fixture,
+    signed_headers,
+)
 
 # Two days after Trump's order, as in the core tests, so digests are stable.
 NOW = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
@@ -96,15 +104,11 @@ class SlackSender:
         headers: dict[str, str] | None = None,
     ) -> Answer:
         """POST `body` signed with `secret` (or with `signature`, forged) at `timestamp`."""
-        stamp = str(int(time.time())) if timestamp is None else timestamp
         raw = body.encode() if isinstance(body, str) else body
-        sent = {
-            "Content-Type": content_type,
-            "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
-            "X-Slack-Request-Timestamp": stamp,
-            "X-Slack-Signature": sign(secret, stamp, raw) if signature is None else signature,
-            **(headers or {}),
-        }
+        sent = signed_headers(secret, raw, content_type=content_type, timestamp=timestamp)
+        if signature is not None:
+            sent["X-Slack-Signature"] = signature  # forged
+        sent.update(headers or {})
         started = time.perf_counter()
         async with self.session.post(self.url, data=raw, headers=sent) as response:
             text = await response.text()
@@ -113,7 +117,7 @@ class SlackSender:
     def command_body(self, command: str, text: str, **fields: str) -> tuple[str, str]:
         """A slash command form body from the recorded sample; returns (body, response_url)."""
         form = fixture("slash_command.json")
-        url = self.fake.response_url("commands")
+        url = self.fake.response_url("commands", fields.get("team_id", DEFAULT_TEAM))
         form.update(command=command, text=text, response_url=url, trigger_id=trigger_id())
         form.update(fields)
         return urllib.parse.urlencode(form), url

@@ -145,7 +145,7 @@ def test_unsigned_requests_get_401_and_make_no_call(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(body=bodies(), content_type=CONTENT_TYPES)
-@example(body=b'{"view": null}', content_type="application/json")  # once a 500 inside Bolt
+@example(body=b'{"view": null}', content_type="application/json")  # crashed Bolt's unhandled log
 def test_signed_requests_of_any_shape_never_get_a_500(
     endpoint: Endpoint, body: bytes, content_type: str
 ) -> None:

@@ -32,11 +32,6 @@ DEFER_AFTER = 1.0  # seconds; well inside Discord's 3-second window, network inc
 CHOICE_LIMIT = 25
 CHOICE_TEXT_LIMIT = 100
 
-EXPIRED = {
-    "en": "This button has expired (the bot restarted). Run the command again.",
-    "fr": "Ce bouton a expiré (le bot a redémarré). Relancez la commande.",
-}
-
 
 def can_manage(interaction: discord.Interaction) -> bool:
     """Manage Channels in this channel (the member's permissions, overwrites included).
@@ -157,7 +152,7 @@ class Answers:
         try:
             if line is None:
                 await interaction.response.send_message(
-                    EXPIRED.get(self.locale(interaction), EXPIRED["en"]),
+                    t(self.locale(interaction), "expired"),
                     ephemeral=True,
                     allowed_mentions=discord.AllowedMentions.none(),
                 )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.config import Settings
 from bot.core import Command
 from bot.errors import ConfigError
+from bot.i18n import t
 
 UMBRELLA = "dispute"
 # Slack's rule for command names: a slash, then up to 32 lowercase letters, digits, - or _.
@@ -70,9 +71,7 @@ def slash_commands(commands: Mapping[str, Command], settings: Settings) -> tuple
                 f"name for {name!r}"
             )
         if name == UMBRELLA:
-            description = f"Every dispute-bot command: {slash} quote trump, {slash} help"
-            if settings.locale == "fr":
-                description = f"Toutes les commandes : {slash} quote trump, {slash} help"
+            description = t(settings.locale, "slack.umbrella", slash=slash)
             found.append(
                 SlashCommand(
                     slash=slash,

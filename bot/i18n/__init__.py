@@ -1,0 +1,100 @@
+"""The one catalogue of what the bot says, in English and French, and how dates read in each.
+
+The sentences live in gettext catalogues, `locales/<language>/LC_MESSAGES/dispute_bot.po`,
+compiled to the `.mo` files beside them and read here with the standard library's gettext:
+Babel, which extracts, updates and compiles them (`make catalogue`), is a development tool
+the bot never imports, so a cold `dispute-bot ask` pays only for reading two small files.
+A sentence is looked up by its key (`quote.empty`); English is a catalogue like French, so
+a key either one lacks is caught by the tests (tests/i18n), and docs/i18n.md says how to add
+a sentence or a language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gettext
+from pathlib import Path
+
+from bot.corpus.model import Precision
+
+DOMAIN = "dispute_bot"
+LOCALE_DIR = Path(__file__).with_name("locales")
+FALLBACK = "en"  # the language of a locale the catalogue lacks, and of a sentence it lacks
+
+
+@functools.lru_cache(maxsize=16)
+def catalogue(locale: str) -> gettext.NullTranslations:
+    """The sentences of `locale`, English where it lacks one; English for an unknown locale."""
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[locale, FALLBACK])
+
+
+def t(locale: str, key: str, **values: object) -> str:
+    """The sentence `key` in `locale`, its `{names}` filled from `values`.
+
+    A sentence that counts something is given the number as `n` (an int): the catalogue
+    picks the form that agrees with it (1 day, 2 days; 0 jour, 1 jour, 2 jours), and the
+    sentence reads it as `{n}`.
+    """
+    found, count = catalogue(locale), values.get("n")
+    text = found.ngettext(key, key, count) if isinstance(count, int) else found.gettext(key)
+    return text.format(**values)
+
+
+@functools.cache
+def languages() -> tuple[str, ...]:
+    """The languages the catalogue has: one folder each."""
+    return tuple(sorted(p.name for p in LOCALE_DIR.iterdir() if p.is_dir()))
+
+
+def every_language(key: str) -> dict[str, str]:
+    """The sentence `key` in each language of the catalogue (locale -> sentence), for what
+    a platform shows in every language at once, such as a command's description."""
+    return {language: t(language, key) for language in languages()}
+
+
+@functools.lru_cache(maxsize=4096)
+def format_date(
+    date: dt.date, precision: Precision, locale: str, qualifier: str | None = None
+) -> str:
+    """A date as people write it, no more precise than the dossier knows it.
+
+    Kept once written: answers show the same few dates of the dossier again and again, and
+    each is three lookups in the catalogue.
+    """
+    month = t(locale, f"month.{date.month}")
+    if precision is Precision.YEAR:
+        text = str(date.year)
+    elif precision is Precision.MONTH:
+        text = t(locale, "date.month", month=month, year=date.year)
+    else:
+        key = "date.first_day" if date.day == 1 else "date.day"
+        text = t(locale, key, day=date.day, month=month, year=date.year)
+    return t(locale, f"qualifier.{qualifier}", date=text) if qualifier else text
+
+
+def format_day(date: dt.date, locale: str) -> str:
+    return format_date(date, Precision.DAY, locale)
+
+
+def format_weekdays(days: tuple[int, ...], locale: str) -> str:
+    """`every day`, `Mon–Fri`, `Mon, Wed, Fri` (consecutive days read as a range)."""
+    if len(days) == 7:
+        return t(locale, "digest.days.every")
+    ordered = sorted(days)
+    if len(ordered) >= 3 and ordered == list(range(ordered[0], ordered[-1] + 1)):
+        first, last = (t(locale, f"weekday.short.{d}") for d in (ordered[0], ordered[-1]))
+        return f"{first}–{last}"
+    return ", ".join(t(locale, f"weekday.short.{d}") for d in ordered)
+
+
+def format_when(moment: dt.datetime, zone: str, locale: str) -> str:
+    """`Monday 23 November 2026, 08:00 (Europe/Paris)` for an aware instant."""
+    return t(
+        locale,
+        "digest.when",
+        weekday=t(locale, f"weekday.{moment.weekday()}"),
+        date=format_day(moment.date(), locale),
+        time=moment.strftime("%H:%M"),
+        zone=zone,
+    )

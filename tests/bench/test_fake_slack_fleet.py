@@ -1,0 +1,94 @@
+"""The fan-out benchmark's fake Slack, run as its own process as the benchmark runs it: per
+workspace tokens and channels, Slack's limits, and the round's counts on GET /stats."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bench.fake_slack_fleet import fleet
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+@pytest.fixture
+def fleet_url() -> Iterator[str]:
+    """Three workspaces of two channels; a burst of two posts per channel."""
+    command = [sys.executable, "-m", "bench.fake_slack_fleet", "--workspaces", "3"]
+    command += ["--channels", "2", "--channel-burst", "2"]
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None and process.stdin is not None
+    try:
+        port = json.loads(process.stdout.readline())["port"]
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.stdin.close()  # the fake stops when its stdin closes
+        assert process.wait(timeout=10) == 0
+
+
+@contextlib.asynccontextmanager
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as opened:
+        yield opened
+
+
+async def get(url: str) -> Any:
+    async with session() as http, http.get(url) as response:
+        return await response.json()
+
+
+async def post(token: str, channel: str, url: str) -> str:
+    web = AsyncWebClient(token=token, base_url=f"{url}/api/", retry_handlers=[])
+    try:
+        await web.chat_postMessage(channel=channel, text="Daily digest")
+    except SlackApiError as refused:
+        return f"{refused.response.status_code} {refused.response['error']}"
+    return "ok"
+
+
+async def test_the_fleet_counts_digests_duplicates_refusals_and_limits(fleet_url: str) -> None:
+    workspaces = await get(f"{fleet_url}/workspaces")
+    assert [w["bot_token"] for w in workspaces] == [w.bot_token for w in fleet(3, 2)]
+    hour = time.time() - 5.0  # the digests are due five seconds ago
+    async with session() as http, http.post(f"{fleet_url}/round", json={"hour": hour}):
+        pass
+    for workspace in workspaces:
+        for channel in workspace["channels"]:
+            assert await post(workspace["bot_token"], channel, fleet_url) == "ok"
+    first, second = workspaces[0], workspaces[1]
+    token, channel = first["bot_token"], first["channels"][0]
+    assert await post(token, channel, fleet_url) == "ok"  # a duplicate digest
+    assert await post(token, channel, fleet_url) == "429 ratelimited"  # past the burst
+    assert await post(token, channel, fleet_url) == "429 ratelimited"  # before Retry-After
+    # The first workspace's token cannot post into the second's channel, as on Slack.
+    assert await post(token, second["channels"][0], fleet_url) == "200 channel_not_found"
+    assert await post("xoxb-unknown", channel, fleet_url) == "200 invalid_auth"
+
+    stats = await get(f"{fleet_url}/stats")
+    assert stats["channels"] == 6 and stats["delivered_channels"] == 6
+    assert stats["missing_channels"] == 0
+    assert stats["posts"] == 7 and stats["duplicates"] == 1
+    assert stats["ratelimited"] == 2 and stats["unhonoured"] == 1
+    assert stats["ratelimited_by"] == {"channel": 1, "unhonoured": 1}
+    assert stats["refused"] == {"channel_not_found": 1, "invalid_auth": 1}
+    assert 5.0 <= stats["lag_seconds"]["p50"] <= stats["lag_seconds"]["max"] < 30.0
+    per_channel = (await get(f"{fleet_url}/stats?channels=1"))["per_channel"]
+    assert len(per_channel[channel]) == 2
+
+    async with session() as http, http.post(f"{fleet_url}/round", json={"hour": time.time()}):
+        pass
+    fresh = await get(f"{fleet_url}/stats")
+    assert (fresh["posts"], fresh["missing_channels"], fresh["ratelimited"]) == (0, 6, 0)
