@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from bot.core import Args, Command, Context, Option, empty
 from bot.i18n import every_language
-from bot.matching import best_command, fold
+from bot.matching.folding import fold
+from bot.matching.names import best_command
 from bot.reply import Field, Item, Reply, ReplyKind
 
 
 def help_(ctx: Context, args: Args) -> Reply:
-    from handlers import COMMANDS
-
-    by_name = {c.name: c for c in COMMANDS}
+    by_name = {name: c for name, c in ctx.commands.items() if not c.admin}
     wanted = fold(args.text).removeprefix("/").strip()
     if wanted:
         command = by_name.get(wanted)
@@ -49,7 +48,7 @@ def help_(ctx: Context, args: Args) -> Reply:
             body=c.summary.get(ctx.locale, c.summary["en"]),
             fields=(Field(name=ctx.t("help.examples"), value="  ".join(c.examples[:3])),),
         )
-        for c in COMMANDS
+        for c in by_name.values()
     )
     return Reply(
         command="help",

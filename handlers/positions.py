@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot.core import Args, Command, Context, Option, empty, paginate
 from bot.corpus.model import Position
 from bot.i18n import every_language
+from bot.items import position_item
 from bot.reply import Field, Item, Reply
-from handlers.items import position_item
 
 
 def _overview_item(ctx: Context, issue_id: str, positions: list[Position]) -> Item:

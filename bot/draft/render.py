@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import PurePosixPath
 
 from bot.draft.model import Draft, DraftActor, DraftEvent, DraftQuote
-from bot.matching import fold
+from bot.matching.folding import fold
 
 TODO = "TODO"
 

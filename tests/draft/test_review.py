@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import build_core
 from bot.config import load_settings
-from bot.core import Core
 from bot.corpus import check_corpus, load_corpus
 from tests.draft.conftest import Run
 
@@ -29,7 +29,7 @@ QUOTE = "Nous ne reculerons pas devant une entreprise qui refuse de servir son p
 
 def _quotes_by_hegseth(seeds: Path) -> str:
     settings = dataclasses.replace(load_settings(environ={}), seeds=seeds, snapshot_dir=None)
-    reply = Core(settings).handle_line("/quote hegseth reculerons")
+    reply = build_core(settings).handle_line("/quote hegseth reculerons")
     return "\n".join(item.quote or "" for item in reply.items)
 
 

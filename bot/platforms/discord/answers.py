@@ -18,8 +18,8 @@ from discord import app_commands
 
 from bot.config import Settings
 from bot.core import Command, Core, Request
+from bot.hooks import RepliesInFlight
 from bot.i18n import t
-from bot.ops.inflight import reply_in_flight
 from bot.platforms.discord.commands import options_to_args
 from bot.platforms.discord.custom_ids import SHARE_ID, line_from_custom_id
 from bot.platforms.discord.render import clip, escape_crowd_mentions, render_message
@@ -58,9 +58,17 @@ def message_kwargs(message: dict[str, Any], *, editing: bool = False) -> dict[st
 class Answers:
     """The interaction logic of the Discord platform, shared by every shard."""
 
-    def __init__(self, core: Core, settings: Settings, *, defer_after: float = DEFER_AFTER):
+    def __init__(
+        self,
+        core: Core,
+        settings: Settings,
+        *,
+        in_flight: RepliesInFlight,
+        defer_after: float = DEFER_AFTER,
+    ):
         self.core = core
         self.settings = settings
+        self.in_flight = in_flight  # the root's count of replies a shutdown waits for
         self.defer_after = defer_after
 
     @property
@@ -105,7 +113,7 @@ class Answers:
 
     async def answer(self, interaction: discord.Interaction, request: Request) -> None:
         """Run `request` and answer the slash command with its reply (deferring if slow)."""
-        async with reply_in_flight():
+        async with self.in_flight.reply():
             await self._answer(interaction, request)
 
     async def _answer(self, interaction: discord.Interaction, request: Request) -> None:

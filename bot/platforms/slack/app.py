@@ -24,8 +24,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.core import Core, Request
+from bot.hooks import RepliesInFlight
 from bot.i18n import t
-from bot.ops.inflight import reply_in_flight
 from bot.platforms.slack.client import post_to_response_url
 from bot.platforms.slack.commands import SlashCommand, slash_commands
 from bot.platforms.slack.gate import RefusalLog
@@ -68,9 +68,11 @@ class SlackListeners:
         settings: Settings,
         client: AsyncWebClient,
         slashes: tuple[SlashCommand, ...],
+        in_flight: RepliesInFlight,
         session: aiohttp.ClientSession | None = None,
     ) -> None:
         self.core = core
+        self.in_flight = in_flight  # the root's count of replies a shutdown waits for
         self.settings = settings
         self.client = client
         self.session = session  # response_url posts reuse its connections; None: one each
@@ -183,7 +185,7 @@ class SlackListeners:
     async def _guarded(self, body: dict[str, Any], command: str, work: Awaitable[None]) -> None:
         """Run the delivery; if anything fails, log the traceback and apologise briefly."""
         try:
-            async with reply_in_flight():
+            async with self.in_flight.reply():
                 await work
         except Exception:
             log.exception("slack: answering /%s failed", command)
@@ -257,12 +259,18 @@ def build_app(
     settings: Settings,
     client: AsyncWebClient,
     *,
+    in_flight: RepliesInFlight,
     session: aiohttp.ClientSession | None = None,
 ) -> tuple[AsyncApp, SlackListeners]:
     """The Bolt app answering every configured slash command, mentions, DMs and buttons."""
     slashes = slash_commands(core.commands, settings)
     listeners = SlackListeners(
-        core=core, settings=settings, client=client, slashes=slashes, session=session
+        core=core,
+        settings=settings,
+        client=client,
+        slashes=slashes,
+        in_flight=in_flight,
+        session=session,
     )
     app = AsyncApp(
         client=client,

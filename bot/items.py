@@ -1,4 +1,4 @@
-"""Reply items for the dossier's records, shared by the commands that show them."""
+"""Reply items for the dossier's records, shared by the commands and the digest that show them."""
 
 from __future__ import annotations
 
