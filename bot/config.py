@@ -328,7 +328,8 @@ class Settings:
         doc="Channels subscribed in the file, for deployments that manage everything there; "
         "applied on every start, and `/digest subscribe` cannot change them. Each entry: "
         "`platform` (slack or discord), `channel` (its id), and optionally `time`, `timezone` "
-        "(an exact IANA name), `weekdays` and `locale`.",
+        "(an exact IANA name), `weekdays` and `locale`; with Slack in OAuth mode, `team` (the "
+        "workspace's id, `T...`) and, inside an Enterprise Grid org, `enterprise`.",
         example="[{platform: slack, channel: C0123456789, time: '07:30', locale: fr}]",
         check=checks.subscriptions,
     )
