@@ -4,10 +4,14 @@ stdin pipe show the draft it sends back."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 
+from bot.app import build_core
+from bot.config import load_settings
 from bot.core import MAX_ATTACHMENT_BYTES, Core, Request
 from bot.platforms.console import render_json, render_text
 from bot.platforms.stdin import reply_line
@@ -118,3 +122,19 @@ def test_the_console_prints_the_draft_and_the_pipe_carries_it(core: Core) -> Non
     for line in (reply_line(reply), render_json(reply)):
         [draft] = json.loads(line)["attachments"]
         assert f'text: "{QUOTE}"' in draft["data"]
+
+
+def test_nothing_is_written_to_the_seeds_folder(seeds_copy: Path) -> None:
+    settings = dataclasses.replace(load_settings(environ={}), seeds=seeds_copy, snapshot_dir=None)
+    core = build_core(settings)
+
+    def files() -> dict[str, tuple[int, int]]:
+        return {
+            str(p.relative_to(seeds_copy)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in sorted(seeds_copy.rglob("*"))
+        }
+
+    before = files()
+    assert core.handle(handed(ARTICLE.encode())).attachments
+    assert core.handle_line(f"/draft\n{ARTICLE}", platform="stdin", can_manage=True).attachments
+    assert files() == before
