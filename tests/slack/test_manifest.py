@@ -63,6 +63,8 @@ def test_manifest_declares_every_command_and_no_more_scopes_than_used(
         "channels:read",  # the Home tab: which channels the user is in (users.conversations)
         "chat:write",
         "commands",
+        "files:read",
+        "files:write",
         "groups:read",
         "im:history",
     ]

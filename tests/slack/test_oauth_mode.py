@@ -16,8 +16,10 @@ from bot.delivery import Team
 from bot.dossier import Dossier
 from bot.platforms.slack.installations import open_installations
 from tests.digest.conftest import postgres_url as postgres_url  # the fixture, for "postgres"
-from tests.fakes.slack import WAIT, FakeSlack, Workspace
+from tests.draft.review import ARTICLE
+from tests.fakes.slack import WAIT, FakeSlack, Workspace, fixture
 from tests.fakes.slack_events import event_callback
+from tests.fakes.slack_files import file_share_event
 from tests.slack.bolt_oauth import two_workspaces
 from tests.slack.oauth_bot import Clock, OAuthBot, oauth_settings, run_oauth_bot
 
@@ -255,3 +257,32 @@ async def test_two_replicas_renewing_one_token_at_once_spend_the_refresh_token_o
     assert len(renewals) == 1
     tokens = {bot.bot_token for bot in found if bot is not None}
     assert tokens == {fake.bot_token(alpha.team_id)}
+
+
+async def test_an_article_shared_in_a_workspace_is_fetched_and_drafted_with_its_token(
+    fake: FakeSlack, tmp_path: Path, dossier: Dossier
+) -> None:
+    """/draft in a DM (issue 13) runs with the token of the workspace it came from: the
+    file is downloaded and the draft uploaded with it (the fake serves a file to no other)."""
+    settings = oauth_settings(fake, database=str(tmp_path / "state.sqlite3"))
+    async with run_oauth_bot(fake, settings, dossier, clock=Clock(T0)) as served:
+        alpha = fake.add_workspace("T0002ALPHA", "Alpha Desk", channels=("D0ALPHADM",))
+        await install_both(served, alpha)
+        editor = alpha.users[0]
+        file = fake.files.share(
+            ARTICLE.encode(), name="article.txt", team_id=alpha.team_id, user=editor
+        )
+        body = file_share_event(
+            fixture("message_file_share.json"),
+            [file],
+            text="draft",
+            user=editor,
+            channel="D0ALPHADM",
+        )
+        body.update(team_id=alpha.team_id, authorizations=[alpha.authorization()])
+        assert (await served.sender.event(body)).status == 200
+        await fake.wait_until(lambda: fake.files.uploads, timeout=60)  # the model may load
+    [upload] = fake.files.uploads
+    assert fake.files.downloads == [(file["id"], "served")]
+    assert (upload.team_id, upload.channel) == (alpha.team_id, "D0ALPHADM")
+    assert upload.token == fake.bot_token(alpha.team_id)

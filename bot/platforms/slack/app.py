@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import os
 import re
@@ -32,6 +33,13 @@ from bot.hooks import RepliesInFlight
 from bot.i18n import t
 from bot.platforms.slack.client import post_to_response_url
 from bot.platforms.slack.commands import SlashCommand, slash_commands
+from bot.platforms.slack.drafts import (
+    DRAFT,
+    SlackDrafts,
+    draft_request,
+    files_of,
+    wants_draft,
+)
 from bot.platforms.slack.gate import RefusalLog
 from bot.platforms.slack.home_tab import HomeTab
 from bot.platforms.slack.inbound import from_line, from_slash_command, mention_text
@@ -90,6 +98,13 @@ class SlackListeners:
         self.served = Served()
         self._repeats = RefusalLog()
 
+    def drafts_with(self, client: AsyncWebClient) -> SlackDrafts:
+        """Drafting from a message, with the request's client: the token of its workspace
+        fetches the file and posts the draft."""
+        return SlackDrafts(
+            client=client, session=self.session, locale=self.settings.locale, answer=self.answer
+        )
+
     @property
     def ephemeral(self) -> bool:
         return self.settings.reply_visibility == "ephemeral"
@@ -106,6 +121,8 @@ class SlackListeners:
         await ack()
         slash = self.slashes[str(body.get("command", "")).lower()]
         request = from_slash_command(body, slash, settings=self.settings)
+        if request.command == DRAFT:  # a slash command carries no file: say how to send one
+            request = dataclasses.replace(request, args="")
         self._spawn(body, request.command, self._answer_command(body, request), client)
 
     async def _answer_command(self, body: dict[str, Any], request: Request) -> None:
@@ -122,8 +139,11 @@ class SlackListeners:
     async def on_message(
         self, event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
     ) -> None:
-        """Direct messages only: channel chatter reaches the bot through mentions instead."""
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        """Direct messages only (a file shared there too): channel chatter reaches the bot
+        through mentions instead."""
+        if event.get("channel_type") != "im" or event.get("bot_id"):
+            return
+        if event.get("subtype") not in (None, "file_share"):
             return
         await self._answer_event(event, context, client)
 
@@ -138,6 +158,12 @@ class SlackListeners:
             team=context.team_id,
             enterprise=context.enterprise_id,
         )
+        if wants_draft(event):
+            request = draft_request(event, request)
+            if request.can_manage and (request.args or files_of(event)):
+                drafting = self.drafts_with(client).reply(event, request)
+                self._spawn({"event": event}, DRAFT, drafting, client)
+                return
         work = self._reply_in_thread(event, request, client)
         self._spawn({"event": event}, request.command, work, client)
 

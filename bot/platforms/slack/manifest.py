@@ -2,9 +2,11 @@
 
 It asks for the scopes the bot uses and no more: `commands` (slash commands), `chat:write`
 (thread replies and digests), `app_mentions:read` (mentions), `im:history` (direct messages),
-and `channels:read` with `groups:read` so the Home tab can tell which channels a user is in
-(users.conversations). With a redirect URL it is the manifest of OAuth mode: the app is
-installed from `/slack/install` in many workspaces, and hears when one removes it.
+for an admin's /draft `files:read` (the article shared with the bot) and `files:write` (the
+draft sent back), and `channels:read` with `groups:read` so the Home tab can tell which
+channels a user is in (users.conversations). With a redirect URL it is the manifest of OAuth
+mode: the app is installed from `/slack/install` in many workspaces, and hears when one
+removes it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ BOT_SCOPES = (
     "channels:read",
     "chat:write",
     "commands",
+    "files:read",
+    "files:write",
     "groups:read",
     "im:history",
 )
