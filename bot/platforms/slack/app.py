@@ -179,7 +179,7 @@ class SlackListeners:
             **build_message(reply, share_line=None),
         )
 
-    async def on_rerun(
+    async def on_button(
         self,
         ack: AsyncAck,
         body: dict[str, Any],
@@ -187,10 +187,12 @@ class SlackListeners:
         context: AsyncBoltContext,
         client: AsyncWebClient,
     ) -> None:
-        """Previous/Next and "did you mean" buttons: run the line, update the message in place."""
+        """Share posts the private answer for everyone and removes the private copy;
+        Previous/Next and "did you mean" run their line and update the message in place."""
         await ack()
         request = self._button_request(body, action, context)
-        self._spawn(body, request.command, self._update_in_place(body, request, client), client)
+        deliver = self._share if action.get("action_id") == SHARE else self._update_in_place
+        self._spawn(body, request.command, deliver(body, request, client), client)
 
     async def _update_in_place(
         self, body: dict[str, Any], request: Request, client: AsyncWebClient
@@ -205,19 +207,6 @@ class SlackListeners:
             await client.chat_update(
                 channel=_channel_of(body), ts=str(container.get("message_ts")), **message
             )
-
-    async def on_share(
-        self,
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: AsyncBoltContext,
-        client: AsyncWebClient,
-    ) -> None:
-        """Post the private answer for everyone in the channel, then remove the private copy."""
-        await ack()
-        request = self._button_request(body, action, context)
-        self._spawn(body, request.command, self._share(body, request, client), client)
 
     async def _share(self, body: dict[str, Any], request: Request, client: AsyncWebClient) -> None:
         reply = await self.answer(request)
@@ -428,8 +417,8 @@ def build_app(
     register += [
         (app.event("app_mention"), listeners.on_mention),
         (app.event("message"), listeners.on_message),
-        (app.action(RERUN_ACTIONS), listeners.on_rerun),
-        (app.action(SHARE), listeners.on_share),
+        (app.action(RERUN_ACTIONS), listeners.on_button),
+        (app.action(SHARE), listeners.on_button),
     ]
     if oauth is not None:
         from bot.platforms.slack.oauth import Departures

@@ -6,7 +6,8 @@ the bot (users.conversations with the workspace's token; a private channel only 
 in it too). A workspace's other subscriptions stay private to its channels; if Slack will not
 say (the app was installed without `channels:read` and `groups:read`), the tab lists none and
 says why. Each viewer's channels are kept with them (at most `MAX_VIEWERS`, for
-`RECENT_SECONDS`), so a refresh after a reload costs one views.publish per viewer, paced under
+`RECENT_SECONDS`; listed again when they open the tab after `CHANNELS_SECONDS`), so a refresh
+after a reload costs one views.publish per viewer, paced under
 Slack's limit for the method (Tier 4, 100 a minute per workspace), a few workspaces at a time;
 the client waits out a 429's Retry-After.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +43,7 @@ MAX_VIEWERS = 2_000
 PUBLISH_GAP = 0.6  # seconds between two publishes in one workspace (100 a minute)
 WORKSPACES_AT_ONCE = 4
 MAX_CHANNEL_PAGES = 10  # users.conversations pages of 200 channels read per viewer
+CHANNELS_SECONDS = 5 * 60  # a viewer's channels are listed again after this
 PLATFORM = "slack"
 
 TokenFor = Callable[[Team], Awaitable[str]]
@@ -54,6 +57,7 @@ class Viewer:
     team: Team
     user: str
     channels: frozenset[str] | None
+    listed_at: float = 0.0  # time.monotonic() when Slack listed the channels
 
 
 class HomeTab:
@@ -99,8 +103,14 @@ class HomeTab:
         self._spawn(self._opened(team, user, str(token)))
 
     async def _opened(self, team: Team, user: str, token: str) -> None:
-        channels = await self._channels_of(user, token)
-        viewer = Viewer(team=team, user=user, channels=channels)
+        """Publish for someone who opened the tab; the channels they are in are asked again
+        after `CHANNELS_SECONDS` (users.conversations allows about 50 calls a minute)."""
+        known = self.viewers.get(_key(Viewer(team=team, user=user, channels=None)))
+        if known is not None and time.monotonic() - known.listed_at < CHANNELS_SECONDS:
+            viewer = known
+        else:
+            channels = await self._channels_of(user, token)
+            viewer = Viewer(team=team, user=user, channels=channels, listed_at=time.monotonic())
         self.viewers[_key(viewer)] = viewer
         await self.publish(viewer, token=token)
 
