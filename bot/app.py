@@ -196,11 +196,16 @@ class DisputeBot:
             from bot.platforms.slack.installations import open_installations
 
             installations = await open_installations(self.settings)
+        posters: dict[str, Poster] = {}
         try:
             posters = self.posters(installations)
             services = self.services(names, posters, installations)
             await self.service_runner(stop, posters).serve(services)
         finally:
+            for poster in posters.values():  # the keep-alive sessions some posters opened
+                close = getattr(poster, "close", None)
+                if close is not None:
+                    await close()
             if installations is not None:
                 await installations.close()
 

@@ -43,6 +43,10 @@ T = TypeVar("T")
 
 WORKERS = 4  # threads per database: the digest's calls are short, a few at a time
 _on_worker = threading.local()
+# Round trips to each database since the process started, by database and kind (statement,
+# transaction, checkout): /metrics shows them, the fan-out benchmark divides them by digests.
+_ROUND_TRIPS: dict[tuple[str, str], int] = {}
+_COUNTING = threading.Lock()
 # Errors meaning the database cannot be used now (unreachable, not answering, read-only,
 # full, locked), as opposed to a bug in a query.
 UNAVAILABLE_ERRORS = (
@@ -76,6 +80,26 @@ def database_url(settings: Settings) -> sa.URL:
 
 def _as_tuple(value: str | tuple[str, ...]) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else value
+
+
+def _count(database: str, kind: str) -> None:
+    with _COUNTING:
+        _ROUND_TRIPS[database, kind] = _ROUND_TRIPS.get((database, kind), 0) + 1
+
+
+def count_round_trips(engine: Engine, database: str) -> None:
+    """Count what `engine` sends its server: each statement, each transaction (psycopg sends
+    BEGIN, then COMMIT or ROLLBACK: two round trips) and each pool checkout (the pre-ping)."""
+    event.listen(engine, "before_cursor_execute", lambda *_: _count(database, "statement"))
+    event.listen(engine, "commit", lambda *_: _count(database, "transaction"))
+    event.listen(engine, "rollback", lambda *_: _count(database, "transaction"))
+    event.listen(engine, "checkout", lambda *_: _count(database, "checkout"))
+
+
+def round_trips() -> dict[tuple[str, str], int]:
+    """The counts so far, by (database, kind)."""
+    with _COUNTING:
+        return dict(_ROUND_TRIPS)
 
 
 def first_line(exc: BaseException) -> str:
@@ -163,6 +187,7 @@ class Database:
         self.engine = _engine(
             url, connect_timeout=connect_timeout, statement_timeout=statement_timeout
         )
+        count_round_trips(self.engine, name)
         self.report_outages = report_outages  # log an outage's start and end (once each)
         self._workers = _Workers(WORKERS, name)
         self._lock = threading.Lock()

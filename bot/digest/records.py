@@ -45,7 +45,8 @@ class Delivery:
     platform: str
     channel: str
     local_date: dt.date
-    status: str  # claimed | delivered | skipped | missed | failed
+    # claimed | sending (a request may be out) | delivered | skipped | missed | failed | unknown
+    status: str
     replica: str
     scheduled_at: dt.datetime
     claimed_at: dt.datetime
@@ -80,3 +81,33 @@ class Post:
     message_id: str
     quote_id: str | None
     posted_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class History:
+    """What a channel's next digest depends on: its last post's day and its quote rotation."""
+
+    last_post: dt.date | None = None
+    round: int = 0
+    shown: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Claims:
+    """What one claim of many digests won, with the history of the channels won."""
+
+    won: dict[Key, Claim]
+    # Stale claims whose holder fell silent with its request out: recorded as unknown (the
+    # post may have arrived), never posted again; the silent holder, by key.
+    unknown: dict[Key, str]
+    history: dict[tuple[str, str], History]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Done:
+    """A digest posted, to record: its claim, Slack's message id, the quote it showed."""
+
+    claim: Claim
+    message_id: str
+    quote_id: str | None
+    rotation_round: int

@@ -9,10 +9,12 @@ before posting.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import sqlalchemy as sa
@@ -23,7 +25,7 @@ from bot.config import Settings
 from bot.database.bounded import Database, database_url
 from bot.delivery import Team
 from bot.digest.errors import DigestStoreError
-from bot.digest.records import Claim, Delivery, Key, Post, Subscription
+from bot.digest.records import Claim, Claims, Delivery, Done, History, Key, Post, Subscription
 from bot.digest.schema import (
     deliveries,
     posts,
@@ -41,6 +43,13 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 __all__ = ["DigestStore", "database_url"]
+
+# A delivery a replica holds: "claimed" (no request out), "sending" (its request may be out:
+# if its holder falls silent, the digest is recorded as unknown and never posted again).
+HELD = ("claimed", "sending")
+# Rows one multi-row statement carries at most: 13 columns x 500 stays well under the bound
+# parameters PostgreSQL (65,535) and SQLite (32,766) take.
+ROWS_PER_STATEMENT = 500
 
 
 def _bounded(
@@ -134,8 +143,39 @@ def _where_claim(claim: Claim) -> sa.ColumnElement[bool]:
         _where_key(deliveries, claim.platform, claim.channel),
         deliveries.c.local_date == claim.local_date,
         deliveries.c.replica == claim.replica,
-        deliveries.c.status == "claimed",
+        deliveries.c.status.in_(HELD),
     )
+
+
+def _keys_in(keys: Sequence[Key]) -> sa.ColumnElement[bool]:
+    key = sa.tuple_(deliveries.c.platform, deliveries.c.channel, deliveries.c.local_date)
+    return key.in_(keys)
+
+
+def _channels_in(table: sa.Table, channels: Sequence[tuple[str, str]]) -> sa.ColumnElement[bool]:
+    return sa.tuple_(table.c.platform, table.c.channel).in_(channels)
+
+
+def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), ROWS_PER_STATEMENT):
+        yield items[start : start + ROWS_PER_STATEMENT]
+
+
+def _row_key(row: Any) -> Key:
+    return (row.platform, row.channel, row.local_date)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PostRecord:
+    """A post to record (`digest_posts`) and the quote it showed."""
+
+    platform: str
+    channel: str
+    local_date: dt.date
+    kind: str  # daily | now
+    message_id: str
+    quote_id: str | None
+    rotation_round: int
 
 
 class DigestStore:
@@ -196,18 +236,29 @@ class DigestStore:
             ).all()
         return [_subscription(r) for r in rows]
 
-    @_bounded
     def save_subscription(self, sub: Subscription) -> None:
         """Insert or replace a channel's subscription."""
-        values = _subscription_values(sub)
+        self.save_subscriptions([sub])
+
+    @_bounded
+    def save_subscriptions(self, subs: Iterable[Subscription]) -> None:
+        """Insert or replace channels' subscriptions, in one statement (a fleet's thousands)."""
+        rows = [_subscription_values(sub) for sub in subs]
         with self.engine.begin() as conn:
-            statement = _insert(conn, subscriptions).values(**values)
-            conn.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[subscriptions.c.platform, subscriptions.c.channel],
-                    set_={k: v for k, v in values.items() if k not in ("platform", "channel")},
+            for start in range(0, len(rows), ROWS_PER_STATEMENT):
+                statement = _insert(conn, subscriptions).values(
+                    rows[start : start + ROWS_PER_STATEMENT]
                 )
-            )
+                conn.execute(
+                    statement.on_conflict_do_update(
+                        index_elements=[subscriptions.c.platform, subscriptions.c.channel],
+                        set_={
+                            name: statement.excluded[name]
+                            for name in rows[0]
+                            if name not in ("platform", "channel")
+                        },
+                    )
+                )
 
     @_bounded
     def remove_subscription(self, platform: str, channel: str) -> bool:
@@ -305,7 +356,6 @@ class DigestStore:
 
     # Deliveries: claim, keep, finish
 
-    @_bounded
     def claim_delivery(
         self,
         *,
@@ -317,92 +367,264 @@ class DigestStore:
         now: dt.datetime,
         stale_after: dt.timedelta,
     ) -> Claim | None:
-        """Win the right to post this digest, or None if another replica has it or had it.
+        """Win the right to post this digest, or None if another replica has it or had it
+        (see `claim_deliveries`)."""
+        key = (platform, channel, local_date)
+        claims = self.claim_deliveries(
+            [(key, scheduled_at)], replica=replica, now=now, stale_after=stale_after
+        )
+        return claims.won.get(key)
+
+    @_bounded
+    def claim_deliveries(
+        self,
+        due: Iterable[tuple[Key, dt.datetime]],
+        *,
+        replica: str,
+        now: dt.datetime,
+        stale_after: dt.timedelta,
+        history: bool = False,
+    ) -> Claims:
+        """Win the right to post these digests (each a key and when it was due), in one
+        transaction; with `history`, read the won channels' history in it too.
 
         A claim whose holder has been silent for `stale_after` is taken over: the update
-        only matches while the row is still stale, so two replicas cannot both take it. A
-        claim this replica already holds is given back to it, however old.
+        only matches while the row is still stale, so two replicas cannot both take it. One
+        silent while its request was out is not: the post may have arrived, so the digest is
+        recorded as unknown (at most once, never twice). A claim this replica already holds
+        is given back to it, however old.
         """
+        # One order for every replica, so that two claiming the same rows never deadlock.
+        wanted = sorted(due)
+        won: dict[Key, Claim] = {}
+        unknown: dict[Key, str] = {}
         with self.engine.begin() as conn:
-            inserted = _inserted(
-                conn,
-                deliveries,
-                {
-                    "platform": platform,
-                    "channel": channel,
-                    "local_date": local_date,
-                    "status": "claimed",
-                    "replica": replica,
-                    "scheduled_at": scheduled_at,
-                    "claimed_at": now,
-                    "attempts": 1,
-                },
-            )
-            if inserted:
-                return Claim(
-                    platform=platform,
-                    channel=channel,
-                    local_date=local_date,
-                    replica=replica,
-                    attempts=1,
+            for chunk in _chunks(wanted):
+                rows = [
+                    {
+                        "platform": key[0],
+                        "channel": key[1],
+                        "local_date": key[2],
+                        "status": "claimed",
+                        "replica": replica,
+                        "scheduled_at": scheduled_at,
+                        "claimed_at": now,
+                        "attempts": 1,
+                    }
+                    for key, scheduled_at in chunk
+                ]
+                inserted = conn.execute(
+                    _insert(conn, deliveries)
+                    .values(rows)
+                    .on_conflict_do_nothing()
+                    .returning(deliveries.c.platform, deliveries.c.channel, deliveries.c.local_date)
                 )
-            row = conn.execute(
-                sa.select(deliveries).where(
-                    _where_key(deliveries, platform, channel), deliveries.c.local_date == local_date
-                )
-            ).one()
-            if row.status == "claimed" and row.replica == replica:
-                # This replica's own claim, left by a delivery the database interrupted: it
-                # is kept (refreshed), never taken over as if its holder had died.
-                conn.execute(
-                    sa.update(deliveries)
-                    .where(
-                        _where_key(deliveries, platform, channel),
-                        deliveries.c.local_date == local_date,
-                        deliveries.c.replica == replica,
+                for row in inserted:
+                    key = _row_key(row)
+                    won[key] = Claim(
+                        platform=key[0],
+                        channel=key[1],
+                        local_date=key[2],
+                        replica=replica,
+                        attempts=1,
                     )
-                    .values(claimed_at=now)
-                )
-                return Claim(
-                    platform=platform,
-                    channel=channel,
-                    local_date=local_date,
-                    replica=replica,
-                    attempts=row.attempts,
-                )
-            if row.status != "claimed" or row.claimed_at >= now - stale_after:
-                return None
-            taken = conn.execute(
+            taken = [key for key, _ in wanted if key not in won]
+            for keys in _chunks(taken):
+                for row in conn.execute(sa.select(deliveries).where(_keys_in(keys))).all():
+                    self._claim_taken(conn, row, replica, now, stale_after, won, unknown)
+            found = self._history(conn, sorted({k[:2] for k in won})) if history else {}
+        return Claims(won=won, unknown=unknown, history=found)
+
+    @staticmethod
+    def _claim_taken(
+        conn: Connection,
+        row: Any,
+        replica: str,
+        now: dt.datetime,
+        stale_after: dt.timedelta,
+        won: dict[Key, Claim],
+        unknown: dict[Key, str],
+    ) -> None:
+        """A digest some replica claimed already: this one's own, a dead one's, or lost."""
+        key = _row_key(row)
+        where = sa.and_(_where_key(deliveries, key[0], key[1]), deliveries.c.local_date == key[2])
+        claim = Claim(
+            platform=key[0],
+            channel=key[1],
+            local_date=key[2],
+            replica=replica,
+            attempts=row.attempts,
+        )
+        if row.status in HELD and row.replica == replica:
+            # This replica's own claim, left by a delivery the database interrupted (before
+            # its request: a request out is awaited until recorded): kept, never taken over
+            # as if its holder had died.
+            conn.execute(
                 sa.update(deliveries)
-                .where(
-                    _where_key(deliveries, platform, channel),
-                    deliveries.c.local_date == local_date,
-                    deliveries.c.status == "claimed",
-                    deliveries.c.claimed_at < now - stale_after,
-                )
-                .values(replica=replica, claimed_at=now, attempts=deliveries.c.attempts + 1)
+                .where(where, deliveries.c.replica == replica)
+                .values(claimed_at=now, status="claimed")
             )
-            if taken.rowcount != 1:
-                return None
-            return Claim(
-                platform=platform,
-                channel=channel,
-                local_date=local_date,
-                replica=replica,
-                attempts=row.attempts + 1,
-                taken_over_from=row.replica,
+            won[key] = claim
+            return
+        if row.status not in HELD or row.claimed_at >= now - stale_after:
+            return
+        stale = sa.and_(
+            where,
+            deliveries.c.status == row.status,
+            deliveries.c.replica == row.replica,
+            deliveries.c.claimed_at < now - stale_after,
+        )
+        if row.status == "sending":
+            gone = conn.execute(
+                sa.update(deliveries)
+                .where(stale)
+                .values(
+                    status="unknown",
+                    finished_at=now,
+                    error=f"replica {row.replica} fell silent while its post was on its way"[:500],
+                )
+            )
+            if gone.rowcount == 1:
+                unknown[key] = row.replica
+            return
+        taken = conn.execute(
+            sa.update(deliveries)
+            .where(stale)
+            .values(replica=replica, claimed_at=now, attempts=deliveries.c.attempts + 1)
+        )
+        if taken.rowcount == 1:
+            won[key] = dataclasses.replace(
+                claim, attempts=row.attempts + 1, taken_over_from=row.replica
             )
 
     @_bounded
+    def history(self, channels: Sequence[tuple[str, str]]) -> dict[tuple[str, str], History]:
+        """Each channel's last post day and current quote rotation."""
+        with self.engine.begin() as conn:
+            return self._history(conn, channels)
+
+    @staticmethod
+    def _history(
+        conn: Connection, channels: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], History]:
+        """Each channel's last post day and current quote rotation, in two statements a
+        chunk (the same answers as `last_post` and `rotation`)."""
+        last: dict[tuple[str, str], dt.date] = {}
+        shown: dict[tuple[str, str], tuple[int, set[str]]] = {}
+        for chunk in _chunks(channels):
+            latest = (
+                sa.select(
+                    posts.c.platform,
+                    posts.c.channel,
+                    posts.c.local_date,
+                    sa.func.row_number()
+                    .over(
+                        partition_by=(posts.c.platform, posts.c.channel),
+                        order_by=(posts.c.posted_at.desc(), posts.c.id.desc()),
+                    )
+                    .label("newest"),
+                )
+                .where(_channels_in(posts, chunk))
+                .subquery()
+            )
+            for newest in conn.execute(
+                sa.select(latest.c.platform, latest.c.channel, latest.c.local_date).where(
+                    latest.c.newest == 1
+                )
+            ):
+                last[newest.platform, newest.channel] = newest.local_date
+            newer = quotes_shown.alias("newer")
+            current = sa.select(newer.c.round).where(
+                newer.c.platform == quotes_shown.c.platform,
+                newer.c.channel == quotes_shown.c.channel,
+                newer.c.round > quotes_shown.c.round,
+            )
+            for row in conn.execute(
+                sa.select(
+                    quotes_shown.c.platform,
+                    quotes_shown.c.channel,
+                    quotes_shown.c.round,
+                    quotes_shown.c.quote_id,
+                ).where(_channels_in(quotes_shown, chunk), ~current.exists())
+            ):
+                shown.setdefault((row.platform, row.channel), (row.round, set()))[1].add(
+                    row.quote_id
+                )
+        return {
+            channel: History(
+                last_post=last.get(channel),
+                round=shown[channel][0] if channel in shown else 0,
+                shown=frozenset(shown[channel][1]) if channel in shown else frozenset(),
+            )
+            for channel in channels
+        }
+
+    @_bounded
+    def mark_sending(self, claims: Sequence[Claim], *, now: dt.datetime) -> set[Key]:
+        """Say these digests' requests are about to go out; returns the keys still held (a
+        claim lost meanwhile must not be posted)."""
+        held: set[Key] = set()
+        with self.engine.begin() as conn:
+            for replica in {claim.replica for claim in claims}:
+                keys = [
+                    (c.platform, c.channel, c.local_date) for c in claims if c.replica == replica
+                ]
+                for chunk in _chunks(keys):
+                    result = conn.execute(
+                        sa.update(deliveries)
+                        .where(
+                            _keys_in(chunk),
+                            deliveries.c.replica == replica,
+                            deliveries.c.status.in_(HELD),
+                        )
+                        .values(status="sending", claimed_at=now)
+                        .returning(
+                            deliveries.c.platform, deliveries.c.channel, deliveries.c.local_date
+                        )
+                    )
+                    held.update(_row_key(row) for row in result)
+        return held
+
+    @_bounded
+    def refresh_claims(self, keys: Sequence[Key], *, replica: str, now: dt.datetime) -> set[Key]:
+        """Show this replica is alive on every claim it holds, in one statement a chunk (its
+        heartbeat); returns the keys still held."""
+        held: set[Key] = set()
+        with self.engine.begin() as conn:
+            for chunk in _chunks(sorted(keys)):
+                result = conn.execute(
+                    sa.update(deliveries)
+                    .where(
+                        _keys_in(chunk),
+                        deliveries.c.replica == replica,
+                        deliveries.c.status.in_(HELD),
+                    )
+                    .values(claimed_at=now)
+                    .returning(deliveries.c.platform, deliveries.c.channel, deliveries.c.local_date)
+                )
+                held.update(_row_key(row) for row in result)
+        return held
+
+    @_bounded
     def refresh_claim(
-        self, claim: Claim, *, now: dt.datetime, error: str | None = None, attempt: bool = False
+        self,
+        claim: Claim,
+        *,
+        now: dt.datetime,
+        error: str | None = None,
+        attempt: bool = False,
     ) -> bool:
-        """Show this replica is alive (and why it is waiting); False if the claim was lost."""
+        """Show this replica is alive (and why it is waiting); False if the claim was lost.
+
+        An `error` means the last request was answered (nothing posted): no request is out.
+        An `attempt` counts the request about to go out (it may be out from now on)."""
         values: dict[str, Any] = {"claimed_at": now}
         if error is not None:
             values["error"] = error[:500]
+            values["status"] = "claimed"
         if attempt:
             values["attempts"] = deliveries.c.attempts + 1
+            values["status"] = "sending"
         with self.engine.begin() as conn:
             result = conn.execute(sa.update(deliveries).where(_where_claim(claim)).values(**values))
         return result.rowcount == 1
@@ -426,7 +648,6 @@ class DigestStore:
         with self.engine.begin() as conn:
             conn.execute(sa.delete(deliveries).where(_where_claim(claim)))
 
-    @_bounded
     def complete_delivery(
         self,
         claim: Claim,
@@ -436,29 +657,84 @@ class DigestStore:
         quote_id: str | None,
         rotation_round: int,
     ) -> bool:
-        """Record a posted digest: the claim's message id, the post, the quote shown.
+        """Record a posted digest (see `complete_deliveries`); whether its claim was kept."""
+        done = Done(
+            claim=claim, message_id=message_id, quote_id=quote_id, rotation_round=rotation_round
+        )
+        return bool(self.complete_deliveries([done], now=now))
 
-        The post happened, so it is recorded even if the claim was lost meanwhile (the
-        return value says so, for the log).
+    @_bounded
+    def complete_deliveries(self, done: Sequence[Done], *, now: dt.datetime) -> set[Key]:
+        """Record posted digests: each claim's message id, the posts, the quotes shown; three
+        statements for all of them. Returns the keys whose claim was still this replica's.
+
+        The posts happened, so they are recorded even if a claim was lost meanwhile (another
+        replica took it over, or recorded it as unknown while this one could not write).
         """
+        if not done:
+            return set()
+        mine = sa.and_(
+            deliveries.c.platform == sa.bindparam("b_platform"),
+            deliveries.c.channel == sa.bindparam("b_channel"),
+            deliveries.c.local_date == sa.bindparam("b_date"),
+            deliveries.c.replica == sa.bindparam("b_replica"),
+            # No IN here: an executemany takes no expanding parameter.
+            sa.or_(*(deliveries.c.status == status for status in (*HELD, "unknown"))),
+        )
+        rows = [
+            {
+                "b_platform": d.claim.platform,
+                "b_channel": d.claim.channel,
+                "b_date": d.claim.local_date,
+                "b_replica": d.claim.replica,
+                "b_message": d.message_id,
+            }
+            for d in done
+        ]
+        keys = [(d.claim.platform, d.claim.channel, d.claim.local_date) for d in done]
         with self.engine.begin() as conn:
-            result = conn.execute(
+            updated = conn.execute(
                 sa.update(deliveries)
-                .where(_where_claim(claim))
-                .values(status="delivered", message_id=message_id, finished_at=now, error=None)
+                .where(mine)
+                .values(
+                    status="delivered",
+                    message_id=sa.bindparam("b_message"),
+                    finished_at=now,
+                    error=None,
+                ),
+                rows,
             )
-            self._record_post(
+            kept = set(keys)
+            if updated.rowcount != len(rows):  # some claim was lost: say which, for the log
+                kept = {
+                    _row_key(row)
+                    for row in conn.execute(
+                        sa.select(
+                            deliveries.c.platform, deliveries.c.channel, deliveries.c.local_date
+                        ).where(
+                            _keys_in(keys),
+                            deliveries.c.status == "delivered",
+                            deliveries.c.message_id.in_([d.message_id[:128] for d in done]),
+                        )
+                    )
+                }
+            self._record_posts(
                 conn,
-                platform=claim.platform,
-                channel=claim.channel,
-                local_date=claim.local_date,
-                kind="daily",
-                message_id=message_id,
-                quote_id=quote_id,
-                rotation_round=rotation_round,
+                [
+                    PostRecord(
+                        platform=d.claim.platform,
+                        channel=d.claim.channel,
+                        local_date=d.claim.local_date,
+                        kind="daily",
+                        message_id=d.message_id,
+                        quote_id=d.quote_id,
+                        rotation_round=d.rotation_round,
+                    )
+                    for d in done
+                ],
                 now=now,
             )
-        return result.rowcount == 1
+        return kept
 
     @_bounded
     def record_post(
@@ -473,55 +749,60 @@ class DigestStore:
         rotation_round: int,
         now: dt.datetime,
     ) -> None:
+        record = PostRecord(
+            platform=platform,
+            channel=channel,
+            local_date=local_date,
+            kind=kind,
+            message_id=message_id,
+            quote_id=quote_id,
+            rotation_round=rotation_round,
+        )
         with self.engine.begin() as conn:
-            self._record_post(
-                conn,
-                platform=platform,
-                channel=channel,
-                local_date=local_date,
-                kind=kind,
-                message_id=message_id,
-                quote_id=quote_id,
-                rotation_round=rotation_round,
-                now=now,
-            )
+            self._record_posts(conn, [record], now=now)
 
     @staticmethod
-    def _record_post(
-        conn: Connection,
-        *,
-        platform: str,
-        channel: str,
-        local_date: dt.date,
-        kind: str,
-        message_id: str,
-        quote_id: str | None,
-        rotation_round: int,
-        now: dt.datetime,
-    ) -> None:
-        conn.execute(
-            sa.insert(posts).values(
-                platform=platform,
-                channel=channel,
-                local_date=local_date,
-                kind=kind,
-                message_id=message_id[:128],
-                quote_id=quote_id,
-                posted_at=now,
-            )
-        )
-        if quote_id is not None:
+    def _record_posts(conn: Connection, records: Sequence[PostRecord], *, now: dt.datetime) -> None:
+        for chunk in _chunks(records):
             conn.execute(
-                _insert(conn, quotes_shown)
-                .values(
-                    platform=platform,
-                    channel=channel,
-                    round=rotation_round,
-                    quote_id=quote_id,
-                    shown_at=now,
+                sa.insert(posts).values(
+                    [
+                        {
+                            "platform": r.platform,
+                            "channel": r.channel,
+                            "local_date": r.local_date,
+                            "kind": r.kind,
+                            "message_id": r.message_id[:128],
+                            "quote_id": r.quote_id,
+                            "posted_at": now,
+                        }
+                        for r in chunk
+                    ]
                 )
-                .on_conflict_do_nothing()
             )
+            shown = [
+                {
+                    "platform": r.platform,
+                    "channel": r.channel,
+                    "round": r.rotation_round,
+                    "quote_id": r.quote_id,
+                    "shown_at": now,
+                }
+                for r in chunk
+                if r.quote_id is not None
+            ]
+            if shown:
+                conn.execute(_insert(conn, quotes_shown).values(shown).on_conflict_do_nothing())
+
+    @_bounded
+    def deliveries_for(self, keys: Sequence[Key]) -> Mapping[Key, Delivery]:
+        """The rows of these digests (those that have one)."""
+        found: dict[Key, Delivery] = {}
+        with self.engine.begin() as conn:
+            for chunk in _chunks(keys):
+                for row in conn.execute(sa.select(deliveries).where(_keys_in(chunk))):
+                    found[_row_key(row)] = _delivery(row)
+        return found
 
     @_bounded
     def mark_missed(
@@ -610,20 +891,7 @@ class DigestStore:
             for r in rows
         ]
 
-    @_bounded
     def rotation(self, platform: str, channel: str) -> tuple[int, frozenset[str]]:
         """The channel's current rotation round and the quotes shown in it."""
-        with self.engine.begin() as conn:
-            current = conn.execute(
-                sa.select(sa.func.max(quotes_shown.c.round)).where(
-                    _where_key(quotes_shown, platform, channel)
-                )
-            ).scalar()
-            if current is None:
-                return 0, frozenset()
-            shown = conn.execute(
-                sa.select(quotes_shown.c.quote_id).where(
-                    _where_key(quotes_shown, platform, channel), quotes_shown.c.round == current
-                )
-            ).scalars()
-            return int(current), frozenset(shown)
+        found = self.history([(platform, channel)])[platform, channel]
+        return found.round, found.shown
