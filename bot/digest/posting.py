@@ -117,10 +117,6 @@ class Batcher(Generic[T]):
             self._writer = None
 
 
-def _claim_key(claim: Claim) -> Key:
-    return (claim.platform, claim.channel, claim.local_date)
-
-
 class Deliverer:
     """Posts digests for one replica."""
 
@@ -146,8 +142,8 @@ class Deliverer:
         self._posted: dict[Key, str] = {}
         self.held: dict[Key, Claim] = {}  # the claims this replica holds (its heartbeat)
         self._out: set[Key] = set()  # requests out with no answer yet
-        self._marks = Batcher(self._mark, _claim_key)
-        self._records = Batcher(self._record, lambda done: _claim_key(done.claim))
+        self._marks = Batcher(self._mark, lambda claim: claim.key)
+        self._records = Batcher(self._record, lambda done: done.claim.key)
 
     async def _mark(self, claims: list[Claim]) -> set[Key]:
         return await self.store.run(self.store.mark_sending, claims, now=self.clock())
@@ -184,7 +180,7 @@ class Deliverer:
         is never posted again by this replica, however long the outage.
         """
         where = channel_name(sub.platform, sub.channel)
-        key = _claim_key(claim)
+        key = claim.key
         if claim.taken_over_from:
             log.warning(
                 "digest of %s for %s taken over from replica %s, silent for over %s",
@@ -276,7 +272,7 @@ class Deliverer:
         if message_id is None:
             return
         self.counts.digest_posted(sub.platform)
-        key = _claim_key(claim)
+        key = claim.key
         self._posted[key] = message_id
         done = Done(
             claim=claim,
@@ -426,7 +422,7 @@ class Deliverer:
         """
         where = channel_name(platform, channel)
         poster = self.posters[platform]
-        key = _claim_key(claim) if claim is not None else None
+        key = claim.key if claim is not None else None
         await poster.ready(channel, team=team)  # paced: the platform's limits, rarely a 429
         if claim is not None and not await self._marks.submit(claim):
             log.warning("digest for %s: claim lost before posting; leaving it", where)

@@ -71,6 +71,10 @@ class Claim:
     attempts: int
     taken_over_from: str | None = None  # the replica presumed dead, on a takeover
 
+    @property
+    def key(self) -> Key:
+        return (self.platform, self.channel, self.local_date)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Post:

@@ -14,7 +14,6 @@ import datetime as dt
 import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import sqlalchemy as sa
@@ -163,19 +162,6 @@ def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
 
 def _row_key(row: Any) -> Key:
     return (row.platform, row.channel, row.local_date)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PostRecord:
-    """A post to record (`digest_posts`) and the quote it showed."""
-
-    platform: str
-    channel: str
-    local_date: dt.date
-    kind: str  # daily | now
-    message_id: str
-    quote_id: str | None
-    rotation_round: int
 
 
 class DigestStore:
@@ -566,43 +552,33 @@ class DigestStore:
         held: set[Key] = set()
         with self.engine.begin() as conn:
             for replica in {claim.replica for claim in claims}:
-                keys = [
-                    (c.platform, c.channel, c.local_date) for c in claims if c.replica == replica
-                ]
-                for chunk in _chunks(keys):
-                    result = conn.execute(
-                        sa.update(deliveries)
-                        .where(
-                            _keys_in(chunk),
-                            deliveries.c.replica == replica,
-                            deliveries.c.status.in_(HELD),
-                        )
-                        .values(status="sending", claimed_at=now)
-                        .returning(
-                            deliveries.c.platform, deliveries.c.channel, deliveries.c.local_date
-                        )
-                    )
-                    held.update(_row_key(row) for row in result)
+                keys = [c.key for c in claims if c.replica == replica]
+                held |= self._update_held(conn, keys, replica, status="sending", claimed_at=now)
         return held
 
     @_bounded
     def refresh_claims(self, keys: Sequence[Key], *, replica: str, now: dt.datetime) -> set[Key]:
         """Show this replica is alive on every claim it holds, in one statement a chunk (its
         heartbeat); returns the keys still held."""
-        held: set[Key] = set()
         with self.engine.begin() as conn:
-            for chunk in _chunks(sorted(keys)):
-                result = conn.execute(
-                    sa.update(deliveries)
-                    .where(
-                        _keys_in(chunk),
-                        deliveries.c.replica == replica,
-                        deliveries.c.status.in_(HELD),
-                    )
-                    .values(claimed_at=now)
-                    .returning(deliveries.c.platform, deliveries.c.channel, deliveries.c.local_date)
+            return self._update_held(conn, keys, replica, claimed_at=now)
+
+    @staticmethod
+    def _update_held(
+        conn: Connection, keys: Sequence[Key], replica: str, **values: Any
+    ) -> set[Key]:
+        """Set `values` on those of `keys` `replica` still holds; returns those keys."""
+        held: set[Key] = set()
+        for chunk in _chunks(sorted(keys)):
+            result = conn.execute(
+                sa.update(deliveries)
+                .where(
+                    _keys_in(chunk), deliveries.c.replica == replica, deliveries.c.status.in_(HELD)
                 )
-                held.update(_row_key(row) for row in result)
+                .values(**values)
+                .returning(deliveries.c.platform, deliveries.c.channel, deliveries.c.local_date)
+            )
+            held.update(_row_key(row) for row in result)
         return held
 
     @_bounded
@@ -721,18 +697,20 @@ class DigestStore:
             self._record_posts(
                 conn,
                 [
-                    PostRecord(
-                        platform=d.claim.platform,
-                        channel=d.claim.channel,
-                        local_date=d.claim.local_date,
-                        kind="daily",
-                        message_id=d.message_id,
-                        quote_id=d.quote_id,
-                        rotation_round=d.rotation_round,
+                    (
+                        Post(
+                            platform=d.claim.platform,
+                            channel=d.claim.channel,
+                            local_date=d.claim.local_date,
+                            kind="daily",
+                            message_id=d.message_id,
+                            quote_id=d.quote_id,
+                            posted_at=now,
+                        ),
+                        d.rotation_round,
                     )
                     for d in done
                 ],
-                now=now,
             )
         return kept
 
@@ -749,47 +727,40 @@ class DigestStore:
         rotation_round: int,
         now: dt.datetime,
     ) -> None:
-        record = PostRecord(
+        post = Post(
             platform=platform,
             channel=channel,
             local_date=local_date,
             kind=kind,
             message_id=message_id,
             quote_id=quote_id,
-            rotation_round=rotation_round,
+            posted_at=now,
         )
         with self.engine.begin() as conn:
-            self._record_posts(conn, [record], now=now)
+            self._record_posts(conn, [(post, rotation_round)])
 
     @staticmethod
-    def _record_posts(conn: Connection, records: Sequence[PostRecord], *, now: dt.datetime) -> None:
+    def _record_posts(conn: Connection, records: Sequence[tuple[Post, int]]) -> None:
+        """Insert the posts, and the quotes they showed in their rotation round."""
         for chunk in _chunks(records):
             conn.execute(
                 sa.insert(posts).values(
                     [
-                        {
-                            "platform": r.platform,
-                            "channel": r.channel,
-                            "local_date": r.local_date,
-                            "kind": r.kind,
-                            "message_id": r.message_id[:128],
-                            "quote_id": r.quote_id,
-                            "posted_at": now,
-                        }
-                        for r in chunk
+                        dataclasses.asdict(post) | {"message_id": post.message_id[:128]}
+                        for post, _ in chunk
                     ]
                 )
             )
             shown = [
                 {
-                    "platform": r.platform,
-                    "channel": r.channel,
-                    "round": r.rotation_round,
-                    "quote_id": r.quote_id,
-                    "shown_at": now,
+                    "platform": post.platform,
+                    "channel": post.channel,
+                    "round": rotation_round,
+                    "quote_id": post.quote_id,
+                    "shown_at": post.posted_at,
                 }
-                for r in chunk
-                if r.quote_id is not None
+                for post, rotation_round in chunk
+                if post.quote_id is not None
             ]
             if shown:
                 conn.execute(_insert(conn, quotes_shown).values(shown).on_conflict_do_nothing())

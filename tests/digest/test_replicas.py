@@ -213,6 +213,8 @@ async def test_a_replica_killed_with_its_post_on_the_way_is_not_posted_again(
     await killed_while_posting(chat, tmp_path, database, until=request_out)
     row = setup.store.last_delivery("slack", "C1")
     assert row is not None and row.status == "sending"
+    shown = setup.ask("/digest status", channel="C1", can_manage=False).items[0].fields[-1]
+    assert shown.value == "2 March 2026: being posted (attempt 1)"
     chat.held.clear()
 
     caplog.set_level(logging.WARNING, logger="dispute_bot.digest")

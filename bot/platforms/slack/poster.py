@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import inspect
+import weakref
 from typing import Any, Protocol
 
 import aiohttp
@@ -82,6 +85,18 @@ WORKSPACE_POSTS_PER_SECOND = 4.0
 CONNECTIONS = 64
 
 
+def _shut(session: aiohttp.ClientSession) -> None:
+    """Close a session's connections without awaiting (its loop may be gone already)."""
+    connector = session.connector
+    if connector is None:
+        return
+    closing = connector.close()
+    if inspect.iscoroutine(closing):
+        with contextlib.suppress(BaseException):
+            closing.send(None)  # its first step closes every connection at once
+        closing.close()
+
+
 class SlackPoster:
     """`bot.delivery.Poster` for Slack: chat.postMessage with the rendered Block Kit reply, one
     request per post: with the one bot token, or (OAuth) with the token of the workspace the
@@ -105,6 +120,7 @@ class SlackPoster:
         self._api_url = api_url
         self._timeout = timeout
         self._session: aiohttp.ClientSession | None = None
+        self._dropped: weakref.finalize[[aiohttp.ClientSession], SlackPoster] | None = None
         self._client: AsyncWebClient | None = None
         self.pacer = Pacer(rate=WORKSPACE_POSTS_PER_SECOND, burst=WORKSPACE_BURST)
 
@@ -115,6 +131,8 @@ class SlackPoster:
                 connector=aiohttp.TCPConnector(limit=CONNECTIONS),
                 timeout=aiohttp.ClientTimeout(total=self._timeout),
             )
+            # A poster dropped without `close` (a tool, a test) shuts its connections then.
+            self._dropped = weakref.finalize(self, _shut, self._session)
             # One request per post: the caller retries (bot.delivery's policy), never twice a
             # post that may have arrived.
             self._client = make_web_client(
@@ -128,6 +146,8 @@ class SlackPoster:
 
     async def close(self) -> None:
         if self._session is not None:
+            if self._dropped is not None:
+                self._dropped.detach()
             await self._session.close()
             self._session = self._client = None
 
