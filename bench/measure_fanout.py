@@ -41,6 +41,8 @@ import aiohttp
 import sqlalchemy as sa
 
 from bench.fake_slack_fleet import APP_ID, FleetWorkspace, fleet
+from bench.measure_fake_fleet import cpu_seconds
+from bench.stats import emit_json
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENT_ID = "1111.2222"
@@ -298,11 +300,6 @@ def parse_metrics(text: str) -> dict[str, float]:
         if match:
             found[match.group(1) + (match.group(2) or "")] = float(match.group(3))
     return found
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @contextlib.contextmanager
@@ -580,11 +577,7 @@ def main() -> None:
         result = {"run": name, **asyncio.run(fanout(run))}
         print(summary(result), flush=True)
         results.append(result)
-    text = json.dumps(results, indent=2)
-    print(text)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text + "\n", encoding="utf-8")
+    emit_json(results, args.json)
 
 
 if __name__ == "__main__":
