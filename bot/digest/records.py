@@ -115,3 +115,15 @@ class Done:
     message_id: str
     quote_id: str | None
     rotation_round: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Deliveries:
+    """The deliveries since some day, as the sweep needs them: the keys of those that ended
+    (posted, skipped, missed, failed, unknown) and, in full, those a replica still holds."""
+
+    ended: frozenset[Key]
+    held: dict[Key, Delivery]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.ended or key in self.held

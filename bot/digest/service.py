@@ -28,7 +28,7 @@ from bot.config import Settings
 from bot.core import Core
 from bot.delivery import Poster, Team
 from bot.digest.posting import Deliverer, DeliveryPolicy, channel_name
-from bot.digest.records import Delivery, Key, Subscription
+from bot.digest.records import Deliveries, Delivery, Key, Subscription
 from bot.digest.store import HELD, DigestStore
 from bot.digest.when import (
     Occurrence,
@@ -42,8 +42,11 @@ from bot.hooks import DigestCounts, NoCounts
 
 log = logging.getLogger("dispute_bot.digest")
 
-# How far back the sweep looks for digests to post or record as missed.
+# How far back the sweep looks for digests to post or record as missed: on start and every
+# FULL_SWEEP; the sweeps between look back over the catch-up window and a day (what can have
+# come due since), reading a day or two of deliveries rather than ten.
 LOOKBACK = dt.timedelta(days=8)
+FULL_SWEEP = dt.timedelta(hours=1)
 # Digests a replica holds at most (claimed and not yet posted and recorded), and claims at
 # once: thousands due at the same minute are shared by the replicas a batch at a time, so a
 # replica that dies holds few, and a faster one takes more.
@@ -93,6 +96,7 @@ class DigestService:
         self._claiming = 0
         self._wanted = asyncio.Event()  # something was queued, or room was made
         self._reading: asyncio.Task[list[Subscription]] | None = None
+        self._full_sweep: dt.datetime | None = None  # when the sweep last looked back LOOKBACK
         self._warned_platforms: set[str] = set()
         self.counts = counts or NoCounts()
         self._deliverer = Deliverer(
@@ -228,11 +232,16 @@ class DigestService:
                 subs = await self.store.run(self.store.subscriptions)
                 self._reschedule(subs)
                 now = self.clock()
-                horizon = (now - LOOKBACK - dt.timedelta(days=2)).date()
+                full = self._full_sweep is None or now - self._full_sweep >= FULL_SWEEP
+                since = now - (LOOKBACK if full else self.policy.window + dt.timedelta(days=1))
+                # A day more: an occurrence's local date may be a day behind UTC's.
+                horizon = (since - dt.timedelta(days=1)).date()
                 rows = await self.store.run(self.store.deliveries_since, horizon)
                 occurrences: dict[Schedule, list[Occurrence]] = {}
                 for sub in subs:
-                    await self._catch_up(sub, rows, now, occurrences)
+                    await self._catch_up(sub, rows, now, since, occurrences)
+                if full:
+                    self._full_sweep = now
             except DatabaseUnavailable as exc:  # the database logs its outage, once
                 log.debug("digest sweep: %s; retrying at the next sweep", exc)
             except Exception:
@@ -249,7 +258,7 @@ class DigestService:
             for sub in subs:
                 if sub.paused or sub.platform not in self.posters:
                     continue
-                found = self._due(sub, now, occurrences)
+                found = self._due(sub, now, occurrences, since=now - self.policy.window)
                 if found and now - found[-1].at <= self.policy.window:
                     due[sub.platform, sub.channel, found[-1].local_date] = (sub, found[-1])
             rows = await self.store.run(self.store.deliveries_for, list(due))
@@ -346,33 +355,38 @@ class DigestService:
         sub: Subscription,
         now: dt.datetime,
         known: dict[Schedule, list[Occurrence]],
+        *,
+        since: dt.datetime,
     ) -> list[Occurrence]:
-        """The subscription's occurrences in the lookback, oldest first; computed once per
+        """The subscription's occurrences since `since`, oldest first; computed once per
         schedule (`known`) for every channel that shares it."""
         every = known.get(sub.schedule)
         if every is None:
-            every = known[sub.schedule] = sub.schedule.between(now - LOOKBACK, now)
-        start = max(sub.effective_from, now - LOOKBACK)
+            every = known[sub.schedule] = sub.schedule.between(since, now)
+        start = max(sub.effective_from, since)
         return [o for o in every if o.at >= start]
 
     async def _catch_up(
         self,
         sub: Subscription,
-        rows: Mapping[Key, Delivery],
+        rows: Deliveries,
         now: dt.datetime,
+        since: dt.datetime,
         occurrences: dict[Schedule, list[Occurrence]],
     ) -> None:
-        """Post the latest due digest if within the window; record older ones as missed."""
+        """Post the latest digest due since `since` if within the window; record older ones
+        as missed."""
         if sub.paused or sub.platform not in self.posters:
             return
-        due = self._due(sub, now, occurrences)
+        due = self._due(sub, now, occurrences, since=since)
         if not due:
             return
         latest = due[-1]
         in_window = now - latest.at <= self.policy.window
         for occurrence in due[:-1] if in_window else due:
-            row = rows.get((sub.platform, sub.channel, occurrence.local_date))
-            if row is not None and not self._stale(row, now):
+            key = (sub.platform, sub.channel, occurrence.local_date)
+            row = rows.held.get(key)
+            if key in rows.ended or (row is not None and not self._stale(row, now)):
                 continue
             recorded = await self.store.run(
                 self.store.mark_missed,
@@ -395,8 +409,9 @@ class DigestService:
                     now - occurrence.at,
                     self.policy.window,
                 )
-        if in_window:
-            row = rows.get((sub.platform, sub.channel, latest.local_date))
+        key = (sub.platform, sub.channel, latest.local_date)
+        if in_window and key not in rows.ended:
+            row = rows.held.get(key)
             if row is None or self._stale(row, now) or self._interrupted(row):
                 self._start_delivery(sub, latest)
 

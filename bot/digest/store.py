@@ -24,7 +24,17 @@ from bot.config import Settings
 from bot.database.bounded import Database, database_url
 from bot.delivery import Team
 from bot.digest.errors import DigestStoreError
-from bot.digest.records import Claim, Claims, Delivery, Done, History, Key, Post, Subscription
+from bot.digest.records import (
+    Claim,
+    Claims,
+    Deliveries,
+    Delivery,
+    Done,
+    History,
+    Key,
+    Post,
+    Subscription,
+)
 from bot.digest.schema import (
     deliveries,
     posts,
@@ -822,10 +832,24 @@ class DigestStore:
         return expired.rowcount == 1
 
     @_bounded
-    def deliveries_since(self, day: dt.date) -> Mapping[Key, Delivery]:
+    def deliveries_since(self, day: dt.date) -> Deliveries:
+        """The deliveries of `day` and after: the keys of those that ended, the held ones in
+        full (the sweep reads this every few seconds: keys cost a fraction of full rows)."""
         with self.engine.begin() as conn:
-            rows = conn.execute(sa.select(deliveries).where(deliveries.c.local_date >= day)).all()
-        return {(r.platform, r.channel, r.local_date): _delivery(r) for r in rows}
+            ended = conn.execute(
+                sa.select(
+                    deliveries.c.platform, deliveries.c.channel, deliveries.c.local_date
+                ).where(deliveries.c.local_date >= day, deliveries.c.status.not_in(HELD))
+            ).all()
+            held = conn.execute(
+                sa.select(deliveries).where(
+                    deliveries.c.local_date >= day, deliveries.c.status.in_(HELD)
+                )
+            ).all()
+        return Deliveries(
+            ended=frozenset(_row_key(r) for r in ended),
+            held={_row_key(r): _delivery(r) for r in held},
+        )
 
     @_bounded
     def last_delivery(self, platform: str, channel: str) -> Delivery | None:
