@@ -156,8 +156,12 @@ class SlackPoster:
         return str(team) if team is not None else ""
 
     async def ready(self, channel: str, *, team: Team | None = None) -> None:
-        """Wait for the workspace's next slot (see WORKSPACE_POSTS_PER_SECOND)."""
+        """Wait for the workspace's next slot (see WORKSPACE_POSTS_PER_SECOND), and have its
+        token at hand (kept a minute), so `post` goes out at once."""
         await self.pacer.slot(self._lane(channel, team))
+        if self._tokens is not None:
+            with contextlib.suppress(DeliveryError):  # `post` says it, and how to retry
+                await self._tokens.token_for_post(team)
 
     async def post(self, channel: str, reply: Reply, *, team: Team | None = None) -> str:
         """Post `reply` to `channel` (in workspace `team`); returns the message ts. Raises
