@@ -483,7 +483,6 @@ class DigestService:
             log.debug("%d digests wait for the database: %s", len(due), exc)
             return
         for key, holder in claims.unknown.items():
-            self.counts.digest_failed(key[0], permanent=False)
             log.warning(
                 "digest of %s for %s: replica %s fell silent while its post was on its way; it "
                 "may have arrived, so it is not posted again (/digest now posts it if missing)",
