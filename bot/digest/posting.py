@@ -1,7 +1,11 @@
-"""Posting one digest: claim it, compose it, post it with retries, then record it or pause.
+"""Posting a claimed digest: compose it, mark it as on its way, post it with retries, then
+record it or pause.
 
-The scheduler (bot.digest.service) decides when a digest is due; this decides whether this
-replica posts it (the claim), what it says, and what a platform's refusal means.
+The scheduler (bot.digest.service) decides when a digest is due and claims it; this decides
+what it says and what a platform's refusal means, keeps this replica's claims alive (one
+heartbeat for all), and groups its database writes (`Batcher`). A digest is marked `sending`
+just before each request, so that if this replica dies with the request out, no other posts
+it again.
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
 """Posts each subscribed channel's digest once a day: cron jobs on time, a sweep to catch up.
 
-Every replica runs one of these against the shared database. A cron trigger per subscription
-(APScheduler, in the channel's zone) fires on time; a sweep every `digest_sync_seconds`
-re-reads subscriptions, reschedules them, posts a digest missed within the catch-up window,
-takes over claims left by dead replicas and records older misses. Whoever fires, the digest
-is posted by the replica that claims its (platform, channel, local date) row.
+Every replica runs one of these against the shared database. A cron trigger per schedule
+(APScheduler, in its zone, for every channel on it) fires on time; a sweep every
+`digest_sync_seconds` re-reads subscriptions, reschedules them, posts a digest missed within
+the catch-up window, takes over claims left by dead replicas and records older misses. What
+is due is queued; the replica claims it a batch at a time while it has room, and posts what
+it won (bot.digest.posting). Whoever fires, a digest is posted by the replica that claims its
+(platform, channel, local date) row.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ SQLite (a file) by default, PostgreSQL when DATABASE_URL is set. Each method is 
 transaction, run as a bounded call of `bot.database` (DatabaseUnavailable when the database
 cannot be used or does not answer in time); the service awaits them with `run`. The claim
 that makes a digest post once is a row keyed by (platform, channel, local date), inserted
-before posting.
+before posting; the methods that claim, mark and record take many digests at once, a few
+statements for all.
 """
 
 from __future__ import annotations
