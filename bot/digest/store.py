@@ -57,6 +57,7 @@ __all__ = ["DigestStore", "database_url"]
 # A delivery a replica holds: "claimed" (no request out), "sending" (its request may be out:
 # if its holder falls silent, the digest is recorded as unknown and never posted again).
 HELD = ("claimed", "sending")
+SILENT_SENDING = " fell silent while its post was on its way"
 # Rows one multi-row statement carries at most: 13 columns x 500 stays well under the bound
 # parameters PostgreSQL (65,535) and SQLite (32,766) take.
 ROWS_PER_STATEMENT = 500
@@ -478,7 +479,7 @@ class DigestStore:
                 .values(
                     status="unknown",
                     finished_at=now,
-                    error=f"replica {row.replica} fell silent while its post was on its way"[:500],
+                    error=f"replica {row.replica}{SILENT_SENDING}"[:500],
                 )
             )
             if gone.rowcount == 1:
@@ -820,15 +821,25 @@ class DigestStore:
             )
             if inserted:
                 return True
+            stale = sa.and_(
+                _where_key(deliveries, platform, channel),
+                deliveries.c.local_date == local_date,
+                deliveries.c.claimed_at < now - stale_after,
+            )
             expired = conn.execute(
                 sa.update(deliveries)
-                .where(
-                    _where_key(deliveries, platform, channel),
-                    deliveries.c.local_date == local_date,
-                    deliveries.c.status == "claimed",
-                    deliveries.c.claimed_at < now - stale_after,
-                )
+                .where(stale, deliveries.c.status == "claimed")
                 .values(status="missed", finished_at=now)
+            )
+            # A dead replica's post on its way: it may have arrived, so not "missed".
+            conn.execute(
+                sa.update(deliveries)
+                .where(stale, deliveries.c.status == "sending")
+                .values(
+                    status="unknown",
+                    finished_at=now,
+                    error=sa.literal("replica ") + deliveries.c.replica + SILENT_SENDING,
+                )
             )
         return expired.rowcount == 1
 

@@ -200,3 +200,64 @@ def test_one_winner_among_concurrent_claims_on_postgres(postgres_url: str) -> No
     row = store.last_delivery("slack", "C1")
     assert row is not None and row.status == "claimed"
     store.close()
+
+
+def claim_many_and_mark(store: DigestStore) -> None:
+    """Replica a claims three digests in one go and sends one; b claims all three later."""
+    five = dt.timedelta(minutes=5)
+    due = [(("slack", channel, DAY), NOW) for channel in ("C1", "C2", "C3")]
+    first = store.claim_deliveries(due, replica="a", now=NOW, stale_after=five, history=True)
+    assert sorted(first.won) == [key for key, _ in due] and first.unknown == {}
+    assert first.history["slack", "C1"].last_post is None  # read in the same transaction
+    assert store.claim_deliveries(due, replica="b", now=NOW, stale_after=five).won == {}
+    sent = first.won["slack", "C2", DAY]
+    assert store.mark_sending([sent], now=NOW) == {sent.key}  # its request goes out
+    # a falls silent: b takes over C1 and C3 (nothing was sent) but not C2, which may have
+    # arrived; it is recorded as such, never posted again.
+    later = NOW + dt.timedelta(minutes=6)
+    second = store.claim_deliveries(due, replica="b", now=later, stale_after=five)
+    assert sorted(second.won) == [("slack", "C1", DAY), ("slack", "C3", DAY)]
+    assert all(c.taken_over_from == "a" for c in second.won.values())
+    assert second.unknown == {sent.key: "a"}
+    row = store.last_delivery("slack", "C2")
+    assert row is not None and row.status == "unknown"
+    assert row.error == "replica a fell silent while its post was on its way"
+    # a comes back: it may not send the two it lost; its post of C2 is still recorded.
+    assert store.mark_sending(list(first.won.values()), now=later) == set()
+    recorded = store.complete_delivery(
+        sent, message_id="m2", now=later, quote_id=None, rotation_round=0
+    )
+    assert recorded  # the claim was still its own: unknown until then
+    row = store.last_delivery("slack", "C2")
+    assert row is not None and (row.status, row.message_id) == ("delivered", "m2")
+
+
+def test_many_claims_at_once_and_a_post_on_its_way_is_never_taken_over(tmp_path: Path) -> None:
+    store = DigestStore.open(digest_settings(tmp_path / "state.sqlite3"))
+    claim_many_and_mark(store)
+    store.close()
+
+
+@pytest.mark.postgres
+def test_many_claims_at_once_and_a_post_on_its_way_on_postgres(postgres_url: str) -> None:
+    store = DigestStore.open(postgres_settings(postgres_url))
+    claim_many_and_mark(store)
+    store.close()
+
+
+def test_a_stale_post_on_its_way_past_the_window_is_unknown_not_missed(tmp_path: Path) -> None:
+    store = DigestStore.open(digest_settings(tmp_path / "state.sqlite3"))
+    taken = claim(store, "a")
+    assert taken is not None and store.mark_sending([taken], now=NOW) == {taken.key}
+    missed = store.mark_missed(
+        platform="slack",
+        channel="C1",
+        local_date=DAY,
+        scheduled_at=NOW,
+        replica="b",
+        now=NOW + dt.timedelta(days=1),
+        stale_after=dt.timedelta(minutes=5),
+    )
+    row = store.last_delivery("slack", "C1")
+    assert not missed and row is not None and row.status == "unknown"
+    store.close()
