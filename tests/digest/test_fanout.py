@@ -36,9 +36,10 @@ async def test_two_replicas_one_killed_post_each_channel_once_within_slacks_limi
     logs = "".join(path.read_text() for path in sorted(tmp_path.glob("replica-*.log")))
 
     assert result["finished"], result
-    assert result["killed"] is not None and result["killed"]["its_digests_posted_before"] > 0
-    survivor = result["posted_by_replica"][1]
-    assert survivor > 0  # it finished the dead replica's share
+    killed = result["killed"]
+    assert killed is not None  # killed while it worked: it had posted, or held claims
+    assert killed["its_digests_posted_before"] > 0 or "taken over from replica" in logs
+    assert result["posted_by_replica"][1] > 0  # the survivor finished the dead one's share
     # Exactly once: no channel twice; each one has its digest, or the dead replica's post was
     # on its way (then it is recorded as such, in /digest status, and never posted again).
     assert result["duplicates"] == 0, result
