@@ -119,16 +119,25 @@ class Settings:
 
     seeds: Path = setting(
         SHIPPED_HOME / "seeds",
-        doc="The dossier folder, relative to the file that sets it. Another dispute is another "
-        "folder.",
+        doc="The dossier folder, relative to the file that sets it: one dossier, or a folder of "
+        "dossiers (a sub-folder each). See docs/dossier.md.",
         section="The dossier and its replies",
         example="../my-dossier",
         default_text="the first dossier, shipped with the bot (with DISPUTE_BOT_HOME: its "
         "`seeds/`)",
     )
+    default_dossier: str = setting(
+        "",
+        doc="When the seeds folder holds several dossiers (a sub-folder each, named by its "
+        "folder): the one a channel follows until an admin picks another with `/dispute use`. "
+        "Empty: the first by name.",
+        check=checks.dossier_name,
+        example="anthropic-pentagon-2026",
+    )
     locale: str = setting(
         "en",
-        doc="Language of replies: en or fr. Quotes always keep their original text.",
+        doc="Language of replies: en or fr, unless a team sets its own (`/dispute settings`). "
+        "Quotes always keep their original text.",
         check=checks.among(LOCALES, listed=True),
     )
     follow_user_locale: bool = setting(
@@ -142,7 +151,7 @@ class Settings:
     reply_visibility: str = setting(
         "ephemeral",
         doc="Replies are visible to the caller only (ephemeral), with a Share button, or to "
-        "everyone (public).",
+        "everyone (public), unless a team sets its own (`/dispute settings`).",
         check=checks.among(("ephemeral", "public")),
     )
     slack_commands: dict[str, str] = setting(
@@ -327,8 +336,9 @@ class Settings:
         (),
         doc="Channels subscribed in the file, for deployments that manage everything there; "
         "applied on every start, and `/digest subscribe` cannot change them. Each entry: "
-        "`platform` (slack or discord), `channel` (its id), and optionally `time`, `timezone` "
-        "(an exact IANA name), `weekdays` and `locale`.",
+        "`platform` (slack or discord), `channel` (its id), and optionally `dossier` (default: "
+        "the default dossier), `time`, `timezone` (an exact IANA name), `weekdays` and "
+        "`locale`.",
         example="[{platform: slack, channel: C0123456789, time: '07:30', locale: fr}]",
         check=checks.subscriptions,
     )

@@ -63,6 +63,9 @@ class Reply:
     sources: tuple[Source, ...] = ()  # every source cited by the items, once each
     locale: str = "en"
     footer: str = ""
+    # Who sees it where the platform lets the bot choose: ephemeral (the caller) or public;
+    # the core sets it from the team's settings or the deployment's.
+    visibility: str = "ephemeral"
 
     @property
     def ok(self) -> bool:

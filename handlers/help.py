@@ -9,6 +9,14 @@ from bot.matching.names import best_command
 from bot.reply import Field, Item, Reply, ReplyKind
 
 
+def _usage(ctx: Context, command: Command) -> str:
+    """A command's usage as typed here: Slack reaches some through its umbrella command."""
+    if ctx.platform == "slack" and command.umbrella_only:
+        umbrella = ctx.settings.slack_commands.get("dispute") or "dispute"
+        return f"/{umbrella} {command.usage.removeprefix('/')}"
+    return command.usage
+
+
 def help_(ctx: Context, args: Args) -> Reply:
     by_name = {name: c for name, c in ctx.commands.items() if not c.admin}
     wanted = fold(args.text).removeprefix("/").strip()
@@ -24,7 +32,7 @@ def help_(ctx: Context, args: Args) -> Reply:
                 suggestions=[f"/help {guess}"] if guess else [],
             )
         item = Item(
-            title=command.usage,
+            title=_usage(ctx, command),
             body=command.summary.get(ctx.locale, command.summary["en"]),
             fields=(
                 Field(name=ctx.t("help.examples"), value="\n".join(command.examples), inline=False),
@@ -44,7 +52,7 @@ def help_(ctx: Context, args: Args) -> Reply:
         )
     items = tuple(
         Item(
-            title=c.usage,
+            title=_usage(ctx, c),
             body=c.summary.get(ctx.locale, c.summary["en"]),
             fields=(Field(name=ctx.t("help.examples"), value="  ".join(c.examples[:3])),),
         )

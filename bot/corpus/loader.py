@@ -15,6 +15,7 @@ import yaml
 
 from bot.corpus.bulk import cycles_collected_after
 from bot.corpus.model import (
+    DOSSIER_NAME,
     Actor,
     Article,
     Corpus,
@@ -325,9 +326,17 @@ def _parse(root: Path) -> tuple[Corpus | None, list[str]]:
     if len(dossiers) != 1 and not checker.problems:
         checker.add(str(root), 0, f"expected one 'dossier' section, found {len(dossiers)}")
     title = summary = Text(en="", fr="")
+    ident = ""
     if dossiers:
         dossiers[0].check_keys(("title", "summary"), ("id",))
         title, summary = dossiers[0].text("title"), dossiers[0].text("summary")
+        ident = dossiers[0].string("id")
+        if ident and not DOSSIER_NAME.match(ident):
+            dossiers[0].fail(
+                f"dossier: 'id' {ident!r} must be a short name: lowercase letters, digits and "
+                "hyphens, at most 40",
+                "id",
+            )
 
     article_records = list(_items(checker, docs, "articles"))
     articles = [a for r in article_records if r.ok and (a := _read_article(checker, root, r))]
@@ -545,6 +554,7 @@ def _parse(root: Path) -> tuple[Corpus | None, list[str]]:
         root=str(root),
         title=title,
         summary=summary,
+        id=ident,
         articles=tuple(sorted(articles, key=lambda a: (a.date, a.id))),
         actors=tuple(a for a in actors if a.id not in drafted),
         quotes=tuple(q for q in quotes if q.id not in drafted),

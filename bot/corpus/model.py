@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+# A dossier's short name (`/dispute use NAME`): lowercase letters, digits and hyphens.
+DOSSIER_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -111,6 +115,7 @@ class Corpus:
     root: str
     title: Text
     summary: Text
+    id: str = ""  # the dossier section's id, if it has one (bot.library names a dossier by it)
     articles: tuple[Article, ...]
     actors: tuple[Actor, ...]
     quotes: tuple[Quote, ...]

@@ -7,13 +7,17 @@ from dataclasses import dataclass
 
 from bot.digest.when import Schedule
 
-Key = tuple[str, str, dt.date]  # platform, channel, local date
+Key = tuple[str, str, str, dt.date]  # platform, channel, dossier, local date
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Subscription:
+    """A channel's daily digest of one dossier."""
+
     platform: str
     channel: str
+    dossier: str
+    team: str = ""  # the Slack workspace or Discord server, where known
     schedule: Schedule
     locale: str
     source: str = "command"  # command | config
@@ -26,11 +30,16 @@ class Subscription:
     def paused(self) -> bool:
         return self.paused_reason is not None
 
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.platform, self.channel, self.dossier)
+
     def same_plan(self, other: Subscription) -> bool:
-        return (self.schedule, self.locale, self.source) == (
+        return (self.schedule, self.locale, self.source, self.team) == (
             other.schedule,
             other.locale,
             other.source,
+            other.team,
         )
 
 
@@ -40,6 +49,7 @@ class Delivery:
 
     platform: str
     channel: str
+    dossier: str
     local_date: dt.date
     status: str  # claimed | delivered | skipped | missed | failed
     replica: str
@@ -52,7 +62,7 @@ class Delivery:
 
     @property
     def key(self) -> Key:
-        return (self.platform, self.channel, self.local_date)
+        return (self.platform, self.channel, self.dossier, self.local_date)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,6 +71,7 @@ class Claim:
 
     platform: str
     channel: str
+    dossier: str
     local_date: dt.date
     replica: str
     attempts: int
@@ -71,6 +82,7 @@ class Claim:
 class Post:
     platform: str
     channel: str
+    dossier: str
     local_date: dt.date
     kind: str  # daily | now
     message_id: str

@@ -30,6 +30,7 @@ from tests.digest.chat_poster import ChatPoster
 from tests.digest.fake_chat import DISCORD_TOKEN, SLACK_TOKEN, FakeChat
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+DOSSIER = "anthropic-pentagon-2026"  # the shipped dossier's name, the default
 
 
 def _at(zone: dt.tzinfo, y: int, mo: int, d: int, h: int, mi: int, s: float) -> dt.datetime:

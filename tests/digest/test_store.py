@@ -4,6 +4,7 @@ that lets exactly one of many contenders post a digest (SQLite here, PostgreSQL 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from pathlib import Path
@@ -11,12 +12,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bot.database.schema import upgrade_schema
 from bot.digest.errors import DigestStoreError
 from bot.digest.records import Claim, Subscription
-from bot.digest.schema import MIGRATIONS, schema_version, upgrade_schema
+from bot.digest.schema import schema, schema_version
 from bot.digest.store import DigestStore, database_url
 from bot.digest.when import Schedule
-from tests.digest.conftest import digest_settings, postgres_settings
+from tests.digest.conftest import DOSSIER, digest_settings, postgres_settings
 
 NOW = dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC)
 DAY = dt.date(2026, 3, 2)
@@ -26,6 +28,7 @@ def subscription(channel: str = "C1") -> Subscription:
     return Subscription(
         platform="slack",
         channel=channel,
+        dossier=DOSSIER,
         schedule=Schedule(time=dt.time(8, 0), zone="Europe/Paris"),
         locale="en",
         effective_from=NOW,
@@ -36,6 +39,7 @@ def claim(store: DigestStore, replica: str, now: dt.datetime = NOW) -> Claim | N
     return store.claim_delivery(
         platform="slack",
         channel="C1",
+        dossier=DOSSIER,
         local_date=DAY,
         scheduled_at=NOW,
         replica=replica,
@@ -53,9 +57,9 @@ def test_the_bot_creates_its_schema_and_keeps_data_across_restarts(tmp_path: Pat
     assert path.exists()  # the folder was created too
 
     reopened = DigestStore.open(settings)  # a restart: nothing re-created, nothing lost
-    assert reopened.subscription("slack", "C1") == subscription()
+    assert reopened.subscription("slack", "C1", DOSSIER) == subscription()
     with reopened.engine.begin() as conn:
-        assert conn.execute(sa.select(schema_version.c.version)).scalar() == len(MIGRATIONS)
+        assert conn.execute(sa.select(schema_version.c.version)).scalar() == schema("").latest
     reopened.close()
 
 
@@ -67,9 +71,11 @@ def test_an_upgrade_step_runs_once_on_an_older_database(tmp_path: Path) -> None:
     def add_column(conn: sa.Connection) -> None:
         conn.execute(sa.text("ALTER TABLE digest_subscriptions ADD COLUMN note TEXT"))
 
+    today = schema(DOSSIER)
+    newer = dataclasses.replace(today, steps=(*today.steps, add_column))
     engine = sa.create_engine(url)
-    assert upgrade_schema(engine, (*MIGRATIONS, add_column)) == len(MIGRATIONS) + 1
-    assert upgrade_schema(engine, (*MIGRATIONS, add_column)) == len(MIGRATIONS) + 1  # no-op
+    assert upgrade_schema(engine, newer) == today.latest + 1
+    assert upgrade_schema(engine, newer) == today.latest + 1  # no-op
     columns = {c["name"] for c in sa.inspect(engine).get_columns("digest_subscriptions")}
     assert "note" in columns
     engine.dispose()
@@ -133,6 +139,6 @@ def test_one_winner_among_concurrent_claims_on_postgres(postgres_url: str) -> No
     store = DigestStore.open(postgres_settings(postgres_url))
     assert store.describe().startswith("PostgreSQL database")
     assert len(contend([store], 8)) == 1
-    row = store.last_delivery("slack", "C1")
+    row = store.last_delivery("slack", "C1", DOSSIER)
     assert row is not None and row.status == "claimed"
     store.close()

@@ -33,7 +33,13 @@ def registry(settings: Settings, dossier: Dossier) -> dict[str, Command]:
 
 
 def public_names(registry: dict[str, Command]) -> list[str]:
-    return [name for name, command in registry.items() if not command.admin]
+    """The commands with a slash command of their own: not the admin ones, nor /list (too
+    common a name: `/dispute list` reaches it)."""
+    return [
+        name
+        for name, command in registry.items()
+        if not command.admin and not command.umbrella_only
+    ]
 
 
 def with_names(settings: Settings, **names: str) -> Settings:

@@ -29,7 +29,7 @@ from bot.i18n import t
 from bot.platforms.slack.client import post_to_response_url
 from bot.platforms.slack.commands import SlashCommand, slash_commands
 from bot.platforms.slack.gate import RefusalLog
-from bot.platforms.slack.inbound import from_line, from_slash_command, mention_text
+from bot.platforms.slack.inbound import from_line, from_slash_command, mention_text, team_of
 from bot.platforms.slack.receivers import VERIFIED
 from bot.platforms.slack.render import (
     PAGE_NEXT,
@@ -81,10 +81,6 @@ class SlackListeners:
         self.served = Served()
         self._repeats = RefusalLog()
 
-    @property
-    def ephemeral(self) -> bool:
-        return self.settings.reply_visibility == "ephemeral"
-
     async def respond(self, url: str, message: dict[str, Any]) -> bool:
         """Post to a response_url over the shared session; False if Slack refused it."""
         return await post_to_response_url(url, message, session=self.session)
@@ -101,25 +97,27 @@ class SlackListeners:
 
     async def _answer_command(self, body: dict[str, Any], request: Request) -> None:
         reply = await self.answer(request)
-        message = build_message(reply, share_line=_line(request) if self.ephemeral else None)
-        message["response_type"] = "ephemeral" if self.ephemeral else "in_channel"
+        ephemeral = reply.visibility == "ephemeral"  # the team's choice, else the config's
+        message = build_message(reply, share_line=_line(request) if ephemeral else None)
+        message["response_type"] = "ephemeral" if ephemeral else "in_channel"
         await self.respond(str(body["response_url"]), message)
 
-    async def on_mention(self, event: dict[str, Any]) -> None:
-        await self._answer_event(event)
+    async def on_mention(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        await self._answer_event(event, team_of(body) or team_of(event))
 
-    async def on_message(self, event: dict[str, Any]) -> None:
+    async def on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         """Direct messages only: channel chatter reaches the bot through mentions instead."""
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return
-        await self._answer_event(event)
+        await self._answer_event(event, team_of(body) or team_of(event))
 
-    async def _answer_event(self, event: dict[str, Any]) -> None:
+    async def _answer_event(self, event: dict[str, Any], team: str) -> None:
         request = from_line(
             mention_text(str(event.get("text") or "")),
             settings=self.settings,
             user=str(event.get("user") or ""),
             channel=str(event["channel"]),
+            team=team,
         )
         self._spawn({"event": event}, request.command, self._reply_in_thread(event, request))
 
@@ -174,6 +172,7 @@ class SlackListeners:
             settings=self.settings,
             user=str((body.get("user") or {}).get("id") or ""),
             channel=_channel_of(body),
+            team=team_of(body),
         )
 
     def _spawn(self, body: dict[str, Any], command: str, work: Coroutine[Any, Any, None]) -> None:

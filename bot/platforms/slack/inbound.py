@@ -22,19 +22,32 @@ def readable(text: str) -> str:
 
 
 def can_manage(settings: Settings, user: str) -> bool:
-    """Slack has no per-channel admin flag we can read: the configured admins, or everyone."""
+    """Slack has no per-channel admin flag we can read: the configured admins, or everyone.
+    They manage the workspace's settings too."""
     return not settings.slack_admins or user in settings.slack_admins
 
 
-def from_line(line: str, *, settings: Settings, user: str, channel: str) -> Request:
+def team_of(body: dict[str, Any]) -> str:
+    """The workspace a payload comes from: a slash command's `team_id`, an event's, or a
+    click's `team` (or its user's team)."""
+    team = body.get("team_id") or body.get("team") or (body.get("user") or {}).get("team_id")
+    if isinstance(team, dict):
+        team = team.get("id")
+    return readable(str(team or ""))
+
+
+def from_line(line: str, *, settings: Settings, user: str, channel: str, team: str = "") -> Request:
     """A typed command line ("quote trump", "/quote trump"); empty means help."""
     text = readable(line).strip() or "help"
+    admin = can_manage(settings, user)
     return Request.parse(
         "/" + text.removeprefix("/"),
         platform=PLATFORM,
         user=readable(user),
         channel=readable(channel),
-        can_manage=can_manage(settings, user),
+        team=readable(team),
+        can_manage=admin,
+        can_configure=admin,
     )
 
 
@@ -43,15 +56,19 @@ def from_slash_command(body: dict[str, Any], slash: SlashCommand, *, settings: S
     text = readable(unescape(str(body.get("text") or ""))).strip()
     user = readable(str(body.get("user_id") or ""))
     channel = readable(str(body.get("channel_id") or ""))
+    team = team_of(body)
     if slash.command is None:
-        return from_line(text, settings=settings, user=user, channel=channel)
+        return from_line(text, settings=settings, user=user, channel=channel, team=team)
+    admin = can_manage(settings, user)
     return Request(
         command=slash.command,
         args=text,
         platform=PLATFORM,
         user=user,
         channel=channel,
-        can_manage=can_manage(settings, user),
+        team=team,
+        can_manage=admin,
+        can_configure=admin,
     )
 
 
