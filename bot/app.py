@@ -23,6 +23,7 @@ from bot.core import Core, utc_now
 from bot.database.shared import SharedDatabase
 from bot.digest.hub import DigestHub
 from bot.dossier import Dossier
+from bot.errors import ConfigError
 from bot.library import Library
 from bot.preferences.lookup import Preferences
 from handlers import build_commands
@@ -57,6 +58,18 @@ def enabled_services(settings: Settings) -> list[str]:
     return [*platforms, "digest"] if platforms else []
 
 
+def check_subscribed_dossiers(settings: Settings, library: Library) -> None:
+    """ConfigError when a subscription of the config names a dossier the seeds lack."""
+    problems = [
+        f"{settings.source}: digest_subscriptions #{number}: no dossier named {name!r} in "
+        f"{settings.seeds} (there: {', '.join(library.names())})"
+        for number, entry in enumerate(settings.digest_subscriptions, 1)
+        if (name := str(entry.get("dossier") or "")) and name not in library.names()
+    ]
+    if problems:
+        raise ConfigError("\n".join(problems))
+
+
 class DisputeBot:
     """The bot wired whole: its core (with every command), the dossiers, the digest's state,
     the channels' and teams' preferences, the reload."""
@@ -80,6 +93,8 @@ class DisputeBot:
                 default=settings.default_dossier,
                 eager=eager,
             )
+            if eager:
+                check_subscribed_dossiers(settings, dossier)
         library = dossier if isinstance(dossier, Library) else Library.of(dossier)
         # Creating these opens nothing: the database only when a channel's command, a
         # /digest subcommand or the scheduler first needs it, and once for both.

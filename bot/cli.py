@@ -38,12 +38,16 @@ def _core(args: argparse.Namespace) -> Core:
 
 
 def _known_dossier(core: Core, name: str) -> bool:
-    """Whether `name` is one of the deployment's dossiers; says which there are if not."""
-    if not name or name in core.library.names():
-        return True
-    known = ", ".join(core.library.names())
-    print(f"dispute-bot: no dossier named {name!r}; there are: {known}", file=sys.stderr)
-    return False
+    """Whether `name` (or the default, when empty) is one of the deployment's dossiers, said
+    when it is not; CorpusError, with its files' problems, when it is broken."""
+    library = core.library
+    if name and name not in library.names():
+        known = ", ".join(library.names())
+        print(f"dispute-bot: no dossier named {name!r}; there are: {known}", file=sys.stderr)
+        return False
+    if library.get(name or library.default) is None:
+        raise CorpusError(list(library.problems(name or library.default)))
+    return True
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

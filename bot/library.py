@@ -150,7 +150,7 @@ class Library:
         if isinstance(dossiers, Dossier):
             root = Path(dossiers.corpus.root)
             dossiers = {single_name(dossiers, root): dossiers}
-        return cls(dossiers, default=default or min(dossiers))
+        return cls(dossiers, default=default or min(dossiers), single=len(dossiers) == 1)
 
     @classmethod
     def open(
@@ -253,8 +253,9 @@ class Library:
         return self._folders.get(name)
 
     def title(self, name: str, locale: str) -> str:
-        """The dossier's title in `locale`, or its name while it has none to show."""
-        dossier = self._served.get(name)
+        """The dossier's title in `locale` (loading it if need be), or its name while it has
+        none to show."""
+        dossier = self.get(name)
         if dossier is None:
             return name
         title = dossier.corpus.title
