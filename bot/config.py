@@ -164,8 +164,9 @@ class Settings:
     )
     slack_admins: tuple[str, ...] = setting(
         (),
-        doc="Slack user ids allowed to change digest subscriptions and run admin commands "
-        "(`/dispute reload`); empty means every member.",
+        doc="Slack user ids allowed to change digest subscriptions, choose a channel's dossier "
+        "(`/dispute use`), change the workspace's settings (`/dispute settings`) and run admin "
+        "commands (`/dispute reload`); empty means every member.",
     )
     port: int = setting(
         3000, doc="HTTP port for Slack's HTTP mode.", env=("PORT",), check=checks.port
