@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.core import Args, Command, Context, Option
 from bot.errors import DatabaseUnavailable, UsageError
-from bot.i18n import every_language, t
+from bot.i18n import LANGUAGE_WORDS, every_language, t
 from bot.matching.folding import fold
 from bot.reply import Field, Item, Reply, ReplyKind
 
@@ -39,14 +39,6 @@ _SETTINGS = {
     "gestionnaires": "managers",
 }
 _DEFAULT = ("default", "defaut", "config")
-_LANGUAGES = {
-    "en": "en",
-    "english": "en",
-    "anglais": "en",
-    "fr": "fr",
-    "french": "fr",
-    "francais": "fr",
-}
 _VISIBILITY = {
     "ephemeral": "ephemeral",
     "private": "ephemeral",
@@ -116,9 +108,9 @@ def _read_value(ctx: Context, setting: str, words: list[str]) -> str | None:
     if typed in _DEFAULT:
         return None
     if setting == "locale":
-        if typed not in _LANGUAGES:
+        if typed not in LANGUAGE_WORDS:
             raise UsageError(ctx.t("settings.which.locale"))
-        return _LANGUAGES[typed]
+        return LANGUAGE_WORDS[typed]
     if setting == "visibility":
         if typed not in _VISIBILITY:
             raise UsageError(ctx.t("settings.which.visibility"))

@@ -118,6 +118,20 @@ def prepare_part(database: Database, part: Part) -> None:
         ) from exc
 
 
+class StateStore:
+    """A part's store: on a database of its own, closed with it, or on a shared one, which
+    its owner closes."""
+
+    def __init__(self, database: Database, *, owned: bool = True) -> None:
+        self.database = database
+        self.engine = database.engine
+        self._owned = owned
+
+    def close(self) -> None:
+        if self._owned:
+            self.database.close()
+
+
 class HasDatabase(Protocol):
     @property
     def database(self) -> Database: ...

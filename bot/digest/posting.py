@@ -167,31 +167,22 @@ class Deliverer:
             raise
         except DatabaseUnavailable as exc:  # before the post: this replica resumes it later
             log.debug("digest of %s for %s waits for the database: %s", where, key[3], exc)
-        except _NotServed:
-            log.warning(
-                "digest of %s for %s not posted: the dossier %s is not served (see the log of "
-                "the start or the last reload)",
-                where,
-                occurrence.local_date,
-                sub.dossier,
-            )
-            with contextlib.suppress(DatabaseUnavailable):
-                await self.store.run(
-                    self.store.finish_claim,
-                    claim,
-                    status="failed",
-                    now=self.clock(),
-                    error=f"the dossier {sub.dossier} is not served",
-                )
         except Exception as exc:
-            log.exception("digest of %s for %s failed", where, occurrence.local_date)
+            if isinstance(exc, _NotServed):
+                error = f"the dossier {sub.dossier} is not served"
+                log.warning(
+                    "digest of %s for %s not posted: %s (see the log of the start or the last "
+                    "reload)",
+                    where,
+                    occurrence.local_date,
+                    error,
+                )
+            else:
+                error = f"internal error ({type(exc).__name__}); see the bot's log"
+                log.exception("digest of %s for %s failed", where, occurrence.local_date)
             with contextlib.suppress(DatabaseUnavailable):  # else resumed at the next sweep
                 await self.store.run(
-                    self.store.finish_claim,
-                    claim,
-                    status="failed",
-                    now=self.clock(),
-                    error=f"internal error ({type(exc).__name__}); see the bot's log",
+                    self.store.finish_claim, claim, status="failed", now=self.clock(), error=error
                 )
         finally:
             heartbeat.cancel()

@@ -19,8 +19,8 @@ from sqlalchemy.engine import Connection
 
 from bot.config import Settings
 from bot.database.bounded import Database, database_url
+from bot.database.schema import StateStore, prepare_part
 from bot.database.schema import bounded as _bounded
-from bot.database.schema import prepare_part
 from bot.database.schema import upsert as _insert
 from bot.digest.errors import DigestStoreError
 from bot.digest.records import Claim, Delivery, Key, Post, Subscription
@@ -107,13 +107,8 @@ def _where_claim(claim: Claim) -> sa.ColumnElement[bool]:
     )
 
 
-class DigestStore:
+class DigestStore(StateStore):
     """Subscriptions and deliveries, in one database shared by every replica."""
-
-    def __init__(self, database: Database, *, owned: bool = True) -> None:
-        self.database = database
-        self.engine = database.engine
-        self._owned = owned  # closed with the store; a shared one is its owner's to close
 
     @classmethod
     def open(
@@ -152,10 +147,6 @@ class DigestStore:
         if self.engine.dialect.name == "sqlite":
             return f"SQLite file {self.engine.url.database}"
         return f"PostgreSQL database {self.engine.url.database} on {self.engine.url.host}"
-
-    def close(self) -> None:
-        if self._owned:
-            self.database.close()
 
     # Subscriptions
 

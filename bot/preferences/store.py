@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from bot.config import Settings
 from bot.core import Place
 from bot.database.bounded import Database
-from bot.database.schema import bounded, prepare_part, upsert
+from bot.database.schema import StateStore, bounded, prepare_part, upsert
 from bot.preferences.schema import PART, SETTINGS, channel_dossiers, team_settings
 
 
@@ -24,12 +24,7 @@ class TeamSettings:
     managers: str | None = None
 
 
-class PreferencesStore:
-    def __init__(self, database: Database, *, owned: bool = True) -> None:
-        self.database = database
-        self.engine = database.engine
-        self._owned = owned  # closed with the store; a shared one is its owner's to close
-
+class PreferencesStore(StateStore):
     @classmethod
     def later(cls, settings: Settings, database: Database | None = None) -> PreferencesStore:
         """A store whose tables are made on its first call (`ready`), so a database down at
@@ -42,10 +37,6 @@ class PreferencesStore:
     def ready(self) -> None:
         """Create or upgrade the tables (DatabaseUnavailable when that cannot be done)."""
         prepare_part(self.database, PART)
-
-    def close(self) -> None:
-        if self._owned:
-            self.database.close()
 
     @bounded
     def place(self, platform: str, team: str, channel: str) -> Place:

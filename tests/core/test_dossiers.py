@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +18,7 @@ from bot.errors import ConfigError, CorpusError
 from bot.library import Library, find_dossiers
 from bot.reply import ReplyKind
 from tests.core.conftest import NOW
+from tests.core.test_cli import run as cli
 from tests.dossiers import (
     ANTHROPIC,
     ANTHROPIC_TITLE,
@@ -60,17 +58,6 @@ def in_channel(core: Core, line: str, channel: str, **more: object) -> str:
     context.update(more)
     reply = core.handle_line(line, **context)
     return "\n".join([reply.title, reply.text, *(str(i) for i in reply.items)])
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
 
 
 # Finding and naming them
