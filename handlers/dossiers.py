@@ -35,17 +35,18 @@ def use_line(ctx: Context, name: str = "NAME") -> str:
         return f"/{umbrella} use {name}"
     if ctx.platform == "discord":
         return f"/use {name}"
-    return f"dispute-bot ask --dossier {name} ..."
+    return f"dispute-bot ask --dossier {name} LINE"
 
 
 def list_dossiers(ctx: Context, args: Args) -> Reply:
     library = _library(ctx)
     followed = ctx.dossier_name or library.default
+    in_channel = ctx.platform in CHANNEL_PLATFORMS and bool(ctx.request.channel)
     items = []
     for name in library.names():
         marks = []
         if name == followed:
-            marks.append(ctx.t("dossiers.followed"))
+            marks.append(ctx.t("dossiers.followed" if in_channel else "dossiers.answering"))
         if name == library.default:
             marks.append(ctx.t("dossiers.default"))
         problems = library.problems(name)
@@ -57,12 +58,13 @@ def list_dossiers(ctx: Context, args: Args) -> Reply:
         items.append(
             Item(title=library.title(name, ctx.locale), body=" · ".join(marks), fields=fields)
         )
-    if ctx.platform in CHANNEL_PLATFORMS and ctx.request.channel:
+    if in_channel:
         lead = ctx.t("dossiers.this_channel", title=library.title(followed, ctx.locale))
     else:
         lead = ctx.t("dossiers.here", title=library.title(followed, ctx.locale))
     if len(items) > 1:
-        lead += " " + ctx.t("dossiers.how_to_switch", line=use_line(ctx))
+        how = "dossiers.how_to_switch" if in_channel else "dossiers.how_to_ask"
+        lead += " " + ctx.t(how, line=use_line(ctx))
     if not ctx.place.known:
         lead += " " + ctx.t("dossiers.database_down")
     return Reply(
@@ -89,7 +91,7 @@ def use(ctx: Context, args: Args, preferences: Preferences) -> Reply:
         return list_dossiers(ctx, args)
     library = _library(ctx)
     if ctx.platform not in CHANNEL_PLATFORMS or not ctx.request.channel:
-        raise UsageError(ctx.t("use.console", line=use_line(ctx, args.words[0][:40])))
+        raise UsageError(ctx.t("use.console", line=use_line(ctx)))
     if not ctx.request.can_manage:
         raise UsageError(ctx.t(f"use.not_allowed.{ctx.platform}"))
     name = find_dossier(library, args.text)

@@ -153,7 +153,7 @@ def test_only_a_channel_admin_chooses_its_dossier(bot: DisputeBot) -> None:
     )
     console = core.handle_line("/use stadium", platform="console", can_manage=True)
     assert console.kind is ReplyKind.USAGE
-    assert "dispute-bot ask --dossier stadium" in console.text
+    assert "dispute-bot ask --dossier NAME" in console.text
 
 
 def test_the_database_down_answers_from_the_default_and_says_so(
