@@ -173,6 +173,7 @@ class FakeSlack:
     async def start(self) -> FakeSlack:
         app = web.Application()
         app.router.add_post("/api/{method}", self._web_api)
+        app.router.add_get("/api/{method}", self._web_api)  # slack_sdk GETs some (users.info)
         app.router.add_get("/oauth/v2/authorize", self._authorize_page)
         app.router.add_post("/hooks/{kind}/{team}/{id}/{secret}", self._hook)
         app.router.add_get("/link/", self._link)
@@ -239,6 +240,7 @@ class FakeSlack:
         enterprise_id: str | None = None,
         enterprise_name: str | None = None,
         bot_user_id: str | None = None,
+        admins: tuple[str, ...] = (),
     ) -> Workspace:
         """A workspace the app is not installed in yet (see `install` and the OAuth flow)."""
         suffix = team_id[1:]
@@ -252,6 +254,7 @@ class FakeSlack:
             bot_id=f"B0BOT{suffix}",
             channels=frozenset(channels or (f"C0{suffix}A", f"C0{suffix}B")),
             users=users or (f"U0{suffix}ED",),
+            admins=admins,
         )
         self.workspaces[team_id] = workspace
         return workspace
@@ -500,7 +503,37 @@ class FakeSlack:
             return web.json_response(answer, headers=scopes)
         if method == "views.publish":
             return await self._views_publish(workspace, token, params)
+        if method == "users.info":
+            return self._users_info(workspace, token, params)
         return web.json_response({"ok": False, "error": "unknown_method"})
+
+    @staticmethod
+    def _users_info(workspace: Workspace, token: Token, params: dict[str, Any]) -> web.Response:
+        """users.info: a member of the workspace, with is_admin and is_owner (users:read)."""
+        if "users:read" not in token.scopes.split(","):
+            return web.json_response(
+                {"ok": False, "error": "missing_scope", "needed": "users:read"}
+            )
+        user = str(params.get("user", ""))
+        if user not in (*workspace.users, *workspace.admins):
+            return web.json_response({"ok": False, "error": "user_not_found"})
+        admin = user in workspace.admins
+        return web.json_response(
+            {
+                "ok": True,
+                "user": {
+                    "id": user,
+                    "team_id": workspace.team_id,
+                    "name": user.lower(),
+                    "deleted": False,
+                    "is_bot": False,
+                    "is_admin": admin,
+                    "is_owner": admin,
+                    "is_primary_owner": False,
+                },
+            },
+            headers={"x-oauth-scopes": token.scopes},
+        )
 
     @staticmethod
     def _auth_test(workspace: Workspace, token: Token) -> dict[str, Any]:

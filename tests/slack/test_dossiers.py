@@ -5,6 +5,7 @@ follows (`/dispute use`, for admins), and each workspace in its own language and
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import pytest
 from bot.app import build_core
 from bot.config import Settings
 from tests.dossiers import ANTHROPIC, MAYOR_SAYS, STADIUM_TITLE, TRUMP_SAYS, two_dossiers
-from tests.fakes.slack import DEFAULT_TEAM, FakeSlack
+from tests.fakes.slack import BOT_TOKEN, DEFAULT_TEAM, FakeSlack
 from tests.slack.conftest import NOW, MakeSettings, RunBot, SlackSender
 from tests.slack.test_http_mode import buttons, texts
 
@@ -130,3 +131,48 @@ async def test_settings_name_managers_who_may_change_the_digest(typed: Typist) -
     assert "Subscribed" in texts(allowed)
     bad = await typed("/dispute", "settings managers @here", user=ADMIN)
     assert "@\u2060here is not a user id" in texts(bad)  # said back inert: no one pinged
+
+
+async def test_the_workspaces_own_admins_count_as_admins(
+    run_http_bot: RunBot, fake: FakeSlack, settings: Settings, seeds: Path
+) -> None:
+    """Beside slack_admins, a workspace admin or owner (users.info) may choose a dossier;
+    Slack is asked once per member."""
+    fake.workspaces[DEFAULT_TEAM] = dataclasses.replace(fake.workspace(), admins=("U0OWNER",))
+    core = build_core(settings, clock=lambda: NOW, eager=True)
+    async with run_http_bot(core=core, seeds=seeds, slack_admins=(ADMIN,)) as slack:
+        typed = Typist(slack, fake)
+        owner = await typed("/dispute", "use stadium", channel="C0STADIUM", user="U0OWNER")
+        assert "This channel now follows" in texts(owner)
+        again = await typed("/dispute", "use stadium", channel="C0STADIUM", user="U0OWNER")
+        assert "already follows" in texts(again)
+        member = await typed("/dispute", "use stadium", channel="C0OTHER", user=READER)
+        assert "Only the bot's admins in this workspace can choose" in texts(member)
+        listed = await typed("/dispute", "use stadium", channel="C0OTHER", user=ADMIN)
+        assert "This channel now follows" in texts(listed)
+    asked = [c.params["user"] for c in fake.calls_to("users.info")]
+    assert sorted(asked) == ["U0OWNER", READER]  # once each; a listed admin: never
+
+
+async def test_without_users_read_the_workspaces_admins_are_members(
+    run_http_bot: RunBot,
+    fake: FakeSlack,
+    settings: Settings,
+    seeds: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fake.workspaces[DEFAULT_TEAM] = dataclasses.replace(fake.workspace(), admins=("U0OWNER",))
+    fake.tokens.add(
+        dataclasses.replace(
+            fake.tokens.check(BOT_TOKEN, fake.now())[0],
+            scopes="app_mentions:read,chat:write,commands,im:history",  # installed before
+        )
+    )
+    core = build_core(settings, clock=lambda: NOW, eager=True)
+    async with run_http_bot(core=core, seeds=seeds, slack_admins=(ADMIN,)) as slack:
+        typed = Typist(slack, fake)
+        for _ in range(2):
+            owner = await typed("/dispute", "use stadium", channel="C0STADIUM", user="U0OWNER")
+            assert "Only the bot's admins in this workspace can choose" in texts(owner)
+    warned = [r for r in caplog.records if "users.info answered missing_scope" in r.getMessage()]
+    assert len(warned) == 1  # said once, not at every command

@@ -69,6 +69,7 @@ def test_manifest_declares_every_command_and_no_more_scopes_than_used(
         "chat:write",
         "commands",
         "im:history",
+        "users:read",
     ]
     assert manifest["settings"]["event_subscriptions"] == {
         "bot_events": ["app_mention", "message.im"]

@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.core import Core, Request
 from bot.hooks import RepliesInFlight
 from bot.i18n import t
+from bot.platforms.slack.admins import WorkspaceAdmins
 from bot.platforms.slack.client import post_to_response_url
 from bot.platforms.slack.commands import SlashCommand, slash_commands
 from bot.platforms.slack.gate import RefusalLog
@@ -80,6 +81,7 @@ class SlackListeners:
         self._in_flight: set[asyncio.Task[Any]] = set()
         self.served = Served()
         self._repeats = RefusalLog()
+        self.admins = WorkspaceAdmins(settings)  # slack_admins, and the workspace's own
 
     async def respond(self, url: str, message: dict[str, Any]) -> bool:
         """Post to a response_url over the shared session; False if Slack refused it."""
@@ -96,6 +98,7 @@ class SlackListeners:
         self._spawn(body, request.command, self._answer_command(body, request))
 
     async def _answer_command(self, body: dict[str, Any], request: Request) -> None:
+        request = await self.admins.promote(request, self.client)
         reply = await self.answer(request)
         ephemeral = reply.visibility == "ephemeral"  # the team's choice, else the config's
         message = build_message(reply, share_line=_line(request) if ephemeral else None)
@@ -122,6 +125,7 @@ class SlackListeners:
         self._spawn({"event": event}, request.command, self._reply_in_thread(event, request))
 
     async def _reply_in_thread(self, event: dict[str, Any], request: Request) -> None:
+        request = await self.admins.promote(request, self.client)
         reply = await self.answer(request)
         await self.client.chat_postMessage(
             channel=str(event["channel"]),
