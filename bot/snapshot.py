@@ -24,7 +24,7 @@ from bot.dossier import Dossier
 
 log = logging.getLogger("dispute_bot.snapshot")
 
-FORMAT = 2  # 2: Corpus.drafts
+FORMAT = 3  # 2: Corpus.drafts; 3: dates with their basis, names in two languages
 WORTH_KEEPING_AFTER = 1.0  # seconds of building
 
 
