@@ -17,7 +17,7 @@ from typing import Any
 from bot.corpus import Corpus
 from bot.corpus.loader import fold_for_verbatim
 from bot.draft import Draft
-from bot.matching import fold
+from bot.matching.folding import fold
 
 
 @dataclass(slots=True, kw_only=True)

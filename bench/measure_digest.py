@@ -21,12 +21,13 @@ import json
 import time
 from pathlib import Path
 
+from bot.app import build_core
 from bot.config import load_settings
-from bot.core import Core, Request
+from bot.core import Request
+from bot.digest.compose import compose_digest, digest_index, has_news
 from bot.digest.rotation import pick_quote
 from bot.platforms.discord.render import render_message as render_discord
 from bot.platforms.slack.render import render_message as render_slack
-from handlers.digest import compose_digest, digest_index, has_news
 
 STAGES = ("pick_quote", "has_news", "compose_digest", "render")
 
@@ -39,12 +40,12 @@ def main() -> None:
     args = parser.parse_args()
 
     settings = dataclasses.replace(load_settings(environ={}), seeds=args.seeds.resolve())
-    core = Core(settings)
+    core = build_core(settings)
     corpus = core.dossier.corpus
     today = max(a.added for a in corpus.articles)
     timed = min(args.channels, args.sample)
     mark = time.perf_counter()
-    digest_index(corpus)
+    digest_index(core.dossier)
     index_build_s = time.perf_counter() - mark
     spent = dict.fromkeys(STAGES, 0.0)
     sizes = 0
@@ -61,7 +62,7 @@ def main() -> None:
         now = time.perf_counter()
         spent["pick_quote"] += now - mark
         mark = now
-        quiet = not has_news(corpus, since)
+        quiet = not has_news(core.dossier, since)
         now = time.perf_counter()
         spent["has_news"] += now - mark
         mark = now

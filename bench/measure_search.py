@@ -19,9 +19,10 @@ from bench import datasets
 from bench.alternatives import Fts5Search, NaiveScan, fts5_available, quote_documents
 from bench.queries import TOP, Query
 from bench.stats import latency_summary
+from bot.app import build_core
 from bot.config import load_settings
 from bot.core import Core
-from bot.matching import words
+from bot.matching.folding import words
 
 Search = Callable[[str], list[str]]
 AUTOCOMPLETE_PREFIXES = ("tru", "hegs", "amod")
@@ -98,7 +99,7 @@ def main() -> None:
     queries = datasets.read_queries(target)
     settings = dataclasses.replace(load_settings(environ={}), seeds=target / "seeds")
     started = time.perf_counter()
-    core = Core(settings)
+    core = build_core(settings)
     core_s = time.perf_counter() - started
     corpus = core.dossier.corpus
     id_of_text = {q.text: q.id for q in corpus.quotes}

@@ -173,8 +173,8 @@ def _one_run(mode: str, fake_port: int, seconds: float) -> dict[str, Any]:
 
 
 def measure(seconds: float, runs: int) -> dict[str, Any]:
-    if importlib.util.find_spec("bot.platforms.slack.runtime") is None:
-        return {"blocked": "bot.platforms.slack.runtime is not there yet"}
+    if importlib.util.find_spec("bot.platforms.slack.startup") is None:
+        return {"blocked": "bot.platforms.slack.startup is not there yet"}
     fake = Process("bench.fake_slack")
     try:
         samples: dict[str, list[dict[str, Any]]] = {"bare": [], "bolt": [], "bot": []}

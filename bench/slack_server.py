@@ -1,7 +1,7 @@
 """The servers the Slack load test sends to: the bot's own Slack platform, or bare aiohttp.
 
 `python -m bench.slack_server bot --api-url URL --secret S` starts the real thing:
-`bot.platforms.slack.runtime.start_slack` in HTTP mode (the receiver verifying signatures
+`bot.platforms.slack.startup.start_slack` in HTTP mode (the receiver verifying signatures
 and bodies, then Bolt's AsyncApp acking, and the reply through the response_url), on the
 shipped dossier.
 `python -m bench.slack_server bare` is the yardstick: aiohttp answering the same POSTs
@@ -21,6 +21,8 @@ import logging
 import sys
 
 from aiohttp import web
+
+from bot.app import build_core
 
 EVENTS_PATH = "/slack/events"
 
@@ -77,8 +79,8 @@ async def serve_bolt(secret: str) -> None:
 
 async def serve_bot(api_url: str, secret: str) -> None:
     from bot.config import load_settings
-    from bot.core import Core
-    from bot.platforms.slack.runtime import start_slack
+    from bot.ops.inflight import REPLIES
+    from bot.platforms.slack.startup import start_slack
 
     environ = {
         "SLACK_BOT_TOKEN": "xoxb-bench-0000-fakebottoken",
@@ -86,7 +88,7 @@ async def serve_bot(api_url: str, secret: str) -> None:
         "SLACK_API_URL": api_url,
     }
     settings = dataclasses.replace(load_settings(environ=environ), port=0)
-    running = await start_slack(Core(settings), settings, host="127.0.0.1")
+    running = await start_slack(build_core(settings), settings, in_flight=REPLIES, host="127.0.0.1")
     print(json.dumps({"port": running.port}), flush=True)
     await _until_stdin_closes()
     await running.close()

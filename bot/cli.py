@@ -1,4 +1,8 @@
-"""The `dispute-bot` command: ask, console, run, serve, health, and the corpus and config checks."""
+"""The `dispute-bot` command: ask, console, run, serve, health, and the corpus and config checks.
+
+Thin over the composition root (bot/app.py): it reads the arguments and the settings, asks
+the root for a wired bot, and turns errors into exit codes.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,13 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings, inspect_settings, load_settings
 from bot.errors import BotError, ConfigError, CorpusError
+
+if TYPE_CHECKING:
+    from bot.core import Core
 
 log = logging.getLogger("dispute_bot")
 
@@ -23,10 +31,10 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def _core(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from bot.core import Core
+def _core(args: argparse.Namespace) -> Core:
+    from bot.app import build_core
 
-    return Core(_settings(args))
+    return build_core(_settings(args))
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -109,34 +117,14 @@ def cmd_draft(args: argparse.Namespace) -> int:
     )
 
 
-def _exit_on_sigterm(signum: int, frame: object) -> None:
-    raise SystemExit(0)  # stopped while starting: nothing in flight yet
-
-
 def _serve(args: argparse.Namespace, names: list[str]) -> int:
-    """Run the platforms and services in `names` under the runtime until a signal stops it."""
-    import asyncio
-    import signal
-
-    from bot.ops.logs import setup_logging
-
-    settings = _settings(args)
-    setup_logging(settings)
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # until the runtime takes over
-    from bot.core import Core
-    from bot.ops.runtime import ServiceFailed
-    from bot.platforms import serve
-
-    core = Core(settings)
-    if not names:
-        log.warning("no platform credentials set: serving health, metrics and reload only")
-
-    async def main() -> None:
-        await serve(core, settings, names, asyncio.Event())
+    """Run the platforms and services in `names` until a signal stops them."""
+    from bot.app import serve_until_stopped
+    from bot.ops.service_runner import ServiceFailed
 
     try:
-        asyncio.run(main())
-    except KeyboardInterrupt:  # Ctrl+C before the runtime's own handler was in place
+        serve_until_stopped(_settings(args), names)
+    except KeyboardInterrupt:  # Ctrl+C before the runner's own handler was in place
         return 0
     except ServiceFailed as exc:
         print(f"dispute-bot: stopped after a failure: {exc}", file=sys.stderr)
@@ -145,7 +133,7 @@ def _serve(args: argparse.Namespace, names: list[str]) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.platforms import enabled_services
+    from bot.app import enabled_services
 
     names = enabled_services(_settings(args))
     if not names:
@@ -155,7 +143,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from bot.platforms import enabled_services
+    from bot.app import enabled_services
 
     names = enabled_services(_settings(args))
     return _serve(args, [*names, "stdin"] if args.stdin else names)

@@ -71,7 +71,7 @@ def alert_targets(name: str, value: Any) -> list[str]:
 
 
 def database_url(name: str, value: Any) -> list[str]:
-    from bot.database.url import parse_database_url  # stdlib only, read when one is set
+    from bot.database_url import parse_database_url  # stdlib only, read when one is set
 
     try:
         parse_database_url(value.reveal())

@@ -8,26 +8,27 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import shlex
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.config import Settings
 from bot.dossier import Dossier
 from bot.errors import UsageError
 from bot.i18n import t
-from bot.matching import MAX_QUERY_CHARS, Match, best_command, fold
-from bot.reply import Item, Page, Reply, ReplyKind, Source
-
-if TYPE_CHECKING:
-    from bot.digest.hub import DigestHub
-    from bot.ops.reload import ReloadResult
+from bot.matching.folding import MAX_QUERY_CHARS, fold
+from bot.matching.names import Match, best_command
+from bot.reply import Attachment, Item, Page, Reply, ReplyKind, Source
 
 log = logging.getLogger("dispute_bot.core")
 MAX_NAME_ECHO = 40  # characters of an unknown command's name said back to the user
+# The most a platform fetches of a file handed to a command, and the most text a command
+# that takes text (an article pasted after /draft) reads: a news article is a few kilobytes.
+MAX_ATTACHMENT_BYTES = 200_000
+_COMMAND_WORD = re.compile(r"(\S*)\s*(.*)", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -41,14 +42,21 @@ class Request:
     # Whether the user may change this channel's settings (digest subscriptions); the
     # platform decides: Manage Channels on Discord, the configured admins on Slack.
     can_manage: bool = False
+    # A file handed over with the command (an article to draft), fetched by the platform.
+    attachment: Attachment | None = None
 
     @classmethod
     def parse(cls, line: str, **context: Any) -> Request:
-        """`/quote trump woke` → Request(command="quote", args="trump woke")."""
+        """`/quote trump woke` → Request(command="quote", args="trump woke").
+
+        The command ends at the first space or line break, so a text pasted on the lines
+        after `draft` is its argument, line breaks kept.
+        """
         text = line.strip()
         if text.startswith("/"):
             text = text[1:]
-        command, _, args = text.partition(" ")
+        match = _COMMAND_WORD.match(text)
+        command, args = (match[1], match[2]) if match else ("", "")
         return cls(command=command.lower(), args=args.strip(), **context)
 
 
@@ -69,11 +77,8 @@ class Context:
     locale: str
     today: dt.date
     request: Request
-    # Reload the dossier from the seeds folder (the admin `/reload` command); None where
-    # the core cannot reload.
-    reload: Callable[[], ReloadResult] | None = field(default=None, repr=False, compare=False)
-    # The daily digest's subscriptions and service (bot.digest), opened on first call.
-    digest: Callable[[], DigestHub] | None = field(default=None, repr=False, compare=False)
+    # The commands the core answers, by name (/help lists them).
+    commands: Mapping[str, Command] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def platform(self) -> str:
@@ -111,6 +116,9 @@ class Command:
     options: tuple[Option, ...] = ()
     # Only for users who may manage the channel (Request.can_manage); platforms may hide it.
     admin: bool = False
+    # Its argument is a text handed over (an article pasted after the command): given as
+    # typed, line breaks kept, up to MAX_ATTACHMENT_BYTES, rather than parsed as a query.
+    takes_text: bool = False
     run: Callable[[Context, Args], Reply] = field(repr=False)
 
 
@@ -215,44 +223,35 @@ def empty(ctx: Context, *, command: str, title: str, text: str, suggestions: lis
     )
 
 
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 class Core:
-    """Holds the current dossier and the command registry; answers requests."""
+    """Holds the current dossier and the commands it is given; answers requests.
+
+    The composition root (bot/app.py) builds it with its commands, whatever they reach
+    (the digest's state, the dossier reload) being given to them there: the core knows
+    nothing above itself.
+    """
 
     def __init__(
         self,
         settings: Settings,
-        dossier: Dossier | None = None,
-        clock: Callable[[], dt.datetime] | None = None,
+        dossier: Dossier,
+        *,
+        commands: Iterable[Command],
+        clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
-        from handlers import COMMANDS  # the registry imports Core's types, so import late
-
         self.settings = settings
-        if dossier is None:
-            from bot.snapshot import load_dossier
-
-            snapshots = Path(settings.snapshot_dir) if settings.snapshot_dir else None
-            dossier = load_dossier(Path(settings.seeds), snapshots)
         self.dossier = dossier
-        self.commands: dict[str, Command] = {c.name: c for c in COMMANDS}
-        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
-        from bot.ops.reload import COMMAND as RELOAD  # an admin command, not in /help
-
-        self.commands.setdefault(RELOAD.name, RELOAD)
+        self.commands: dict[str, Command] = {c.name: c for c in commands}
+        self.clock = clock
         # Called after every reply with (request, reply, seconds); bot.ops.metrics sets it.
         self.observe: Callable[[Request, Reply, float], None] | None = None
         # When a live reload brought each record in ("quote:<id>", "event:<id>",
-        # "article:<id>" -> UTC time); records loaded at start are not here (bot.ops.reload).
+        # "article:<id>" -> UTC time); records loaded at start are not here (bot.reload).
         self.arrivals: dict[str, dt.datetime] = {}
-        self._digest: DigestHub | None = None
-
-    @property
-    def digest(self) -> DigestHub:
-        """The daily digest's state and service; creating it opens nothing (see bot.digest)."""
-        if self._digest is None:
-            from bot.digest.hub import DigestHub
-
-            self._digest = DigestHub(self.settings, clock=self.clock)
-        return self._digest
 
     def swap(self, dossier: Dossier) -> None:
         """Replace the dossier in one assignment; a query sees the old one or the new one."""
@@ -272,8 +271,7 @@ class Core:
             locale=self.locale_for(request),
             today=self.clock().date(),
             request=request,
-            reload=self.reload,
-            digest=lambda: self.digest,
+            commands=self.commands,
         )
 
     def handle(self, request: Request) -> Reply:
@@ -303,18 +301,14 @@ class Core:
                 log.exception("recording metrics failed")
         return reply
 
-    def reload(self, *, trigger: str = "command") -> ReloadResult:
-        """Read the seeds folder again and swap it in if sound; keep the current one if not."""
-        from bot.ops.reload import reload_dossier
-
-        return reload_dossier(self, trigger=trigger)
-
     def _answer(self, request: Request) -> Reply:
         ctx = self.context(request)
         command = self.commands.get(request.command or "help")
         try:
             if command is None:
                 return self._unknown(ctx, request.command)
+            if command.takes_text:
+                return command.run(ctx, Args(text=request.args))
             if len(request.args) > MAX_QUERY_CHARS:
                 raise UsageError(ctx.t("too_long", limit=MAX_QUERY_CHARS))
             return command.run(ctx, Args.parse(request.args))

@@ -31,7 +31,13 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.corpus.model import Precision
+
+class Precision(StrEnum):
+    """How precisely a date is known: the dossier's dates and the rules' answers alike."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
 
 
 class Direction(StrEnum):

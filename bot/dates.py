@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass
 
 from bot.corpus.model import Precision
-from bot.matching import fold, resolve_month
+from bot.matching.folding import fold
+from bot.matching.months import resolve_month
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")

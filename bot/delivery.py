@@ -1,10 +1,22 @@
-"""What the digest needs from a platform: post a reply into a channel, unprompted."""
+"""What the digest needs from a platform: post a reply into a channel, unprompted; and the
+one retry policy for those posts.
+
+A poster makes one request per `post`; whoever posts retries through `RetryPolicy`, so every
+attempt is one request, counted once (no retry loop inside another).
+"""
 
 from __future__ import annotations
 
-from typing import Protocol
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
+from bot.errors import DeliveryError
 from bot.reply import Reply
+
+if TYPE_CHECKING:
+    from tenacity import AsyncRetrying, RetryCallState
 
 
 class Poster(Protocol):
@@ -20,6 +32,59 @@ class Poster(Protocol):
     async def post(self, channel: str, reply: Reply) -> str: ...
 
 
+def may_retry(error: BaseException) -> bool:
+    """A temporary failure: retrying may help, and cannot post twice. A post that may have
+    arrived is never retried (at most once); a poster's own bug is retried like a network
+    error."""
+    if isinstance(error, DeliveryError):
+        return not error.permanent and not error.maybe_posted
+    return isinstance(error, Exception)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RetryPolicy:
+    """When a post that failed is tried again: after `backoff[n-1]` seconds for attempt n
+    (the last one repeats), or longer when the platform asked (`retry_after`)."""
+
+    backoff: Sequence[float]
+
+    def wait(self, attempt: int, error: BaseException | None) -> float:
+        """Seconds before the attempt after `attempt`, which failed with `error`."""
+        base = float(self.backoff[min(attempt, len(self.backoff)) - 1])
+        asked = error.retry_after if isinstance(error, DeliveryError) else None
+        return max(base, asked or 0.0)
+
+    def retrying(
+        self,
+        *,
+        give_up: Callable[[int, float], bool],
+        before_retry: Callable[[RetryCallState], Awaitable[None]] | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> AsyncRetrying:
+        """A tenacity loop: retries what `may_retry` allows until `give_up(attempts, wait)`
+        says the next wait is too long; the last error is raised as it was."""
+        from tenacity import AsyncRetrying, retry_if_exception
+
+        def wait(state: RetryCallState) -> float:
+            return self.wait(state.attempt_number, _error(state))
+
+        def stop(state: RetryCallState) -> bool:
+            return give_up(state.attempt_number, wait(state))
+
+        return AsyncRetrying(
+            retry=retry_if_exception(may_retry),
+            wait=wait,
+            stop=stop,
+            before_sleep=before_retry,
+            sleep=sleep,
+            reraise=True,
+        )
+
+
+def _error(state: RetryCallState) -> BaseException | None:
+    return state.outcome.exception() if state.outcome is not None else None
+
+
 def may_have_arrived(exc: BaseException) -> bool:
     """Whether a request that failed with `exc` may still have reached the platform: it went
     out and no answer came back (a timeout, a connection dropped mid-request). One whose
@@ -29,3 +94,13 @@ def may_have_arrived(exc: BaseException) -> bool:
     if isinstance(exc, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError):
         return False
     return isinstance(exc, TimeoutError | aiohttp.ClientError | OSError)
+
+
+def network_failure(exc: BaseException, *, platform: str, message: str) -> DeliveryError:
+    """A post that got no answer, as a temporary DeliveryError; `maybe_posted` when the
+    request went out (never posted again). `message` has a `{what}` slot: "no answer from
+    <platform>" or "cannot reach <platform>"."""
+    maybe = may_have_arrived(exc)
+    what = f"no answer from {platform}" if maybe else f"cannot reach {platform}"
+    text = f"{message.replace('{what}', what, 1)} ({type(exc).__name__})"
+    return DeliveryError(text, permanent=False, maybe_posted=maybe)

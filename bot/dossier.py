@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from typing import Any, TypeVar, cast
 
 from bot.corpus.bulk import cycles_collected_after
 from bot.corpus.model import Actor, Corpus, Event, Issue, Quote
-from bot.matching import NameIndex, TextIndex
+from bot.matching.keywords import TextIndex
+from bot.matching.names import NameIndex
+
+T = TypeVar("T")
 
 
 def _actor_names(actor: Actor) -> list[tuple[str, str]]:
@@ -27,10 +33,37 @@ class Dossier:
     event_text: TextIndex = field(init=False)
     # Each speaker's quotes, as positions in corpus.quotes in dossier order.
     quotes_by_speaker: dict[str, tuple[int, ...]] = field(init=False)
+    # What engines derive from this dossier (the digest's index), by the function building it.
+    _derived: dict[Callable[[Dossier], Any], Any] = field(init=False, repr=False, compare=False)
+    _deriving: threading.Lock = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_derived", {})
+        object.__setattr__(self, "_deriving", threading.Lock())
         with cycles_collected_after():
             self._build()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The indexes (a snapshot pickles them), not what engines derived nor the lock."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "_derived", {})
+        object.__setattr__(self, "_deriving", threading.Lock())
+
+    def derived(self, build: Callable[[Dossier], T]) -> T:
+        """`build(self)`, made on first use and kept with this dossier (a reload drops it with
+        the dossier it was made from), so an engine above prepares its view of the records
+        once, and only if it runs: `dispute-bot ask` never builds the digest's index."""
+        found = self._derived.get(build)
+        if found is None:
+            with self._deriving:
+                found = self._derived.get(build)
+                if found is None:
+                    found = self._derived[build] = build(self)
+        return cast(T, found)
 
     def _build(self) -> None:
         corpus = self.corpus

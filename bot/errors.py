@@ -23,11 +23,20 @@ class DatabaseUnavailable(BotError):
 
 class DeliveryError(BotError):
     """A post failed; `permanent` says whether retrying could ever help, `maybe_posted` that
-    the request went out and no answer came back, so the post may have arrived."""
+    the request went out and no answer came back, so the post may have arrived, and
+    `retry_after` how many seconds the platform asked to wait (a rate limit)."""
 
-    def __init__(self, message: str, *, permanent: bool, maybe_posted: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool,
+        maybe_posted: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
         self.permanent = permanent
         self.maybe_posted = maybe_posted
+        self.retry_after = retry_after
         super().__init__(message)
 
 

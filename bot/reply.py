@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -48,6 +48,26 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Attachment:
+    """A file: handed to a command (an article to draft) or sent with its reply (the draft).
+
+    Each platform carries it its own way: Slack uploads it, Discord attaches it to the
+    answer, the console prints it.
+    """
+
+    name: str  # a file name, no folder
+    media_type: str  # "text/yaml", "text/plain"
+    data: bytes = field(repr=False)
+    # The file's size as its platform declared it, when `data` holds less: a shell fetches
+    # no more of a file than its command takes, and passes on how big the file was.
+    declared_size: int = 0
+
+    @property
+    def size(self) -> int:
+        return max(self.declared_size, len(self.data))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Page:
     number: int  # 1-based
     count: int
@@ -68,6 +88,7 @@ class Reply:
     sources: tuple[Source, ...] = ()  # every source cited by the items, once each
     locale: str = "en"
     footer: str = ""
+    attachments: tuple[Attachment, ...] = ()  # files sent with the reply (a draft to review)
 
     @property
     def ok(self) -> bool:

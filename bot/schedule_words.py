@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import zoneinfo
 
-from bot.matching import fold
+from bot.matching.folding import fold
 
 EVERY_DAY: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
 QUIET_DAYS = ("post", "skip", "short")

@@ -3,18 +3,16 @@
 The snapshot is a pickle of the validated Dossier, named by a hash of every file in the
 seeds folder, the folder's path and the bot's version, so any edit builds a new one. It is
 written only when building took long, so small dossiers never leave a file behind, and a
-snapshot that cannot be read is ignored and rebuilt.
+snapshot that cannot be read is ignored and rebuilt. Where no snapshot was ever kept (the
+usual small dossier), a start neither hashes the seeds nor imports hashlib or pickle.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import os
-import pickle
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,12 +22,14 @@ from bot.dossier import Dossier
 
 log = logging.getLogger("dispute_bot.snapshot")
 
-FORMAT = 3  # 2: Corpus.drafts; 3: dates with their basis, names in two languages
+FORMAT = 4  # 2: Corpus.drafts; 3: Dossier pickles its indexes only; 4: dates with their basis
 WORTH_KEEPING_AFTER = 1.0  # seconds of building
 
 
 def fingerprint(seeds: Path) -> str:
     """A hash of everything the dossier is built from."""
+    import hashlib
+
     digest = hashlib.sha256(
         f"{FORMAT}:{__version__}:{sys.version_info[:2]}:{seeds.resolve()}".encode()
     )
@@ -43,8 +43,12 @@ def load_dossier(seeds: Path, snapshot_dir: Path | None) -> Dossier:
     """The dossier in `seeds`: from its snapshot when one matches, else built (and kept)."""
     if snapshot_dir is None:
         return Dossier(load_corpus(seeds))
-    path = snapshot_dir / f"dossier-{fingerprint(seeds)[:32]}.pickle"
-    if path.exists():
+    path: Path | None = None
+    if snapshot_dir.is_dir() and any(snapshot_dir.glob("dossier-*.pickle")):
+        path = _snapshot_path(seeds, snapshot_dir)
+    if path is not None and path.exists():
+        import pickle
+
         try:
             with path.open("rb") as file:
                 found = pickle.load(file)  # a file this bot wrote itself
@@ -56,12 +60,19 @@ def load_dossier(seeds: Path, snapshot_dir: Path | None) -> Dossier:
     started = time.perf_counter()
     dossier = Dossier(load_corpus(seeds))
     if time.perf_counter() - started >= WORTH_KEEPING_AFTER:
-        _keep(dossier, path)
+        _keep(dossier, path or _snapshot_path(seeds, snapshot_dir))
     return dossier
+
+
+def _snapshot_path(seeds: Path, snapshot_dir: Path) -> Path:
+    return snapshot_dir / f"dossier-{fingerprint(seeds)[:32]}.pickle"
 
 
 def _keep(dossier: Dossier, path: Path) -> None:
     """Write the snapshot atomically and drop older ones; a failure only costs the next start."""
+    import pickle
+    import tempfile  # only when a slow build is worth keeping: not on every start
+
     written: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

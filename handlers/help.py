@@ -6,7 +6,8 @@ import re
 
 from bot.core import Args, Command, Context, Option, empty
 from bot.i18n import every_language
-from bot.matching import best_command, fold
+from bot.matching.folding import fold
+from bot.matching.names import best_command
 from bot.reply import Field, Item, Reply, ReplyKind
 
 # The words of a command's usage line that name what to type, said in the reader's language
@@ -31,9 +32,7 @@ def usage(ctx: Context, command: Command) -> str:
 
 
 def help_(ctx: Context, args: Args) -> Reply:
-    from handlers import COMMANDS
-
-    by_name = {c.name: c for c in COMMANDS}
+    by_name = {name: c for name, c in ctx.commands.items() if not c.admin}
     wanted = fold(args.text).removeprefix("/").strip()
     if wanted:
         command = by_name.get(wanted)
@@ -71,7 +70,7 @@ def help_(ctx: Context, args: Args) -> Reply:
             body=c.summary.get(ctx.locale, c.summary["en"]),
             fields=(Field(name=ctx.t("help.examples"), value="  ".join(c.examples[:3])),),
         )
-        for c in COMMANDS
+        for c in by_name.values()
     )
     return Reply(
         command="help",

@@ -9,9 +9,10 @@ from __future__ import annotations
 from bot.core import Args, Command, Context, Option, empty, paginate
 from bot.corpus.model import Position
 from bot.i18n import every_language
-from bot.matching import STOPWORDS, Match, Span, words
+from bot.items import actor_name, grammatical_number, position_item
+from bot.matching.folding import STOPWORDS, words
+from bot.matching.names import Match, Span
 from bot.reply import Field, Item, Reply
-from handlers.items import actor_name, grammatical_number, position_item
 
 
 def _overview_item(ctx: Context, issue_id: str, positions: list[Position]) -> Item:

@@ -13,9 +13,9 @@ from typing import overload
 from bot.core import Args, Command, Context, Option, empty, paginate
 from bot.corpus.model import Actor, Corpus, Quote
 from bot.i18n import every_language
-from bot.matching import words
+from bot.items import actor_name, quote_item
+from bot.matching.folding import words
 from bot.reply import Item, Reply
-from handlers.items import actor_name, quote_item
 
 
 class _QuoteItems(Sequence[Item]):

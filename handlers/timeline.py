@@ -5,9 +5,9 @@ from __future__ import annotations
 from bot.core import Args, Command, Context, Option, empty, paginate
 from bot.dates import find_period, span_of
 from bot.i18n import every_language
-from bot.matching import content_words, words
+from bot.items import actor_name, event_item
+from bot.matching.folding import content_words, words
 from bot.reply import Reply
-from handlers.items import actor_name, event_item
 
 
 def timeline(ctx: Context, args: Args) -> Reply:

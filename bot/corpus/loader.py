@@ -32,6 +32,7 @@ from bot.corpus.model import (
     SpeaksFor,
     Text,
     When,
+    event_order,
 )
 from bot.corpus.rules import Located, Spot, check_rules
 from bot.corpus.verbatim import fold_for_verbatim
@@ -777,11 +778,6 @@ def _ids(records: list[_Record], built: list[Located[Any]]) -> list[tuple[_Recor
 
 def _by_date(article: Article) -> tuple[dt.date, str]:
     return article.date, article.id
-
-
-def event_order(event: Event) -> tuple[dt.date, int, str, str]:
-    """Events in date order; on one day, the dossier's explicit order, then the time."""
-    return event.when.date, event.order, event.time or "", event.id
 
 
 def _role(record: _Record) -> Text:

@@ -6,6 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.date_rules import (
+    Precision as Precision,  # a record date's precision, read by the date rules
+)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Text:
@@ -16,12 +20,6 @@ class Text:
 
     def get(self, locale: str) -> str:
         return self.fr if locale == "fr" else self.en
-
-
-class Precision(StrEnum):
-    DAY = "day"
-    MONTH = "month"
-    YEAR = "year"
 
 
 class Basis(StrEnum):
@@ -207,6 +205,11 @@ class Event:
     @property
     def articles(self) -> tuple[str, ...]:
         return tuple(e.article for e in self.evidence)
+
+
+def event_order(event: Event) -> tuple[dt.date, int, str, str]:
+    """Events in date order; on one day, the dossier's explicit order, then the time."""
+    return event.when.date, event.order, event.time or "", event.id
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

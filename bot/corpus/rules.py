@@ -41,7 +41,7 @@ from bot.corpus.model import (
 )
 from bot.corpus.verbatim import fold_for_verbatim
 from bot.date_rules import DateMatch, add_months, find_dates, read_duration
-from bot.matching import fold
+from bot.matching.folding import fold
 
 T = TypeVar("T")
 

@@ -33,7 +33,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from bot.config import Settings
-from bot.database.url import parse_database_url
+from bot.database_url import parse_database_url
 from bot.errors import DatabaseUnavailable
 
 log = logging.getLogger("dispute_bot.database")

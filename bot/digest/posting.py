@@ -13,22 +13,37 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.config import Settings
 from bot.core import Context, Core, Request
-from bot.delivery import Poster
+from bot.delivery import Poster, RetryPolicy
+from bot.digest.compose import compose_digest, has_news
 from bot.digest.records import Claim, Key, Subscription
 from bot.digest.rotation import Pick, pick_quote
 from bot.digest.store import DigestStore
 from bot.digest.when import Occurrence
 from bot.errors import DatabaseUnavailable, DeliveryError
+from bot.hooks import DigestCounts, NoCounts
 from bot.reply import Reply
-from handlers.digest import compose_digest, has_news
+
+if TYPE_CHECKING:
+    from tenacity import RetryCallState
 
 log = logging.getLogger("dispute_bot.digest")
 
 T = TypeVar("T")
+
+
+class _ClaimLost(Exception):
+    """Another replica took the claim over while this one waited to retry."""
+
+
+def _describe(error: BaseException | None) -> str:
+    if isinstance(error, DeliveryError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
 
 # A digest asked for with /digest now retries temporary errors this long at most.
 NOW_RETRY_LIMIT = dt.timedelta(minutes=15)
@@ -75,8 +90,10 @@ class Deliverer:
         policy: DeliveryPolicy,
         clock: Callable[[], dt.datetime],
         replica: str,
+        counts: DigestCounts | None = None,
     ) -> None:
         self.core = core
+        self.counts = counts or NoCounts()  # /metrics: posted, skipped, failed
         self.store = store
         self.posters = posters
         self.policy = policy
@@ -175,6 +192,7 @@ class Deliverer:
         )
         if prepared is None:
             await self.store.run(self.store.finish_claim, claim, status="skipped", now=self.clock())
+            self.counts.digest_skipped(sub.platform, "quiet_day")
             log.info("digest of %s for %s skipped: nothing new", where, occurrence.local_date)
             return
         message_id = await self._post(
@@ -186,6 +204,7 @@ class Deliverer:
         )
         if message_id is None:
             return
+        self.counts.digest_posted(sub.platform)
         key = (sub.platform, sub.channel, occurrence.local_date)
         self._posted[key] = message_id
         kept = await self._until_recorded(
@@ -244,6 +263,7 @@ class Deliverer:
             )
             if message_id is None:
                 return
+            self.counts.digest_posted(platform)
             await self._until_recorded(
                 where,
                 lambda: self.store.run(
@@ -270,8 +290,9 @@ class Deliverer:
         """The digest for a channel and day; None when a quiet day is to be skipped."""
         last = await self.store.run(self.store.last_post, platform, channel)
         since = last.local_date if last else None
-        corpus = self.core.dossier.corpus
-        quiet = since is not None and not has_news(corpus, since)
+        dossier = self.core.dossier  # one dossier for the whole digest, whatever reloads
+        corpus = dossier.corpus
+        quiet = since is not None and not has_news(dossier, since)
         if quiet and scheduled and self.policy.quiet_days == "skip":
             return None
         rotation_round, shown = await self.store.run(self.store.rotation, platform, channel)
@@ -279,6 +300,7 @@ class Deliverer:
             corpus.quotes, shown=shown, round=rotation_round, seed=channel_name(platform, channel)
         )
         ctx = self._context(platform=platform, channel=channel, locale=locale, day=day)
+        ctx = dataclasses.replace(ctx, dossier=dossier)
         reply = compose_digest(
             ctx,
             since=since,
@@ -302,53 +324,72 @@ class Deliverer:
     ) -> str | None:
         """Post, retrying temporary errors with backoff until `deadline`; None if it failed.
 
-        A permanent error pauses the channel's subscription. While waiting, the claim is
-        refreshed so other replicas do not take this one for dead. A post that may have
-        arrived (sent, and no answer came) is not retried: at most once, never twice.
+        The retries are the one policy of bot.delivery (the posters make one request each),
+        so each attempt is one request and is counted once. A permanent error pauses the
+        channel's subscription. While waiting, the claim is refreshed so other replicas do
+        not take this one for dead. A post that may have arrived (sent, and no answer came)
+        is not retried: at most once, never twice.
         """
         where = channel_name(platform, channel)
         poster = self.posters[platform]
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return await poster.post(channel, reply)
-            except DeliveryError as exc:
-                if exc.permanent:
-                    await self._pause(platform, channel, reason=str(exc), claim=claim)
-                    return None
-                if exc.maybe_posted:
-                    await self._unknown(where, str(exc), claim)
-                    return None
-                error = str(exc)
-            except Exception as exc:  # a poster's bug or an unwrapped network error
-                log.exception("posting the digest to %s raised", where)
-                error = f"{type(exc).__name__}: {exc}"
-            wait = self.policy.backoff[min(attempt, len(self.policy.backoff)) - 1]
-            now = self.clock()
-            if now + dt.timedelta(seconds=wait) > deadline:
-                log.warning("digest for %s given up after %d attempts: %s", where, attempt, error)
-                if claim is not None:
-                    await self.store.run(
-                        self.store.finish_claim,
-                        claim,
-                        status="failed",
-                        now=now,
-                        error=f"gave up after {attempt} attempts: {error}",
-                    )
-                return None
+
+        def give_up(attempts: int, wait: float) -> bool:
+            return self.clock() + dt.timedelta(seconds=wait) > deadline
+
+        async def before_retry(state: RetryCallState) -> None:
+            failed = state.outcome.exception() if state.outcome else None
+            if not isinstance(failed, DeliveryError):  # a poster's bug, or unwrapped network
+                log.error("posting the digest to %s raised", where, exc_info=failed)
+            wait = state.upcoming_sleep
+            error = _describe(failed)
             log.info("digest for %s: temporary error (%s), retrying in %.0f s", where, error, wait)
             if claim is not None and not await self.store.run(
-                self.store.refresh_claim, claim, now=now, error=error
+                self.store.refresh_claim, claim, now=self.clock(), error=error
             ):
-                log.warning("digest for %s: claim lost while retrying; leaving it", where)
-                return None
-            await asyncio.sleep(wait)
+                raise _ClaimLost
+
+        async def sleep(seconds: float) -> None:
+            await asyncio.sleep(seconds)
             if claim is not None and not await self.store.run(
                 self.store.refresh_claim, claim, now=self.clock(), attempt=True
             ):
-                log.warning("digest for %s: claim lost while retrying; leaving it", where)
+                raise _ClaimLost
+
+        retrying = RetryPolicy(backoff=self.policy.backoff).retrying(
+            give_up=give_up, before_retry=before_retry, sleep=sleep
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    return await poster.post(channel, reply)
+        except _ClaimLost:
+            log.warning("digest for %s: claim lost while retrying; leaving it", where)
+            return None
+        except DeliveryError as exc:
+            if exc.permanent:
+                await self._pause(platform, channel, reason=str(exc), claim=claim)
                 return None
+            if exc.maybe_posted:
+                await self._unknown(where, str(exc), claim)
+                return None
+            error = str(exc)
+        except DatabaseUnavailable:
+            raise  # refreshing the claim: the delivery resumes at the next sweep
+        except Exception as exc:  # a poster's bug or an unwrapped network error, to the end
+            log.exception("posting the digest to %s raised", where)
+            error = _describe(exc)
+        attempts = retrying.statistics.get("attempt_number", 1)
+        self.counts.digest_failed(platform, permanent=False)
+        log.warning("digest for %s given up after %d attempts: %s", where, attempts, error)
+        if claim is not None:
+            await self.store.run(
+                self.store.finish_claim,
+                claim,
+                status="failed",
+                now=self.clock(),
+                error=f"gave up after {attempts} attempts: {error}",
+            )
+        return None
 
     async def _unknown(self, where: str, error: str, claim: Claim | None) -> None:
         log.warning(
@@ -366,6 +407,7 @@ class Deliverer:
         self, platform: str, channel: str, *, reason: str, claim: Claim | None
     ) -> None:
         now = self.clock()
+        self.counts.digest_failed(platform, permanent=True)
         if claim is not None:
             await self.store.run(
                 self.store.finish_claim, claim, status="failed", now=now, error=reason

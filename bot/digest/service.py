@@ -30,6 +30,7 @@ from bot.digest.records import Delivery, Key, Subscription
 from bot.digest.store import DigestStore
 from bot.digest.when import Occurrence, config_entry_schedule, default_schedule
 from bot.errors import DatabaseUnavailable
+from bot.hooks import DigestCounts, NoCounts
 
 log = logging.getLogger("dispute_bot.digest")
 
@@ -53,6 +54,7 @@ class DigestService:
         posters: Mapping[str, Poster],
         clock: Callable[[], dt.datetime] | None = None,
         replica: str | None = None,
+        counts: DigestCounts | None = None,
     ) -> None:
         self.core = core
         self.settings = settings
@@ -69,6 +71,7 @@ class DigestService:
         self._jobs: dict[str, tuple[str, str, str, str, str]] = {}
         self._sweep_lock = asyncio.Lock()
         self._warned_platforms: set[str] = set()
+        self.counts = counts or NoCounts()
         self._deliverer = Deliverer(
             core=core,
             store=store,
@@ -76,6 +79,7 @@ class DigestService:
             policy=self.policy,
             clock=self.clock,
             replica=self.replica,
+            counts=self.counts,
         )
 
     # Life cycle
@@ -311,6 +315,7 @@ class DigestService:
                 stale_after=self.policy.claim_timeout,
             )
             if recorded:
+                self.counts.digest_skipped(sub.platform, "missed")
                 log.warning(
                     "digest of %s for %s skipped: due %s, %s ago, beyond the %s catch-up window "
                     "(or superseded by a later one)",

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.matching import NameIndex, fold
+from bot.matching.folding import fold
+from bot.matching.names import NameIndex
 from bot.schedule_words import (
     EVERY_DAY,
     NOT_ZONES,

@@ -15,7 +15,7 @@ from bot.corpus.model import Actor
 from bot.draft.model import DraftActor
 from bot.draft.names import ORG_WORDS, find_names, gender_of_first_name, looks_like_person
 from bot.draft.speech import DETERMINERS, PERSON_NOUNS, PLURAL_START, PRONOUNS
-from bot.matching import fold
+from bot.matching.folding import fold
 
 _FEMININE_TITLES = frozenset(
     """presidente prefete deputee senatrice avocate directrice cheffe adjointe conseillere

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.matching import fold
+from bot.matching.folding import fold
 
 # Common first names, to tell "Claire Dubois" (a person) from "Port Atlantique" (a body) and
 # to point "elle" / "she" at the right person when nothing else says.

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import PurePosixPath
 
 from bot.draft.model import Draft, DraftActor, DraftEvent, DraftQuote
-from bot.matching import fold
+from bot.matching.folding import fold
 
 TODO = "TODO"
 
@@ -70,7 +70,7 @@ def render_yaml(
         article = draft.article
         given = article_files[index] if index < len(article_files) else None
         rel = given or f"articles/{PurePosixPath(article.file.replace(chr(92), '/')).name}"
-        article_id = _fresh(_slug(PurePosixPath(rel).stem) or "article", taken)
+        article_id = _fresh(slug(PurePosixPath(rel).stem) or "article", taken)
         source = _credit(article.body)
         french = article.language == "fr"
         header.append(
@@ -134,7 +134,7 @@ def _quote(
     quote: DraftQuote, article_id: str, taken: set[str], french: bool, source: str
 ) -> list[str]:
     words = fold(quote.text).split()[:5]
-    ident = _fresh(_slug(f"{quote.actor} {' '.join(words)}"), taken)
+    ident = _fresh(slug(f"{quote.actor} {' '.join(words)}"), taken)
     translation = f"{TODO}: English translation" if french else quote.text
     lines = [
         f"  - id: {ident}",
@@ -171,7 +171,7 @@ def _event(
     event: DraftEvent, article_id: str, taken: set[str], french: bool, order: int
 ) -> list[str]:
     words = [w for w in fold(event.summary).split() if len(w) > 3][:4]
-    ident = _fresh(_slug(f"{event.date} {' '.join(words)}"), taken)
+    ident = _fresh(slug(f"{event.date} {' '.join(words)}"), taken)
     summary = (
         {"en": f"{TODO}: summary in English", "fr": event.summary}
         if french
@@ -213,7 +213,8 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
+    """Words of `text` folded and joined by hyphens, for ids and file names."""
     return "-".join(fold(text).split())[:60].strip("-")
 
 

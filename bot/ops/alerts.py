@@ -1,20 +1,27 @@
 """A refused reload that nobody asked for reaches the admins where they read.
 
 Slack admins (`slack_admins`) get a direct message; `admin_alerts` adds channels on any
-platform (`slack:C0123`, `discord:1234567890`). Posting goes through the same posters as
-the daily digest; a refused post is logged and never stops the others.
+platform (`slack:C0123`, `discord:1234567890`). Posting goes through the posters the root
+gives the daily digest too; a refused post is logged and never stops the others.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from bot.config import Settings
+from bot.delivery import Poster, RetryPolicy
 from bot.errors import DeliveryError
-from bot.ops.reload import ReloadResult, render_result
-from bot.platforms import posters_for
+from bot.reload import ReloadResult
+from handlers.reload import render_result
 
 log = logging.getLogger("dispute_bot.alerts")
+
+# An alert is tried three times at most, a second then two apart (or as long as asked).
+ALERT_RETRY = RetryPolicy(backoff=(1.0, 2.0))
+ALERT_ATTEMPTS = 3
+MAX_ALERT_WAIT = 30.0
 
 
 def alert_targets(settings: Settings) -> list[tuple[str, str]]:
@@ -26,17 +33,23 @@ def alert_targets(settings: Settings) -> list[tuple[str, str]]:
     return list(dict.fromkeys(targets))
 
 
-async def alert_admins(settings: Settings, result: ReloadResult) -> None:
-    """Post the refusal to every target whose platform runs."""
-    posters = posters_for(settings)
+async def alert_admins(
+    settings: Settings, posters: Mapping[str, Poster], result: ReloadResult
+) -> None:
+    """Post the refusal to every target whose platform runs (has a poster)."""
     reply = render_result(result, settings.locale)
     told = 0
     for platform, channel in alert_targets(settings):
         poster = posters.get(platform)
         if poster is None:
             continue
+        retrying = ALERT_RETRY.retrying(
+            give_up=lambda attempts, wait: attempts >= ALERT_ATTEMPTS or wait > MAX_ALERT_WAIT
+        )
         try:
-            await poster.post(channel, reply)
+            async for attempt in retrying:
+                with attempt:
+                    await poster.post(channel, reply)
             told += 1
         except DeliveryError as exc:
             log.warning("could not tell %s:%s about the refused reload: %s", platform, channel, exc)

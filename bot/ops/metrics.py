@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from prometheus_client.metrics_core import Metric
 
     from bot.core import Core, Request
-    from bot.ops.reload import ReloadResult
+    from bot.reload import ReloadResult
     from bot.reply import Reply
 
 REGISTRY = CollectorRegistry()

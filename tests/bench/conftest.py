@@ -10,6 +10,7 @@ import pytest
 
 from bench.generate import SynthDossier, generate, write_seeds
 from bench.queries import Query, QueryMaker
+from bot.app import build_core
 from bot.config import load_settings
 from bot.core import Core
 
@@ -31,7 +32,7 @@ def synthetic_seeds(synthetic: SynthDossier, tmp_path_factory: pytest.TempPathFa
 @pytest.fixture(scope="session")
 def big_core(synthetic_seeds: Path) -> Core:
     settings = dataclasses.replace(load_settings(environ={}), seeds=synthetic_seeds)
-    return Core(settings, clock=lambda: dt.datetime(2026, 10, 1, tzinfo=dt.UTC))
+    return build_core(settings, clock=lambda: dt.datetime(2026, 10, 1, tzinfo=dt.UTC))
 
 
 @pytest.fixture(scope="session")

@@ -24,13 +24,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.generate import SynthDossier
-from bot import matching
 from bot.config import PROJECT_ROOT
 from bot.corpus import check_corpus, load_corpus
 from bot.corpus.bulk import cycles_collected_after
 from bot.corpus.loader import fold_for_verbatim
 from bot.corpus.yaml_reader import LineLoader, load_lined_yaml
-from bot.matching import TextIndex, content_words, fold
+from bot.matching import keywords
+from bot.matching.folding import content_words, fold, words
+from bot.matching.keywords import TextIndex
 
 # The plain definitions the fast code replaced.
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
@@ -57,7 +58,7 @@ def plain_search(
     """Dict-of-dicts postings, each posting weighed one by one, one sort key per hit."""
     postings: dict[str, dict[int, int]] = defaultdict(dict)
     for doc, text in enumerate(documents):
-        for word in matching.words(text):
+        for word in words(text):
             postings[word][doc] = postings[word].get(doc, 0) + 1
     idf = {w: math.log(1 + max(len(documents), 1) / len(p)) for w, p in postings.items()}
     scores: dict[int, float] = defaultdict(float)
@@ -129,8 +130,8 @@ def test_the_sieve_leaves_spelling_corrections_unchanged(
     """Above SIEVE_FROM_WORDS words, the letter sieve must not change what rapidfuzz picks."""
     documents = [f"{q.text} {q.translation}" for q in synthetic.quotes[:2000]]
     sieved = TextIndex(documents)
-    assert len(sieved.vocabulary) >= matching.SIEVE_FROM_WORDS
-    monkeypatch.setattr(matching, "SIEVE_FROM_WORDS", 10**9)
+    assert len(sieved.vocabulary) >= keywords.SIEVE_FROM_WORDS
+    monkeypatch.setattr(keywords, "SIEVE_FROM_WORDS", 10**9)
     unsieved = TextIndex(documents)
     assert sieved._sieves and not unsieved._sieves
     words = list(sieved.vocabulary)[::37]

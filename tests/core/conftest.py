@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import build_core
 from bot.config import PROJECT_ROOT, Settings, load_settings
 from bot.core import Core
 from bot.reply import Reply
@@ -25,7 +26,7 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def core(settings: Settings) -> Core:
-    return Core(settings, clock=lambda: NOW)
+    return build_core(settings, clock=lambda: NOW)
 
 
 @pytest.fixture(scope="session")

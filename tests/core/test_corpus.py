@@ -14,7 +14,7 @@ from bot.corpus import check_corpus, load_corpus
 from bot.corpus.loader import fold_for_verbatim
 from bot.corpus.model import Basis, Precision
 from bot.errors import CorpusError
-from bot.matching import fold
+from bot.matching.folding import fold
 
 from .conftest import SEEDS
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from bot.core import MAX_PAGE, Args
-from bot.matching import MAX_QUERY_CHARS, MAX_WORD_CHARS, words
+from bot.matching.folding import MAX_QUERY_CHARS, MAX_WORD_CHARS, words
 from bot.reply import Reply, ReplyKind
 
 Ask = Callable[..., Reply]

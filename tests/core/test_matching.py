@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.core import Core
-from bot.matching import NameIndex, TextIndex, fold, resolve_month, words
+from bot.matching.folding import fold, words
+from bot.matching.keywords import TextIndex
+from bot.matching.months import resolve_month
+from bot.matching.names import NameIndex
 
 # What people type for a speaker, and whom it must resolve to.
 SPEAKER_TYPOS = [

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from bot.core import Core, Request
 from bot.dates import find_period
-from bot.matching import fold, words
+from bot.matching.folding import fold, words
 from bot.platforms.console import render_json, render_text
 from bot.reply import ReplyKind
 

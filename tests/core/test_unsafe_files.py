@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import DisputeBot
 from bot.config import load_settings
-from bot.core import Core
 from bot.corpus import check_corpus, load_corpus
 from bot.errors import ConfigError, CorpusError
 
@@ -97,9 +97,10 @@ def test_yaml_nested_a_thousand_levels_is_reported_with_file_and_line(
 
 
 def test_a_reload_of_a_deeply_nested_file_is_refused_with_file_and_line(seeds_copy: Path) -> None:
-    core = Core(load_settings(environ={"DISPUTE_BOT_SEEDS": str(seeds_copy)}))
+    bot = DisputeBot(load_settings(environ={"DISPUTE_BOT_SEEDS": str(seeds_copy)}))
+    core = bot.core
     (seeds_copy / "deep.yaml").write_text(DEEP, encoding="utf-8")
-    result = core.reload()
+    result = bot.reload()
     assert not result.ok
     assert result.problems == (f"deep.yaml:{DEEP_LINE}: too deeply nested (more than 100 levels)",)
     assert core.handle_line("/quote trump").ok  # the dossier in use is kept

@@ -16,12 +16,13 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from bot.app import DisputeBot
 from bot.config import Secret, Settings, load_settings
-from bot.core import Core
 from bot.delivery import Poster
 from bot.digest.service import DigestService
 from bot.digest.store import DigestStore
 from bot.dossier import Dossier
+from bot.ops import metrics
 from bot.platforms.discord.poster import DiscordPoster
 from bot.platforms.slack.poster import SlackPoster
 from bot.reply import Reply
@@ -64,7 +65,7 @@ def digest_settings(database: Path | None = None, **overrides: Any) -> Settings:
 
 @pytest.fixture(scope="session")
 def dossier() -> Dossier:
-    return Core(load_settings(environ={})).dossier
+    return DisputeBot(load_settings(environ={})).core.dossier
 
 
 @pytest.fixture
@@ -78,7 +79,7 @@ def real_posters(chat: FakeChat) -> dict[str, Poster]:
     """The platforms' own posters, pointed at the fake chat."""
     return {
         "slack": SlackPoster(token=SLACK_TOKEN, api_url=chat.slack_api_url),
-        "discord": DiscordPoster(token=DISCORD_TOKEN, api_url=chat.discord_api_url, attempts=1),
+        "discord": DiscordPoster(token=DISCORD_TOKEN, api_url=chat.discord_api_url),
     }
 
 
@@ -95,7 +96,9 @@ class Replica:
 
     def __init__(self, settings: Settings, dossier: Dossier, posters: dict[str, Poster]) -> None:
         self.settings = settings
-        self.core = Core(settings, dossier=dossier)
+        self.bot = DisputeBot(settings, dossier=dossier)
+        self.core = self.bot.core
+        self.hub = self.bot.digest
         self.posters = posters
         self.service: DigestService | None = None
 
@@ -119,13 +122,17 @@ class Replica:
 
     @property
     def store(self) -> DigestStore:
-        return self.core.digest.store
+        return self.hub.store
 
     async def start(self) -> DigestService:
         service = DigestService(
-            core=self.core, settings=self.settings, store=self.store, posters=self.posters
+            core=self.core,
+            settings=self.settings,
+            store=self.store,
+            posters=self.posters,
+            counts=metrics,  # what the root gives it: /metrics
         )
-        self.core.digest.attach(service)
+        self.hub.attach(service)
         await service.start()
         self.service = service
         return service
@@ -133,7 +140,7 @@ class Replica:
     async def stop(self) -> None:
         if self.service is not None:
             await self.service.shutdown()
-            self.core.digest.detach(self.service)
+            self.hub.detach(self.service)
             self.service = None
 
     def wake(self) -> None:
@@ -170,7 +177,7 @@ async def make_replica(
     yield make
     for replica in made:
         await replica.stop()
-        replica.core.digest.close()
+        replica.hub.close()
 
 
 @pytest.fixture

@@ -2,11 +2,11 @@
 
 `python -m tests.digest.replica '<json spec>'` builds production settings (state in
 DATABASE_URL or a SQLite file), the real Slack and Discord posters pointed at the test's fake
-chat, and runs `bot.digest.run_digests`, the runtime's own entry point. It prints `ready`,
-waits for a line on stdin (so replicas start together), then lives through `instants`: the
-clock (time-machine, ticking) jumps to each in turn, `period` seconds apart, each jump once
-it printed `settled` and got a line back (the test releases all replicas together). With
-`hold`, it then waits to be killed.
+chat, and runs `bot.digest.supervisor.run_digests`, the digest service's own loop. It
+prints `ready`, waits for a line on stdin (so replicas start together), then lives through
+`instants`: the clock (time-machine, ticking) jumps to each in turn, `period` seconds apart,
+each jump once it printed `settled` and got a line back (the test releases all replicas
+together). With `hold`, it then waits to be killed.
 """
 
 from __future__ import annotations
@@ -22,18 +22,19 @@ from typing import Any
 
 import time_machine
 
+from bot.app import DisputeBot
 from bot.config import Secret, load_settings
-from bot.core import Core
 from bot.delivery import Poster
-from bot.digest import run_digests
+from bot.digest.hub import DigestHub
+from bot.digest.supervisor import run_digests
 from bot.platforms.discord.poster import DiscordPoster
 from bot.platforms.slack.poster import SlackPoster
 from tests.digest.fake_chat import DISCORD_TOKEN, SLACK_TOKEN
 
 
-async def settle(core: Core) -> None:
-    if core.digest.service is not None:
-        await core.digest.service.settled()
+async def settle(hub: DigestHub) -> None:
+    if hub.service is not None:
+        await hub.service.settled()
 
 
 async def live(spec: dict[str, Any]) -> None:
@@ -48,10 +49,10 @@ async def live(spec: dict[str, Any]) -> None:
     else:
         overrides["digest_database"] = spec["database"]
     settings = dataclasses.replace(load_settings(environ={}), **overrides)
-    core = Core(settings)
+    bot = DisputeBot(settings)
     posters: dict[str, Poster] = {
         "slack": SlackPoster(token=SLACK_TOKEN, api_url=spec["slack_api_url"]),
-        "discord": DiscordPoster(token=DISCORD_TOKEN, api_url=spec["discord_api_url"], attempts=1),
+        "discord": DiscordPoster(token=DISCORD_TOKEN, api_url=spec["discord_api_url"]),
     }
     instants = [dt.datetime.fromisoformat(i) for i in spec["instants"]]
     print("ready", flush=True)
@@ -63,24 +64,26 @@ async def live(spec: dict[str, Any]) -> None:
         # now, or a slow start-up would shift this replica's day against the event loop's.
         dt.datetime.now()
         started = asyncio.Event()
-        running = asyncio.create_task(run_digests(core, settings, posters, stop, started=started))
+        running = asyncio.create_task(
+            run_digests(bot.core, bot.digest, settings, posters, stop, started=started)
+        )
         for instant in instants[1:]:
             await asyncio.sleep(spec["period"])
             await started.wait()
-            await settle(core)
+            await settle(bot.digest)
             # Jump only when every replica is done with the day: a post in flight across a
             # jump of a whole day would look like a dead replica's claim to the others.
             print("settled", flush=True)
             await asyncio.to_thread(sys.stdin.readline)
             traveller.move_to(instant)
             dt.datetime.now()
-            if core.digest.service is not None:
-                core.digest.service.wake()
+            if bot.digest.service is not None:
+                bot.digest.service.wake()
         if spec.get("hold"):
             await stop.wait()
         else:
             await asyncio.sleep(spec["period"])
-            await settle(core)
+            await settle(bot.digest)
             stop.set()
         await running
     print("done", flush=True)

@@ -10,7 +10,7 @@ import logging
 import pytest
 import time_machine
 
-from bot.digest import run_digests
+from bot.digest.supervisor import run_digests
 from tests.digest.conftest import MakeReplica, paris
 from tests.digest.fake_chat import FakeChat
 
@@ -66,13 +66,15 @@ async def test_run_digests_catches_up_on_start_and_stops_when_told(
         assert bot.ask("/digest subscribe 08:00 paris").ok
         traveller.move_to(paris(2026, 3, 2, 8, 30))
         stop = asyncio.Event()
-        running = asyncio.create_task(run_digests(bot.core, bot.settings, bot.posters, stop))
+        running = asyncio.create_task(
+            run_digests(bot.core, bot.hub, bot.settings, bot.posters, stop)
+        )
         [post] = await chat.wait_for(1)
         assert post.digest_date == "2 March 2026"
-        assert bot.core.digest.service is not None
-        await bot.core.digest.service.settled()
+        assert bot.hub.service is not None
+        await bot.hub.service.settled()
         stop.set()
         await asyncio.wait_for(running, 5)
-        assert bot.core.digest.service is None
+        assert bot.hub.service is None
         now = bot.ask("/digest now")  # nothing runs the digest any more in this process
         assert now.text.startswith("The digest service is not running")

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import pickle
 from typing import Any
 
 import time_machine
 
+from bot.config import PROJECT_ROOT
+from bot.corpus import load_corpus
+from bot.digest.compose import digest_index
 from bot.dossier import Dossier
 from tests.digest.conftest import MakeReplica, paris, utc
 from tests.digest.fake_chat import FakeChat
@@ -151,3 +155,16 @@ async def test_sources_are_those_of_what_the_digest_shows(
     cited = {s["article_id"] for s in second["sources"]}
     assert cited and "afp-2026-01-05" not in cited
     assert "An older dispatch" not in second["items"][0]["body"]
+
+
+def test_the_digest_index_is_built_once_per_loaded_dossier_and_only_when_a_digest_runs() -> None:
+    dossier = Dossier(load_corpus(PROJECT_ROOT / "seeds"))
+    assert dossier._derived == {}  # loading (what `ask` does) prepares no digest
+    first = digest_index(dossier)
+    assert digest_index(dossier) is first  # every channel's digest reads the same one
+    reloaded = Dossier(dossier.corpus)
+    assert digest_index(reloaded) is not first  # a reload's dossier gets its own
+    # A snapshot keeps the search indexes but not what the digest derived (rebuilt lazily).
+    restored = pickle.loads(pickle.dumps(dossier))
+    assert restored._derived == {}
+    assert digest_index(restored).has_news(dt.date(2026, 1, 1))

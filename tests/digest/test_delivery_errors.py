@@ -11,7 +11,9 @@ import logging
 
 import pytest
 import time_machine
+from prometheus_client.parser import text_string_to_metric_families
 
+from bot.ops import metrics
 from bot.reply import Reply
 from tests.digest.conftest import MakeReplica, paris
 from tests.digest.fake_chat import FakeChat
@@ -93,6 +95,24 @@ async def test_temporary_errors_are_retried_without_holding_up_others(
     )
 
 
+async def test_each_attempt_is_one_request_counted_once_on_discord_too(
+    make_replica: MakeReplica, chat: FakeChat
+) -> None:
+    chat.flaky["1001"] = 2  # Discord answers 503 twice: the poster retries nothing itself
+    with time_machine.travel(paris(2026, 3, 1, 12, 0), tick=True) as traveller:
+        bot = make_replica(real=True)  # the production posters
+        assert bot.ask("/digest subscribe 08:00 paris", platform="discord", channel="1001").ok
+        await bot.start()
+        traveller.move_to(paris(2026, 3, 2, 8, 0, 1))
+        await bot.sweep()
+        await bot.settled()
+    assert [p.channel for p in chat.posts] == ["1001"]
+    assert chat.requests_to("1001") == 3
+    row = bot.store.last_delivery("discord", "1001")
+    assert row is not None
+    assert (row.status, row.attempts) == ("delivered", 3)
+
+
 async def test_temporary_errors_give_up_at_the_end_of_the_window(
     make_replica: MakeReplica, chat: FakeChat
 ) -> None:
@@ -122,3 +142,37 @@ async def test_temporary_errors_give_up_at_the_end_of_the_window(
         await bot.settled()
         assert [p.digest_date for p in chat.posts] == ["3 March 2026"]
         assert chat.requests_to("C1") == attempts + 1
+
+
+def counted(name: str, **labels: str) -> float:
+    for family in text_string_to_metric_families(metrics.render().decode()):
+        for sample in family.samples:
+            if (sample.name, sample.labels) == (name, labels):
+                return float(sample.value)
+    return 0.0
+
+
+async def test_posted_failed_and_skipped_digests_are_counted_for_metrics(
+    make_replica: MakeReplica, chat: FakeChat
+) -> None:
+    chat.gone.add("CGONE")
+    series = {
+        "posted": ("dispute_bot_digests_posted_total", {"platform": "slack"}),
+        "failed": ("dispute_bot_digests_failed_total", {"platform": "slack", "permanent": "true"}),
+        "skipped": (
+            "dispute_bot_digests_skipped_total",
+            {"platform": "slack", "reason": "quiet_day"},
+        ),
+    }
+    before = {key: counted(name, **labels) for key, (name, labels) in series.items()}
+    with time_machine.travel(paris(2026, 3, 1, 12, 0), tick=True) as traveller:
+        bot = make_replica(real=True, digest_quiet_days="skip")
+        assert bot.ask("/digest subscribe 08:00 paris", channel="C1").ok
+        assert bot.ask("/digest subscribe 08:00 paris", channel="CGONE").ok
+        await bot.start()
+        for day in (2, 3):  # the 3rd has nothing new since the 2nd: skipped
+            traveller.move_to(paris(2026, 3, day, 8, 0, 1))
+            await bot.sweep()
+            await bot.settled()
+    grown = {key: counted(name, **labels) - before[key] for key, (name, labels) in series.items()}
+    assert grown == {"posted": 1, "failed": 1, "skipped": 1}

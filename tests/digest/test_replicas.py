@@ -97,7 +97,7 @@ async def test_three_replicas_on_postgres_post_each_digest_once(
         assert setup.ask("/digest subscribe 08:00 paris", channel="C1").ok
         assert setup.ask("/digest subscribe 8:00 europe/paris", channel="C2", locale="fr").ok
         assert setup.ask("/digest subscribe 08:00 paris", platform="discord", channel="1001").ok
-        setup.core.digest.close()
+        setup.hub.close()
     # The replicas start on Sunday afternoon, then live the next three mornings together.
     start = paris(2026, 3, 1, 15, 0).isoformat()
     days = [start, *(paris(2026, 3, day, 7, 59, 59.4).isoformat() for day in (2, 3, 4))]

@@ -1,4 +1,4 @@
-"""The digest as the runtime runs it: posters from the platform credentials, readiness."""
+"""The digest as the root wires it: posters from the platform credentials, readiness."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from pathlib import Path
 
 import time_machine
 
+from bot.app import DisputeBot
 from bot.config import load_settings
-from bot.core import Core
-from bot.digest.runtime import serve
 from bot.dossier import Dossier
 from bot.ops.readiness import READINESS
 from tests.digest.conftest import paris
@@ -43,7 +42,8 @@ async def test_serve_posts_through_slack_and_discord(
             "DISPUTE_BOT_DIGEST_DATABASE": str(tmp_path / "state.sqlite3"),
         }
     )
-    core = Core(settings, dossier=dossier)
+    bot = DisputeBot(settings, dossier=dossier)
+    core = bot.core
     READINESS.reset()
     with time_machine.travel(paris(2026, 3, 1, 12, 0), tick=True) as traveller:
         for platform, channel in (("slack", "C1"), ("discord", "1001")):
@@ -52,18 +52,19 @@ async def test_serve_posts_through_slack_and_discord(
             assert reply.ok
         traveller.move_to(paris(2026, 3, 2, 8, 30))
         stop = asyncio.Event()
-        running = asyncio.create_task(serve(core, settings, stop))
+        serve = bot.services(["digest"], bot.posters())["digest"]
+        running = asyncio.create_task(serve(stop))
         posts = await chat.wait_for(2)
         assert sorted((p.platform, p.channel) for p in posts) == [
             ("discord", "1001"),
             ("slack", "C1"),
         ]
         assert readiness_of("digest") == (True, "posting to discord, slack")
-        assert core.digest.service is not None
-        await core.digest.service.settled()
+        assert bot.digest.service is not None
+        await bot.digest.service.settled()
         stop.set()
         await asyncio.wait_for(running, 5)
-    core.digest.close()
+    bot.digest.close()
     READINESS.reset()
 
 
@@ -71,10 +72,11 @@ async def test_an_unreachable_database_keeps_the_digest_unready_not_the_bot_down
     dossier: Dossier,
 ) -> None:
     settings = load_settings(environ={"DATABASE_URL": "postgresql://bot:pw@127.0.0.1:1/none"})
-    core = Core(settings, dossier=dossier)
+    bot = DisputeBot(settings, dossier=dossier)
+    core = bot.core
     READINESS.reset()
     stop = asyncio.Event()
-    running = asyncio.create_task(serve(core, settings, stop))
+    running = asyncio.create_task(bot.services(["digest"], bot.posters())["digest"](stop))
     await wait_until(lambda: readiness_of("digest") == (False, "database unreachable"))
     assert core.handle_line("/quote trump").ok  # commands still answer
     stop.set()

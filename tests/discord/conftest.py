@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bot.app import build_core
 from bot.config import PROJECT_ROOT, Secret, Settings
 from bot.core import Command, Core
 from bot.corpus import load_corpus
@@ -18,6 +19,7 @@ from bot.dossier import Dossier
 from bot.platforms.discord import serve
 from bot.platforms.discord.client import run_client
 from tests.fakes.discord import Answer, FakeDiscord, Interaction, fixture, mention_violations
+from tests.wiring import WIRING
 
 SEEDS = PROJECT_ROOT / "seeds"
 TOKEN = "MTMxMjQ1OTg3MTAzNDgxNzYyMw.GkQ3xZ.tests-only-token-never-valid-on-discord"
@@ -33,7 +35,7 @@ def dossier() -> Dossier:
 @pytest.fixture(scope="session")
 def offline_core(dossier: Dossier) -> Core:
     """The shipped dossier, for tests that need no Discord at all (rendering)."""
-    return Core(Settings(seeds=SEEDS), dossier=dossier, clock=lambda: NOW)
+    return build_core(Settings(seeds=SEEDS), dossier=dossier, clock=lambda: NOW)
 
 
 @pytest.fixture
@@ -72,7 +74,7 @@ def settings(make_settings: Callable[..., Settings]) -> Settings:
 
 @pytest.fixture
 def core(settings: Settings, dossier: Dossier) -> Core:
-    return Core(settings, dossier=dossier, clock=lambda: NOW)
+    return build_core(settings, dossier=dossier, clock=lambda: NOW)
 
 
 class Bot:
@@ -94,9 +96,11 @@ async def running(
     """The bot, from `serve` (or `run_client` to tune deferral), until the block ends."""
     stop = asyncio.Event()
     if defer_after is None:
-        task = asyncio.create_task(serve(core, settings, stop))
+        task = asyncio.create_task(serve(core, settings, stop, **WIRING))
     else:
-        task = asyncio.create_task(run_client(core, settings, stop, defer_after=defer_after))
+        task = asyncio.create_task(
+            run_client(core, settings, stop, defer_after=defer_after, **WIRING)
+        )
     shards = settings.discord_shard_count or 1
     connected = asyncio.create_task(
         fake.wait_for(lambda: len(fake.ready_sessions()) >= shards, timeout=10)

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from bot.app import build_core
 from bot.core import Command, Context, Core, Option
 from bot.platforms.discord.render import escape_markdown
 from bot.reply import Reply, ReplyKind
@@ -161,7 +162,7 @@ async def test_locale_follows_the_users_discord_language_when_allowed(
     fake: FakeDiscord, core: Core, make_settings: Any, locale: str, follow: bool, expected: str
 ) -> None:
     settings = make_settings(follow_user_locale=follow)
-    core = Core(settings, dossier=core.dossier, clock=core.clock)
+    core = build_core(settings, dossier=core.dossier, clock=core.clock)
     async with running(fake, core, settings):
         interaction = await fake.invoke("quote", locale=locale, speaker="Donald Trump")
         answer = await fake.next_answer(interaction)

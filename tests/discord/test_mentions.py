@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from bot.app import build_core
 from bot.config import PROJECT_ROOT
 from bot.core import Args, Command, Context, Core
 from bot.reply import Reply, ReplyKind
@@ -38,7 +39,7 @@ async def test_corpus_text_holding_mentions_never_pings(
     assert standing in text
     dossier.write_text(text.replace(standing, f"with a six-month transition. {CROWD}", 1), "utf-8")
     settings = make_settings(seeds=seeds)
-    core = Core(settings, clock=lambda: NOW)
+    core = build_core(settings, clock=lambda: NOW)
     async with running(fake, core, settings) as bot:
         _, answer = await bot.ask("digest")
         shared = await fake.next_answer(await fake.click(answer.message or {}, "dbot:share"))

@@ -1,4 +1,5 @@
-"""DiscordPoster, as the daily digest uses it: post over REST, sort failures for retries."""
+"""DiscordPoster, as the daily digest uses it: one request per post over REST, failures sorted
+for the one retry policy (bot.delivery), which waits what Discord asks."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ from bot.errors import DeliveryError
 from bot.platforms.discord.poster import DiscordPoster
 from tests.discord.conftest import TOKEN
 from tests.fakes.discord import FakeDiscord, fixture
+from tests.wiring import post_as_the_digest_does
 
 
 @pytest.fixture
 def poster(fake: FakeDiscord) -> DiscordPoster:
-    return DiscordPoster(token=TOKEN, api_url=fake.api_url, backoff=0.01)
+    return DiscordPoster(token=TOKEN, api_url=fake.api_url)
 
 
 def posts(fake: FakeDiscord) -> list[Any]:
@@ -69,59 +71,62 @@ async def test_refusals_are_sorted_into_permanent_or_temporary_without_retrying(
     assert TOKEN not in str(caught.value)
 
 
-async def test_a_rate_limit_waits_retry_after_then_posts(
+async def test_a_rate_limit_is_one_request_and_says_how_long_to_wait(
     fake: FakeDiscord, poster: DiscordPoster, offline_core: Core
 ) -> None:
     limited = fixture("error_rate_limited")  # retry_after 0.05 s
     fake.reply_to_channel_posts((429, limited, {"Retry-After": "1", "X-RateLimit-Scope": "user"}))
+    with pytest.raises(DeliveryError) as caught:
+        await poster.post(fake.channel_id, offline_core.handle_line("/sources"))
+    assert caught.value.permanent is False and caught.value.maybe_posted is False
+    assert caught.value.retry_after == limited["retry_after"]
+    assert len(posts(fake)) == 1
+
+
+async def test_the_policy_waits_retry_after_then_posts(
+    fake: FakeDiscord, poster: DiscordPoster, offline_core: Core
+) -> None:
+    limited = fixture("error_rate_limited")
+    fake.reply_to_channel_posts((429, limited, {"Retry-After": "1", "X-RateLimit-Scope": "user"}))
     started = time.monotonic()
-    message_id = await poster.post(fake.channel_id, offline_core.handle_line("/sources"))
+    message_id = await post_as_the_digest_does(
+        poster, fake.channel_id, offline_core.handle_line("/sources")
+    )
     assert time.monotonic() - started >= limited["retry_after"]
     assert message_id in fake.messages
     assert len(posts(fake)) == 2
 
 
-async def test_a_rate_limit_that_persists_is_temporary(
+async def test_a_rate_limit_that_persists_is_temporary_after_the_policys_attempts(
     fake: FakeDiscord, poster: DiscordPoster, offline_core: Core
 ) -> None:
     fake.reply_to_channel_posts(*[(429, fixture("error_rate_limited"), {})] * 3)
     with pytest.raises(DeliveryError) as caught:
-        await poster.post(fake.channel_id, offline_core.handle_line("/sources"))
+        await post_as_the_digest_does(poster, fake.channel_id, offline_core.handle_line("/sources"))
     assert caught.value.permanent is False
-    assert len(posts(fake)) == poster.attempts == 3
+    assert len(posts(fake)) == 3  # three attempts, three requests: counted once
 
 
-async def test_a_rate_limit_longer_than_max_wait_gives_up_at_once(
-    fake: FakeDiscord, offline_core: Core
-) -> None:
-    poster = DiscordPoster(token=TOKEN, api_url=fake.api_url, max_wait=2.0)
-    long_wait = {**fixture("error_rate_limited"), "retry_after": 3600.0, "global": True}
-    fake.reply_to_channel_posts((429, long_wait, {}))
-    started = time.monotonic()
-    with pytest.raises(DeliveryError) as caught:
-        await poster.post(fake.channel_id, offline_core.handle_line("/sources"))
-    assert caught.value.permanent is False and time.monotonic() - started < 1.0
-    assert len(posts(fake)) == 1
-
-
-async def test_server_errors_are_retried_and_then_temporary(
+async def test_server_errors_are_temporary_and_retried_by_the_policy(
     fake: FakeDiscord, poster: DiscordPoster, offline_core: Core
 ) -> None:
     server_error = {"message": "500: Internal Server Error", "code": 0}
     fake.reply_to_channel_posts((500, server_error, {}))
-    assert await poster.post(fake.channel_id, offline_core.handle_line("/sources"))
-    fake.reply_to_channel_posts(*[(502, "<html>Bad Gateway</html>", {})] * 3)
     with pytest.raises(DeliveryError) as caught:
         await poster.post(fake.channel_id, offline_core.handle_line("/sources"))
-    assert caught.value.permanent is False
-    assert len(posts(fake)) == 2 + 3
+    assert caught.value.permanent is False and len(posts(fake)) == 1
+    fake.reply_to_channel_posts((502, "<html>Bad Gateway</html>", {}))
+    assert await post_as_the_digest_does(
+        poster, fake.channel_id, offline_core.handle_line("/sources")
+    )
+    assert len(posts(fake)) == 1 + 2
 
 
 async def test_discord_out_of_reach_is_temporary(offline_core: Core) -> None:
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    poster = DiscordPoster(token=TOKEN, api_url=f"http://127.0.0.1:{port}/api/v10", backoff=0.01)
+    poster = DiscordPoster(token=TOKEN, api_url=f"http://127.0.0.1:{port}/api/v10")
     with pytest.raises(DeliveryError) as caught:
         await poster.post("1290573849201748032", offline_core.handle_line("/sources"))
     assert caught.value.permanent is False

@@ -19,6 +19,7 @@ from bot.platforms.discord import serve
 from bot.reply import Reply, ReplyKind
 from tests.discord.conftest import TOKEN, Bot, answer_to_a_dropped_command, running
 from tests.fakes.discord import FakeDiscord, fixture
+from tests.wiring import WIRING
 
 MESSAGE_CONTENT_INTENT = 1 << 15
 GUILDS_INTENT = 1 << 0
@@ -137,7 +138,7 @@ async def test_a_refused_token_stops_start_up_with_a_clear_message(
 ) -> None:
     settings = make_settings(discord_token=Secret("not-the-token"))
     with pytest.raises(ConfigError, match="DISCORD_TOKEN"):
-        await asyncio.wait_for(serve(core, settings, asyncio.Event()), timeout=10)
+        await asyncio.wait_for(serve(core, settings, asyncio.Event(), **WIRING), timeout=10)
     assert fake.sessions == []
     assert "not-the-token" not in caplog.text
 
@@ -156,7 +157,7 @@ def test_importing_the_package_does_not_load_discord_py() -> None:
 def test_no_token_is_a_config_error(core: Core) -> None:
     settings = Settings(seeds=PROJECT_ROOT / "seeds")
     with pytest.raises(ConfigError, match="DISCORD_TOKEN"):
-        asyncio.run(serve(core, settings, asyncio.Event()))
+        asyncio.run(serve(core, settings, asyncio.Event(), **WIRING))
 
 
 async def test_a_command_discord_still_shows_but_the_bot_dropped_says_unknown(

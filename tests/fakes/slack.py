@@ -5,7 +5,8 @@ It speaks Slack's wire format (form or JSON Web API calls with a Bearer token, J
 told to fail the next calls. It holds several workspaces, each with its own tokens, bot user
 and channels, and answers every call for the workspace of its token; the app can be installed
 by OAuth v2 (tests/fakes/slack_oauth.py), uninstalled, have its tokens revoked or rotated;
-Slack's posting rate limits can be switched on (tests/fakes/slack_limits.py). Only Slack is
+Slack's posting rate limits can be switched on (tests/fakes/slack_limits.py). People share
+files with the bot and the bot uploads files (tests/fakes/slack_files.py). Only Slack is
 faked: the bot's own code runs for real.
 """
 
@@ -25,6 +26,7 @@ from aiohttp import WSMsgType, web
 
 from tests.fakes import slack_events
 from tests.fakes.slack_events import sign, signed_headers, socket_envelope
+from tests.fakes.slack_files import SlackFiles
 from tests.fakes.slack_limits import RateLimiter, SlackLimits, Throttle, ratelimited
 from tests.fakes.slack_oauth import (
     CLIENT_ID,
@@ -162,6 +164,14 @@ class FakeSlack:
         )
         self._scripted: dict[str, list[Canned]] = {}
         self._changed = asyncio.Condition()
+        self.files = SlackFiles(
+            base=lambda: self.base,
+            tokens=self.tokens,
+            workspaces=self.workspaces,
+            record=self._record,
+            fixture=fixture,
+            now=self.now,
+        )
         self._sockets: list[web.WebSocketResponse] = []
         self._socket_open = asyncio.Event()
         self._ts = itertools.count(1)
@@ -173,9 +183,11 @@ class FakeSlack:
     async def start(self) -> FakeSlack:
         app = web.Application()
         app.router.add_post("/api/{method}", self._web_api)
+        app.router.add_get("/api/{method}", self._web_api)  # files.info and others read by GET
         app.router.add_get("/oauth/v2/authorize", self._authorize_page)
         app.router.add_post("/hooks/{kind}/{team}/{id}/{secret}", self._hook)
         app.router.add_get("/link/", self._link)
+        self.files.add_routes(app.router)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -500,6 +512,8 @@ class FakeSlack:
             return web.json_response(answer, headers=scopes)
         if method == "views.publish":
             return await self._views_publish(workspace, token, params)
+        if method.startswith("files."):
+            return await self.files.api(method, workspace, token, params)
         return web.json_response({"ok": False, "error": "unknown_method"})
 
     @staticmethod

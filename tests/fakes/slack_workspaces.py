@@ -16,7 +16,7 @@ from typing import Any
 
 APP_ID = "A0DISPUTE1"
 DEFAULT_TEAM = "T0001DOSSIER"
-DEFAULT_BOT_SCOPES = "app_mentions:read,chat:write,commands,im:history"
+DEFAULT_BOT_SCOPES = "app_mentions:read,chat:write,commands,files:read,files:write,im:history"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

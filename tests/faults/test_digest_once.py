@@ -108,5 +108,5 @@ async def test_a_post_whose_answer_is_lost_is_not_posted_again(
             await bot.settled()
     finally:
         await bot.stop()
-        bot.core.digest.close()
+        bot.hub.close()
     assert "not posted again, so that it cannot appear twice" in caplog.text

@@ -10,12 +10,13 @@ import re
 
 import pytest
 
+from bot.app import build_core
 from bot.config import Settings, load_settings
-from bot.core import Core
 from bot.corpus import load_corpus
 from bot.corpus.model import Corpus
 from bot.i18n import t
-from bot.ops.reload import ReloadResult, render_result
+from bot.reload import ReloadResult
+from handlers.reload import render_result
 
 # The start of each sentence for n = 0 / 1 / 2 / 21.
 FORMS = {
@@ -53,7 +54,7 @@ def corpus(settings: Settings) -> Corpus:
 
 
 def key_dates(settings: Settings, day: dt.date, locale: str) -> list[str]:
-    core = Core(settings, clock=lambda: dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC))
+    core = build_core(settings, clock=lambda: dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC))
     digest = core.handle_line("/digest", locale=locale)
     return digest.items[2].body.splitlines()
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import DisputeBot
 from bot.config import PROJECT_ROOT, Settings, load_settings
 from bot.core import Core
 from bot.ops.readiness import READINESS
@@ -83,8 +84,13 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def core(settings: Settings, clock: Clock) -> Core:
-    return Core(settings, clock=clock)
+def bot(settings: Settings, clock: Clock) -> DisputeBot:
+    return DisputeBot(settings, clock=clock)
+
+
+@pytest.fixture
+def core(bot: DisputeBot) -> Core:
+    return bot.core
 
 
 @pytest.fixture(autouse=True)

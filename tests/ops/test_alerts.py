@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import DisputeBot
 from bot.config import load_settings
-from bot.core import Core
 from bot.errors import ConfigError
-from bot.ops.runtime import Runtime
 from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 from tests.ops.conftest import Clock, ops_settings
 from tests.ops.test_reload import BROKEN, run_until
@@ -29,9 +28,10 @@ async def test_a_broken_edit_caught_by_the_watcher_reaches_the_admins(seeds_copy
             DISPUTE_BOT_ADMIN_ALERTS="slack:C0OPS,discord:123",  # no Discord here: skipped
             DISPUTE_BOT_WATCH_SEEDS="true",
         )
-        core = Core(settings, clock=Clock())
+        bot = DisputeBot(settings, clock=Clock())
+        core = bot.core
         stop, done = asyncio.Event(), asyncio.Event()
-        runtime = Runtime(core, settings, stop)
+        runtime = bot.service_runner(stop)
 
         async def break_the_seeds() -> None:
             await asyncio.sleep(0.3)  # the watcher is up

@@ -14,31 +14,31 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.app import DisputeBot
 from bot.config import Settings
 from bot.core import Command, Core
-from bot.ops import metrics
-from bot.ops.inflight import reply_in_flight
+from bot.ops.inflight import REPLIES
 from bot.ops.readiness import report
-from bot.ops.runtime import Runtime, Service
+from bot.ops.service_runner import Service
 from tests.ops.conftest import Clock, add_new_records, ops_settings
 
 
-async def idle_platform(core: Core, settings: Settings, stop: asyncio.Event) -> None:
+async def idle_platform(stop: asyncio.Event) -> None:
     """A platform that never connects: the runtime must not call the bot ready."""
     await stop.wait()
 
 
-async def connected_platform(core: Core, settings: Settings, stop: asyncio.Event) -> None:
+async def connected_platform(stop: asyncio.Event) -> None:
     report("slack", True, "socket mode connected")
     await stop.wait()
 
 
 @asynccontextmanager
 async def running(
-    core: Core, settings: Settings, services: Mapping[str, Service]
+    bot: DisputeBot, services: Mapping[str, Service]
 ) -> AsyncIterator[tuple[str, aiohttp.ClientSession, asyncio.Event]]:
     stop = asyncio.Event()
-    runtime = Runtime(core, settings, stop)
+    runtime = bot.service_runner(stop)
     await runtime.start()
     assert runtime.health is not None
     task = asyncio.create_task(runtime.run(services))
@@ -70,9 +70,9 @@ def value(text: str, name: str, **labels: str) -> float:
 
 
 async def test_healthz_answers_and_readyz_waits_for_the_platforms(
-    core: Core, settings: Settings
+    core: Core, settings: Settings, bot: DisputeBot
 ) -> None:
-    async with running(core, settings, {"slack": idle_platform}) as (base, http, _):
+    async with running(bot, {"slack": idle_platform}) as (base, http, _):
         assert await get(http, f"{base}/healthz") == (200, "ok\n")
         async with http.get(f"{base}/readyz") as answer:
             assert answer.status == 503
@@ -100,7 +100,11 @@ async def test_readyz_checks_the_database_when_one_is_configured(seeds_copy: Pat
     if not url:
         pytest.skip("TEST_DATABASE_URL is not set")
     settings = ops_settings(seeds_copy, DATABASE_URL=url)
-    async with running(Core(settings), settings, {"slack": connected_platform}) as (base, http, _):
+    async with running(DisputeBot(settings), {"slack": connected_platform}) as (
+        base,
+        http,
+        _,
+    ):
         async with http.get(f"{base}/readyz") as answer:
             body = await answer.json()
             assert answer.status == 200, body
@@ -119,7 +123,11 @@ async def test_an_unreachable_database_is_reported_but_leaves_the_bot_ready(
         closed_port = probe.getsockname()[1]
     url = f"postgresql://bot:hunter2secret@127.0.0.1:{closed_port}/bot"
     settings = ops_settings(seeds_copy, DATABASE_URL=url)
-    async with running(Core(settings), settings, {"slack": connected_platform}) as (base, http, _):
+    async with running(DisputeBot(settings), {"slack": connected_platform}) as (
+        base,
+        http,
+        _,
+    ):
         async with http.get(f"{base}/readyz") as answer:
             status, text = answer.status, await answer.text()
         metrics_text = (await get(http, f"{base}/metrics"))[1]
@@ -132,20 +140,20 @@ async def test_an_unreachable_database_is_reported_but_leaves_the_bot_ready(
 
 
 async def test_shutdown_turns_readyz_off_while_replies_in_flight_finish(
-    core: Core, settings: Settings
+    core: Core, settings: Settings, bot: DisputeBot
 ) -> None:
     release = asyncio.Event()
     delivered: list[str] = []
 
-    async def platform_mid_reply(core: Core, settings: Settings, stop: asyncio.Event) -> None:
+    async def platform_mid_reply(stop: asyncio.Event) -> None:
         report("slack", True, "connected")
-        async with reply_in_flight():
+        async with REPLIES.reply():
             reply = core.handle_line("/quote amodei", platform="slack")
             await release.wait()  # Slack is slow to accept the reply
             delivered.append(reply.title)
         await stop.wait()
 
-    async with running(core, settings, {"slack": platform_mid_reply}) as (base, http, stop):
+    async with running(bot, {"slack": platform_mid_reply}) as (base, http, stop):
         assert (await get(http, f"{base}/readyz"))[0] == 200
         stop.set()
         await asyncio.sleep(0.05)
@@ -157,20 +165,17 @@ async def test_shutdown_turns_readyz_off_while_replies_in_flight_finish(
     assert delivered == ["Quotes by Dario Amodei"]
 
 
-async def test_metrics_count_commands_latency_errors_digests_corpus_and_reloads(
-    core: Core, settings: Settings, seeds_copy: Path
+async def test_metrics_count_commands_latency_errors_corpus_and_reloads(
+    core: Core, settings: Settings, seeds_copy: Path, bot: DisputeBot
 ) -> None:
-    async with running(core, settings, {"slack": connected_platform}) as (base, http, _):
+    async with running(bot, {"slack": connected_platform}) as (base, http, _):
         before = (await get(http, f"{base}/metrics"))[1]
         core.handle_line("/quote trump", platform="slack")
         core.handle_line("/quote trump", platform="slack")
         core.handle_line("/timeline", platform="discord")
         core.handle_line("/drop table users", platform="discord")
-        metrics.digest_posted("slack")
-        metrics.digest_skipped("discord", "quiet_day")
-        metrics.digest_failed("slack", permanent=True)
         add_new_records(seeds_copy)
-        assert core.reload(trigger="command").ok
+        assert bot.reload(trigger="command").ok
         status, after = await get(http, f"{base}/metrics")
     assert status == 200
 
@@ -194,9 +199,6 @@ async def test_metrics_count_commands_latency_errors_digests_corpus_and_reloads(
         )
         == 2
     )
-    assert grew("dispute_bot_digests_posted_total", platform="slack") == 1
-    assert grew("dispute_bot_digests_skipped_total", platform="discord", reason="quiet_day") == 1
-    assert grew("dispute_bot_digests_failed_total", platform="slack", permanent="true") == 1
     assert grew("dispute_bot_corpus_reloads_total", outcome="ok", trigger="command") == 1
     assert value(after, "dispute_bot_corpus_records", kind="quotes") == len(
         core.dossier.corpus.quotes
@@ -205,14 +207,14 @@ async def test_metrics_count_commands_latency_errors_digests_corpus_and_reloads(
     assert "process_resident_memory_bytes" in after
 
 
-async def test_a_handler_error_is_counted(core: Core, settings: Settings) -> None:
+async def test_a_handler_error_is_counted(core: Core, settings: Settings, bot: DisputeBot) -> None:
     def broken(ctx: object, args: object) -> object:
         raise RuntimeError("a bug in a handler")
 
     core.commands["broken"] = Command(
         name="broken", summary={"en": "", "fr": ""}, usage="", examples=(), run=broken
     )
-    async with running(core, settings, {"slack": connected_platform}) as (base, http, _):
+    async with running(bot, {"slack": connected_platform}) as (base, http, _):
         before = (await get(http, f"{base}/metrics"))[1]
         reply = core.handle_line("/broken", platform="slack")
         after = (await get(http, f"{base}/metrics"))[1]
@@ -227,7 +229,7 @@ async def test_a_handler_error_is_counted(core: Core, settings: Settings) -> Non
 
 async def test_health_port_null_means_no_server(seeds_copy: Path) -> None:
     settings = ops_settings(seeds_copy, HEALTH_PORT="null")
-    runtime = Runtime(Core(settings, clock=Clock()), settings, asyncio.Event())
+    runtime = DisputeBot(settings, clock=Clock()).service_runner(asyncio.Event())
     await runtime.start()
     try:
         assert runtime.health is None

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import build_core
 from bot.config import Settings
-from bot.core import Core
 from bot.ops.logs import setup_logging
 from tests.ops.conftest import Clock, ops_settings
 
@@ -43,7 +43,7 @@ def test_json_logs_one_event_a_line_with_platform_command_and_latency(seeds_copy
     settings = secret_settings(seeds_copy, "json")
     stream = io.StringIO()
     setup_logging(settings, stream)
-    core = Core(settings, clock=Clock())
+    core = build_core(settings, clock=Clock())
     core.handle_line("/quote trump woke", platform="slack", user="U123", channel="C9")
     core.handle_line("/launchcodes 0000", platform="discord")
 

@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import DisputeBot
 from bot.config import Settings
 from bot.core import Core
-from bot.ops.reload import ReloadResult, render_result, tell_admins_with
-from bot.ops.runtime import Runtime
+from bot.ops.service_runner import ServiceRunner
+from bot.reload import ReloadResult
 from bot.reply import ReplyKind
+from handlers.reload import render_result
 from tests.ops.conftest import RELOAD_DAY, Clock, add_new_records, ops_settings
 
 BROKEN = """\
@@ -31,13 +33,13 @@ quotes:
 
 
 def test_a_good_reload_swaps_in_the_new_dossier_and_dates_what_it_added(
-    core: Core, seeds_copy: Path
+    core: Core, seeds_copy: Path, bot: DisputeBot
 ) -> None:
     before = core.dossier.corpus
     assert "menace pour notre armée" not in str(core.handle_line("/quote trump"))
     add_new_records(seeds_copy)
 
-    result = core.reload(trigger="command")
+    result = bot.reload(trigger="command")
 
     assert result.ok and result.problems == ()
     assert result.new_articles == ("test-2026-03-09",)
@@ -58,10 +60,10 @@ def test_a_good_reload_swaps_in_the_new_dossier_and_dates_what_it_added(
 
 
 def test_what_a_reload_added_is_what_the_digest_reports_as_new(
-    core: Core, seeds_copy: Path, clock: Clock
+    core: Core, seeds_copy: Path, clock: Clock, bot: DisputeBot
 ) -> None:
     add_new_records(seeds_copy)
-    assert core.reload(trigger="watch").ok
+    assert bot.reload(trigger="watch").ok
     digest = core.handle_line("/digest")  # the digest's news: since yesterday
     news = digest.items[0].body
     assert "Trump revient à la charge contre Anthropic (AFP, 2026-03-09)" in news
@@ -69,19 +71,19 @@ def test_what_a_reload_added_is_what_the_digest_reports_as_new(
     assert "Trump se débarrasse" not in news  # the articles loaded before are not news
 
     clock.now = RELOAD_DAY + dt.timedelta(days=3)
-    again = core.reload(trigger="watch")  # nothing changed since: nothing new, dates kept
+    again = bot.reload(trigger="watch")  # nothing changed since: nothing new, dates kept
     assert again.ok and again.new_quotes == () and again.new_articles == ()
     assert core.dossier.corpus.quote_by_id["trump-threat-to-army"].added == RELOAD_DAY.date()
 
 
 def test_a_broken_dossier_is_refused_and_the_last_good_one_kept(
-    core: Core, seeds_copy: Path, caplog: pytest.LogCaptureFixture
+    core: Core, seeds_copy: Path, caplog: pytest.LogCaptureFixture, bot: DisputeBot
 ) -> None:
     good = core.dossier
     (seeds_copy / "zz-broken.yaml").write_text(BROKEN, encoding="utf-8")
 
     with caplog.at_level(logging.ERROR, logger="dispute_bot.reload"):
-        result = core.reload(trigger="watch")
+        result = bot.reload(trigger="watch")
 
     assert not result.ok
     assert core.dossier is good
@@ -130,7 +132,7 @@ def test_a_long_list_of_problems_is_cut_for_the_channel(core: Core) -> None:
 
 
 def test_a_query_racing_reloads_sees_one_dossier_or_the_other_never_half(
-    core: Core, seeds_copy: Path
+    core: Core, seeds_copy: Path, bot: DisputeBot
 ) -> None:
     dossier = seeds_copy / "dispute.yaml"
     original = dossier.read_text(encoding="utf-8")
@@ -158,7 +160,7 @@ def test_a_query_racing_reloads_sees_one_dossier_or_the_other_never_half(
     try:
         for turn in range(12):
             second_version() if turn % 2 == 0 else first_version()
-            assert core.reload(trigger="command").ok
+            assert bot.reload(trigger="command").ok
     finally:
         stop.set()
         for thread in threads:
@@ -167,7 +169,7 @@ def test_a_query_racing_reloads_sees_one_dossier_or_the_other_never_half(
     assert set(seen) == {("Quotes by Donald Trump", 4), ("Quotes by Donald J. Trump", 5)}
 
 
-async def run_until(runtime: Runtime, stop: asyncio.Event, done: asyncio.Event) -> None:
+async def run_until(runtime: ServiceRunner, stop: asyncio.Event, done: asyncio.Event) -> None:
     await runtime.start()
     task = asyncio.create_task(runtime.run({}))
     try:
@@ -180,9 +182,10 @@ async def run_until(runtime: Runtime, stop: asyncio.Event, done: asyncio.Event) 
 
 async def test_the_watcher_reloads_when_a_seeds_file_changes(seeds_copy: Path) -> None:
     settings = ops_settings(seeds_copy, DISPUTE_BOT_WATCH_SEEDS="true")
-    core = Core(settings, clock=Clock())
+    bot = DisputeBot(settings, clock=Clock())
+    core = bot.core
     stop, done = asyncio.Event(), asyncio.Event()
-    runtime = Runtime(core, settings, stop)
+    runtime = bot.service_runner(stop)
 
     async def edit_then_wait() -> None:
         await asyncio.sleep(0.3)  # the watcher is up
@@ -200,28 +203,24 @@ async def test_the_watcher_reloads_when_a_seeds_file_changes(seeds_copy: Path) -
 async def test_sighup_reloads_and_a_refused_reload_tells_the_admins(
     seeds_copy: Path, settings: Settings
 ) -> None:
-    core = Core(settings, clock=Clock())
+    bot = DisputeBot(settings, clock=Clock())
     stop, done = asyncio.Event(), asyncio.Event()
-    runtime = Runtime(core, settings, stop)
     told: list[ReloadResult] = []
 
     async def notice(result: ReloadResult) -> None:
         told.append(result)
         done.set()
 
-    forget = tell_admins_with(notice)
-    try:
-        (seeds_copy / "zz-broken.yaml").write_text(BROKEN, encoding="utf-8")
+    runtime = ServiceRunner(bot.core, settings, stop, reload=bot.reload, on_refused=notice)
+    (seeds_copy / "zz-broken.yaml").write_text(BROKEN, encoding="utf-8")
 
-        async def hang_up() -> None:
-            await asyncio.sleep(0.1)
-            os.kill(os.getpid(), signal.SIGHUP)
+    async def hang_up() -> None:
+        await asyncio.sleep(0.1)
+        os.kill(os.getpid(), signal.SIGHUP)
 
-        sending = asyncio.create_task(hang_up())
-        await run_until(runtime, stop, done)
-        await sending
-    finally:
-        forget()
+    sending = asyncio.create_task(hang_up())
+    await run_until(runtime, stop, done)
+    await sending
     assert [r.trigger for r in told] == ["signal"]
     assert len(told[0].problems) == 2
     assert render_result(told[0], "en").title == "Dossier not reloaded"

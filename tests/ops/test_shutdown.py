@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import DisputeBot
 from bot.config import PROJECT_ROOT, Settings
-from bot.core import Core
 from bot.errors import ConfigError
-from bot.ops.runtime import Runtime, ServiceFailed
+from bot.ops.inflight import InFlight
+from bot.ops.service_runner import ServiceFailed
 from tests.ops.conftest import ops_settings
 
 LINES = 400  # far more replies than the pipe holds, so the bot blocks mid-reply
@@ -188,15 +189,15 @@ def test_the_health_command_asks_the_running_bot(seeds_copy: Path) -> None:
 async def test_a_failing_platform_stops_the_others_cleanly(settings: Settings) -> None:
     stopped: list[str] = []
 
-    async def discord(core: Core, settings: Settings, stop: asyncio.Event) -> None:
+    async def discord(stop: asyncio.Event) -> None:
         await stop.wait()
         stopped.append("discord")
 
-    async def slack(core: Core, settings: Settings, stop: asyncio.Event) -> None:
+    async def slack(stop: asyncio.Event) -> None:
         await asyncio.sleep(0.05)
         raise OSError("Slack's websocket closed")
 
-    runtime = Runtime(Core(settings), settings, asyncio.Event())
+    runtime = DisputeBot(settings).service_runner(asyncio.Event())
     await runtime.start()
     try:
         with pytest.raises(ServiceFailed, match="OSError: Slack's websocket closed"):
@@ -207,10 +208,10 @@ async def test_a_failing_platform_stops_the_others_cleanly(settings: Settings) -
 
 
 async def test_a_platform_refusing_its_credentials_is_a_config_error(settings: Settings) -> None:
-    async def slack(core: Core, settings: Settings, stop: asyncio.Event) -> None:
+    async def slack(stop: asyncio.Event) -> None:
         raise ConfigError("SLACK_BOT_TOKEN was refused by Slack: invalid_auth")
 
-    runtime = Runtime(Core(settings), settings, asyncio.Event())
+    runtime = DisputeBot(settings).service_runner(asyncio.Event())
     await runtime.start()
     try:
         with pytest.raises(ConfigError, match="invalid_auth"):
@@ -225,7 +226,7 @@ async def test_a_service_ignoring_stop_is_cancelled_after_the_grace_period(
     settings = ops_settings(seeds_copy, DISPUTE_BOT_SHUTDOWN_GRACE="0.2")
     cancelled = asyncio.Event()
 
-    async def stubborn(core: Core, settings: Settings, stop: asyncio.Event) -> None:
+    async def stubborn(stop: asyncio.Event) -> None:
         try:
             await asyncio.sleep(3600)
         except asyncio.CancelledError:
@@ -233,7 +234,7 @@ async def test_a_service_ignoring_stop_is_cancelled_after_the_grace_period(
             raise
 
     stop = asyncio.Event()
-    runtime = Runtime(Core(settings), settings, stop)
+    runtime = DisputeBot(settings).service_runner(stop)
     await runtime.start()
     started = time.monotonic()
     try:
@@ -243,3 +244,24 @@ async def test_a_service_ignoring_stop_is_cancelled_after_the_grace_period(
         await runtime.close()
     assert cancelled.is_set()
     assert time.monotonic() - started < 2
+
+
+async def test_waiting_for_replies_in_flight_ends_when_the_last_one_is_delivered() -> None:
+    counter = InFlight()
+    delivered = asyncio.Event()
+
+    async def one_reply() -> None:
+        async with counter.reply():
+            await delivered.wait()
+
+    replies = [asyncio.create_task(one_reply()) for _ in range(2)]
+    await asyncio.sleep(0)
+    assert counter.count == 2
+    assert not await counter.wait_idle(0.05)  # still in flight when the wait runs out
+    waiting = asyncio.create_task(counter.wait_idle(30))
+    asyncio.get_running_loop().call_later(0.05, delivered.set)
+    started = time.monotonic()
+    assert await waiting
+    assert time.monotonic() - started < 1.0  # woken by the last reply, not a poll or the timeout
+    await asyncio.gather(*replies)
+    assert counter.count == 0 and await counter.wait_idle(0)

@@ -19,8 +19,9 @@ from typing import Any
 
 import yaml
 
+from bot.app import DisputeBot
 from bot.config import Settings
-from bot.core import Core, Request
+from bot.core import Request
 from bot.corpus.model import Corpus
 from bot.i18n import t
 from bot.platforms.console.render import render_text
@@ -144,12 +145,13 @@ def ask(base: Settings, case: dict[str, Any], tmp: Path) -> Answer:
     """The whole answer to a case's line, on its day, every page of it."""
     day = dt.date.fromisoformat(str(case.get("at", DEFAULT_DAY)))
     now = dt.datetime.combine(day, dt.time(9, 0), tzinfo=dt.UTC)
-    core = Core(settings_for(base, case, tmp), clock=lambda: now)
+    bot = DisputeBot(settings_for(base, case, tmp), clock=lambda: now)
+    core = bot.core
     platform, channel = "console", ""
     if "last_digest" in case:  # the channel had a digest on that day
         platform, channel = "slack", CHANNEL
         last = dt.date.fromisoformat(str(case["last_digest"]))
-        core.digest.store.record_post(
+        bot.digest.store.record_post(
             platform=platform,
             channel=channel,
             local_date=last,
@@ -165,7 +167,7 @@ def ask(base: Settings, case: dict[str, Any], tmp: Path) -> Answer:
             line = pages[-1].page.next
             pages.append(core.handle(Request.parse(line, platform=platform, channel=channel)))
     finally:
-        core.digest.close()
+        bot.digest.close()
     answer = Answer(pages=pages)
     for name, render in RENDERERS.items():
         answer.renderings[name] = _collapse("\n".join(render(page) for page in pages))

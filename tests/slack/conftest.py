@@ -16,10 +16,12 @@ from typing import Any
 import aiohttp
 import pytest
 
+from bot.app import build_core
 from bot.config import Settings, load_settings
 from bot.core import Core
 from bot.dossier import Dossier
-from bot.platforms.slack.runtime import RunningSlack, start_slack
+from bot.ops.inflight import REPLIES
+from bot.platforms.slack.startup import RunningSlack, start_slack
 from tests.fakes.slack import (
     APP_TOKEN,
     BOT_TOKEN,
@@ -36,7 +38,7 @@ NOW = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
 
 @pytest.fixture(scope="session")
 def dossier() -> Dossier:
-    return Core(load_settings(environ={})).dossier
+    return build_core(load_settings(environ={})).dossier
 
 
 @pytest.fixture
@@ -71,7 +73,7 @@ def make_settings(fake: FakeSlack) -> MakeSettings:
 
 
 def make_core(settings: Settings, dossier: Dossier) -> Core:
-    return Core(settings, dossier=dossier, clock=lambda: NOW)
+    return build_core(settings, dossier=dossier, clock=lambda: NOW)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -142,7 +144,9 @@ def run_http_bot(fake: FakeSlack, make_settings: MakeSettings, dossier: Dossier)
     async def run(core: Core | None = None, **overrides: Any) -> AsyncIterator[SlackSender]:
         settings = make_settings(**overrides)
         core = core or make_core(settings, dossier)
-        running: RunningSlack = await start_slack(core, settings, host="127.0.0.1")
+        running: RunningSlack = await start_slack(
+            core, settings, in_flight=REPLIES, host="127.0.0.1"
+        )
         assert running.mode == "http" and running.port
         try:
             async with aiohttp.ClientSession() as session:

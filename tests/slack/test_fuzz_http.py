@@ -22,10 +22,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from bot.app import build_core
 from bot.config import load_settings
-from bot.core import Core
 from bot.dossier import Dossier
-from bot.platforms.slack.runtime import RunningSlack, start_slack
+from bot.ops.inflight import REPLIES
+from bot.platforms.slack.startup import RunningSlack, start_slack
 from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, sign
 
 T = TypeVar("T")
@@ -71,8 +72,10 @@ def endpoint(dossier: Dossier) -> Iterator[Endpoint]:
         "PORT": "0",
     }
     bot_settings = load_settings(environ=environ)
-    core = Core(bot_settings, dossier=dossier, clock=lambda: NOW)
-    running: RunningSlack = run(start_slack(core, bot_settings, host="127.0.0.1"))
+    core = build_core(bot_settings, dossier=dossier, clock=lambda: NOW)
+    running: RunningSlack = run(
+        start_slack(core, bot_settings, in_flight=REPLIES, host="127.0.0.1")
+    )
     assert running.port
     try:
         yield Endpoint(port=running.port, fake=fake)

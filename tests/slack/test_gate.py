@@ -14,6 +14,7 @@ import pytest
 from aiohttp import web
 from slack_bolt.request.async_request import AsyncBoltRequest
 
+from bot.ops.inflight import REPLIES
 from bot.ops.logs import setup_logging
 from bot.platforms.slack.app import build_app
 from bot.platforms.slack.client import make_web_client
@@ -98,7 +99,7 @@ async def test_bolts_error_handler_never_answers_an_unverified_body(
 ) -> None:
     settings = make_settings()
     client = make_web_client(token=BOT_TOKEN, api_url=settings.slack_api_url)
-    _, listeners = build_app(make_core(settings, dossier), settings, client)
+    _, listeners = build_app(make_core(settings, dossier), settings, client, in_flight=REPLIES)
     body, _ = attacks(recorder.url)[0]
     unverified = AsyncBoltRequest(body=body, headers={})  # as if something skipped the gate
     await listeners.on_error(RuntimeError("boom"), unverified.body, unverified)

@@ -62,6 +62,8 @@ def test_manifest_declares_every_command_and_no_more_scopes_than_used(
         "app_mentions:read",
         "chat:write",
         "commands",
+        "files:read",
+        "files:write",
         "im:history",
     ]
     assert manifest["settings"]["event_subscriptions"] == {

@@ -1,4 +1,5 @@
-"""SlackPoster: the digest's way into a channel, with Slack's failures sorted into two kinds."""
+"""SlackPoster: the digest's way into a channel, one request per post, with Slack's failures
+sorted into two kinds for the one retry policy (bot.delivery), which waits what Slack asks."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from bot.errors import DeliveryError
 from bot.platforms.slack.poster import SlackPoster
 from bot.reply import Item, Reply, ReplyKind
 from tests.fakes.slack import BOT_TOKEN, Canned, FakeSlack, fixture
+from tests.wiring import post_as_the_digest_does
 
 DIGEST = Reply(
     command="digest",
@@ -40,13 +42,24 @@ async def test_post_sends_block_kit_and_returns_the_message_ts(fake: FakeSlack) 
     assert call.params["text"].startswith("Daily digest, 1 March 2026")
 
 
-async def test_rate_limit_waits_for_retry_after_then_posts(fake: FakeSlack) -> None:
+async def test_rate_limit_is_one_request_that_says_how_long_to_wait(fake: FakeSlack) -> None:
+    fake.fail_next(
+        "chat.postMessage",
+        Canned(status=429, body=fixture("ratelimited.json"), headers={"Retry-After": "7"}),
+    )
+    with pytest.raises(DeliveryError) as caught:
+        await poster_for(fake).post("C0DESK42", DIGEST)
+    assert caught.value.permanent is False and caught.value.retry_after == 7.0
+    assert fake.attempts["chat.postMessage"] == 1
+
+
+async def test_the_policy_waits_for_retry_after_then_posts(fake: FakeSlack) -> None:
     fake.fail_next(
         "chat.postMessage",
         Canned(status=429, body=fixture("ratelimited.json"), headers={"Retry-After": "1"}),
     )
     started = time.perf_counter()
-    ts = await poster_for(fake).post("C0DESK42", DIGEST)
+    ts = await post_as_the_digest_does(poster_for(fake), "C0DESK42", DIGEST)
     assert time.perf_counter() - started >= 1.0  # Slack asked for one second: it got it
     assert fake.attempts["chat.postMessage"] == 2
     assert ts.startswith("1772197700.")
@@ -56,9 +69,9 @@ async def test_rate_limit_that_outlasts_the_retries_is_temporary(fake: FakeSlack
     limited = Canned(status=429, body=fixture("ratelimited.json"), headers={"Retry-After": "0"})
     fake.fail_next("chat.postMessage", limited, limited, limited)
     with pytest.raises(DeliveryError) as caught:
-        await poster_for(fake).post("C0DESK42", DIGEST)
+        await post_as_the_digest_does(poster_for(fake), "C0DESK42", DIGEST)
     assert caught.value.permanent is False
-    assert fake.attempts["chat.postMessage"] == 3
+    assert fake.attempts["chat.postMessage"] == 3  # three attempts, three requests
 
 
 @pytest.mark.parametrize(
@@ -92,20 +105,17 @@ async def test_a_wrong_token_is_permanent_and_never_logged(
     assert "xoxb-9999" not in caplog.text and "xoxb-9999" not in str(caught.value)
 
 
-async def test_server_errors_are_retried_then_temporary(fake: FakeSlack) -> None:
+async def test_a_server_error_is_one_request_then_the_policy_posts(fake: FakeSlack) -> None:
     outage = Canned(status=503, text="<html>Service Unavailable</html>")
-    fake.fail_next("chat.postMessage", outage, outage)
+    fake.fail_next("chat.postMessage", outage)
     with pytest.raises(DeliveryError) as caught:
         await poster_for(fake).post("C0DESK42", DIGEST)
     assert caught.value.permanent is False
-    assert fake.attempts["chat.postMessage"] == 2  # one retry, then give up for now
-
-
-async def test_a_server_error_then_success_posts(fake: FakeSlack) -> None:
+    assert fake.attempts["chat.postMessage"] == 1
     fake.fail_next("chat.postMessage", Canned(status=500, text="internal_error"))
-    ts = await poster_for(fake).post("C0DESK42", DIGEST)
+    ts = await post_as_the_digest_does(poster_for(fake), "C0DESK42", DIGEST)
     assert ts.startswith("1772197700.")
-    assert len(fake.calls_to("chat.postMessage")) == 2
+    assert len(fake.calls_to("chat.postMessage")) == 1 + 2
 
 
 async def test_unreachable_slack_is_temporary() -> None:

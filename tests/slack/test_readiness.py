@@ -7,8 +7,9 @@ import asyncio
 import pytest
 
 from bot.dossier import Dossier
-from bot.ops.readiness import READINESS
-from bot.platforms.slack.runtime import start_slack
+from bot.ops.inflight import REPLIES
+from bot.ops.readiness import READINESS, report
+from bot.platforms.slack.startup import start_slack
 from tests.fakes.slack import FakeSlack
 from tests.slack.conftest import MakeSettings, make_core
 
@@ -23,9 +24,11 @@ async def test_slack_reports_ready_when_reachable(
 ) -> None:
     READINESS.forget("slack")
     settings = make_settings(socket_mode=socket_mode)
-    running = await start_slack(make_core(settings, dossier), settings, host="127.0.0.1")
+    running = await start_slack(
+        make_core(settings, dossier), settings, in_flight=REPLIES, host="127.0.0.1"
+    )
     stop = asyncio.Event()
-    watching = asyncio.create_task(running.report_readiness(stop, every=0.05))
+    watching = asyncio.create_task(running.report_readiness(stop, report, every=0.05))
     try:
         for _ in range(100):
             check = slack_check()

@@ -18,13 +18,14 @@ from bot.errors import ConfigError
 from bot.platforms.slack import serve
 from tests.fakes.slack import APP_TOKEN, WAIT, FakeSlack, fixture
 from tests.slack.conftest import MakeSettings, SlackSender, make_core
+from tests.wiring import WIRING
 
 
 @contextlib.asynccontextmanager
 async def serving(settings: Settings, dossier: Dossier) -> AsyncIterator[asyncio.Task[None]]:
     """`serve` running as `dispute-bot run` runs it, stopped (and awaited) on the way out."""
     stop = asyncio.Event()
-    task = asyncio.create_task(serve(make_core(settings, dossier), settings, stop))
+    task = asyncio.create_task(serve(make_core(settings, dossier), settings, stop, **WIRING))
     try:
         yield task
     finally:
@@ -132,7 +133,9 @@ async def test_a_refused_bot_token_stops_start_up_with_a_clear_message(
 ) -> None:
     settings = make_settings(socket_mode=True, slack_bot_token=Secret("xoxb-0000-revoked"))
     with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN was refused by Slack: invalid_auth"):
-        await asyncio.wait_for(serve(make_core(settings, dossier), settings, asyncio.Event()), WAIT)
+        await asyncio.wait_for(
+            serve(make_core(settings, dossier), settings, asyncio.Event(), **WIRING), WAIT
+        )
     assert fake.calls_to("apps.connections.open") == []
 
 
@@ -141,5 +144,7 @@ async def test_a_refused_app_token_stops_start_up_with_a_clear_message(
 ) -> None:
     settings = make_settings(socket_mode=True, slack_app_token=Secret("xapp-1-revoked"))
     with pytest.raises(ConfigError, match="SLACK_APP_TOKEN was refused by Slack: invalid_auth"):
-        await asyncio.wait_for(serve(make_core(settings, dossier), settings, asyncio.Event()), WAIT)
+        await asyncio.wait_for(
+            serve(make_core(settings, dossier), settings, asyncio.Event(), **WIRING), WAIT
+        )
     assert fake.connections == 0

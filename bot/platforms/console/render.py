@@ -56,7 +56,13 @@ def render_text(reply: Reply) -> str:
         if reply.page.next:
             hint += f" ({t(reply.locale, 'next')}: {reply.page.next})"
         out.append(hint)
+    for attachment in reply.attachments:  # a draft: printed whole, to copy or redirect
+        out += ["", f"--- {attachment.name} ---", _text(attachment.data).rstrip("\n")]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
 
 
 def _plain(value: Any) -> Any:
@@ -66,6 +72,8 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, bytes):  # an attachment's content, as text
+        return _text(value)
     return value
 
 

@@ -10,10 +10,18 @@ import asyncio
 
 from bot.config import Settings
 from bot.core import Core
+from bot.hooks import RepliesInFlight, ReportReadiness
 
 
-async def serve(core: Core, settings: Settings, stop: asyncio.Event) -> None:
+async def serve(
+    core: Core,
+    settings: Settings,
+    stop: asyncio.Event,
+    *,
+    report: ReportReadiness,
+    in_flight: RepliesInFlight,
+) -> None:
     """Run the Discord client (sharded when configured) until `stop` is set."""
     from bot.platforms.discord.client import run_client
 
-    await run_client(core, settings, stop)
+    await run_client(core, settings, stop, report=report, in_flight=in_flight)

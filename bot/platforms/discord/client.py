@@ -24,7 +24,7 @@ from discord.http import Route
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import ConfigError
-from bot.ops import readiness
+from bot.hooks import RepliesInFlight, ReportReadiness
 from bot.platforms.discord.answers import DEFER_AFTER, Answers
 from bot.platforms.discord.commands import SummaryTranslator, build_app_command
 from bot.platforms.discord.sync import command_state_dir, sync_if_changed
@@ -79,22 +79,25 @@ class DisputeTree(app_commands.CommandTree[discord.Client]):
 class _DisputeHooks:
     """What both clients add to discord.py's: the set-up hook and readiness reports."""
 
-    def __init__(self, *, answers: Answers, setup: Setup, **options: Any) -> None:
+    def __init__(
+        self, *, answers: Answers, setup: Setup, report: ReportReadiness, **options: Any
+    ) -> None:
         super().__init__(**options)
         self.button_handler = answers
         self._setup = setup
+        self._report = report
 
     async def setup_hook(self) -> None:
         await self._setup(cast("discord.Client", self))
 
     async def on_ready(self) -> None:
-        readiness.report("discord", True, "gateway connected")
+        self._report("discord", True, "gateway connected")
 
     async def on_resumed(self) -> None:
-        readiness.report("discord", True, "gateway resumed")
+        self._report("discord", True, "gateway resumed")
 
     async def on_disconnect(self) -> None:
-        readiness.report("discord", False, "gateway disconnected, reconnecting")
+        self._report("discord", False, "gateway disconnected, reconnecting")
 
 
 class DisputeClient(_DisputeHooks, discord.Client):
@@ -106,10 +109,16 @@ class ShardedDisputeClient(_DisputeHooks, discord.AutoShardedClient):
 
 
 def build_client(
-    core: Core, settings: Settings, *, defer_after: float = DEFER_AFTER, state_dir: Path
+    core: Core,
+    settings: Settings,
+    *,
+    report: ReportReadiness,
+    in_flight: RepliesInFlight,
+    defer_after: float = DEFER_AFTER,
+    state_dir: Path,
 ) -> discord.Client:
     """A client (auto-sharded when `discord_shard_count` is set) wired to the core."""
-    answers = Answers(core, settings, defer_after=defer_after)
+    answers = Answers(core, settings, in_flight=in_flight, defer_after=defer_after)
 
     async def setup(client: discord.Client) -> None:
         tree = DisputeTree(client, answers)
@@ -145,9 +154,13 @@ def build_client(
     }
     if settings.discord_shard_count:
         return ShardedDisputeClient(
-            answers=answers, setup=setup, shard_count=settings.discord_shard_count, **options
+            answers=answers,
+            setup=setup,
+            report=report,
+            shard_count=settings.discord_shard_count,
+            **options,
         )
-    return DisputeClient(answers=answers, setup=setup, **options)
+    return DisputeClient(answers=answers, setup=setup, report=report, **options)
 
 
 async def run_client(
@@ -155,6 +168,8 @@ async def run_client(
     settings: Settings,
     stop: asyncio.Event,
     *,
+    report: ReportReadiness,
+    in_flight: RepliesInFlight,
     defer_after: float = DEFER_AFTER,
     state_dir: Path | None = None,
 ) -> None:
@@ -168,6 +183,8 @@ async def run_client(
         client = build_client(
             core,
             settings,
+            report=report,
+            in_flight=in_flight,
             defer_after=defer_after,
             state_dir=state_dir or command_state_dir(settings),
         )

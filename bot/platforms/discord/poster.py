@@ -1,23 +1,20 @@
 """Posts a Reply into a Discord channel over REST, for the daily digest (no gateway needed).
 
-Plain aiohttp rather than discord.py: the digest needs one endpoint, exact control over
-retries, and errors sorted into "retrying may help" and "it never will".
+Plain aiohttp rather than discord.py: the digest needs one endpoint, one request per post
+(the caller retries, through bot.delivery's policy), and errors sorted into "retrying may
+help" and "it never will".
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from typing import Any
 
 import aiohttp
 
-from bot.delivery import may_have_arrived
+from bot.delivery import network_failure
 from bot.errors import DeliveryError
 from bot.platforms.discord.render import render_message
 from bot.reply import Reply
-
-log = logging.getLogger("dispute_bot.discord.poster")
 
 DEFAULT_API_URL = "https://discord.com/api/v10"
 USER_AGENT = "DiscordBot (https://github.com/dispute-bot/dispute-bot, 0.1.0)"
@@ -31,13 +28,12 @@ PERMANENT_CODES = frozenset((UNKNOWN_CHANNEL, MISSING_ACCESS, MISSING_PERMISSION
 class DiscordPoster:
     """`bot.delivery.Poster` for Discord: POST /channels/{id}/messages.
 
-    403 and 404 (Missing Access 50001, Missing Permissions 50013, Unknown Channel 10003) and
-    400 (the same body would be refused again) are permanent. 429 waits `retry_after` (at
-    most `max_wait` seconds) and tries again; 429, 5xx and connections that never opened are
-    temporary once `attempts` are spent. A request sent and left unanswered (a timeout, a
-    connection dropped mid-request) may have posted: it is not retried (`maybe_posted`).
-    401 is temporary too: a bad token is the operator's to fix, not a reason to drop the
-    channel.
+    One request per post. 403 and 404 (Missing Access 50001, Missing Permissions 50013,
+    Unknown Channel 10003) and 400 (the same body would be refused again) are permanent.
+    429 (with the `retry_after` Discord asks for), 5xx and connections that never opened are
+    temporary. A request sent and left unanswered (a timeout, a connection dropped
+    mid-request) may have posted (`maybe_posted`). 401 is temporary too: a bad token is the
+    operator's to fix, not a reason to drop the channel.
     """
 
     platform = "discord"
@@ -47,16 +43,10 @@ class DiscordPoster:
         *,
         token: str,
         api_url: str | None = None,
-        attempts: int = 3,
-        max_wait: float = 30.0,
-        backoff: float = 1.0,
         timeout: float = 15.0,
     ) -> None:
         self._token = token
         self.api_url = (api_url or DEFAULT_API_URL).rstrip("/")
-        self.attempts = max(1, attempts)
-        self.max_wait = max_wait
-        self.backoff = backoff
         self.timeout = timeout
 
     def __repr__(self) -> str:
@@ -74,53 +64,34 @@ class DiscordPoster:
         body = render_message(reply)
         timeout = aiohttp.ClientTimeout(total=self.timeout)
         async with aiohttp.ClientSession(timeout=timeout, headers=headers) as session:
-            for attempt in range(1, self.attempts + 1):
-                last = attempt == self.attempts
-                try:
-                    async with session.post(url, json=body) as response:
-                        payload = await _json(response)
-                        if response.status < 300:
-                            return str(payload["id"])
-                        wait = self._judge(channel, response, payload, attempt)
-                except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-                    if may_have_arrived(exc):  # sent, no answer: at most once, never twice
-                        raise DeliveryError(
-                            f"discord channel {channel}: no answer from Discord "
-                            f"({exc.__class__.__name__})",
-                            permanent=False,
-                            maybe_posted=True,
-                        ) from exc
-                    if last:
-                        reason = exc.__class__.__name__
-                        raise DeliveryError(
-                            f"discord channel {channel}: cannot reach Discord ({reason})",
-                            permanent=False,
-                        ) from exc
-                    wait = self.backoff * 2 ** (attempt - 1)
-                log.info("discord channel %s: retrying in %.2fs", channel, wait)
-                await asyncio.sleep(wait)
-        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+            try:
+                async with session.post(url, json=body) as response:
+                    payload = await _json(response)
+                    if response.status < 300:
+                        return str(payload["id"])
+                    raise _refusal(channel, response, payload)
+            except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+                message = f"discord channel {channel}: " + "{what}"
+                raise network_failure(exc, platform="Discord", message=message) from exc
 
-    def _judge(
-        self, channel: str, response: aiohttp.ClientResponse, payload: dict[str, Any], attempt: int
-    ) -> float:
-        """Seconds to wait before the next attempt, or the DeliveryError this status means."""
-        status, last = response.status, attempt == self.attempts
-        code = payload.get("code")
-        message = f"discord channel {channel}: HTTP {status}"
-        if code is not None:
-            message += f" (code {code}: {payload.get('message', '')})"
-        if status == 429:
-            retry_after = _retry_after(payload, response)
-            if last or retry_after > self.max_wait:
-                raise DeliveryError(f"{message}, retry after {retry_after:.1f}s", permanent=False)
-            return retry_after
-        if status >= 500:
-            if last:
-                raise DeliveryError(message, permanent=False)
-            return float(self.backoff * 2 ** (attempt - 1))
-        permanent = status in (400, 403, 404) or code in PERMANENT_CODES
-        raise DeliveryError(message, permanent=permanent)
+
+def _refusal(
+    channel: str, response: aiohttp.ClientResponse, payload: dict[str, Any]
+) -> DeliveryError:
+    """The DeliveryError a refusal means: permanent, or temporary (with Discord's wait)."""
+    status, code = response.status, payload.get("code")
+    message = f"discord channel {channel}: HTTP {status}"
+    if code is not None:
+        message += f" (code {code}: {payload.get('message', '')})"
+    if status == 429:
+        retry_after = _retry_after(payload, response)
+        return DeliveryError(
+            f"{message}, retry after {retry_after:.1f}s", permanent=False, retry_after=retry_after
+        )
+    if status >= 500:
+        return DeliveryError(message, permanent=False)
+    permanent = status in (400, 403, 404) or code in PERMANENT_CODES
+    return DeliveryError(message, permanent=permanent)
 
 
 def _retry_after(payload: dict[str, Any], response: aiohttp.ClientResponse) -> float:

@@ -10,14 +10,22 @@ import asyncio
 
 from bot.config import Settings
 from bot.core import Core
+from bot.hooks import RepliesInFlight, ReportReadiness
 
 
-async def serve(core: Core, settings: Settings, stop: asyncio.Event) -> None:
+async def serve(
+    core: Core,
+    settings: Settings,
+    stop: asyncio.Event,
+    *,
+    report: ReportReadiness,
+    in_flight: RepliesInFlight,
+) -> None:
     """Socket Mode with SLACK_APP_TOKEN, else HTTP on settings.port; returns once `stop` is set."""
-    from bot.platforms.slack.runtime import start_slack
+    from bot.platforms.slack.startup import start_slack
 
-    running = await start_slack(core, settings)
-    watching = asyncio.create_task(running.report_readiness(stop), name="slack-readiness")
+    running = await start_slack(core, settings, in_flight=in_flight)
+    watching = asyncio.create_task(running.report_readiness(stop, report), name="slack-readiness")
     try:
         await stop.wait()
     finally:

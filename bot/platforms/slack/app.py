@@ -12,6 +12,7 @@ Bolt checks no signature itself: the HTTP receiver does it before Bolt reads the
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine
@@ -24,10 +25,17 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.core import Core, Request
+from bot.hooks import RepliesInFlight
 from bot.i18n import t
-from bot.ops.inflight import reply_in_flight
 from bot.platforms.slack.client import post_to_response_url
 from bot.platforms.slack.commands import SlashCommand, slash_commands
+from bot.platforms.slack.drafts import (
+    DRAFT,
+    SlackDrafts,
+    draft_request,
+    files_of,
+    wants_draft,
+)
 from bot.platforms.slack.gate import RefusalLog
 from bot.platforms.slack.inbound import from_line, from_slash_command, mention_text
 from bot.platforms.slack.receivers import VERIFIED
@@ -68,9 +76,11 @@ class SlackListeners:
         settings: Settings,
         client: AsyncWebClient,
         slashes: tuple[SlashCommand, ...],
+        in_flight: RepliesInFlight,
         session: aiohttp.ClientSession | None = None,
     ) -> None:
         self.core = core
+        self.in_flight = in_flight  # the root's count of replies a shutdown waits for
         self.settings = settings
         self.client = client
         self.session = session  # response_url posts reuse its connections; None: one each
@@ -78,6 +88,9 @@ class SlackListeners:
         self._in_flight: set[asyncio.Task[Any]] = set()
         self.served = Served()
         self._repeats = RefusalLog()
+        self.drafts = SlackDrafts(
+            client=client, session=session, locale=settings.locale, answer=self.answer
+        )
 
     @property
     def ephemeral(self) -> bool:
@@ -95,6 +108,8 @@ class SlackListeners:
         await ack()
         slash = self.slashes[str(body.get("command", "")).lower()]
         request = from_slash_command(body, slash, settings=self.settings)
+        if request.command == DRAFT:  # a slash command carries no file: say how to send one
+            request = dataclasses.replace(request, args="")
         self._spawn(body, request.command, self._answer_command(body, request))
 
     async def _answer_command(self, body: dict[str, Any], request: Request) -> None:
@@ -107,8 +122,11 @@ class SlackListeners:
         await self._answer_event(event)
 
     async def on_message(self, event: dict[str, Any]) -> None:
-        """Direct messages only: channel chatter reaches the bot through mentions instead."""
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        """Direct messages only (a file shared there too): channel chatter reaches the bot
+        through mentions instead."""
+        if event.get("channel_type") != "im" or event.get("bot_id"):
+            return
+        if event.get("subtype") not in (None, "file_share"):
             return
         await self._answer_event(event)
 
@@ -119,6 +137,11 @@ class SlackListeners:
             user=str(event.get("user") or ""),
             channel=str(event["channel"]),
         )
+        if wants_draft(event):
+            request = draft_request(event, request)
+            if request.can_manage and (request.args or files_of(event)):
+                self._spawn({"event": event}, DRAFT, self.drafts.reply(event, request))
+                return
         self._spawn({"event": event}, request.command, self._reply_in_thread(event, request))
 
     async def _reply_in_thread(self, event: dict[str, Any], request: Request) -> None:
@@ -183,7 +206,7 @@ class SlackListeners:
     async def _guarded(self, body: dict[str, Any], command: str, work: Awaitable[None]) -> None:
         """Run the delivery; if anything fails, log the traceback and apologise briefly."""
         try:
-            async with reply_in_flight():
+            async with self.in_flight.reply():
                 await work
         except Exception:
             log.exception("slack: answering /%s failed", command)
@@ -257,12 +280,18 @@ def build_app(
     settings: Settings,
     client: AsyncWebClient,
     *,
+    in_flight: RepliesInFlight,
     session: aiohttp.ClientSession | None = None,
 ) -> tuple[AsyncApp, SlackListeners]:
     """The Bolt app answering every configured slash command, mentions, DMs and buttons."""
     slashes = slash_commands(core.commands, settings)
     listeners = SlackListeners(
-        core=core, settings=settings, client=client, slashes=slashes, session=session
+        core=core,
+        settings=settings,
+        client=client,
+        slashes=slashes,
+        in_flight=in_flight,
+        session=session,
     )
     app = AsyncApp(
         client=client,

@@ -42,18 +42,13 @@ def api_error_code(exc: SlackApiError) -> str:
     return str(data.get("error", "")) if isinstance(data, dict) else ""
 
 
-def retry_handlers(*, unsent_only: bool = False) -> list[AsyncRetryHandler]:
-    """Slack's answers to retry (429, 500, 503) and dropped connections; with `unsent_only`,
-    only connections that never opened: a post cut off mid-request may have arrived."""
-    unsent: list[type[Exception]] = [aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError]
-    connection = (
-        AsyncConnectionErrorRetryHandler(max_retry_count=1, error_types=unsent)
-        if unsent_only
-        else AsyncConnectionErrorRetryHandler(max_retry_count=1)
-    )
+def retry_handlers() -> list[AsyncRetryHandler]:
+    """The SDK's own retries for answering users (429, 500, 503, dropped connections): the
+    one policy of interactive replies. What the bot posts unprompted retries through
+    bot.delivery's policy instead, one request per attempt."""
     return [
         AsyncRateLimitErrorRetryHandler(max_retry_count=2),
-        connection,
+        AsyncConnectionErrorRetryHandler(max_retry_count=1),
         AsyncServerErrorRetryHandler(max_retry_count=1),
     ]
 
@@ -79,15 +74,16 @@ def make_web_client(
     api_url: str | None = None,
     session: aiohttp.ClientSession | None = None,
     timeout: float = TIMEOUT_SECONDS,
-    unsent_only: bool = False,
+    retries: bool = True,
 ) -> AsyncWebClient:
-    """A Web API client; with `session`, its calls reuse that session's connections."""
+    """A Web API client; with `session`, its calls reuse that session's connections. Without
+    `retries`, each call is one request (the caller retries)."""
     return AsyncWebClient(
         token=token,
         base_url=api_base_url(api_url),
         session=session,
         timeout=round(timeout),
-        retry_handlers=retry_handlers(unsent_only=unsent_only),
+        retry_handlers=retry_handlers() if retries else [],
         logger=logging.getLogger(SDK_LOGGER),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiohttp
 from slack_sdk.errors import SlackApiError
 
-from bot.delivery import may_have_arrived
+from bot.delivery import network_failure
 from bot.errors import DeliveryError
 from bot.platforms.slack.client import TIMEOUT_SECONDS, api_error_code, make_web_client
 from bot.platforms.slack.render import render_message
@@ -38,7 +38,11 @@ def delivery_error(exc: SlackApiError, channel: str) -> DeliveryError:
     status = getattr(exc.response, "status_code", 0) or 0
     code = api_error_code(exc)
     if status == 429 or code == "ratelimited":
-        return DeliveryError(f"slack: rate limited posting to {channel}", permanent=False)
+        return DeliveryError(
+            f"slack: rate limited posting to {channel}",
+            permanent=False,
+            retry_after=_retry_after(exc),
+        )
     if status >= 500:
         return DeliveryError(f"slack: HTTP {status} posting to {channel}", permanent=False)
     if code in PERMANENT_ERRORS:
@@ -46,18 +50,30 @@ def delivery_error(exc: SlackApiError, channel: str) -> DeliveryError:
     return DeliveryError(f"slack: {code or f'HTTP {status}'} posting to {channel}", permanent=False)
 
 
+def _retry_after(exc: SlackApiError) -> float | None:
+    """The seconds Slack's Retry-After header asks for, if it says."""
+    headers = getattr(exc.response, "headers", None) or {}
+    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+    if isinstance(value, list):
+        value = value[0] if value else None
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
 class SlackPoster:
-    """`bot.delivery.Poster` for Slack: chat.postMessage with the rendered Block Kit reply."""
+    """`bot.delivery.Poster` for Slack: chat.postMessage with the rendered Block Kit reply, one
+    request per post."""
 
     platform = "slack"
 
     def __init__(
         self, *, token: str, api_url: str | None = None, timeout: float = TIMEOUT_SECONDS
     ) -> None:
-        # Posted at most once: only a call whose connection never opened is tried again.
-        self._client = make_web_client(
-            token=token, api_url=api_url, timeout=timeout, unsent_only=True
-        )
+        # One request per post: the caller retries (bot.delivery's policy), never twice a
+        # post that may have arrived.
+        self._client = make_web_client(token=token, api_url=api_url, timeout=timeout, retries=False)
 
     async def post(self, channel: str, reply: Reply) -> str:
         """Post `reply` to `channel`; returns the message ts. Raises DeliveryError."""
@@ -68,11 +84,6 @@ class SlackPoster:
         except SlackApiError as exc:
             raise delivery_error(exc, channel) from exc
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-            maybe = may_have_arrived(exc)
-            what = "no answer from Slack" if maybe else "cannot reach Slack"
-            raise DeliveryError(
-                f"slack: {what} posting to {channel} ({type(exc).__name__})",
-                permanent=False,
-                maybe_posted=maybe,
-            ) from exc
+            message = "slack: {what} posting to " + channel
+            raise network_failure(exc, platform="Slack", message=message) from exc
         return str(response["ts"])

@@ -1,8 +1,10 @@
 """Live corpus reload: read the seeds folder again, check it whole, swap it in at once.
 
-A broken folder changes nothing: the bot keeps the last good dossier, logs every problem
-with its file and line, and says so to whoever asked. Records that were not in the previous
-dossier are dated the day of the reload (`added`), so the next digest reports them as new.
+A broken folder changes nothing: the bot keeps the last good dossier and logs every problem
+with its file and line; the result says what happened, for whoever asked (the /reload
+command in handlers/reload.py, the admins' alert in bot/ops). Records that were not in the
+previous dossier are dated the day of the reload (`added`), so the next digest reports them
+as new. The composition root (bot/app.py) passes `reload_dossier` to whoever reloads.
 """
 
 from __future__ import annotations
@@ -10,27 +12,20 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-import re
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
-from bot.core import Args, Command, Context
+from bot.core import Core
 from bot.corpus import load_corpus
 from bot.corpus.model import Corpus
 from bot.dossier import Dossier
 from bot.errors import CorpusError
-from bot.i18n import every_language, t
-from bot.reply import Item, Reply, ReplyKind
-
-if TYPE_CHECKING:
-    from bot.core import Core
 
 log = logging.getLogger("dispute_bot.reload")
 _LOCK = threading.Lock()  # one reload at a time, whoever triggers it
-SHOWN_PROBLEMS = 10
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -136,9 +131,6 @@ def reload_dossier(core: Core, *, trigger: str) -> ReloadResult:
                 corpus=corpus,
             )
     _log(result)
-    from bot.ops.metrics import record_reload
-
-    record_reload(result)
     return result
 
 
@@ -171,93 +163,3 @@ def _log(result: ReloadResult) -> None:
         len(result.problems),
         extra={"event": "reload", "trigger": result.trigger, "outcome": "refused"},
     )
-
-
-_WHERE = re.compile(r"^(.*?:\d+): (.*)$", re.DOTALL)
-
-
-def render_result(result: ReloadResult, locale: str) -> Reply:
-    """What the admin who asked sees."""
-    if not result.ok:
-        items = []
-        for problem in result.problems[:SHOWN_PROBLEMS]:
-            match = _WHERE.match(problem)
-            where, what = match.groups() if match else ("", problem)
-            items.append(Item(title=where or "?", body=what))
-        hidden = len(result.problems) - SHOWN_PROBLEMS
-        if hidden > 0:
-            items.append(Item(title="…", body=t(locale, "reload.more", n=hidden)))
-        return Reply(
-            command="reload",
-            kind=ReplyKind.ERROR,
-            title=t(locale, "reload.title_refused"),
-            text=t(locale, "reload.refused", n=len(result.problems)),
-            items=tuple(items),
-            locale=locale,
-        )
-    corpus = result.corpus
-    counts = t(
-        locale,
-        "reload.counts",
-        articles=t(locale, "count.articles", n=len(corpus.articles)),
-        quotes=t(locale, "count.quotes", n=len(corpus.quotes)),
-        events=t(locale, "count.events", n=len(corpus.events)),
-    )
-    if result.new_articles or result.new_quotes or result.new_events:
-        news = t(
-            locale,
-            "reload.new",
-            articles=t(locale, "count.articles", n=len(result.new_articles)),
-            quotes=t(locale, "count.quotes", n=len(result.new_quotes)),
-            events=t(locale, "count.events", n=len(result.new_events)),
-        )
-    else:
-        news = t(locale, "reload.nothing_new")
-    return Reply(
-        command="reload",
-        kind=ReplyKind.OK,
-        title=t(locale, "reload.title_ok"),
-        text=f"{counts} {news}",
-        locale=locale,
-    )
-
-
-def reload_command(ctx: Context, args: Args) -> Reply:
-    if not ctx.request.can_manage or ctx.reload is None:
-        return Reply(
-            command="reload",
-            kind=ReplyKind.USAGE,
-            title="/reload",
-            text=ctx.t("reload.not_allowed"),
-            locale=ctx.locale,
-        )
-    return render_result(ctx.reload(), ctx.locale)
-
-
-COMMAND = Command(
-    name="reload",
-    summary=every_language("summary.reload"),
-    usage="/reload",
-    examples=("/reload",),
-    admin=True,
-    run=reload_command,
-)
-
-
-AdminNotice = Callable[[ReloadResult], Awaitable[None]]
-_NOTICES: list[AdminNotice] = []
-
-
-def tell_admins_with(notice: AdminNotice) -> Callable[[], None]:
-    """Have `notice` called when a reload the admins did not ask for (file watch, SIGHUP) is
-    refused, e.g. to DM them `render_result(result, locale)`; returns the way to stop."""
-    _NOTICES.append(notice)
-    return lambda: _NOTICES.remove(notice) if notice in _NOTICES else None
-
-
-async def tell_admins(result: ReloadResult) -> None:
-    for notice in list(_NOTICES):
-        try:
-            await notice(result)
-        except Exception:
-            log.exception("telling the admins about a refused reload failed")

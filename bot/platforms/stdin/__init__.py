@@ -1,7 +1,8 @@
-"""Command lines on stdin, one JSON reply a line on stdout: `dispute-bot serve --stdin`.
+"""The stdin platform: command lines on stdin, one JSON reply a line on stdout.
 
-For scripts and supervisors that talk to the bot through a pipe, under the same runtime as
-Slack and Discord (health, metrics, reload, clean shutdown). Whoever holds the pipe operates
+`dispute-bot serve --stdin`, for scripts and supervisors that talk to the bot through a
+pipe, run by the same service runner as Slack and Discord (health, metrics, reload, clean
+shutdown). Whoever holds the pipe operates
 the bot, so admin commands such as `/reload` are allowed. End of input stops the bot.
 """
 
@@ -17,9 +18,8 @@ import threading
 from enum import Enum
 from typing import Any, TextIO
 
-from bot.config import Settings
 from bot.core import Core
-from bot.ops.inflight import reply_in_flight
+from bot.hooks import RepliesInFlight, ReportReadiness
 from bot.reply import Reply
 
 log = logging.getLogger("dispute_bot.stdin")
@@ -35,6 +35,8 @@ def reply_line(reply: Reply) -> str:
             return {k: plain(v) for k, v in value.items()}
         if isinstance(value, list | tuple):
             return [plain(v) for v in value]
+        if isinstance(value, bytes):  # an attachment's content, as text
+            return value.decode("utf-8", "replace")
         return value
 
     return json.dumps(plain(dataclasses.asdict(reply)), ensure_ascii=False) + "\n"
@@ -94,9 +96,10 @@ async def _next_line(queue: asyncio.Queue[str], stop: asyncio.Event) -> str | No
 
 async def serve(
     core: Core,
-    settings: Settings,
     stop: asyncio.Event,
     *,
+    report: ReportReadiness,
+    in_flight: RepliesInFlight,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
 ) -> None:
@@ -107,8 +110,6 @@ async def serve(
     threading.Thread(
         target=_read_lines, args=(stdin, loop, queue), name="stdin-reader", daemon=True
     ).start()
-    from bot.ops.readiness import report
-
     report("stdin", True, "reading commands")
     while (line := await _next_line(queue, stop)) is not None:
         if line == "":
@@ -117,7 +118,7 @@ async def serve(
             break
         if not line.strip():
             continue
-        async with reply_in_flight():
+        async with in_flight.reply():
             reply = await asyncio.to_thread(
                 core.handle_line, line.strip(), platform="stdin", can_manage=True
             )

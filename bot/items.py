@@ -1,4 +1,4 @@
-"""Reply items for the dossier's records, shared by the commands that show them.
+"""Reply items for the dossier's records, shared by the commands and the digest that show them.
 
 What the articles do not say is never shown as if they did: a date read from "vendredi"
 says it was inferred, a quote with no day says when it was reported, a period's end says it

@@ -1,16 +1,10 @@
-"""The one home of fuzzy matching: folding, names, month names, and keyword search.
-
-Every rapidfuzz import lives here, so the matching policy has one set of rules and tests.
-Strings are folded (case, accents, ligatures, apostrophes) by `fold` before any comparison;
-rapidfuzz 3 applies no processor by default, so nothing relies on one.
-"""
+"""Keyword search: an inverted index of folded words, each query word corrected fuzzily."""
 
 from __future__ import annotations
 
 import bisect
 import math
 import re
-import unicodedata
 from array import array
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
@@ -18,200 +12,8 @@ from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import call
 
-from rapidfuzz import fuzz, process
-
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
-_NON_WORD = re.compile(r"[^0-9a-z]+")
-_LIGATURE_CHARS = re.compile("[œŒæÆß]")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-# The combining diacritical marks block, all combining but U+034F (the grapheme joiner).
-_COMMON_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]+")
-
-# Words that carry no meaning in a query, in both languages of the dossier.
-STOPWORDS = frozenset(
-    (
-        "a an and are as at be by for from has have in is it its of on or that the this to was "
-        "were will with au aux avec ce ces cette dans de des du elle en est et il ils je la le "
-        "les leur lui ma mais me mes ne nos notre nous on ou par pas pour qu que qui sa se ses "
-        "son sur ta te tes ton tu un une vos votre vous y d l s n c j m t"
-    ).split()
-)
-
-
-# What matching considers of a user's text: fuzzy scores cost the product of two lengths, so
-# a 900 KB word once kept a worker busy for seconds. No query or word of the dossier's needs
-# more; the core refuses longer arguments, and a longer word is cut.
-MAX_QUERY_CHARS = 500
-MAX_WORD_CHARS = 64
-
-
-def fold(text: str) -> str:
-    """Lower-case, accent-free, punctuation-free form used for every comparison."""
-    if not text.isascii():  # ASCII has no ligature, decomposition or combining mark
-        if _LIGATURE_CHARS.search(text):
-            text = text.translate(_LIGATURES)
-        text = _strip_marks(unicodedata.normalize("NFKD", text))
-    return " ".join(_NON_WORD.split(text.casefold())).strip()
-
-
-def _strip_marks(text: str) -> str:
-    """Drops combining marks with C-speed regular expressions instead of a loop per character."""
-    text = _COMMON_MARKS.sub("", text)
-    if not text.isascii():
-        rare = {ch for ch in _NON_ASCII.findall(text) if unicodedata.combining(ch)}
-        if rare:
-            text = text.translate({ord(ch): None for ch in rare})
-    return text
-
-
-def words(text: str) -> list[str]:
-    """Folded words of a text, in order, each cut to MAX_WORD_CHARS."""
-    return [w[:MAX_WORD_CHARS] for w in fold(text).split(" ") if w]
-
-
-def content_words(text: str) -> list[str]:
-    """Folded words worth searching for: stopwords dropped unless nothing else is left."""
-    found = words(text)
-    kept = [w for w in found if w not in STOPWORDS]
-    return kept or found
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Match:
-    target: str  # what the name stands for (an actor id, an issue id, a month number)
-    label: str  # the name as written in the dossier
-    score: float
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Span:
-    """A name found inside a longer query: which words it took."""
-
-    match: Match
-    start: int
-    end: int  # exclusive word index
-
-
-class NameIndex:
-    """Names (with aliases) that stand for targets; resolves typed names forgivingly.
-
-    A query of n words is compared only with names of n words, so `trump woke` resolves
-    `trump` and leaves `woke` for the keywords instead of matching `donald trump` loosely.
-    """
-
-    def __init__(self, names: Iterable[tuple[str, str]], *, score_cutoff: float = 75) -> None:
-        self.score_cutoff = score_cutoff
-        self._by_words: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
-        self._entries: list[tuple[str, str, str]] = []  # (folded, label, target)
-        seen: set[tuple[str, str]] = set()
-        for label, target in names:
-            folded = fold(label)
-            if not folded or (folded, target) in seen:
-                continue
-            seen.add((folded, target))
-            entry = (folded, label, target)
-            self._entries.append(entry)
-            self._by_words[folded.count(" ") + 1].append(entry)
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def _best(
-        self, folded: str, entries: Sequence[tuple[str, str, str]], cutoff: float
-    ) -> Match | None:
-        if not folded or not entries:
-            return None
-        found = process.extractOne(
-            folded, [e[0] for e in entries], scorer=fuzz.ratio, processor=None, score_cutoff=cutoff
-        )
-        if found is None:
-            return None
-        _, score, index = found
-        _, label, target = entries[index]
-        return Match(target=target, label=label, score=score)
-
-    def resolve(self, query: str) -> Match | None:
-        """The target a whole query names, or None when nothing is close enough."""
-        folded = fold(query)
-        return self._best(folded, self._by_words.get(folded.count(" ") + 1, []), self.score_cutoff)
-
-    def find(self, query_words: Sequence[str], *, keywords: TextIndex | None = None) -> Span | None:
-        """The first name inside a list of folded words, preferring longer names at a position.
-
-        With `keywords`, a single word is taken for a name only when it is at least as close
-        to that name as to a word of the searched text: `trunp` is Trump, but a word that
-        merely resembles one of a thousand names stays a keyword.
-        """
-        for start in range(len(query_words)):
-            for size in (3, 2, 1):
-                end = start + size
-                if end > len(query_words):
-                    continue
-                entries = self._by_words.get(size, [])
-                match = self._best(" ".join(query_words[start:end]), entries, self.score_cutoff)
-                if match and not (
-                    size == 1
-                    and keywords is not None
-                    and keywords.closeness(query_words[start]) > match.score
-                ):
-                    return Span(match=match, start=start, end=end)
-        return None
-
-    def suggest(self, query: str, *, limit: int = 3, score_cutoff: float = 70) -> list[Match]:
-        """Close names for "did you mean", one per target, best first."""
-        folded = fold(query)
-        if not folded:
-            return []
-        scored = process.extract(
-            folded,
-            [e[0] for e in self._entries],
-            scorer=fuzz.WRatio,
-            processor=None,
-            score_cutoff=score_cutoff,
-            limit=None,
-        )
-        found: dict[str, Match] = {}
-        for _, score, index in scored:
-            _, label, target = self._entries[index]
-            if target not in found:
-                found[target] = Match(target=target, label=label, score=score)
-        return sorted(found.values(), key=lambda m: -m.score)[:limit]
-
-    def complete(self, prefix: str, *, limit: int = 25) -> list[Match]:
-        """Autocomplete: names that start with the text first, then fuzzy ones; one per target."""
-        folded = fold(prefix)
-        if not folded:
-            return [Match(target=t, label=lbl, score=100) for _, lbl, t in self._unique_targets()][
-                :limit
-            ]
-        scored: list[tuple[float, int]] = []
-        for index, (name, _, _) in enumerate(self._entries):
-            if name.startswith(folded) or any(w.startswith(folded) for w in name.split(" ")):
-                scored.append((200 - len(name) / 100, index))
-        fuzzy = process.extract(
-            folded,
-            [e[0] for e in self._entries],
-            scorer=fuzz.partial_ratio,
-            processor=None,
-            score_cutoff=70,
-            limit=None,
-        )
-        scored.extend((score, index) for _, score, index in fuzzy)
-        found: dict[str, Match] = {}
-        for score, index in sorted(scored, key=lambda s: -s[0]):
-            _, label, target = self._entries[index]
-            if target not in found:
-                found[target] = Match(target=target, label=label, score=min(score, 100))
-        return list(found.values())[:limit]
-
-    def _unique_targets(self) -> list[tuple[str, str, str]]:
-        seen: set[str] = set()
-        out = []
-        for entry in self._entries:
-            if entry[2] not in seen:
-                seen.add(entry[2])
-                out.append(entry)
-        return out
+from bot.matching.folding import content_words, fold, words
+from bot.matching.fuzzy import close, closest
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -381,14 +183,10 @@ class TextIndex:
         if len(word) < 4:
             return 0.0
         cutoff = 80.0 if len(word) <= 5 else 75.0
-        best = process.extractOne(
-            word,
-            self._candidates(word, 1 if len(word) <= 5 else 2, cutoff),
-            scorer=fuzz.ratio,
-            processor=None,
-            score_cutoff=cutoff,
+        best = closest(
+            word, self._candidates(word, 1 if len(word) <= 5 else 2, cutoff), cutoff=cutoff
         )
-        return float(best[1]) if best else 0.0
+        return best[1] if best else 0.0
 
     def corrections(self, word: str) -> list[tuple[str, float]]:
         """Vocabulary words a typed word may stand for, with a weight in (0, 1]."""
@@ -404,13 +202,8 @@ class TextIndex:
         if len(word) >= 4:
             cutoff = 80.0 if len(word) <= 5 else 75.0
             spread = 1 if len(word) <= 5 else 2
-            for candidate, score, _ in process.extract(
-                word,
-                self._candidates(word, spread, cutoff),
-                scorer=fuzz.ratio,
-                processor=None,
-                score_cutoff=cutoff,
-                limit=5,
+            for candidate, score, _ in close(
+                word, self._candidates(word, spread, cutoff), cutoff=cutoff, limit=5
             ):
                 found.setdefault(candidate, score / 100 * 0.9)
         return sorted(found.items(), key=lambda item: -item[1])
@@ -496,59 +289,5 @@ class TextIndex:
         if not folded:
             return []
         return [
-            candidate
-            for candidate, _, _ in process.extract(
-                folded,
-                self._vocabulary,
-                scorer=fuzz.ratio,
-                processor=None,
-                score_cutoff=70,
-                limit=limit,
-            )
+            candidate for candidate, _, _ in close(folded, self._vocabulary, cutoff=70, limit=limit)
         ]
-
-
-_MONTHS = {
-    1: ("janvier", "january", "jan", "janv"),
-    2: ("fevrier", "february", "feb", "fev", "fevr"),
-    3: ("mars", "march", "mar"),
-    4: ("avril", "april", "apr", "avr"),
-    5: ("mai", "may"),
-    6: ("juin", "june", "jun"),
-    7: ("juillet", "july", "jul", "juil"),
-    8: ("aout", "august", "aug"),
-    9: ("septembre", "september", "sep", "sept"),
-    10: ("octobre", "october", "oct"),
-    11: ("novembre", "november", "nov"),
-    12: ("decembre", "december", "dec"),
-}
-_MONTH_INDEX = NameIndex(
-    ((name, str(number)) for number, names in _MONTHS.items() for name in names), score_cutoff=80
-)
-
-
-def resolve_month(word: str) -> int | None:
-    """Month number for a French or English month name, forgiving accents and typos."""
-    folded = fold(word)
-    if len(folded) < 3 or folded.isdigit():
-        return None
-    match = _MONTH_INDEX.resolve(folded)
-    return int(match.target) if match else None
-
-
-def best_command(name: str, commands: Iterable[str]) -> str | None:
-    """The command a mistyped command name most likely meant."""
-    found = process.extractOne(
-        fold(name), list(commands), scorer=fuzz.ratio, processor=None, score_cutoff=60
-    )
-    return found[0] if found else None
-
-
-def scan_best(query: str, documents: Sequence[str], *, limit: int) -> list[int]:
-    """The obvious design, kept only as the benchmark's yardstick: score every document.
-
-    One `WRatio` per document costs about a second per query at 100,000 quotes and ranks
-    them into ties; the bot searches a `TextIndex` instead and never calls this.
-    """
-    found = process.extract(query, documents, scorer=fuzz.WRatio, processor=None, limit=limit)
-    return [index for _, _, index in found]

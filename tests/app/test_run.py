@@ -1,17 +1,21 @@
-"""The whole bot as `dispute-bot run` starts it: Slack, the digest beside it, health."""
+"""The whole bot as the composition root (bot/app.py) runs it: Slack, the digest, health,
+and the digest counted on /metrics."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from pathlib import Path
 
+import aiohttp
 import time_machine
+from prometheus_client.parser import text_string_to_metric_families
 
+from bot.app import DisputeBot, enabled_services
 from bot.config import load_settings
-from bot.core import Core
+from bot.ops import metrics
 from bot.ops.readiness import READINESS
-from bot.platforms import enabled_services, serve
 from tests.digest.conftest import paris
 from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 
@@ -24,20 +28,40 @@ def test_the_digest_runs_beside_the_platforms_and_not_without_them() -> None:
     assert enabled_services(load_settings(environ=both)) == ["slack", "discord", "digest"]
 
 
+def posted_digests(metrics_text: str, platform: str) -> float:
+    for family in text_string_to_metric_families(metrics_text):
+        for sample in family.samples:
+            if (sample.name, sample.labels) == (
+                "dispute_bot_digests_posted_total",
+                {"platform": platform},
+            ):
+                return float(sample.value)
+    return 0.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 async def test_run_posts_the_days_digest_through_slack_and_reports_ready(tmp_path: Path) -> None:
     fake = await FakeSlack().start()
+    health_port = free_port()
     settings = load_settings(
         environ={
             "SLACK_BOT_TOKEN": BOT_TOKEN,
             "SLACK_SIGNING_SECRET": SIGNING_SECRET,
             "SLACK_API_URL": fake.api_url,
             "PORT": "0",
-            "HEALTH_PORT": "0",
+            "HEALTH_PORT": str(health_port),
+            "DISPUTE_BOT_HEALTH_HOST": "127.0.0.1",
             "DISPUTE_BOT_DIGEST_DATABASE": str(tmp_path / "state.sqlite3"),
             "DISPUTE_BOT_WATCH_SEEDS": "false",
         }
     )
-    core = Core(settings)
+    bot = DisputeBot(settings)
+    core = bot.core
     READINESS.reset()
     stop = asyncio.Event()
     try:
@@ -46,7 +70,8 @@ async def test_run_posts_the_days_digest_through_slack_and_reports_ready(tmp_pat
                 "/digest subscribe 08:00 paris", platform="slack", channel="C42", can_manage=True
             )
             assert reply.ok, reply.text
-            running = asyncio.create_task(serve(core, settings, enabled_services(settings), stop))
+            before = posted_digests(metrics.render().decode(), "slack")
+            running = asyncio.create_task(bot.serve(enabled_services(settings), stop))
             post = await fake.api_call("chat.postMessage", timeout=15)
             assert post.params["channel"] == "C42"
             assert "Daily digest, 2 March 2026" in json.dumps(post.params, ensure_ascii=False)
@@ -56,16 +81,21 @@ async def test_run_posts_the_days_digest_through_slack_and_reports_ready(tmp_pat
                     break
                 await asyncio.sleep(0.05)
             assert checks.get("slack") and checks.get("digest"), checks
-            assert core.digest.service is not None
-            await core.digest.service.settled()
+            assert bot.digest.service is not None
+            await bot.digest.service.settled()
             status = core.handle_line("/digest status", platform="slack", channel="C42")
             fields = {f.name: f.value for f in status.items[0].fields}
             assert fields["Last digest"].startswith("Monday 2 March 2026, 08:00"), fields
             assert fields["Last scheduled run"] == "2 March 2026: posted"
             assert fields["Next digest"] == "Tuesday 3 March 2026, 08:00 (Europe/Paris)"
+            # What an operator's Prometheus scrapes: the digest posted is counted, once.
+            url = f"http://127.0.0.1:{health_port}/metrics"
+            async with aiohttp.ClientSession() as http, http.get(url) as answer:
+                scraped = await answer.text()
+            assert posted_digests(scraped, "slack") - before == 1
     finally:
         stop.set()
         await asyncio.wait_for(running, 15)
         await fake.close()
-        core.digest.close()
+        bot.digest.close()
         READINESS.reset()

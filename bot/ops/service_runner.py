@@ -1,10 +1,11 @@
-"""The bot's life as a service: start beside the platforms, then stop cleanly.
+"""Runs the services the composition root gives it, then stops them cleanly.
 
 Start: metrics, the health server, the seeds watcher and the signal handlers, then every
-service (platforms, the digest scheduler, stdin). Stop, on SIGTERM/SIGINT or when `stop` is
-set: report unready, let each service finish its replies in flight and close (they all see
-`stop`), wait for the replies counted in flight, then close the health server. A second
-signal cuts the wait short.
+service (platforms, the digest scheduler, stdin), each a coroutine function of `stop` that
+bot/app.py has wired. Stop, on SIGTERM/SIGINT or when `stop` is set: report unready, let
+each service finish its replies in flight and close (they all see `stop`), wait for the
+replies counted in flight, then close what the root asked to close (the digest's database)
+and the health server. A second signal cuts the wait short.
 """
 
 from __future__ import annotations
@@ -12,40 +13,48 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import BotError
 from bot.ops import metrics
-from bot.ops.alerts import alert_admins, alert_targets
 from bot.ops.database import DatabaseProbe
 from bot.ops.health import HealthServer
 from bot.ops.inflight import REPLIES
 from bot.ops.readiness import READINESS
-from bot.ops.reload import ReloadResult, tell_admins, tell_admins_with
 from bot.ops.watch import watch_seeds
+from bot.reload import ReloadResult
 
 log = logging.getLogger("dispute_bot.runtime")
 
-Service = Callable[[Core, Settings, asyncio.Event], Coroutine[Any, Any, None]]
+# A platform or a service, wired by the root: runs until `stop` is set, then returns.
+Service = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+# Told of a reload nobody asked for (file watch, SIGHUP) that was refused.
+RefusedReload = Callable[[ReloadResult], Awaitable[None]]
 
 
 class ServiceFailed(BotError):
     """A platform or service stopped with an error; the others were stopped cleanly."""
 
 
-class Runtime:
+class ServiceRunner:
     def __init__(
         self,
         core: Core,
         settings: Settings,
         stop: asyncio.Event,
         *,
+        reload: Callable[[str], ReloadResult],
+        on_refused: RefusedReload | None = None,
+        closing: Sequence[Callable[[], None]] = (),
         beside: frozenset[str] = frozenset(),
     ) -> None:
         self.core = core
+        self._reload = reload  # the root's: reads the seeds again (blocking: run off the loop)
+        self.on_refused = on_refused
+        self.closing = closing  # blocking, run off the loop once every service has stopped
         # Services the bot does not need to answer commands (the digest): shown in /readyz,
         # never making the bot unready.
         self.beside = beside
@@ -55,15 +64,17 @@ class Runtime:
         self.health: HealthServer | None = None
         self._reloads: set[asyncio.Task[ReloadResult]] = set()
         self._signals: list[signal.Signals] = []
-        self._stop_alerts: Callable[[], None] | None = None
 
     async def reload(self, trigger: str) -> ReloadResult:
         """Reload off the loop, so replies keep flowing while the new corpus is checked."""
-        result = await asyncio.to_thread(self.core.reload, trigger=trigger)
+        result = await asyncio.to_thread(self._reload, trigger)
         if self.health is not None:
             self.health.last_reload_problems = len(result.problems)
-        if not result.ok:
-            await tell_admins(result)
+        if not result.ok and self.on_refused is not None:
+            try:
+                await self.on_refused(result)
+            except Exception:
+                log.exception("telling the admins about a refused reload failed")
         return result
 
     def _reload_soon(self, trigger: str) -> None:
@@ -102,9 +113,6 @@ class Runtime:
     async def start(self) -> None:
         READINESS.reset()
         metrics.instrument(self.core)
-        if alert_targets(self.settings):
-            settings = self.settings
-            self._stop_alerts = tell_admins_with(lambda result: alert_admins(settings, result))
         self._install_signals()
         if self.settings.health_port is not None:
             database = DatabaseProbe(self.settings) if self.settings.database_url else None
@@ -123,7 +131,7 @@ class Runtime:
         for name, serve in services.items():
             READINESS.expect(name, needed=name not in self.beside)
             log.info("starting %s", name, extra={"event": "start", "platform": name})
-            task = asyncio.create_task(serve(self.core, self.settings, self.stop), name=name)
+            task = asyncio.create_task(serve(self.stop), name=name)
             tasks[task] = name
         watcher: asyncio.Task[None] | None = None
         if self.settings.watch_seeds:
@@ -220,30 +228,20 @@ class Runtime:
         except Exception:
             log.exception("background task failed while stopping")
 
+    async def serve(self, services: Mapping[str, Service]) -> None:
+        """Start everything, serve until `stop` (or a signal), stop cleanly."""
+        try:
+            await self.start()
+            await self.run(services)
+        finally:
+            await self.close()
+
     async def close(self) -> None:
         # The state database last: replies in flight may have needed it. Closing fails any
         # call still waiting on it, so no thread outlives the shutdown.
-        await asyncio.to_thread(self.core.digest.close)
+        for close in self.closing:
+            await asyncio.to_thread(close)
         self._remove_signals()
-        if self._stop_alerts is not None:
-            self._stop_alerts()
         if self.health is not None:
             await self.health.close()
         log.info("stopped", extra={"event": "stopped"})
-
-
-async def run_runtime(
-    core: Core,
-    settings: Settings,
-    services: Mapping[str, Service],
-    stop: asyncio.Event,
-    *,
-    beside: frozenset[str] = frozenset(),
-) -> None:
-    """Start everything, serve until `stop` (or a signal), stop cleanly."""
-    runtime = Runtime(core, settings, stop, beside=beside)
-    try:
-        await runtime.start()
-        await runtime.run(services)
-    finally:
-        await runtime.close()

@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import ConfigError
-from bot.ops import readiness
+from bot.hooks import RepliesInFlight, ReportReadiness
 from bot.platforms.slack.app import SlackListeners, build_app
 from bot.platforms.slack.client import (
     REFUSED_TOKEN_ERRORS,
@@ -43,19 +43,21 @@ class RunningSlack:
     session: aiohttp.ClientSession  # every outgoing call's connections
     grace: float = DEFAULT_GRACE
 
-    async def report_readiness(self, stop: asyncio.Event, every: float = 2.0) -> None:
+    async def report_readiness(
+        self, stop: asyncio.Event, report: ReportReadiness, every: float = 2.0
+    ) -> None:
         """Tell /readyz whether Slack can reach us: HTTP is ready once listening; Socket
         Mode while its websocket is connected."""
         while not stop.is_set():
             if isinstance(self.receiver, SocketModeReceiver):
                 connected = await self.receiver.is_connected()
-                readiness.report(
+                report(
                     "slack",
                     connected,
                     "socket mode " + ("connected" if connected else "connecting"),
                 )
             else:
-                readiness.report("slack", True, f"http listening on port {self.port}")
+                report("slack", True, f"http listening on port {self.port}")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=every)
 
@@ -86,26 +88,33 @@ async def check_bot_token(client: AsyncWebClient) -> None:
     log.info("slack: signed in as %s in %s", identity.get("user"), identity.get("team"))
 
 
-async def start_slack(core: Core, settings: Settings, *, host: str = "0.0.0.0") -> RunningSlack:
+async def start_slack(
+    core: Core, settings: Settings, *, in_flight: RepliesInFlight, host: str = "0.0.0.0"
+) -> RunningSlack:
     """Socket Mode when SLACK_APP_TOKEN is set, else HTTP mode on settings.port."""
     if settings.slack_bot_token is None:
         raise ConfigError("Slack needs SLACK_BOT_TOKEN")
     session = make_session()
     try:
-        return await _start(core, settings, host=host, session=session)
+        return await _start(core, settings, host=host, session=session, in_flight=in_flight)
     except BaseException:
         await session.close()
         raise
 
 
 async def _start(
-    core: Core, settings: Settings, *, host: str, session: aiohttp.ClientSession
+    core: Core,
+    settings: Settings,
+    *,
+    host: str,
+    session: aiohttp.ClientSession,
+    in_flight: RepliesInFlight,
 ) -> RunningSlack:
     assert settings.slack_bot_token is not None
     client = make_web_client(
         token=settings.slack_bot_token.reveal(), api_url=settings.slack_api_url, session=session
     )
-    app, listeners = build_app(core, settings, client, session=session)
+    app, listeners = build_app(core, settings, client, session=session, in_flight=in_flight)
     grace = float(getattr(settings, "shutdown_grace", DEFAULT_GRACE))
     await check_bot_token(client)
     if settings.slack_app_token is not None:

@@ -1,0 +1,47 @@
+"""What the composition root hands a platform shell or a service besides the core: how to say
+whether it is ready, how to count a reply in flight, how to count digests (kept by bot.ops).
+
+Protocols, so the shells depend on the shape and never import the operations layer.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol
+
+
+class ReportReadiness(Protocol):
+    """Tell `/readyz` whether `name` (a platform, the digest) can do its work now."""
+
+    def __call__(self, name: str, ok: bool, detail: str = "") -> None: ...
+
+
+class RepliesInFlight(Protocol):
+    """Counts the replies being composed or delivered, so a shutdown finishes them first."""
+
+    def reply(self) -> AbstractAsyncContextManager[None]:
+        """`async with in_flight.reply():` around one reply's work, request to delivery."""
+        ...
+
+
+class DigestCounts(Protocol):
+    """Counts each scheduled digest's outcome (bot.ops.metrics implements it: /metrics)."""
+
+    def digest_posted(self, platform: str) -> None: ...
+
+    def digest_skipped(self, platform: str, reason: str) -> None: ...
+
+    def digest_failed(self, platform: str, *, permanent: bool) -> None: ...
+
+
+class NoCounts:
+    """Counts nothing: a digest service run without metrics (tests, a replica's tools)."""
+
+    def digest_posted(self, platform: str) -> None:
+        pass
+
+    def digest_skipped(self, platform: str, reason: str) -> None:
+        pass
+
+    def digest_failed(self, platform: str, *, permanent: bool) -> None:
+        pass

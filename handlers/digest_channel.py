@@ -1,0 +1,213 @@
+"""/digest's subcommands: a channel's subscription to the daily digest (subscribe,
+unsubscribe, status, now, resume), through the digest's state the root hands the command.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.core import Context
+from bot.digest.hub import DigestHub
+from bot.digest.records import Delivery, Subscription
+from bot.digest.when import (
+    Schedule,
+    default_schedule,
+    read_subscribe_words,
+    suggest_time_zones,
+)
+from bot.errors import DatabaseUnavailable, UsageError
+from bot.i18n import format_day, format_weekdays, format_when
+from bot.reply import Field, Item, Reply, ReplyKind
+from bot.schedule_words import PLATFORMS, ScheduleError
+
+log = logging.getLogger("dispute_bot.digest")
+_CHANGES = ("subscribe", "unsubscribe", "now", "resume")
+
+
+def run_action(ctx: Context, hub: DigestHub, action: str, words: list[str]) -> Reply:
+    """Run a subcommand (`action`, already read) with the words after it."""
+    if ctx.platform not in PLATFORMS or not ctx.request.channel:
+        raise UsageError(ctx.t("digest.console"))
+    if action in _CHANGES and not ctx.request.can_manage:
+        raise UsageError(ctx.t(f"digest.not_allowed.{ctx.platform}"))
+    try:
+        if action == "subscribe":
+            return _subscribe(ctx, hub, words)
+        if action == "unsubscribe":
+            return _unsubscribe(ctx, hub)
+        if action == "status":
+            return _status(ctx, hub)
+        if action == "now":
+            return _now(ctx, hub)
+        return _resume(ctx, hub)
+    except DatabaseUnavailable as exc:  # unreachable, not answering, read-only, full
+        log.info("/digest %s: %s", action, exc)
+        return _answer(ctx, ctx.t("digest.store_down"), kind=ReplyKind.ERROR)
+
+
+def _answer(ctx: Context, text: str, *, kind: ReplyKind = ReplyKind.OK) -> Reply:
+    return Reply(
+        command="digest",
+        kind=kind,
+        title=ctx.t("digest.status.title"),
+        text=text,
+        locale=ctx.locale,
+    )
+
+
+def _language(ctx: Context, locale: str) -> str:
+    return ctx.t(f"digest.language.{locale}")
+
+
+def _schedule_values(ctx: Context, schedule: Schedule, locale: str) -> dict[str, str]:
+    return {
+        "time": schedule.time_text,
+        "zone": schedule.zone,
+        "days": format_weekdays(schedule.weekdays, ctx.locale),
+        "language": _language(ctx, locale),
+    }
+
+
+def _next_text(ctx: Context, hub: DigestHub, schedule: Schedule) -> str:
+    upcoming = schedule.next_after(hub.clock())
+    return format_when(upcoming.at.astimezone(schedule.tz), schedule.zone, ctx.locale)
+
+
+def _subscribe(ctx: Context, hub: DigestHub, words: list[str]) -> Reply:
+    default = default_schedule(ctx.settings)
+    try:
+        asked = read_subscribe_words(words, default=default)
+    except ScheduleError as exc:
+        text = ctx.t(f"digest.{exc.key}", **exc.values)
+        if exc.key == "unknown_zone" and (close := suggest_time_zones(exc.values["value"])):
+            text += " " + ctx.t("did_you_mean", options=", ".join(close))
+        raise UsageError(text) from exc
+    platform, channel = ctx.platform, ctx.request.channel
+    store = hub.store
+    existing = store.subscription(platform, channel)
+    if existing is not None and existing.source == "config":
+        raise UsageError(ctx.t("digest.config_managed"))
+    locale = asked.locale or (existing.locale if existing else ctx.locale)
+    store.save_subscription(
+        Subscription(
+            platform=platform,
+            channel=channel,
+            schedule=asked.schedule,
+            locale=locale,
+            source="command",
+            changed_by=ctx.request.user,
+            effective_from=hub.clock(),
+        )
+    )
+    hub.subscriptions_changed()
+    key = "digest.updated" if existing else "digest.subscribed"
+    text = ctx.t(key, **_schedule_values(ctx, asked.schedule, locale))
+    text += " " + ctx.t("digest.next", when=_next_text(ctx, hub, asked.schedule))
+    return _answer(ctx, text)
+
+
+def _unsubscribe(ctx: Context, hub: DigestHub) -> Reply:
+    store = hub.store
+    existing = store.subscription(ctx.platform, ctx.request.channel)
+    if existing is None:
+        return _answer(ctx, ctx.t("digest.not_subscribed"), kind=ReplyKind.EMPTY)
+    if existing.source == "config":
+        raise UsageError(ctx.t("digest.config_managed"))
+    store.remove_subscription(ctx.platform, ctx.request.channel)
+    hub.subscriptions_changed()
+    return _answer(ctx, ctx.t("digest.unsubscribed"))
+
+
+def _delivery_text(ctx: Context, row: Delivery) -> str:
+    date = format_day(row.local_date, ctx.locale)
+    if row.status == "claimed":
+        key = "digest.delivery.retrying" if row.error else "digest.delivery.claimed"
+        return ctx.t(key, date=date, attempts=row.attempts, error=row.error or "")
+    return ctx.t(f"digest.delivery.{row.status}", date=date, error=row.error or "")
+
+
+def _status(ctx: Context, hub: DigestHub) -> Reply:
+    store = hub.store
+    sub = store.subscription(ctx.platform, ctx.request.channel)
+    if sub is None:
+        return _answer(ctx, ctx.t("digest.not_subscribed"), kind=ReplyKind.EMPTY)
+    schedule = sub.schedule
+    values = _schedule_values(ctx, schedule, sub.locale)
+    summary = ctx.t("digest.status.schedule_value", **values)
+    fields: list[Field] = []
+    if sub.paused:
+        since = (sub.paused_at or hub.clock()).astimezone(schedule.tz)
+        fields.append(
+            Field(
+                name=ctx.t("digest.status.paused"),
+                value=ctx.t(
+                    "digest.status.paused_value",
+                    when=format_when(since, schedule.zone, ctx.locale),
+                    reason=sub.paused_reason or "",
+                ),
+                inline=False,
+            )
+        )
+    else:
+        fields.append(Field(name=ctx.t("digest.status.next"), value=_next_text(ctx, hub, schedule)))
+    last = store.last_post(ctx.platform, ctx.request.channel)
+    if last is None:
+        last_text = ctx.t("digest.status.last_none")
+    else:
+        last_text = ctx.t(
+            "digest.status.last_value",
+            when=format_when(last.posted_at.astimezone(schedule.tz), schedule.zone, ctx.locale),
+            message=last.message_id,
+        )
+    fields.append(Field(name=ctx.t("digest.status.last"), value=last_text))
+    row = store.last_delivery(ctx.platform, ctx.request.channel)
+    if row is not None:
+        fields.append(
+            Field(
+                name=ctx.t("digest.status.scheduled"),
+                value=_delivery_text(ctx, row),
+                inline=False,
+            )
+        )
+    if sub.source == "config":
+        fields.append(
+            Field(
+                name=ctx.t("digest.status.managed"),
+                value=ctx.t("digest.status.managed_value"),
+            )
+        )
+    return Reply(
+        command="digest",
+        kind=ReplyKind.OK,
+        title=ctx.t("digest.status.title"),
+        items=(Item(title=summary, fields=tuple(fields)),),
+        locale=ctx.locale,
+    )
+
+
+def _now(ctx: Context, hub: DigestHub) -> Reply:
+    service = hub.service
+    if service is None:
+        return _answer(ctx, ctx.t("digest.no_service"), kind=ReplyKind.ERROR)
+    if not service.can_post(ctx.platform):
+        return _answer(ctx, ctx.t("digest.no_poster", platform=ctx.platform), kind=ReplyKind.ERROR)
+    sub = hub.store.subscription(ctx.platform, ctx.request.channel)
+    schedule = sub.schedule if sub else default_schedule(ctx.settings)
+    locale = sub.locale if sub else ctx.locale
+    day = hub.clock().astimezone(schedule.tz).date()
+    service.post_now(platform=ctx.platform, channel=ctx.request.channel, locale=locale, day=day)
+    return _answer(ctx, ctx.t("digest.now_posting", date=format_day(day, ctx.locale)))
+
+
+def _resume(ctx: Context, hub: DigestHub) -> Reply:
+    store = hub.store
+    sub = store.subscription(ctx.platform, ctx.request.channel)
+    if sub is None:
+        return _answer(ctx, ctx.t("digest.not_subscribed"), kind=ReplyKind.EMPTY)
+    if not store.resume(ctx.platform, ctx.request.channel, now=hub.clock()):
+        return _answer(ctx, ctx.t("digest.not_paused"), kind=ReplyKind.EMPTY)
+    hub.subscriptions_changed()
+    values = _schedule_values(ctx, sub.schedule, sub.locale)
+    text = ctx.t("digest.resumed", **values)
+    text += " " + ctx.t("digest.next", when=_next_text(ctx, hub, sub.schedule))
+    return _answer(ctx, text)
