@@ -197,7 +197,7 @@ def check(answer: Answer, case: dict[str, Any], corpus: Corpus) -> list[str]:
     """What the answer gets wrong against the case; empty when it answers as described."""
     wrong: list[str] = []
     first = answer.first
-    digest = case["line"].split()[0].lstrip("/") == "digest"
+    digest = case["line"].split()[:1] == ["/digest"]
     if first.kind.value != case["kind"]:
         wrong.append(f"kind {first.kind.value}, not {case['kind']}: {first.text!r}")
     refs = answer.refs(digest=digest)
