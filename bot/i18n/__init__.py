@@ -37,17 +37,18 @@ def t(locale: str, key: str, **values: object) -> str:
     A sentence that counts something is given the number as `n` (an int): the catalogue
     picks the form that agrees with it (1 day, 2 days; 0 jour, 1 jour, 2 jours), and the
     sentence reads it as `{n}`. The same `n` gives a name's grammatical number (the unions
-    stand). In French, `de {name}` and `à {name}` contract with the name filled in
-    (`d'Anthropic`, `du ministère`, `des syndicats`, `aux employés`): see `contract`.
+    stand). In French, `de {actor}` / `de {speaker}` (and `à`) contract with the name filled
+    in (`d'Anthropic`, `du ministère`, `des syndicats`, `aux employés`): see `contract`.
     """
     found, count = catalogue(locale), values.get("n")
     text = found.ngettext(key, key, count) if isinstance(count, int) else found.gettext(key)
-    if locale == "fr" and ("de {" in text or "à {" in text):
+    if locale == "fr" and ("de {" in text or "à {" in text):  # a cheap test first
         text = _PREPOSITION.sub(lambda m: _contracted(m, values), text)
     return text.format(**values)
 
 
-_PREPOSITION = re.compile(r"(?<![\w'])(de|De|à|À) \{(\w+)\}")
+# Only an actor's name contracts ("Lecture de {name}" keeps a file's name as it is).
+_PREPOSITION = re.compile(r"(?<![\w'])(de|De|à|À) \{(actor|speaker)\}")
 _ELIDING = frozenset("aeiouy")
 
 
