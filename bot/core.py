@@ -42,6 +42,10 @@ class Request:
     # Whether the user may change this channel's settings (digest subscriptions); the
     # platform decides: Manage Channels on Discord, the configured admins on Slack.
     can_manage: bool = False
+    # Where the channel is, on a platform with many: the Slack workspace (team id) and its
+    # Enterprise Grid org; a digest subscribed here posts with that workspace's token.
+    team: str = ""
+    enterprise: str = ""
     # A file handed over with the command (an article to draft), fetched by the platform.
     attachment: Attachment | None = None
 
