@@ -382,7 +382,8 @@ class Core:
     def _display(self, match: Match) -> str:
         corpus = self.dossier.corpus
         if match.target in corpus.actor_by_id:
-            return corpus.actor_by_id[match.target].name
+            # A choice in a list reads without its article: "Department of Defense (Pentagon)".
+            return corpus.actor_by_id[match.target].name.en.removeprefix("the ")
         if match.target in corpus.issue_by_id:
             return corpus.issue_by_id[match.target].name.en
         return match.label
