@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from bot.corpus.model import DOSSIER_NAME
+from bot.dossier_names import DOSSIER_NAME
 from bot.schedule_words import (
     PLATFORMS,
     QUIET_DAYS,
@@ -53,6 +53,16 @@ def more_than(low: float) -> Check:
 
 def not_negative(name: str, value: Any) -> list[str]:
     return [] if value >= 0 else [f"{name} must not be negative"]
+
+
+def web_url(name: str, value: Any) -> list[str]:
+    """An absolute http(s) URL, such as Slack's Redirect URL."""
+    from urllib.parse import urlsplit  # only when one is set
+
+    parts = urlsplit(str(value))
+    if parts.scheme in ("https", "http") and parts.netloc:
+        return []
+    return [f"{name} must be an absolute https:// URL, not {str(value)[:80]!r}"]
 
 
 def log_level(name: str, value: Any) -> Iterable[str]:
@@ -130,6 +140,7 @@ def subscriptions(name: str, value: Any) -> list[str]:
     problems: list[str] = []
     seen: set[tuple[str, str, str]] = set()
     keys = {"platform", "channel", "dossier", "time", "timezone", "weekdays", "locale"}
+    keys |= {"team", "enterprise"}
     for number, entry in enumerate(value, 1):
         where = f"digest_subscriptions #{number}"
         if not isinstance(entry, Mapping):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import re
 import shlex
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -26,11 +27,15 @@ from bot.i18n import t
 from bot.library import Library
 from bot.matching.folding import MAX_QUERY_CHARS, fold
 from bot.matching.names import Match, best_command
-from bot.reply import Item, Page, Reply, ReplyKind, Source
+from bot.reply import Attachment, Item, Page, Reply, ReplyKind, Source
 
 log = logging.getLogger("dispute_bot.core")
 MAX_NAME_ECHO = 40  # characters of an unknown command's name said back to the user
 TEAM_SETTINGS = ("language", "replies", "managers")  # what /settings changes, as typed
+# The most a platform fetches of a file handed to a command, and the most text a command
+# that takes text (an article pasted after /draft) reads: a news article is a few kilobytes.
+MAX_ATTACHMENT_BYTES = 200_000
+_COMMAND_WORD = re.compile(r"(\S*)\s*(.*)", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -50,14 +55,24 @@ class Request:
     # configured admins on Slack.
     can_configure: bool = False
     dossier: str = ""  # a dossier asked for by name (`dispute-bot ask --dossier`)
+    # On Slack, the Enterprise Grid org of the workspace (`team`): a digest subscribed here
+    # posts with that workspace's token.
+    enterprise: str = ""
+    # A file handed over with the command (an article to draft), fetched by the platform.
+    attachment: Attachment | None = None
 
     @classmethod
     def parse(cls, line: str, **context: Any) -> Request:
-        """`/quote trump woke` → Request(command="quote", args="trump woke")."""
+        """`/quote trump woke` → Request(command="quote", args="trump woke").
+
+        The command ends at the first space or line break, so a text pasted on the lines
+        after `draft` is its argument, line breaks kept.
+        """
         text = line.strip()
         if text.startswith("/"):
             text = text[1:]
-        command, _, args = text.partition(" ")
+        match = _COMMAND_WORD.match(text)
+        command, args = (match[1], match[2]) if match else ("", "")
         return cls(command=command.lower(), args=args.strip(), **context)
 
 
@@ -158,6 +173,9 @@ class Command:
     # Whether its answer comes from the channel's dossier (and says so when that dossier
     # could not be used); /help, /list, /settings do not.
     reads_dossier: bool = True
+    # Its argument is a text handed over (an article pasted after the command): given as
+    # typed, line breaks kept, up to MAX_ATTACHMENT_BYTES, rather than parsed as a query.
+    takes_text: bool = False
     run: Callable[[Context, Args], Reply] = field(repr=False)
 
 
@@ -292,6 +310,7 @@ class Core:
         commands: Iterable[Command],
         clock: Callable[[], dt.datetime] = utc_now,
         places: PlaceLookup | None = None,
+        chosen: Callable[[str, str], Iterable[str]] | None = None,
     ) -> None:
         self.settings = settings
         self.library = dossier if isinstance(dossier, Library) else Library.of(dossier)
@@ -299,6 +318,8 @@ class Core:
         self.clock = clock
         # Where a request's channel and team stand (the root's; None: every one as default).
         self.places = places
+        # The dossiers a team's channels chose, by (platform, team) (the root's).
+        self.chosen = chosen
         # Called after every reply with (request, reply, seconds); bot.ops.metrics sets it.
         self.observe: Callable[[Request, Reply, float], None] | None = None
         # When a live reload brought each record in, by dossier name ("quote:<id>",
@@ -315,6 +336,14 @@ class Core:
         """Replace a dossier (the default one unless named) in one assignment; a query sees
         the old one or the new one."""
         self.library.swap(name or self.library.default, dossier)
+
+    def dossiers_followed(self, platform: str, team: str) -> list[Dossier]:
+        """The dossiers a team follows: the default, and those its channels chose that are
+        served (blocking: it may ask the database, which failing leaves the default)."""
+        names = [self.library.default]
+        if self.chosen is not None and team:
+            names += [n for n in self.chosen(platform, team) if n not in names]
+        return [d for n in names if (d := self.library.get(n)) is not None]
 
     def place(self, request: Request, *, fresh: bool = True) -> Place:
         """What the state database says of the request's channel and team; nothing is looked
@@ -421,6 +450,8 @@ class Core:
             command = self.commands.get(request.command or "help")
             if command is None:
                 reply = self._unknown(ctx, request.command)
+            elif command.takes_text:
+                reply = command.run(ctx, Args(text=request.args))
             elif len(request.args) > MAX_QUERY_CHARS:
                 raise UsageError(ctx.t("too_long", limit=MAX_QUERY_CHARS))
             else:
@@ -538,7 +569,8 @@ class Core:
 def _display(dossier: Dossier, match: Match) -> str:
     corpus = dossier.corpus
     if match.target in corpus.actor_by_id:
-        return corpus.actor_by_id[match.target].name
+        # A choice in a list reads without its article: "Department of Defense (Pentagon)".
+        return corpus.actor_by_id[match.target].name.en.removeprefix("the ")
     if match.target in corpus.issue_by_id:
         return corpus.issue_by_id[match.target].name.en
     return match.label

@@ -20,8 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.corpus.model import DOSSIER_NAME
 from bot.dossier import Dossier
+from bot.dossier_names import DOSSIER_NAME
 from bot.errors import ConfigError, CorpusError
 from bot.snapshot import load_dossier
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -38,8 +38,33 @@ class Item:
     body: str = ""
     quote: str | None = None  # original text, shown verbatim as a quotation
     translation: str | None = None
+    # The reporter's own sentences ("AFP reports: …"): plain paragraphs, never in « ».
+    notes: tuple[str, ...] = ()
     fields: tuple[Field, ...] = ()
     sources: tuple[Source, ...] = ()
+    # The dossier records the item shows, in order ("quote:trump-order", "event:ultimatum",
+    # "position:hegseth/sanctions"); platforms do not show them, tests and scripts read them.
+    refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Attachment:
+    """A file: handed to a command (an article to draft) or sent with its reply (the draft).
+
+    Each platform carries it its own way: Slack uploads it, Discord attaches it to the
+    answer, the console prints it.
+    """
+
+    name: str  # a file name, no folder
+    media_type: str  # "text/yaml", "text/plain"
+    data: bytes = field(repr=False)
+    # The file's size as its platform declared it, when `data` holds less: a shell fetches
+    # no more of a file than its command takes, and passes on how big the file was.
+    declared_size: int = 0
+
+    @property
+    def size(self) -> int:
+        return max(self.declared_size, len(self.data))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,6 +88,7 @@ class Reply:
     sources: tuple[Source, ...] = ()  # every source cited by the items, once each
     locale: str = "en"
     footer: str = ""
+    attachments: tuple[Attachment, ...] = ()  # files sent with the reply (a draft to review)
     # Who sees it where the platform lets the bot choose: ephemeral (the caller) or public;
     # the core sets it from the team's settings or the deployment's.
     visibility: str = "ephemeral"

@@ -23,7 +23,8 @@ from bot.dossier import Dossier
 
 log = logging.getLogger("dispute_bot.snapshot")
 
-FORMAT = 4  # 2: Corpus.drafts; 3: Dossier pickles its indexes only; 4: Corpus.id
+FORMAT = 5  # 2: Corpus.drafts; 3: Dossier pickles its indexes only; 4: dates with their
+# basis; 5: Corpus.id
 WORTH_KEEPING_AFTER = 1.0  # seconds of building
 
 

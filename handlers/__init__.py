@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from bot.core import Command
 from handlers.digest import digest_command
 from handlers.dossiers import LIST, use_command
+from handlers.draft import COMMAND as DRAFT
 from handlers.help import COMMAND as HELP
 from handlers.positions import COMMAND as POSITIONS
 from handlers.quote import COMMAND as QUOTE
@@ -39,4 +40,5 @@ def build_commands(
         use_command(preferences),
         settings_command(preferences),
         reload_command(reload),
+        DRAFT,
     )

@@ -15,7 +15,7 @@ ANTHROPIC_TITLE = "Anthropic vs the US Department of Defense (2026)"
 STADIUM_TITLE = "Town hall vs football club"
 # A quote of each, found by its speaker: it tells which dossier answered.
 MAYOR_SAYS = "Le stade restera public"
-TRUMP_SAYS = "cesser immédiatement"
+TRUMP_SAYS = "erreur désastreuse"
 
 
 def two_dossiers(root: Path) -> Path:

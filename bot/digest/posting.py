@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from bot.config import Settings
 from bot.core import Core, Request
-from bot.delivery import Poster, RetryPolicy
+from bot.delivery import Poster, RetryPolicy, Team
 from bot.digest.compose import compose_digest, has_news
 from bot.digest.records import Claim, Key, Subscription
 from bot.digest.rotation import Pick, pick_quote
@@ -218,6 +218,7 @@ class Deliverer:
             sub.channel,
             sub.dossier,
             prepared.reply,
+            team=sub.team,
             deadline=occurrence.at + self.policy.window,
             claim=claim,
         )
@@ -268,7 +269,14 @@ class Deliverer:
                 await asyncio.sleep(wait)
 
     async def post_now(
-        self, *, platform: str, channel: str, dossier: str, locale: str, day: dt.date
+        self,
+        *,
+        platform: str,
+        channel: str,
+        dossier: str,
+        locale: str,
+        day: dt.date,
+        team: Team | None = None,
     ) -> None:
         """An extra digest asked for with /digest now: no claim, but logged and rotated."""
         where = digest_name(platform, channel, dossier)
@@ -285,7 +293,13 @@ class Deliverer:
                 return
             deadline = self.clock() + min(self.policy.window, NOW_RETRY_LIMIT)
             message_id = await self._post(
-                platform, channel, dossier, prepared.reply, deadline=deadline, claim=None
+                platform,
+                channel,
+                dossier,
+                prepared.reply,
+                team=team,
+                deadline=deadline,
+                claim=None,
             )
             if message_id is None:
                 return
@@ -358,6 +372,7 @@ class Deliverer:
         dossier: str,
         reply: Reply,
         *,
+        team: Team | None,
         deadline: dt.datetime,
         claim: Claim | None,
     ) -> str | None:
@@ -400,7 +415,7 @@ class Deliverer:
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await poster.post(channel, reply)
+                    return await poster.post(channel, reply, team=team)
         except _ClaimLost:
             log.warning("digest for %s: claim lost while retrying; leaving it", where)
             return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.delivery import Team
 from bot.digest.when import Schedule
 
 Key = tuple[str, str, str, dt.date]  # platform, channel, dossier, local date
@@ -17,7 +18,6 @@ class Subscription:
     platform: str
     channel: str
     dossier: str
-    team: str = ""  # the Slack workspace or Discord server, where known
     schedule: Schedule
     locale: str
     source: str = "command"  # command | config
@@ -25,6 +25,9 @@ class Subscription:
     effective_from: dt.datetime
     paused_reason: str | None = None
     paused_at: dt.datetime | None = None
+    # Where the channel is (Slack's team and Grid org ids, or the Discord server), when the
+    # platform has many.
+    team: Team | None = None
 
     @property
     def paused(self) -> bool:

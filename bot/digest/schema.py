@@ -2,13 +2,16 @@
 
 A subscription, a delivery, a post and the quote rotation belong to a channel *and* a
 dossier: a channel that follows two dossiers in turn may get both digests. The subscription
-also keeps its team (Slack workspace, Discord server), so the digest finds what it needs
-about a channel in its own row. `schema(default_dossier)` is the digest's part of the state
-database (bot.database.schema): version 2 added the dossier (the rows of version 1 belong to
-the deployment's default dossier) and the team (unknown for those rows).
+also keeps its team (the Slack workspace and its Enterprise Grid org, or the Discord
+server), so the digest finds what it needs about a channel in its own row.
+`schema(default_dossier)` is the digest's part of the state database (bot.database.schema):
+version 2 added the team, version 3 the dossier (the rows of older versions belong to the
+deployment's default dossier).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -26,8 +29,6 @@ subscriptions = sa.Table(
     sa.Column("platform", sa.String(16), primary_key=True),
     sa.Column("channel", sa.String(128), primary_key=True),
     sa.Column("dossier", sa.String(64), primary_key=True),
-    # The Slack workspace or Discord server of the channel; "" where not known.
-    sa.Column("team", sa.String(64), nullable=False, server_default=""),
     sa.Column("time", sa.String(5), nullable=False),  # HH:MM
     sa.Column("zone", sa.String(64), nullable=False),  # IANA name
     sa.Column("weekdays", sa.String(32), nullable=False),  # mon,tue,...
@@ -38,9 +39,14 @@ subscriptions = sa.Table(
     sa.Column("effective_from", UTCDateTime, nullable=False),
     sa.Column("paused_reason", sa.Text, nullable=True),
     sa.Column("paused_at", UTCDateTime, nullable=True),
+    # The Slack workspace the channel is in (and its Enterprise Grid org), or the Discord
+    # server: an app installed in many workspaces posts with that workspace's token, and
+    # stops when it is uninstalled.
+    sa.Column("team_id", sa.String(32), nullable=True),
+    sa.Column("enterprise_id", sa.String(32), nullable=True),
 )
 subscriptions_by_team = sa.Index(
-    "digest_subscriptions_by_team", subscriptions.c.platform, subscriptions.c.team
+    "digest_subscriptions_by_team", subscriptions.c.platform, subscriptions.c.team_id
 )
 
 # One row per (platform, channel, dossier, local date): the claim that makes a digest post once.
@@ -104,10 +110,33 @@ def _create(conn: Connection) -> None:
         conn.execute(CreateIndex(index))
 
 
-def _added_dossier(default_dossier: str) -> Step:
-    """Version 2: each table gains the dossier (its rows: the default one), subscriptions
-    their team. SQLite cannot change a primary key, so its tables are rebuilt; PostgreSQL's
-    are altered in place (their ids and sequences stay)."""
+def _add_columns(conn: Connection, table: sa.Table, names: Sequence[str]) -> None:
+    """ALTER TABLE ... ADD COLUMN for those of `names` the table lacks."""
+    present = {column["name"] for column in sa.inspect(conn).get_columns(table.name)}
+    preparer = conn.dialect.identifier_preparer
+    for name in names:
+        if name in present:
+            continue
+        column = table.c[name]
+        kind = column.type.compile(dialect=conn.dialect)
+        conn.execute(
+            sa.text(
+                f"ALTER TABLE {preparer.format_table(table)} "
+                f"ADD COLUMN {preparer.format_column(column)} {kind}"
+            )
+        )
+
+
+def _add_slack_workspace_v2(conn: Connection) -> None:
+    """Each subscription knows its Slack workspace (issue 14, OAuth: many workspaces)."""
+    _add_columns(conn, subscriptions, ("team_id", "enterprise_id"))
+    conn.execute(CreateIndex(subscriptions_by_team, if_not_exists=True))
+
+
+def _added_dossier_v3(default_dossier: str) -> Step:
+    """Version 3: each table gains the dossier (its rows: the default one). SQLite cannot
+    change a primary key, so its tables are rebuilt; PostgreSQL's are altered in place
+    (their ids and sequences stay)."""
 
     def upgrade(conn: Connection) -> None:
         conn.exec_driver_sql("DROP INDEX IF EXISTS digest_posts_by_channel")
@@ -116,7 +145,7 @@ def _added_dossier(default_dossier: str) -> Step:
         else:
             _alter_postgresql(conn, default_dossier)
         for index in INDEXES:
-            conn.execute(CreateIndex(index))
+            conn.execute(CreateIndex(index, if_not_exists=True))
 
     return upgrade
 
@@ -126,7 +155,7 @@ def _rebuild_sqlite(conn: Connection, default_dossier: str) -> None:
         old = f"{table.name}_v1"
         conn.exec_driver_sql(f"ALTER TABLE {table.name} RENAME TO {old}")
         conn.execute(CreateTable(table))
-        kept = [c.name for c in table.columns if c.name not in ("dossier", "team")]
+        kept = [c.name for c in table.columns if c.name != "dossier"]
         names = ", ".join(f'"{name}"' for name in kept)
         conn.execute(
             sa.text(
@@ -148,9 +177,6 @@ def _alter_postgresql(conn: Connection, default_dossier: str) -> None:
             keys = ", ".join(c.name for c in table.primary_key.columns)
             conn.exec_driver_sql(f"ALTER TABLE {table.name} DROP CONSTRAINT {table.name}_pkey")
             conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD PRIMARY KEY ({keys})")
-    conn.exec_driver_sql(
-        "ALTER TABLE digest_subscriptions ADD COLUMN team VARCHAR(64) NOT NULL DEFAULT ''"
-    )
 
 
 def schema(default_dossier: str) -> Part:
@@ -161,5 +187,5 @@ def schema(default_dossier: str) -> Part:
         version_table=schema_version,
         lock_key=_LOCK_KEY,
         create=_create,
-        steps=(_added_dossier(default_dossier),),
+        steps=(_add_slack_workspace_v2, _added_dossier_v3(default_dossier)),
     )

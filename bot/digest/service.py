@@ -25,11 +25,16 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.config import Settings
 from bot.core import Core
-from bot.delivery import Poster
+from bot.delivery import Poster, Team
 from bot.digest.posting import Deliverer, DeliveryPolicy, digest_name
 from bot.digest.records import Delivery, Key, Subscription
 from bot.digest.store import DigestStore
-from bot.digest.when import Occurrence, config_entry_schedule, default_schedule
+from bot.digest.when import (
+    Occurrence,
+    config_entry_schedule,
+    config_entry_team,
+    default_schedule,
+)
 from bot.errors import DatabaseUnavailable
 from bot.hooks import DigestCounts, NoCounts
 
@@ -146,13 +151,20 @@ class DigestService:
             self._loop.call_soon_threadsafe(self._spawn, self.sweep())
 
     def post_now(
-        self, *, platform: str, channel: str, dossier: str, locale: str, day: dt.date
+        self,
+        *,
+        platform: str,
+        channel: str,
+        dossier: str,
+        locale: str,
+        day: dt.date,
+        team: Team | None = None,
     ) -> None:
         """Post a dossier's digest in a channel now (/digest now), whatever its schedule."""
         if self._loop is None or self._loop.is_closed():
             raise RuntimeError("the digest service is not running")
         asked = self._deliverer.post_now(
-            platform=platform, channel=channel, dossier=dossier, locale=locale, day=day
+            platform=platform, channel=channel, dossier=dossier, locale=locale, day=day, team=team
         )
         self._loop.call_soon_threadsafe(self._spawn, asked, self._asked)
 
@@ -178,6 +190,7 @@ class DigestService:
                 source="config",
                 changed_by="config",
                 effective_from=now,
+                team=config_entry_team(entry),
             )
             for entry in entries
         ]

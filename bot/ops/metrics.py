@@ -22,7 +22,7 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from bot.corpus.model import DOSSIER_NAME
+from bot.dossier_names import DOSSIER_NAME
 
 if TYPE_CHECKING:
     from prometheus_client.metrics_core import Metric

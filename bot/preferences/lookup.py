@@ -73,6 +73,16 @@ class Preferences:
             self._ready = True
         return store
 
+    def prepare(self) -> bool:
+        """Make the tables now (on start), so the first command does not; False when the
+        database cannot be used yet (the first command tries again)."""
+        try:
+            self.store  # noqa: B018 (made on first use)
+        except DatabaseUnavailable as exc:
+            log.warning("channel preferences not ready: %s; commands answer as configured", exc)
+            return False
+        return True
+
     def __call__(self, request: Request, *, fresh: bool) -> Place:
         key = (request.platform, request.team, request.channel)
         kept = self._recall(key)
@@ -119,6 +129,16 @@ class Preferences:
         )
         with self._lock:
             self._kept.pop((request.platform, request.team, request.channel), None)
+
+    def followed(self, platform: str, team: str) -> list[str]:
+        """The dossiers the team's channels chose ([] when the database cannot say)."""
+        if not team:
+            return []
+        try:
+            return self.store.chosen_in(platform, team)
+        except DatabaseUnavailable as exc:
+            log.debug("dossiers followed in %s:%s: %s", platform, team, exc)
+            return []
 
     def team(self, request: Request) -> TeamSettings:
         return self.store.team(request.platform, request.team)

@@ -90,6 +90,19 @@ class PreferencesStore(StateStore):
             )
 
     @bounded
+    def chosen_in(self, platform: str, team: str) -> list[str]:
+        """The dossiers the team's channels chose, by name (the Home tab lists them)."""
+        follows = channel_dossiers.c
+        with self.engine.begin() as conn:
+            names = conn.execute(
+                sa.select(follows.dossier)
+                .where(follows.platform == platform, follows.team == team)
+                .distinct()
+                .order_by(follows.dossier)
+            ).scalars()
+            return list(names)
+
+    @bounded
     def team(self, platform: str, team: str) -> TeamSettings:
         with self.engine.begin() as conn:
             row = conn.execute(

@@ -117,12 +117,12 @@ def test_each_channel_answers_from_the_dossier_it_follows(bot: DisputeBot) -> No
     assert chose.text.startswith(f"This channel now follows {STADIUM_TITLE} (stadium)")
 
     assert MAYOR_SAYS in in_channel(core, "/quote mayor", "C1")
-    assert "Le maire, 1 May 2025" in in_channel(core, "/quote", "C1")
+    assert "The mayor, 1 May 2025" in in_channel(core, "/quote", "C1")
     assert "No quote matches" in in_channel(core, "/quote trump", "C1")
     assert STADIUM_TITLE in in_channel(core, "/digest", "C1")  # the preview too
     assert TRUMP_SAYS in in_channel(core, "/quote trump", "C2")  # another channel: the default
     speakers = [c.name for c in core.complete("speaker", "", request=_request("C1"))]
-    assert speakers == ["Le maire", "Le club"]
+    assert speakers == ["mayor", "Le club"]
     assert "Donald Trump" in [c.name for c in core.complete("speaker", "", request=_request("C2"))]
     assert [c.value for c in core.complete("dossier", "sta")] == ["stadium"]
 
@@ -186,7 +186,7 @@ def test_the_database_down_answers_from_the_default_and_says_so(
 def test_ask_and_the_console_answer_from_the_dossier_asked_for(seeds: Path) -> None:
     asked = cli("--seeds", str(seeds), "ask", "--dossier", "stadium", "/quote maire")
     assert asked.returncode == 0, asked.stderr
-    assert asked.stdout.startswith("Quotes by Le maire\n") and MAYOR_SAYS in asked.stdout
+    assert asked.stdout.startswith("Quotes by the mayor\n") and MAYOR_SAYS in asked.stdout
     default = cli("--seeds", str(seeds), "ask", "/quote trump")
     assert TRUMP_SAYS in default.stdout
     unknown = cli("--seeds", str(seeds), "ask", "--dossier", "stade", "/quote maire")

@@ -22,6 +22,7 @@ from bot.library import Library
 from bot.preferences.store import PreferencesStore, TeamSettings
 from tests.digest.conftest import DOSSIER, MakeReplica, digest_settings, paris, postgres_settings
 from tests.digest.fake_chat import FakeChat
+from tests.digest.test_store import create_first_schema
 from tests.dossiers import ANTHROPIC_TITLE, STADIUM, STADIUM_TITLE, two_dossiers
 
 NOW = dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC)
@@ -57,36 +58,11 @@ async def test_each_dossier_a_channel_subscribed_to_posts_its_own_digest(
     assert [s.dossier for s in bot.store.channel_subscriptions("slack", "C1")] == [DOSSIER]
 
 
-def _v1_tables() -> tuple[sa.MetaData, dict[str, sa.Table]]:
-    """The digest's tables as version 1 made them: no dossier, no team."""
-    metadata = sa.MetaData()
-    tables = {}
-    for table in digest_schema.TABLES:
-        columns = [
-            sa.Column(
-                c.name,
-                c.type,
-                primary_key=c.primary_key,
-                nullable=c.nullable,
-                autoincrement=c.autoincrement,
-            )
-            for c in table.columns
-            if c.name not in ("dossier", "team")
-        ]
-        tables[table.name] = sa.Table(table.name, metadata, *columns)
-    posts = tables["digest_posts"]
-    sa.Index("digest_posts_by_channel", posts.c.platform, posts.c.channel)
-    digest_schema.version_table("digest_schema", metadata)
-    return metadata, tables
-
-
 def _an_old_database(url: sa.URL | str) -> None:
     """A database the bot of version 1 left: a subscription, a delivery, a post, a quote."""
-    metadata, tables = _v1_tables()
     engine = sa.create_engine(url)
+    tables = create_first_schema(engine)
     with engine.begin() as conn:
-        metadata.create_all(conn)
-        conn.execute(sa.insert(metadata.tables["digest_schema"]).values(id=1, version=1))
         key = {"platform": "slack", "channel": "C1"}
         conn.execute(
             sa.insert(tables["digest_subscriptions"]).values(
@@ -134,7 +110,7 @@ def _upgraded(settings: Settings) -> None:
     store = DigestStore.open(settings, default_dossier=DOSSIER)
     try:
         sub = store.subscription("slack", "C1", DOSSIER)
-        assert sub is not None and sub.locale == "fr" and sub.team == ""  # kept, and its own
+        assert sub is not None and sub.locale == "fr" and sub.team is None  # kept
         assert store.last_delivery("slack", "C1", DOSSIER) is not None
         post = store.last_post("slack", "C1", DOSSIER)
         assert post is not None and post.message_id == "m1"
@@ -147,7 +123,7 @@ def _upgraded(settings: Settings) -> None:
         ]  # a channel may now have one per dossier
         with store.engine.begin() as conn:
             version = conn.execute(sa.select(digest_schema.schema_version.c.version)).scalar()
-        assert version == digest_schema.schema(DOSSIER).latest == 2
+        assert version == digest_schema.schema(DOSSIER).latest == 3
     finally:
         store.close()
     DigestStore.open(settings, default_dossier="stadium").close()  # upgraded once, not again

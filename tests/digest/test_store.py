@@ -12,13 +12,16 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bot.config import Settings
 from bot.database.schema import upgrade_schema
+from bot.delivery import Team
 from bot.digest.errors import DigestStoreError
 from bot.digest.records import Claim, Subscription
-from bot.digest.schema import schema, schema_version
-from bot.digest.store import DigestStore, database_url
+from bot.digest.schema import TABLES, schema, schema_version, version_table
+from bot.digest.store import DigestStore, _subscription_values, database_url
 from bot.digest.when import Schedule
 from tests.digest.conftest import DOSSIER, digest_settings, postgres_settings
+from tests.digest.conftest import postgres_url as postgres_url  # the fixture, for "postgres"
 
 NOW = dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC)
 DAY = dt.date(2026, 3, 2)
@@ -82,6 +85,85 @@ def test_an_upgrade_step_runs_once_on_an_older_database(tmp_path: Path) -> None:
 
     with pytest.raises(DigestStoreError, match="newer than this bot knows"):
         DigestStore.open(settings)  # an older bot refuses a newer database instead of breaking it
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_database(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    if request.param == "sqlite":
+        return digest_settings(tmp_path / "state.sqlite3")
+    return postgres_settings(request.getfixturevalue("postgres_url"))
+
+
+def test_a_database_of_the_first_schema_learns_each_subscriptions_workspace(
+    any_database: Settings,
+) -> None:
+    """Schema 2 (issue 14): a subscription keeps the Slack workspace it posts in, and the
+    subscriptions made before keep working (their workspace unknown until /digest resume)."""
+    engine = sa.create_engine(database_url(any_database))
+    tables = create_first_schema(engine)
+    first = subscription("C0OLD")
+    with engine.begin() as conn:
+        values = {
+            k: v
+            for k, v in _subscription_values(first).items()
+            if not k.endswith("_id") and k != "dossier"
+        }
+        conn.execute(sa.insert(tables["digest_subscriptions"]).values(**values))
+    engine.dispose()
+
+    store = DigestStore.open(any_database, default_dossier=DOSSIER)  # upgraded to the newest
+    try:
+        assert store.subscription("slack", "C0OLD", DOSSIER) == first  # no workspace: None
+        alpha = dataclasses.replace(subscription("C0NEW"), team=Team(team_id="T0002ALPHA"))
+        grid = dataclasses.replace(
+            subscription("C0GRID"), team=Team(team_id="T0003BETA", enterprise_id="E0003GRID")
+        )
+        for sub in (alpha, grid):
+            store.save_subscription(sub)
+        assert store.subscription("slack", "C0GRID", DOSSIER) == grid
+        assert store.team_subscriptions("slack", Team(team_id="T0002ALPHA")) == [alpha]
+        assert store.pause_team("slack", Team(team_id="T0002ALPHA"), reason="gone", now=NOW) == 1
+        assert store.pause_team("slack", Team(team_id="T0002ALPHA"), reason="gone", now=NOW) == 0
+        assert store.subscription("slack", "C0GRID", DOSSIER) == grid  # another workspace
+        org = Team(enterprise_id="E0003GRID")  # an org-wide uninstall names the org only
+        assert [s.channel for s in store.team_subscriptions("slack", org)] == ["C0GRID"]
+        team = Team(team_id="T0001OLD")
+        assert store.resume("slack", "C0OLD", DOSSIER, now=NOW, team=team) is False
+        store.pause("slack", "C0OLD", DOSSIER, reason="unknown workspace", now=NOW)
+        assert store.resume("slack", "C0OLD", DOSSIER, now=NOW, team=team)
+        old = store.subscription("slack", "C0OLD", DOSSIER)
+        assert old is not None and old.team == team and not old.paused
+        with store.engine.begin() as conn:
+            assert conn.execute(sa.select(schema_version.c.version)).scalar() == 3
+    finally:
+        store.close()
+
+
+def create_first_schema(engine: sa.Engine) -> dict[str, sa.Table]:
+    """The digest's tables as its first schema made them (no workspace, no dossier), at
+    version 1: a database from the bot before issue 14."""
+    metadata = sa.MetaData()
+    tables = {}
+    for table in TABLES:
+        columns = [
+            sa.Column(
+                c.name,
+                c.type,
+                primary_key=c.primary_key,
+                nullable=c.nullable,
+                autoincrement=c.autoincrement,
+            )
+            for c in table.columns
+            if c.name not in ("team_id", "enterprise_id", "dossier")
+        ]
+        tables[table.name] = sa.Table(table.name, metadata, *columns)
+    posts = tables["digest_posts"]
+    sa.Index("digest_posts_by_channel", posts.c.platform, posts.c.channel)
+    versions = version_table("digest_schema", metadata)
+    with engine.begin() as conn:
+        metadata.create_all(conn)
+        conn.execute(sa.insert(versions).values(id=1, version=1))
+    return tables
 
 
 def test_an_unreachable_database_is_a_clear_error() -> None:

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from bot.app import build_core
+from bot.app import DisputeBot, build_core
 from bot.config import Settings
-from bot.core import Args, Command, Context
+from bot.core import Args, Command, Context, Request
 from bot.reply import Reply, ReplyKind
 from tests.discord.conftest import NOW, Bot, running
 from tests.dossiers import ANTHROPIC, MAYOR_SAYS, STADIUM_TITLE, TRUMP_SAYS, two_dossiers
@@ -22,6 +22,7 @@ from tests.fakes.discord import ALL_PERMISSIONS, EPHEMERAL, MANAGE_GUILD, Answer
 
 STADIUM_CHANNEL, OTHER_CHANNEL = "1290573849201748040", "1290573849201748041"
 OTHER_GUILD = "1290573849201748099"
+GUILD = "1290573849201748029"  # the server of the recorded interactions
 
 
 @pytest.fixture
@@ -64,7 +65,7 @@ async def test_two_dossiers_answer_in_their_own_channels(bot: Bot) -> None:
     trump = await ask(bot, "quote", speaker="trump", channel_id=OTHER_CHANNEL)
     assert TRUMP_SAYS in shown(trump)
     here = await choices(bot, "quote", "speaker", "", channel_id=STADIUM_CHANNEL)
-    assert here == ["Le maire", "Le club"]
+    assert here == ["mayor", "Le club"]
     there = await choices(bot, "quote", "speaker", "tru", channel_id=OTHER_CHANNEL)
     assert there[0] == "Donald Trump"
 
@@ -114,12 +115,14 @@ async def test_a_slow_answer_in_a_public_server_goes_public_though_deferred_priv
         gate.wait(5)
         return Reply(command="slow", kind=ReplyKind.OK, title="Done at last")
 
-    core = build_core(settings, clock=lambda: NOW, eager=True)
+    bot = DisputeBot(settings, clock=lambda: NOW)
+    server = Request(command="settings", platform="discord", team=GUILD, user="1")
+    bot.preferences.change_team(server, "visibility", "public")  # as /settings would
+    core = bot.core
     core.commands["slow"] = Command(
         name="slow", summary={"en": "Test-only /slow."}, usage="/slow", examples=(), run=slow
     )
-    async with running(fake, core, settings, defer_after=0.05) as bot:
-        await ask(bot, "settings", setting="replies", value="public")
+    async with running(fake, core, settings, defer_after=0.05):
         interaction = await fake.invoke("slow")
         deferred = await fake.next_answer(interaction)
         assert deferred.type == 5 and deferred.data["flags"] & EPHEMERAL

@@ -16,7 +16,9 @@ from typing import Any
 
 APP_ID = "A0DISPUTE1"
 DEFAULT_TEAM = "T0001DOSSIER"
-DEFAULT_BOT_SCOPES = "app_mentions:read,chat:write,commands,im:history,users:read"
+DEFAULT_BOT_SCOPES = (
+    "app_mentions:read,chat:write,commands,files:read,files:write,im:history,users:read"
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,9 +38,20 @@ class Workspace:
     users: tuple[str, ...] = ("U0REPORTER",)
     # Members who are the workspace's admins or owners (users.info says is_admin, is_owner).
     admins: tuple[str, ...] = ()
+    # Who is in which channel; a channel not listed has every user of the workspace.
+    members: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def has_channel(self, channel: str) -> bool:
         return self.channels is None or channel in self.channels
+
+    def channels_of(self, user: str) -> list[str]:
+        """The channels `user` is a member of, in id order (users.conversations)."""
+        listed = dict(self.members)
+        return [
+            channel
+            for channel in sorted(self.channels or ())
+            if user in listed.get(channel, self.users)
+        ]
 
     @property
     def team(self) -> dict[str, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -176,3 +177,18 @@ async def test_without_users_read_the_workspaces_admins_are_members(
             assert "Only the bot's admins in this workspace can choose" in texts(owner)
     warned = [r for r in caplog.records if "users.info answered missing_scope" in r.getMessage()]
     assert len(warned) == 1  # said once, not at every command
+
+
+async def test_the_home_tab_lists_the_dossiers_the_workspace_follows(
+    typed: Typist, fake: FakeSlack
+) -> None:
+    user = fake.workspace().users[0]
+    await typed.slack.event(fake.app_home_opened(DEFAULT_TEAM, user))
+    before = json.dumps((await fake.published_home(DEFAULT_TEAM, user)).view["blocks"])
+    assert "Anthropic vs the US Department of Defense" in before
+    assert STADIUM_TITLE not in before  # no channel follows it yet
+
+    await typed("/dispute", "use stadium", channel="C0STADIUM", user=ADMIN)
+    await typed.slack.event(fake.app_home_opened(DEFAULT_TEAM, user))
+    after = json.dumps((await fake.published_home(DEFAULT_TEAM, user, number=2)).view["blocks"])
+    assert "Anthropic vs the US Department of Defense" in after and STADIUM_TITLE in after

@@ -18,7 +18,13 @@ def _wrap(text: str, indent: str = "") -> list[str]:
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         lines.extend(
-            textwrap.wrap(paragraph, WIDTH, initial_indent=indent, subsequent_indent=indent)
+            textwrap.wrap(
+                paragraph,
+                WIDTH,
+                initial_indent=indent,
+                subsequent_indent=indent,
+                break_on_hyphens=False,  # "porte-parole" stays whole
+            )
             or [indent]
         )
     return lines
@@ -37,17 +43,26 @@ def render_text(reply: Reply) -> str:
         if item.quote:
             out += _wrap(f"« {item.quote} »", "   ")
         if item.translation:
-            out += _wrap(f"({t(reply.locale, 'field.translation')}: {item.translation})", "   ")
+            label = t(reply.locale, "field.translation")
+            out += _wrap(f"({t(reply.locale, 'label', name=label, value=item.translation)})", "   ")
+        for note in item.notes:
+            out += _wrap(note, "   ")
         for field in item.fields:
             value = field.value.replace("\n", "; ")
-            out += _wrap(f"{field.name}: {value}", "   ")
+            out += _wrap(t(reply.locale, "label", name=field.name, value=value), "   ")
     if reply.page and reply.page.count > 1:
         out.append("")
         hint = t(reply.locale, "page", number=reply.page.number, count=reply.page.count)
         if reply.page.next:
             hint += f" ({t(reply.locale, 'next')}: {reply.page.next})"
         out.append(hint)
+    for attachment in reply.attachments:  # a draft: printed whole, to copy or redirect
+        out += ["", f"--- {attachment.name} ---", _text(attachment.data).rstrip("\n")]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
 
 
 def _plain(value: Any) -> Any:
@@ -57,6 +72,8 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, bytes):  # an attachment's content, as text
+        return _text(value)
     return value
 
 

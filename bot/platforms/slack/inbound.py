@@ -22,22 +22,23 @@ def readable(text: str) -> str:
 
 
 def can_manage(settings: Settings, user: str) -> bool:
-    """Slack has no per-channel admin flag we can read: the configured admins, or everyone.
-    They manage the workspace's settings too."""
+    """Slack has no per-channel admin flag we can read: the configured admins, or everyone
+    (bot.platforms.slack.admins adds the workspace's own). They manage the workspace's
+    settings too."""
     return not settings.slack_admins or user in settings.slack_admins
 
 
-def team_of(body: dict[str, Any]) -> str:
-    """The workspace a payload comes from: a slash command's `team_id`, an event's, or a
-    click's `team` (or its user's team)."""
-    team = body.get("team_id") or body.get("team") or (body.get("user") or {}).get("team_id")
-    if isinstance(team, dict):
-        team = team.get("id")
-    return readable(str(team or ""))
-
-
-def from_line(line: str, *, settings: Settings, user: str, channel: str, team: str = "") -> Request:
-    """A typed command line ("quote trump", "/quote trump"); empty means help."""
+def from_line(
+    line: str,
+    *,
+    settings: Settings,
+    user: str,
+    channel: str,
+    team: str | None = None,
+    enterprise: str | None = None,
+) -> Request:
+    """A typed command line ("quote trump", "/quote trump"); empty means help. `team` and
+    `enterprise` say which workspace it came from (Bolt's context has them)."""
     text = readable(line).strip() or "help"
     admin = can_manage(settings, user)
     return Request.parse(
@@ -45,9 +46,10 @@ def from_line(line: str, *, settings: Settings, user: str, channel: str, team: s
         platform=PLATFORM,
         user=readable(user),
         channel=readable(channel),
-        team=readable(team),
         can_manage=admin,
         can_configure=admin,
+        team=readable(team or ""),
+        enterprise=readable(enterprise or ""),
     )
 
 
@@ -56,9 +58,12 @@ def from_slash_command(body: dict[str, Any], slash: SlashCommand, *, settings: S
     text = readable(unescape(str(body.get("text") or ""))).strip()
     user = readable(str(body.get("user_id") or ""))
     channel = readable(str(body.get("channel_id") or ""))
-    team = team_of(body)
+    team = readable(str(body.get("team_id") or ""))
+    enterprise = readable(str(body.get("enterprise_id") or ""))
     if slash.command is None:
-        return from_line(text, settings=settings, user=user, channel=channel, team=team)
+        return from_line(
+            text, settings=settings, user=user, channel=channel, team=team, enterprise=enterprise
+        )
     admin = can_manage(settings, user)
     return Request(
         command=slash.command,
@@ -66,9 +71,10 @@ def from_slash_command(body: dict[str, Any], slash: SlashCommand, *, settings: S
         platform=PLATFORM,
         user=user,
         channel=channel,
-        team=team,
         can_manage=admin,
         can_configure=admin,
+        team=team,
+        enterprise=enterprise,
     )
 
 

@@ -40,19 +40,19 @@ def render_message(reply: Reply, *, share_button: bool = False) -> dict[str, Any
 
 def build_message(reply: Reply, *, share_line: str | None) -> dict[str, Any]:
     """As `render_message`, with a Share button that re-runs `share_line` publicly, if given."""
-    head: list[Block] = [_header(reply.title)]
+    head: list[Block] = [header_block(reply.title)]
     if reply.text:
         lead = escape(reply.text)
         if reply.kind is ReplyKind.ERROR:
             lead = f":warning: {lead}"
-        head.append(_section(lead))
+        head.append(section_block(lead))
     tail = _tail(reply, share_line)
     budget = MAX_BLOCKS - len(head) - len(tail) - 1  # one left for the "+N" note
     body: list[Block] = []
     for shown, item in enumerate(reply.items):
         blocks = _item_blocks(item, reply.locale)
         if len(body) + len(blocks) > budget:
-            body.append(_context(f"+{len(reply.items) - shown} …"))
+            body.append(context_block(f"+{len(reply.items) - shown} …"))
             break
         body.extend(blocks)
     return {"text": fallback_text(reply), "blocks": head + body + tail}
@@ -86,18 +86,18 @@ def _mrkdwn(text: str, limit: int) -> dict[str, Any]:
     return {"type": "mrkdwn", "text": clip(text, limit) or " ", "verbatim": True}
 
 
-def _header(title: str) -> Block:
+def header_block(title: str) -> Block:
     return {"type": "header", "text": _plain(title or "dispute-bot", MAX_HEADER_TEXT)}
 
 
-def _section(text: str, fields: list[dict[str, Any]] | None = None) -> Block:
+def section_block(text: str, fields: list[dict[str, Any]] | None = None) -> Block:
     block: Block = {"type": "section", "text": _mrkdwn(text, MAX_SECTION_TEXT)}
     if fields:
         block["fields"] = fields
     return block
 
 
-def _context(text: str) -> Block:
+def context_block(text: str) -> Block:
     return {"type": "context", "elements": [_mrkdwn(text, MAX_CONTEXT_TEXT)]}
 
 
@@ -118,15 +118,17 @@ def _item_blocks(item: Item, locale: str) -> list[Block]:
     if item.quote:
         lines += [f">{escape(line)}" for line in f"« {item.quote} »".splitlines()]
     if item.translation:
-        lines.append(f"_{escape(t(locale, 'field.translation'))}: {escape(item.translation)}_")
+        label = t(locale, "label", name=t(locale, "field.translation"), value=item.translation)
+        lines.append(f"_{escape(label)}_")
+    lines += [escape(note) for note in item.notes]
     inline = [f for f in item.fields if f.inline and f.value]
     blocks = [f for f in item.fields if not f.inline and f.value and f.name != source_name]
     lines += [_field_text(f) for f in inline[MAX_FIELDS:] + blocks]
     fields = [_mrkdwn(_field_text(f), MAX_FIELD_TEXT) for f in inline[:MAX_FIELDS]]
-    out = [_section("\n".join(lines), fields)]
+    out = [section_block("\n".join(lines), fields)]
     cited = [s for s in item.sources if s.title != item.title]
     if cited:
-        out.append(_context(_sources_text(cited)))
+        out.append(context_block(_sources_text(cited)))
     return out
 
 
@@ -140,13 +142,13 @@ def _tail(reply: Reply, share_line: str | None) -> list[Block]:
     shown = {s.article_id for item in reply.items for s in item.sources}
     uncited = [s for s in reply.sources if s.article_id not in shown]
     if uncited:
-        blocks.append(_context(_sources_text(uncited)))
+        blocks.append(context_block(_sources_text(uncited)))
     if reply.footer:
-        blocks.append(_context(escape(reply.footer)))
+        blocks.append(context_block(escape(reply.footer)))
     page = reply.page
     if page and page.count > 1:
         blocks.append(
-            _context(escape(t(reply.locale, "page", number=page.number, count=page.count)))
+            context_block(escape(t(reply.locale, "page", number=page.number, count=page.count)))
         )
     buttons = _buttons(reply, share_line)
     if buttons:
