@@ -89,6 +89,9 @@ class Reply:
     locale: str = "en"
     footer: str = ""
     attachments: tuple[Attachment, ...] = ()  # files sent with the reply (a draft to review)
+    # Who sees it where the platform lets the bot choose: ephemeral (the caller) or public;
+    # the core sets it from the team's settings or the deployment's.
+    visibility: str = "ephemeral"
 
     @property
     def ok(self) -> bool:

@@ -45,7 +45,7 @@ def _last_digest_day(ctx: Context, hub: DigestHub) -> dt.date | None:
     if ctx.platform not in PLATFORMS:
         return None
     try:
-        last = hub.store.last_post(ctx.platform, ctx.request.channel)
+        last = hub.store.last_post(ctx.platform, ctx.request.channel, ctx.dossier_name)
     except DatabaseUnavailable as exc:
         log.info("/digest preview without the channel's last digest: %s", exc)
         return None

@@ -27,8 +27,13 @@ _USAGE_WORD = re.compile(r"(?<![\w-])(" + "|".join(USAGE_WORDS) + r")(?![\w-])")
 
 
 def usage(ctx: Context, command: Command) -> str:
-    """The command's usage line with its argument names in the reader's language."""
-    return _USAGE_WORD.sub(lambda m: ctx.t(f"usage.{m[1].replace(' ', '_')}"), command.usage)
+    """The command's usage line as typed here, with its argument names in the reader's
+    language: Slack reaches some commands through its umbrella command (`/dispute list`)."""
+    line = _USAGE_WORD.sub(lambda m: ctx.t(f"usage.{m[1].replace(' ', '_')}"), command.usage)
+    if ctx.platform == "slack" and command.umbrella_only:
+        umbrella = ctx.settings.slack_commands.get("dispute") or "dispute"
+        return f"/{umbrella} {line.removeprefix('/')}"
+    return line
 
 
 def help_(ctx: Context, args: Args) -> Reply:

@@ -38,6 +38,7 @@ from bot.corpus.rules import Located, Spot, check_rules
 from bot.corpus.verbatim import fold_for_verbatim
 from bot.corpus.yaml_reader import LinedMapping as _Mapping
 from bot.corpus.yaml_reader import load_lined_yaml
+from bot.dossier_names import DOSSIER_NAME
 from bot.errors import CorpusError
 from bot.textfiles import NotUtf8Error, TooDeepError, read_utf8
 
@@ -445,9 +446,17 @@ def _parse(root: Path) -> tuple[Corpus | None, list[str]]:
     if len(dossiers) != 1 and not checker.problems:
         checker.add(str(root), 0, f"expected one 'dossier' section, found {len(dossiers)}")
     title = summary = Text(en="", fr="")
+    ident = ""
     if dossiers:
         dossiers[0].check_keys(("title", "summary"), ("id",))
         title, summary = dossiers[0].text("title"), dossiers[0].text("summary")
+        ident = dossiers[0].string("id")
+        if ident and not DOSSIER_NAME.match(ident):
+            dossiers[0].fail(
+                f"dossier: 'id' {ident!r} must be a short name: lowercase letters, digits and "
+                "hyphens, at most 40",
+                "id",
+            )
 
     article_records = list(_items(checker, docs, "articles"))
     articles = [a for r in article_records if r.ok and (a := _read_article(checker, root, r))]
@@ -761,6 +770,7 @@ def _parse(root: Path) -> tuple[Corpus | None, list[str]]:
         root=str(root),
         title=title,
         summary=summary,
+        id=ident,
         articles=tuple(sorted((a for a in articles if a.id not in drafted), key=_by_date)),
         actors=tuple(a.record for a in actors if a.record.id not in drafted),
         quotes=tuple(q.record for q in quotes if q.record.id not in drafted),

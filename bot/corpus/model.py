@@ -250,6 +250,7 @@ class Corpus:
     root: str
     title: Text
     summary: Text
+    id: str = ""  # the dossier section's id, if it has one (bot.library names a dossier by it)
     articles: tuple[Article, ...]
     actors: tuple[Actor, ...]
     quotes: tuple[Quote, ...]

@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from bot.delivery import Team
 from bot.digest.when import Schedule
 
-Key = tuple[str, str, dt.date]  # platform, channel, local date
+Key = tuple[str, str, str, dt.date]  # platform, channel, dossier, local date
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Subscription:
+    """A channel's daily digest of one dossier."""
+
     platform: str
     channel: str
+    dossier: str
     schedule: Schedule
     locale: str
     source: str = "command"  # command | config
@@ -22,12 +25,17 @@ class Subscription:
     effective_from: dt.datetime
     paused_reason: str | None = None
     paused_at: dt.datetime | None = None
-    # Where the channel is (Slack's team and Grid org ids), when the platform has many.
+    # Where the channel is (Slack's team and Grid org ids, or the Discord server), when the
+    # platform has many.
     team: Team | None = None
 
     @property
     def paused(self) -> bool:
         return self.paused_reason is not None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.platform, self.channel, self.dossier)
 
     def same_plan(self, other: Subscription) -> bool:
         return (self.schedule, self.locale, self.source, self.team) == (
@@ -44,6 +52,7 @@ class Delivery:
 
     platform: str
     channel: str
+    dossier: str
     local_date: dt.date
     status: str  # claimed | delivered | skipped | missed | failed
     replica: str
@@ -56,7 +65,7 @@ class Delivery:
 
     @property
     def key(self) -> Key:
-        return (self.platform, self.channel, self.local_date)
+        return (self.platform, self.channel, self.dossier, self.local_date)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,6 +74,7 @@ class Claim:
 
     platform: str
     channel: str
+    dossier: str
     local_date: dt.date
     replica: str
     attempts: int
@@ -75,6 +85,7 @@ class Claim:
 class Post:
     platform: str
     channel: str
+    dossier: str
     local_date: dt.date
     kind: str  # daily | now
     message_id: str

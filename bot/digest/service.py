@@ -4,7 +4,8 @@ Every replica runs one of these against the shared database. A cron trigger per 
 (APScheduler, in the channel's zone) fires on time; a sweep every `digest_sync_seconds`
 re-reads subscriptions, reschedules them, posts a digest missed within the catch-up window,
 takes over claims left by dead replicas and records older misses. Whoever fires, the digest
-is posted by the replica that claims its (platform, channel, local date) row.
+is posted by the replica that claims its (platform, channel, dossier, local date) row. A
+subscription's row carries its dossier and team, so a due digest needs no other lookup.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from apscheduler.triggers.cron import CronTrigger
 from bot.config import Settings
 from bot.core import Core
 from bot.delivery import Poster, Team
-from bot.digest.posting import Deliverer, DeliveryPolicy, channel_name
+from bot.digest.posting import Deliverer, DeliveryPolicy, digest_name
 from bot.digest.records import Delivery, Key, Subscription
 from bot.digest.store import DigestStore
 from bot.digest.when import (
@@ -73,7 +74,7 @@ class DigestService:
         self._deliveries: dict[Key, asyncio.Task[None]] = {}
         self._background: set[asyncio.Task[None]] = set()  # sweeps
         self._asked: set[asyncio.Task[None]] = set()  # posts asked for with /digest now
-        self._jobs: dict[str, tuple[str, str, str, str, str]] = {}
+        self._jobs: dict[str, tuple[str, str, str, str, str, str]] = {}
         self._sweep_lock = asyncio.Lock()
         self._warned_platforms: set[str] = set()
         self.counts = counts or NoCounts()
@@ -150,13 +151,20 @@ class DigestService:
             self._loop.call_soon_threadsafe(self._spawn, self.sweep())
 
     def post_now(
-        self, *, platform: str, channel: str, locale: str, day: dt.date, team: Team | None = None
+        self,
+        *,
+        platform: str,
+        channel: str,
+        dossier: str,
+        locale: str,
+        day: dt.date,
+        team: Team | None = None,
     ) -> None:
-        """Post a digest in a channel now (/digest now), whatever its schedule."""
+        """Post a dossier's digest in a channel now (/digest now), whatever its schedule."""
         if self._loop is None or self._loop.is_closed():
             raise RuntimeError("the digest service is not running")
         asked = self._deliverer.post_now(
-            platform=platform, channel=channel, locale=locale, day=day, team=team
+            platform=platform, channel=channel, dossier=dossier, locale=locale, day=day, team=team
         )
         self._loop.call_soon_threadsafe(self._spawn, asked, self._asked)
 
@@ -176,6 +184,7 @@ class DigestService:
             Subscription(
                 platform=str(entry["platform"]),
                 channel=str(entry["channel"]),
+                dossier=str(entry.get("dossier") or self.core.library.default),
                 schedule=config_entry_schedule(entry, default),
                 locale=str(entry.get("locale", self.settings.locale)),
                 source="config",
@@ -211,10 +220,11 @@ class DigestService:
             except Exception:
                 log.exception("digest sweep failed; retrying at the next sweep")
 
-    async def _on_time(self, platform: str, channel: str) -> None:
+    async def _on_time(self, platform: str, channel: str, dossier: str) -> None:
         """A subscription's cron trigger fired."""
+        where = digest_name(platform, channel, dossier)
         try:
-            sub = await self.store.run(self.store.subscription, platform, channel)
+            sub = await self.store.run(self.store.subscription, platform, channel, dossier)
             if sub is None:
                 return
             now = self.clock()
@@ -223,17 +233,15 @@ class DigestService:
             )
             await self._catch_up(sub, rows, now)
         except DatabaseUnavailable as exc:  # the next sweep catches up
-            log.debug(
-                "digest of %s waits for the database: %s", channel_name(platform, channel), exc
-            )
+            log.debug("digest of %s waits for the database: %s", where, exc)
         except Exception:
-            log.exception("digest of %s could not start", channel_name(platform, channel))
+            log.exception("digest of %s could not start", where)
 
     def _reschedule(self, subs: list[Subscription]) -> None:
         scheduler = self._scheduler
         if scheduler is None:
             return
-        wanted: dict[str, tuple[str, str, str, str, str]] = {}
+        wanted: dict[str, tuple[str, str, str, str, str, str]] = {}
         for sub in subs:
             if sub.platform not in self.posters:
                 if sub.platform not in self._warned_platforms:
@@ -248,9 +256,10 @@ class DigestService:
             if sub.paused:
                 continue
             schedule = sub.schedule
-            wanted[f"digest:{sub.platform}:{sub.channel}"] = (
+            wanted[f"digest:{sub.platform}:{sub.channel}:{sub.dossier}"] = (
                 sub.platform,
                 sub.channel,
+                sub.dossier,
                 schedule.time_text,
                 schedule.zone,
                 schedule.weekdays_code,
@@ -260,7 +269,7 @@ class DigestService:
         for job_id, spec in wanted.items():
             if self._jobs.get(job_id) == spec:
                 continue
-            platform, channel, time_text, zone, days = spec
+            platform, channel, dossier, time_text, zone, days = spec
             hour, minute = time_text.split(":")
             scheduler.add_job(
                 self._on_time,
@@ -270,15 +279,15 @@ class DigestService:
                     day_of_week=days,
                     timezone=zoneinfo.ZoneInfo(zone),
                 ),
-                args=(platform, channel),
+                args=(platform, channel, dossier),
                 id=job_id,
-                name=f"digest {channel_name(platform, channel)}",
+                name=f"digest {digest_name(platform, channel, dossier)}",
                 replace_existing=True,
             )
             self._jobs[job_id] = spec
             log.info(
                 "digest of %s scheduled at %s %s on %s",
-                channel_name(platform, channel),
+                digest_name(platform, channel, dossier),
                 time_text,
                 zone,
                 days,
@@ -294,9 +303,10 @@ class DigestService:
 
     def _interrupted(self, row: Delivery) -> bool:
         """This replica's claim with no delivery running: the database cut it short; resume."""
-        key = (row.platform, row.channel, row.local_date)
         return (
-            row.status == "claimed" and row.replica == self.replica and key not in self._deliveries
+            row.status == "claimed"
+            and row.replica == self.replica
+            and row.key not in self._deliveries
         )
 
     async def _catch_up(
@@ -311,13 +321,14 @@ class DigestService:
         latest = due[-1]
         in_window = now - latest.at <= self.policy.window
         for occurrence in due[:-1] if in_window else due:
-            row = rows.get((sub.platform, sub.channel, occurrence.local_date))
+            row = rows.get((*sub.key, occurrence.local_date))
             if row is not None and not self._stale(row, now):
                 continue
             recorded = await self.store.run(
                 self.store.mark_missed,
                 platform=sub.platform,
                 channel=sub.channel,
+                dossier=sub.dossier,
                 local_date=occurrence.local_date,
                 scheduled_at=occurrence.at,
                 replica=self.replica,
@@ -329,24 +340,24 @@ class DigestService:
                 log.warning(
                     "digest of %s for %s skipped: due %s, %s ago, beyond the %s catch-up window "
                     "(or superseded by a later one)",
-                    channel_name(sub.platform, sub.channel),
+                    digest_name(*sub.key),
                     occurrence.local_date,
                     occurrence.at.isoformat(timespec="minutes"),
                     now - occurrence.at,
                     self.policy.window,
                 )
         if in_window:
-            row = rows.get((sub.platform, sub.channel, latest.local_date))
+            row = rows.get((*sub.key, latest.local_date))
             if row is None or self._stale(row, now) or self._interrupted(row):
                 self._start_delivery(sub, latest)
 
     def _start_delivery(self, sub: Subscription, occurrence: Occurrence) -> None:
-        key = (sub.platform, sub.channel, occurrence.local_date)
+        key = (*sub.key, occurrence.local_date)
         if key in self._deliveries:
             return
         task = asyncio.create_task(
             self._deliverer.deliver(sub, occurrence),
-            name=f"digest {channel_name(sub.platform, sub.channel)} {occurrence.local_date}",
+            name=f"digest {digest_name(*sub.key)} {occurrence.local_date}",
         )
         self._deliveries[key] = task
         task.add_done_callback(lambda _: self._deliveries.pop(key, None))

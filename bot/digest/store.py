@@ -2,35 +2,30 @@
 
 SQLite (a file) by default, PostgreSQL when DATABASE_URL is set. Each method is one short
 transaction, run as a bounded call of `bot.database` (DatabaseUnavailable when the database
-cannot be used or does not answer in time); the service awaits them with `run`. The claim
-that makes a digest post once is a row keyed by (platform, channel, local date), inserted
-before posting.
+cannot be used or does not answer in time); the service awaits them with `run`. Everything
+belongs to a channel and a dossier. The claim that makes a digest post once is a row keyed
+by (platform, channel, dossier, local date), inserted before posting.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from bot.config import Settings
 from bot.database.bounded import Database, database_url
+from bot.database.schema import StateStore, prepare_part
+from bot.database.schema import bounded as _bounded
+from bot.database.schema import upsert as _insert
 from bot.delivery import Team
 from bot.digest.errors import DigestStoreError
 from bot.digest.records import Claim, Delivery, Key, Post, Subscription
-from bot.digest.schema import (
-    deliveries,
-    posts,
-    quotes_shown,
-    subscriptions,
-    upgrade_schema,
-)
+from bot.digest.schema import deliveries, posts, quotes_shown, schema, subscriptions
 from bot.digest.when import Schedule, weekdays_code, weekdays_from_code
 from bot.errors import DatabaseUnavailable
 from bot.schedule_words import parse_time
@@ -41,22 +36,6 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 __all__ = ["DigestStore", "database_url"]
-
-
-def _bounded(
-    method: Callable[Concatenate[DigestStore, P], T],
-) -> Callable[Concatenate[DigestStore, P], T]:
-    """A store method run as one bounded database call (DatabaseUnavailable on failure)."""
-
-    def call(self: DigestStore, *args: P.args, **kwargs: P.kwargs) -> T:
-        return self.database.call(method, self, *args, **kwargs)
-
-    return functools.update_wrapper(call, method)  # type: ignore[return-value]
-
-
-def _insert(conn: Connection, table: sa.Table) -> Any:
-    """An INSERT that can say ON CONFLICT, in the dialect of `conn`."""
-    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
 
 
 def _inserted(conn: Connection, table: sa.Table, values: dict[str, Any]) -> bool:
@@ -73,6 +52,7 @@ def _subscription(row: Any) -> Subscription:
     return Subscription(
         platform=row.platform,
         channel=row.channel,
+        dossier=row.dossier,
         schedule=Schedule(
             time=parse_time(row.time), zone=row.zone, weekdays=weekdays_from_code(row.weekdays)
         ),
@@ -92,6 +72,7 @@ def _subscription_values(sub: Subscription) -> dict[str, Any]:
     return {
         "platform": sub.platform,
         "channel": sub.channel,
+        "dossier": sub.dossier,
         "time": sub.schedule.time_text,
         "zone": sub.schedule.zone,
         "weekdays": weekdays_code(sub.schedule.weekdays),
@@ -110,8 +91,15 @@ def _delivery(row: Any) -> Delivery:
     return Delivery(**{c.name: getattr(row, c.name) for c in deliveries.columns})
 
 
-def _where_key(table: sa.Table, platform: str, channel: str) -> sa.ColumnElement[bool]:
-    return sa.and_(table.c.platform == platform, table.c.channel == channel)
+def _where_key(
+    table: sa.Table, platform: str, channel: str, dossier: str
+) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        table.c.platform == platform, table.c.channel == channel, table.c.dossier == dossier
+    )
+
+
+_KEY = ("platform", "channel", "dossier")
 
 
 def _where_team(platform: str, team: Team) -> sa.ColumnElement[bool]:
@@ -131,37 +119,41 @@ def _where_team(platform: str, team: Team) -> sa.ColumnElement[bool]:
 
 def _where_claim(claim: Claim) -> sa.ColumnElement[bool]:
     return sa.and_(
-        _where_key(deliveries, claim.platform, claim.channel),
+        _where_key(deliveries, claim.platform, claim.channel, claim.dossier),
         deliveries.c.local_date == claim.local_date,
         deliveries.c.replica == claim.replica,
         deliveries.c.status == "claimed",
     )
 
 
-class DigestStore:
+class DigestStore(StateStore):
     """Subscriptions and deliveries, in one database shared by every replica."""
 
-    def __init__(self, database: Database) -> None:
-        self.database = database
-        self.engine = database.engine
-
     @classmethod
-    def open(cls, settings: Settings) -> DigestStore:
-        """Connect and create or upgrade the schema; DigestStoreError if that cannot be done."""
-        # Opening fails loudly enough (DigestStoreError); outages are logged once open.
-        database = Database.from_settings(settings, name="digest database", report_outages=False)
+    def open(
+        cls, settings: Settings, *, default_dossier: str = "", database: Database | None = None
+    ) -> DigestStore:
+        """Create or upgrade the schema in `database` (a database of its own when None; the
+        rows of a database older than the dossiers go to `default_dossier`);
+        DigestStoreError if that cannot be done."""
+        owned = database is None
+        if database is None:
+            # Opening fails loudly enough (DigestStoreError); outages are logged once open.
+            database = Database.from_settings(
+                settings, name="digest database", report_outages=False
+            )
         try:
-            database.call(upgrade_schema, database.engine)
+            prepare_part(database, schema(default_dossier))
         except DatabaseUnavailable as exc:
-            database.close()
-            raise DigestStoreError(
-                f"cannot open the digest database ({database.dialect}): {exc}"
-            ) from exc
+            if owned:
+                database.close()
+            raise DigestStoreError(str(exc)) from exc
         except BaseException:
-            database.close()
+            if owned:
+                database.close()
             raise
         database.report_outages = True
-        store = cls(database)
+        store = cls(database, owned=owned)
         log.info("digest state in %s", store.describe())
         return store
 
@@ -175,16 +167,15 @@ class DigestStore:
             return f"SQLite file {self.engine.url.database}"
         return f"PostgreSQL database {self.engine.url.database} on {self.engine.url.host}"
 
-    def close(self) -> None:
-        self.database.close()
-
     # Subscriptions
 
     @_bounded
-    def subscription(self, platform: str, channel: str) -> Subscription | None:
+    def subscription(self, platform: str, channel: str, dossier: str) -> Subscription | None:
         with self.engine.begin() as conn:
             row = conn.execute(
-                sa.select(subscriptions).where(_where_key(subscriptions, platform, channel))
+                sa.select(subscriptions).where(
+                    _where_key(subscriptions, platform, channel, dossier)
+                )
             ).one_or_none()
         return _subscription(row) if row else None
 
@@ -192,38 +183,53 @@ class DigestStore:
     def subscriptions(self) -> list[Subscription]:
         with self.engine.begin() as conn:
             rows = conn.execute(
-                sa.select(subscriptions).order_by(subscriptions.c.platform, subscriptions.c.channel)
+                sa.select(subscriptions).order_by(*(subscriptions.c[k] for k in _KEY))
+            ).all()
+        return [_subscription(r) for r in rows]
+
+    @_bounded
+    def channel_subscriptions(self, platform: str, channel: str) -> list[Subscription]:
+        """A channel's subscriptions, one per dossier, by dossier."""
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                sa.select(subscriptions)
+                .where(subscriptions.c.platform == platform, subscriptions.c.channel == channel)
+                .order_by(subscriptions.c.dossier)
             ).all()
         return [_subscription(r) for r in rows]
 
     @_bounded
     def save_subscription(self, sub: Subscription) -> None:
-        """Insert or replace a channel's subscription."""
+        """Insert or replace a channel's subscription to a dossier."""
         values = _subscription_values(sub)
         with self.engine.begin() as conn:
             statement = _insert(conn, subscriptions).values(**values)
             conn.execute(
                 statement.on_conflict_do_update(
-                    index_elements=[subscriptions.c.platform, subscriptions.c.channel],
-                    set_={k: v for k, v in values.items() if k not in ("platform", "channel")},
+                    index_elements=[subscriptions.c[k] for k in _KEY],
+                    set_={k: v for k, v in values.items() if k not in _KEY},
                 )
             )
 
     @_bounded
-    def remove_subscription(self, platform: str, channel: str) -> bool:
+    def remove_subscription(self, platform: str, channel: str, dossier: str) -> bool:
         with self.engine.begin() as conn:
             result = conn.execute(
-                sa.delete(subscriptions).where(_where_key(subscriptions, platform, channel))
+                sa.delete(subscriptions).where(
+                    _where_key(subscriptions, platform, channel, dossier)
+                )
             )
         return result.rowcount == 1
 
     @_bounded
-    def pause(self, platform: str, channel: str, *, reason: str, now: dt.datetime) -> bool:
+    def pause(
+        self, platform: str, channel: str, dossier: str, *, reason: str, now: dt.datetime
+    ) -> bool:
         """Stop a channel's digest after a permanent error; the reason shows in /digest status."""
         with self.engine.begin() as conn:
             result = conn.execute(
                 sa.update(subscriptions)
-                .where(_where_key(subscriptions, platform, channel))
+                .where(_where_key(subscriptions, platform, channel, dossier))
                 .values(paused_reason=reason[:500], paused_at=now)
             )
         return result.rowcount == 1
@@ -235,7 +241,7 @@ class DigestStore:
             rows = conn.execute(
                 sa.select(subscriptions)
                 .where(_where_team(platform, team))
-                .order_by(subscriptions.c.channel)
+                .order_by(subscriptions.c.channel, subscriptions.c.dossier)
             ).all()
         return [_subscription(r) for r in rows]
 
@@ -253,7 +259,13 @@ class DigestStore:
 
     @_bounded
     def resume(
-        self, platform: str, channel: str, *, now: dt.datetime, team: Team | None = None
+        self,
+        platform: str,
+        channel: str,
+        dossier: str,
+        *,
+        now: dt.datetime,
+        team: Team | None = None,
     ) -> bool:
         """Lift a pause; digests already missed stay missed. `team`, when given, is where the
         channel is now (a subscription made before the bot recorded workspaces)."""
@@ -264,7 +276,7 @@ class DigestStore:
             result = conn.execute(
                 sa.update(subscriptions)
                 .where(
-                    _where_key(subscriptions, platform, channel),
+                    _where_key(subscriptions, platform, channel, dossier),
                     subscriptions.c.paused_reason.is_not(None),
                 )
                 .values(**values)
@@ -279,10 +291,10 @@ class DigestStore:
         once insert each entry once. Returns (added or changed, removed).
         """
         changed = removed = 0
-        wanted = {(s.platform, s.channel): s for s in declared}
+        wanted = {s.key: s for s in declared}
         with self.engine.begin() as conn:
             rows = conn.execute(sa.select(subscriptions)).all()
-            current = {(r.platform, r.channel): _subscription(r) for r in rows}
+            current = {(r.platform, r.channel, r.dossier): _subscription(r) for r in rows}
             for key, sub in wanted.items():
                 existing = current.get(key)
                 if existing is None:
@@ -292,9 +304,7 @@ class DigestStore:
                     conn.execute(
                         sa.update(subscriptions)
                         .where(_where_key(subscriptions, *key))
-                        .values(
-                            **{k: v for k, v in values.items() if k not in ("platform", "channel")}
-                        )
+                        .values(**{k: v for k, v in values.items() if k not in _KEY})
                     )
                     changed += 1
             for key, existing in current.items():
@@ -311,6 +321,7 @@ class DigestStore:
         *,
         platform: str,
         channel: str,
+        dossier: str,
         local_date: dt.date,
         scheduled_at: dt.datetime,
         replica: str,
@@ -323,13 +334,17 @@ class DigestStore:
         only matches while the row is still stale, so two replicas cannot both take it. A
         claim this replica already holds is given back to it, however old.
         """
+        key = {"platform": platform, "channel": channel, "dossier": dossier}
+        where = sa.and_(
+            _where_key(deliveries, platform, channel, dossier),
+            deliveries.c.local_date == local_date,
+        )
         with self.engine.begin() as conn:
             inserted = _inserted(
                 conn,
                 deliveries,
                 {
-                    "platform": platform,
-                    "channel": channel,
+                    **key,
                     "local_date": local_date,
                     "status": "claimed",
                     "replica": replica,
@@ -339,44 +354,23 @@ class DigestStore:
                 },
             )
             if inserted:
-                return Claim(
-                    platform=platform,
-                    channel=channel,
-                    local_date=local_date,
-                    replica=replica,
-                    attempts=1,
-                )
-            row = conn.execute(
-                sa.select(deliveries).where(
-                    _where_key(deliveries, platform, channel), deliveries.c.local_date == local_date
-                )
-            ).one()
+                return Claim(**key, local_date=local_date, replica=replica, attempts=1)
+            row = conn.execute(sa.select(deliveries).where(where)).one()
             if row.status == "claimed" and row.replica == replica:
                 # This replica's own claim, left by a delivery the database interrupted: it
                 # is kept (refreshed), never taken over as if its holder had died.
                 conn.execute(
                     sa.update(deliveries)
-                    .where(
-                        _where_key(deliveries, platform, channel),
-                        deliveries.c.local_date == local_date,
-                        deliveries.c.replica == replica,
-                    )
+                    .where(where, deliveries.c.replica == replica)
                     .values(claimed_at=now)
                 )
-                return Claim(
-                    platform=platform,
-                    channel=channel,
-                    local_date=local_date,
-                    replica=replica,
-                    attempts=row.attempts,
-                )
+                return Claim(**key, local_date=local_date, replica=replica, attempts=row.attempts)
             if row.status != "claimed" or row.claimed_at >= now - stale_after:
                 return None
             taken = conn.execute(
                 sa.update(deliveries)
                 .where(
-                    _where_key(deliveries, platform, channel),
-                    deliveries.c.local_date == local_date,
+                    where,
                     deliveries.c.status == "claimed",
                     deliveries.c.claimed_at < now - stale_after,
                 )
@@ -385,8 +379,7 @@ class DigestStore:
             if taken.rowcount != 1:
                 return None
             return Claim(
-                platform=platform,
-                channel=channel,
+                **key,
                 local_date=local_date,
                 replica=replica,
                 attempts=row.attempts + 1,
@@ -451,6 +444,7 @@ class DigestStore:
                 conn,
                 platform=claim.platform,
                 channel=claim.channel,
+                dossier=claim.dossier,
                 local_date=claim.local_date,
                 kind="daily",
                 message_id=message_id,
@@ -466,6 +460,7 @@ class DigestStore:
         *,
         platform: str,
         channel: str,
+        dossier: str,
         local_date: dt.date,
         kind: str,
         message_id: str,
@@ -478,6 +473,7 @@ class DigestStore:
                 conn,
                 platform=platform,
                 channel=channel,
+                dossier=dossier,
                 local_date=local_date,
                 kind=kind,
                 message_id=message_id,
@@ -492,6 +488,7 @@ class DigestStore:
         *,
         platform: str,
         channel: str,
+        dossier: str,
         local_date: dt.date,
         kind: str,
         message_id: str,
@@ -499,10 +496,10 @@ class DigestStore:
         rotation_round: int,
         now: dt.datetime,
     ) -> None:
+        key = {"platform": platform, "channel": channel, "dossier": dossier}
         conn.execute(
             sa.insert(posts).values(
-                platform=platform,
-                channel=channel,
+                **key,
                 local_date=local_date,
                 kind=kind,
                 message_id=message_id[:128],
@@ -513,13 +510,7 @@ class DigestStore:
         if quote_id is not None:
             conn.execute(
                 _insert(conn, quotes_shown)
-                .values(
-                    platform=platform,
-                    channel=channel,
-                    round=rotation_round,
-                    quote_id=quote_id,
-                    shown_at=now,
-                )
+                .values(**key, round=rotation_round, quote_id=quote_id, shown_at=now)
                 .on_conflict_do_nothing()
             )
 
@@ -529,6 +520,7 @@ class DigestStore:
         *,
         platform: str,
         channel: str,
+        dossier: str,
         local_date: dt.date,
         scheduled_at: dt.datetime,
         replica: str,
@@ -546,6 +538,7 @@ class DigestStore:
                 {
                     "platform": platform,
                     "channel": channel,
+                    "dossier": dossier,
                     "local_date": local_date,
                     "status": "missed",
                     "replica": replica,
@@ -560,7 +553,7 @@ class DigestStore:
             expired = conn.execute(
                 sa.update(deliveries)
                 .where(
-                    _where_key(deliveries, platform, channel),
+                    _where_key(deliveries, platform, channel, dossier),
                     deliveries.c.local_date == local_date,
                     deliveries.c.status == "claimed",
                     deliveries.c.claimed_at < now - stale_after,
@@ -573,57 +566,56 @@ class DigestStore:
     def deliveries_since(self, day: dt.date) -> Mapping[Key, Delivery]:
         with self.engine.begin() as conn:
             rows = conn.execute(sa.select(deliveries).where(deliveries.c.local_date >= day)).all()
-        return {(r.platform, r.channel, r.local_date): _delivery(r) for r in rows}
+        return {(r.platform, r.channel, r.dossier, r.local_date): _delivery(r) for r in rows}
 
     @_bounded
-    def last_delivery(self, platform: str, channel: str) -> Delivery | None:
+    def last_delivery(self, platform: str, channel: str, dossier: str) -> Delivery | None:
         with self.engine.begin() as conn:
             row = conn.execute(
                 sa.select(deliveries)
-                .where(_where_key(deliveries, platform, channel))
+                .where(_where_key(deliveries, platform, channel, dossier))
                 .order_by(deliveries.c.local_date.desc())
                 .limit(1)
             ).one_or_none()
         return _delivery(row) if row else None
 
     @_bounded
-    def last_post(self, platform: str, channel: str) -> Post | None:
+    def last_post(self, platform: str, channel: str, dossier: str) -> Post | None:
         with self.engine.begin() as conn:
             row = conn.execute(
                 sa.select(posts)
-                .where(_where_key(posts, platform, channel))
+                .where(_where_key(posts, platform, channel, dossier))
                 .order_by(posts.c.posted_at.desc(), posts.c.id.desc())
                 .limit(1)
             ).one_or_none()
-        if row is None:
-            return None
-        return Post(**{c.name: getattr(row, c.name) for c in posts.columns if c.name != "id"})
+        return _post(row) if row is not None else None
 
     @_bounded
-    def posts(self, platform: str, channel: str) -> list[Post]:
+    def posts(self, platform: str, channel: str, dossier: str) -> list[Post]:
         with self.engine.begin() as conn:
             rows = conn.execute(
-                sa.select(posts).where(_where_key(posts, platform, channel)).order_by(posts.c.id)
+                sa.select(posts)
+                .where(_where_key(posts, platform, channel, dossier))
+                .order_by(posts.c.id)
             ).all()
-        return [
-            Post(**{c.name: getattr(r, c.name) for c in posts.columns if c.name != "id"})
-            for r in rows
-        ]
+        return [_post(r) for r in rows]
 
     @_bounded
-    def rotation(self, platform: str, channel: str) -> tuple[int, frozenset[str]]:
-        """The channel's current rotation round and the quotes shown in it."""
+    def rotation(self, platform: str, channel: str, dossier: str) -> tuple[int, frozenset[str]]:
+        """The channel's current rotation round through the dossier's quotes, and the quotes
+        shown in it."""
+        where = _where_key(quotes_shown, platform, channel, dossier)
         with self.engine.begin() as conn:
             current = conn.execute(
-                sa.select(sa.func.max(quotes_shown.c.round)).where(
-                    _where_key(quotes_shown, platform, channel)
-                )
+                sa.select(sa.func.max(quotes_shown.c.round)).where(where)
             ).scalar()
             if current is None:
                 return 0, frozenset()
             shown = conn.execute(
-                sa.select(quotes_shown.c.quote_id).where(
-                    _where_key(quotes_shown, platform, channel), quotes_shown.c.round == current
-                )
+                sa.select(quotes_shown.c.quote_id).where(where, quotes_shown.c.round == current)
             ).scalars()
             return int(current), frozenset(shown)
+
+
+def _post(row: Any) -> Post:
+    return Post(**{c.name: getattr(row, c.name) for c in posts.columns if c.name != "id"})

@@ -23,6 +23,15 @@ from bot.corpus.model import Precision
 DOMAIN = "dispute_bot"
 LOCALE_DIR = Path(__file__).with_name("locales")
 FALLBACK = "en"  # the language of a locale the catalogue lacks, and of a sentence it lacks
+# A language as people name it, folded (`français` reads `francais`), in either language.
+LANGUAGE_WORDS = {
+    "en": "en",
+    "english": "en",
+    "anglais": "en",
+    "fr": "fr",
+    "french": "fr",
+    "francais": "fr",
+}
 
 
 @functools.lru_cache(maxsize=16)

@@ -223,7 +223,7 @@ def test_digest_preview(ask: Ask) -> None:
     assert [s.article_id for s in reply.sources] == ["afp-2026-02-25", "afp-2026-02-28"]
 
 
-def test_help_and_sources(ask: Ask) -> None:
+def test_help_and_sources(ask: Ask, core: Core) -> None:
     reply = ask("/help")
     assert [t.split(" ")[0] for t in titles(reply)] == [
         "/timeline",
@@ -231,8 +231,10 @@ def test_help_and_sources(ask: Ask) -> None:
         "/positions",
         "/digest",
         "/sources",
+        "/list",
         "/help",
     ]
+    assert "/dispute list" in titles(core.handle_line("/help", platform="slack"))
     detail = ask("/help quote")
     assert detail.items[0].title == "/quote [speaker] [keywords] [page N]"
     assert "/quote trump woke" in detail.items[0].fields[0].value

@@ -24,6 +24,7 @@ def test_the_preview_lists_what_the_channel_has_not_seen(tmp_path: Path) -> None
         bot.digest.store.record_post(
             platform="discord",
             channel="42",
+            dossier=bot.core.library.default,
             local_date=dt.date(2026, 2, 26),
             kind="daily",
             message_id="1",

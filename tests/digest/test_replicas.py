@@ -20,7 +20,7 @@ import pytest
 import time_machine
 
 from bot.config import PROJECT_ROOT
-from tests.digest.conftest import MakeReplica, paris, postgres_settings
+from tests.digest.conftest import DOSSIER, MakeReplica, paris, postgres_settings
 from tests.digest.fake_chat import FakeChat
 
 
@@ -156,7 +156,7 @@ async def test_a_claim_left_by_a_killed_replica_is_taken_over(
         await chat.wait_for_request("C1", timeout=20)
         doomed.kill()  # dies holding the claim, its post unanswered
         await doomed.proc.wait()
-    row = setup.store.last_delivery("slack", "C1")
+    row = setup.store.last_delivery("slack", "C1", DOSSIER)
     assert row is not None and row.status == "claimed"
     chat.held.clear()
 
@@ -171,8 +171,11 @@ async def test_a_claim_left_by_a_killed_replica_is_taken_over(
         await survivor.settled()
     [post] = chat.posts_to("C1")
     assert post.digest_date == "2 March 2026"
-    row = survivor.store.last_delivery("slack", "C1")
+    row = survivor.store.last_delivery("slack", "C1", DOSSIER)
     assert row is not None and survivor.service is not None
     assert (row.status, row.attempts, row.replica) == ("delivered", 2, survivor.service.replica)
     assert row.message_id == f"1772197700.{int(post.message_id):06d}"  # Slack's ts
-    assert "digest of slack:C1 for 2026-03-02 taken over from replica" in caplog.text
+    assert (
+        "digest of slack:C1 (anthropic-pentagon-2026) for 2026-03-02 taken over from replica"
+        in caplog.text
+    )

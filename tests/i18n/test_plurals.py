@@ -15,7 +15,8 @@ from bot.config import Settings, load_settings
 from bot.corpus import load_corpus
 from bot.corpus.model import Corpus
 from bot.i18n import t
-from bot.reload import ReloadResult
+from bot.reload import ReloadReport, ReloadResult
+from bot.reply import Reply
 from handlers.reload import render_result
 
 # The start of each sentence for n = 0 / 1 / 2 / 21.
@@ -89,23 +90,28 @@ def test_no_count_runs_to_a_computed_end_or_below_zero(settings: Settings) -> No
             assert not any(re.search(r"-\d", line) for line in lines), lines
 
 
+def shown(result: ReloadResult, locale: str) -> Reply:
+    """What /reload answers when it read one dossier."""
+    return render_result(ReloadReport(trigger="command", results=(result,)), locale)
+
+
 def test_a_reload_refused_for_one_problem_says_so_in_the_singular(corpus: Corpus) -> None:
     one = ReloadResult(ok=False, trigger="command", problems=("a.yaml:1: bad",), corpus=corpus)
-    assert render_result(one, "en").text.startswith("The seeds folder has 1 problem; ")
-    assert render_result(one, "en").text.endswith("Fix it and reload again.")
-    assert render_result(one, "fr").text.startswith("Le dossier de sources a 1 problème ; ")
-    assert render_result(one, "fr").text.endswith("Corrigez-le puis rechargez.")
+    assert shown(one, "en").text.startswith("The seeds folder has 1 problem; ")
+    assert shown(one, "en").text.endswith("Fix it and reload again.")
+    assert shown(one, "fr").text.startswith("Le dossier de sources a 1 problème ; ")
+    assert shown(one, "fr").text.endswith("Corrigez-le puis rechargez.")
     eleven = tuple(f"a.yaml:{n}: bad" for n in range(1, 12))
     cut = ReloadResult(ok=False, trigger="command", problems=eleven, corpus=corpus)
-    assert render_result(cut, "en").items[-1].body.startswith("…and 1 more: ")
-    assert render_result(cut, "fr").items[-1].body.startswith("…et 1 autre : ")
-    assert render_result(cut, "fr").text.startswith("Le dossier de sources a 11 problèmes ; ")
+    assert shown(cut, "en").items[-1].body.startswith("…and 1 more: ")
+    assert shown(cut, "fr").items[-1].body.startswith("…et 1 autre : ")
+    assert shown(cut, "fr").text.startswith("Le dossier de sources a 11 problèmes ; ")
 
 
 def test_a_reload_counts_what_it_serves_in_the_singular_and_plural(corpus: Corpus) -> None:
     served = ReloadResult(ok=True, trigger="command", corpus=corpus, new_quotes=("q",))
-    text = render_result(served, "en").text
+    text = shown(served, "en").text
     assert "articles, 18 quotes and " in text
     assert "New since the previous load: 0 articles, 1 quote, 0 events;" in text
-    french = render_result(served, "fr").text
+    french = shown(served, "fr").text
     assert "Nouveau depuis le chargement précédent : 0 article, 1 citation, 0 événement ;" in french

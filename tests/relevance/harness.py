@@ -154,6 +154,7 @@ def ask(base: Settings, case: dict[str, Any], tmp: Path) -> Answer:
         bot.digest.store.record_post(
             platform=platform,
             channel=channel,
+            dossier=core.library.default,
             local_date=last,
             kind="daily",
             message_id="1",
