@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import textwrap
 from enum import Enum
 from typing import Any
@@ -79,4 +78,6 @@ def _plain(value: Any) -> Any:
 
 def render_json(reply: Reply) -> str:
     """The structured reply, for scripts and tests."""
+    import json  # here: only `ask --format json` and stdin need it
+
     return json.dumps(_plain(dataclasses.asdict(reply)), ensure_ascii=False, indent=2) + "\n"
