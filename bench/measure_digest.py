@@ -56,7 +56,8 @@ def main() -> None:
         locale = "fr" if number % 4 < 2 else "en"
         since = today - dt.timedelta(days=1 if number % 10 else 7)
         request = Request(command="digest", platform=platform, channel=channel, locale=locale)
-        ctx = dataclasses.replace(core.context(request), locale=locale, today=today)
+        ctx = core.context_in(core.library.default, request)  # as the digest: no lookup
+        ctx = dataclasses.replace(ctx, locale=locale, today=today)
         mark = time.perf_counter()
         pick = pick_quote(corpus.quotes, shown=frozenset(), round=0, seed=f"{platform}:{channel}")
         now = time.perf_counter()

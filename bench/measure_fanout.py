@@ -153,7 +153,7 @@ def subscribe_channels(
 
     started = time.perf_counter()
     settings = dataclasses.replace(load_settings(environ={}), database_url=Secret(url))
-    store = DigestStore.open(settings)
+    store = DigestStore.open(settings, default_dossier="anthropic-pentagon-2026")
     subs = []
     for number, workspace in enumerate(workspaces):
         for channel_number, channel in enumerate(workspace.channels):
@@ -163,6 +163,7 @@ def subscribe_channels(
                 Subscription(
                     platform="slack",
                     channel=channel,
+                    dossier="anthropic-pentagon-2026",  # the default
                     schedule=Schedule(time=local.time().replace(second=0), zone=zone),
                     locale="fr" if number % 3 == 0 else "en",
                     changed_by="U0INSTALLER",

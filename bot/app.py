@@ -20,19 +20,23 @@ from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.core import Core, utc_now
+from bot.database.shared import SharedDatabase
 from bot.digest.hub import DigestHub
 from bot.dossier import Dossier
+from bot.errors import ConfigError
 from bot.hooks import Reloads
-from bot.snapshot import load_dossier
+from bot.library import Library
+from bot.preferences.lookup import Preferences
 from handlers import build_commands
 
 if TYPE_CHECKING:
     import asyncio
+    from collections.abc import Iterable
 
     from bot.delivery import Poster
     from bot.ops.service_runner import Service, ServiceRunner
     from bot.platforms.slack.installations import Installations
-    from bot.reload import ReloadResult
+    from bot.reload import ReloadReport
 
 log = logging.getLogger("dispute_bot")
 
@@ -57,38 +61,78 @@ def enabled_services(settings: Settings) -> list[str]:
     return [*platforms, "digest"] if platforms else []
 
 
+def check_subscribed_dossiers(settings: Settings, library: Library) -> None:
+    """ConfigError when a subscription of the config names a dossier the seeds lack."""
+    problems = [
+        f"{settings.source}: digest_subscriptions #{number}: no dossier named {name!r} in "
+        f"{settings.seeds} (there: {', '.join(library.names())})"
+        for number, entry in enumerate(settings.digest_subscriptions, 1)
+        if (name := str(entry.get("dossier") or "")) and name not in library.names()
+    ]
+    if problems:
+        raise ConfigError("\n".join(problems))
+
+
 class DisputeBot:
-    """The bot wired whole: its core (with every command), the digest's state, the reload."""
+    """The bot wired whole: its core (with every command), the dossiers, the digest's state,
+    the channels' and teams' preferences, the reload."""
 
     def __init__(
         self,
         settings: Settings,
         *,
-        dossier: Dossier | None = None,
+        dossier: Dossier | Library | None = None,
         clock: Callable[[], dt.datetime] = utc_now,
+        eager: bool = True,
     ) -> None:
+        """`eager` loads every dossier now (a broken one other than the default is refused
+        alone); otherwise each is loaded when first asked for (`dispute-bot ask`)."""
         self.settings = settings
         if dossier is None:
             snapshots = Path(settings.snapshot_dir) if settings.snapshot_dir else None
-            dossier = load_dossier(Path(settings.seeds), snapshots)
-        # Creating the hub opens nothing: the database only when a /digest subcommand or
-        # the scheduler first needs it.
-        self.digest = DigestHub(settings, clock=clock)
+            dossier = Library.open(
+                Path(settings.seeds),
+                snapshot_dir=snapshots,
+                default=settings.default_dossier,
+                eager=eager,
+            )
+            if eager:
+                check_subscribed_dossiers(settings, dossier)
+        library = dossier if isinstance(dossier, Library) else Library.of(dossier)
+        # Creating these opens nothing: the database only when a channel's command, a
+        # /digest subcommand or the scheduler first needs it, and once for both.
+        self.database = SharedDatabase(settings)
+        self.preferences = Preferences(settings, database=self.database, clock=clock)
+        self.digest = DigestHub(
+            settings, clock=clock, default_dossier=library.default, database=self.database
+        )
         self.reloads = Reloads()  # told after each reload that swapped a dossier in
-        commands = build_commands(digest=self.digest, reload=self.reload)
-        self.core = Core(settings, dossier, commands=commands, clock=clock)
+        commands = build_commands(
+            digest=self.digest, reload=self.reload, preferences=self.preferences
+        )
+        self.core = Core(
+            settings,
+            library,
+            commands=commands,
+            clock=clock,
+            places=self.preferences,
+            chosen=self.preferences.followed,
+        )
 
-    def reload(self, trigger: str = "command") -> ReloadResult:
-        """Read the seeds folder again and swap it in if sound (the /reload command, the
-        seeds watcher, SIGHUP); counted on /metrics."""
+    def reload(
+        self, trigger: str = "command", changed: Iterable[Path] | None = None
+    ) -> ReloadReport:
+        """Read the seeds folder again (only the dossiers of the `changed` paths, when given)
+        and swap in each dossier that is sound (the /reload command, the seeds watcher,
+        SIGHUP); counted on /metrics."""
         from bot.ops.metrics import record_reload
-        from bot.reload import reload_dossier
+        from bot.reload import reload_dossiers
 
-        result = reload_dossier(self.core, trigger=trigger)
-        record_reload(result)
-        if result.ok:
+        report = reload_dossiers(self.core, trigger=trigger, changed=changed)
+        record_reload(report)
+        if any(result.ok for result in report.results):
             self.reloads.notify()
-        return result
+        return report
 
     def posters(self, installations: Installations | None = None) -> dict[str, Poster]:
         """A Poster for each platform the bot runs on, for what it posts unprompted (the
@@ -130,7 +174,7 @@ class DisputeBot:
             stop,
             reload=self.reload,
             on_refused=partial(alert_admins, self.settings, posters) if alerts else None,
-            closing=(self.digest.close,),
+            closing=(self.digest.close, self.preferences.close, self.database.close),
             beside=BESIDE_READINESS,
         )
 
@@ -191,6 +235,10 @@ class DisputeBot:
     async def serve(self, names: list[str], stop: asyncio.Event) -> None:
         """Run the named platforms and services side by side on this loop until `stop` is
         set (or SIGTERM/SIGINT), with the health server, the seeds watcher and SIGHUP."""
+        import asyncio
+
+        if any(name in ("slack", "discord") for name in names):  # not on the first command
+            await asyncio.to_thread(self.preferences.prepare)
         installations = None
         if "slack" in names and self.settings.slack_oauth:
             from bot.platforms.slack.installations import open_installations
@@ -212,12 +260,14 @@ class DisputeBot:
 
 def build_core(
     settings: Settings,
-    dossier: Dossier | None = None,
+    dossier: Dossier | Library | None = None,
     *,
     clock: Callable[[], dt.datetime] = utc_now,
+    eager: bool = False,
 ) -> Core:
-    """The core with every command, for what needs only answers (the console, `ask`)."""
-    return DisputeBot(settings, dossier=dossier, clock=clock).core
+    """The core with every command, for what needs only answers (the console, `ask`): each
+    dossier is loaded when first asked for, unless `eager`."""
+    return DisputeBot(settings, dossier=dossier, clock=clock, eager=eager).core
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:

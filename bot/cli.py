@@ -37,10 +37,26 @@ def _core(args: argparse.Namespace) -> Core:
     return build_core(_settings(args))
 
 
+def _known_dossier(core: Core, name: str) -> bool:
+    """Whether `name` (or the default, when empty) is one of the deployment's dossiers, said
+    when it is not; CorpusError, with its files' problems, when it is broken."""
+    library = core.library
+    if name and name not in library.names():
+        known = ", ".join(library.names())
+        print(f"dispute-bot: no dossier named {name!r}; there are: {known}", file=sys.stderr)
+        return False
+    if library.get(name or library.default) is None:
+        raise CorpusError(list(library.problems(name or library.default)))
+    return True
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from bot.platforms.console import render_json, render_text
 
-    reply = _core(args).handle_line(args.line, platform="console")
+    core = _core(args)
+    if not _known_dossier(core, args.dossier):
+        return 2
+    reply = core.handle_line(args.line, platform="console", dossier=args.dossier)
     sys.stdout.write(render_json(reply) if args.format == "json" else render_text(reply))
     return 0
 
@@ -48,27 +64,61 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_console(args: argparse.Namespace) -> int:
     from bot.platforms.console import run_console
 
-    return run_console(_core(args))
+    core = _core(args)
+    dossier = getattr(args, "dossier", "")
+    if not _known_dossier(core, dossier):
+        return 2
+    return run_console(core, dossier=dossier)
 
 
 def cmd_corpus_check(args: argparse.Namespace) -> int:
+    """Check every dossier of the seeds folder (or the one named), listing every problem."""
     from bot.corpus import check_corpus, load_corpus
+    from bot.library import find_dossiers, in_folder
 
     root = Path(args.dir) if args.dir else _settings(args).seeds
-    problems = check_corpus(root)
-    if problems:
-        for problem in problems:
+    try:
+        layout = find_dossiers(root)
+    except CorpusError as exc:  # no dossier at all
+        for problem in exc.problems:
             print(problem, file=sys.stderr)
-        print(f"{len(problems)} problem(s) in {root}", file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) in {root}", file=sys.stderr)
         return 1
-    corpus = load_corpus(root)
-    print(
-        f"{root}: OK: {len(corpus.articles)} articles, {len(corpus.actors)} actors, "
-        f"{len(corpus.quotes)} quotes (all verbatim), {len(corpus.events)} events, "
-        f"{len(corpus.issues)} issues, {len(corpus.positions)} positions"
-        + (f"; {corpus.drafts} drafted record(s) await review" if corpus.drafts else "")
-    )
-    return 0
+    folders = {"": root} if layout.single else dict(layout.folders)
+    problems = {name: list(found) for name, found in layout.refused.items()}
+    if args.dossier:
+        if args.dossier not in {*folders, *problems} and not layout.single:
+            known = ", ".join(sorted({*folders, *problems}))
+            print(
+                f"dispute-bot: no dossier named {args.dossier!r} in {root}; there are: {known}",
+                file=sys.stderr,
+            )
+            return 2
+        if not layout.single:
+            folders = {n: f for n, f in folders.items() if n == args.dossier}
+            problems = {n: p for n, p in problems.items() if n == args.dossier}
+    for name, folder in folders.items():
+        found = check_corpus(folder)
+        if found:
+            problems[name] = list(in_folder(name, found)) if name else found
+            continue
+        corpus = load_corpus(folder)
+        label = f"{name} ({folder})" if name else str(folder)
+        print(
+            f"{label}: OK: {len(corpus.articles)} articles, {len(corpus.actors)} actors, "
+            f"{len(corpus.quotes)} quotes (all verbatim), {len(corpus.events)} events, "
+            f"{len(corpus.issues)} issues, {len(corpus.positions)} positions"
+            + (f"; {corpus.drafts} drafted record(s) await review" if corpus.drafts else "")
+        )
+    if not problems:
+        return 0
+    for name in sorted(problems):
+        for problem in problems[name]:
+            print(problem, file=sys.stderr)
+    count = sum(len(found) for found in problems.values())
+    which = f" ({', '.join(sorted(n for n in problems if n))})" if not layout.single else ""
+    print(f"{count} problem(s) in {root}{which}", file=sys.stderr)
+    return 1
 
 
 def cmd_config_check(args: argparse.Namespace) -> int:
@@ -223,9 +273,16 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help='answer one command line, e.g. "/quote trump"')
     ask.add_argument("line")
     ask.add_argument("--format", choices=("text", "json"), default="text")
+    ask.add_argument(
+        "--dossier", default="", help="answer from this dossier (default: the default)"
+    )
     ask.set_defaults(func=cmd_ask)
 
-    sub.add_parser("console", help="an interactive prompt").set_defaults(func=cmd_console)
+    console = sub.add_parser("console", help="an interactive prompt")
+    console.add_argument(
+        "--dossier", default="", help="answer from this dossier (default: the default)"
+    )
+    console.set_defaults(func=cmd_console)
     sub.add_parser(
         "run", help="start the platforms whose credentials are set (none: the console)"
     ).set_defaults(func=cmd_run)
@@ -249,8 +306,11 @@ def build_parser() -> argparse.ArgumentParser:
     corpus = sub.add_parser("corpus", help="dossier tools").add_subparsers(
         dest="action", required=True
     )
-    check = corpus.add_parser("check", help="validate a seeds folder and list every problem")
+    check = corpus.add_parser(
+        "check", help="validate every dossier of a seeds folder and list every problem"
+    )
     check.add_argument("dir", nargs="?")
+    check.add_argument("--dossier", default="", help="check only this dossier")
     check.set_defaults(func=cmd_corpus_check)
 
     draft = sub.add_parser(

@@ -119,16 +119,25 @@ class Settings:
 
     seeds: Path = setting(
         SHIPPED_HOME / "seeds",
-        doc="The dossier folder, relative to the file that sets it. Another dispute is another "
-        "folder.",
+        doc="The dossier folder, relative to the file that sets it: one dossier, or a folder of "
+        "dossiers (a sub-folder each). See docs/dossier.md.",
         section="The dossier and its replies",
         example="../my-dossier",
         default_text="the first dossier, shipped with the bot (with DISPUTE_BOT_HOME: its "
         "`seeds/`)",
     )
+    default_dossier: str = setting(
+        "",
+        doc="When the seeds folder holds several dossiers (a sub-folder each, named by its "
+        "folder): the one a channel follows until an admin picks another with `/dispute use`. "
+        "Empty: the first by name.",
+        check=checks.dossier_name,
+        example="anthropic-pentagon-2026",
+    )
     locale: str = setting(
         "en",
-        doc="Language of replies: en or fr. Quotes always keep their original text.",
+        doc="Language of replies: en or fr, unless a team sets its own (`/dispute settings`). "
+        "Quotes always keep their original text.",
         check=checks.among(LOCALES, listed=True),
     )
     follow_user_locale: bool = setting(
@@ -142,7 +151,7 @@ class Settings:
     reply_visibility: str = setting(
         "ephemeral",
         doc="Replies are visible to the caller only (ephemeral), with a Share button, or to "
-        "everyone (public).",
+        "everyone (public), unless a team sets its own (`/dispute settings`).",
         check=checks.among(("ephemeral", "public")),
     )
     slack_commands: dict[str, str] = setting(
@@ -155,8 +164,9 @@ class Settings:
     )
     slack_admins: tuple[str, ...] = setting(
         (),
-        doc="Slack user ids allowed to change digest subscriptions and run admin commands "
-        "(`/dispute reload`); empty means every member.",
+        doc="Slack user ids allowed to change digest subscriptions, choose a channel's dossier "
+        "(`/dispute use`), change the workspace's settings (`/dispute settings`) and run admin "
+        "commands (`/dispute reload`); empty means every member.",
     )
     port: int = setting(
         3000, doc="HTTP port for Slack's HTTP mode.", env=("PORT",), check=checks.port
@@ -351,9 +361,10 @@ class Settings:
         (),
         doc="Channels subscribed in the file, for deployments that manage everything there; "
         "applied on every start, and `/digest subscribe` cannot change them. Each entry: "
-        "`platform` (slack or discord), `channel` (its id), and optionally `time`, `timezone` "
-        "(an exact IANA name), `weekdays` and `locale`; with Slack in OAuth mode, `team` (the "
-        "workspace's id, `T...`) and, inside an Enterprise Grid org, `enterprise`.",
+        "`platform` (slack or discord), `channel` (its id), and optionally `dossier` (default: "
+        "the default dossier), `time`, `timezone` (an exact IANA name), `weekdays` and "
+        "`locale`; with Slack in OAuth mode, `team` (the workspace's id, `T...`) and, inside "
+        "an Enterprise Grid org, `enterprise`.",
         example="[{platform: slack, channel: C0123456789, time: '07:30', locale: fr}]",
         check=checks.subscriptions,
     )
@@ -692,7 +703,9 @@ def _check(settings: Settings, origins: Mapping[str, str]) -> list[str]:
     problems = []
     for one in declared().values():
         value = getattr(settings, one.name)
-        if one.setting.check is not None and value is not None:
+        # A declared default passes its own check (a test holds it), so only values someone
+        # chose are checked: a start with the defaults reads no time-zone file.
+        if one.setting.check is not None and value is not None and value != one.default:
             problems += [f"{at(one.name)}: {p}" for p in one.setting.check(one.name, value)]
     problems += _slack_mode_problems(settings, at)
     slack_http = bool(settings.slack_signing_secret and not settings.slack_app_token)

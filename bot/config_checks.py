@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from bot.dossier_names import DOSSIER_NAME
 from bot.schedule_words import (
     PLATFORMS,
     QUIET_DAYS,
@@ -67,6 +68,13 @@ def web_url(name: str, value: Any) -> list[str]:
 def log_level(name: str, value: Any) -> Iterable[str]:
     """Any case: `debug` is DEBUG."""
     return among(LOG_LEVELS, listed=True)(name, str(value).upper())
+
+
+def dossier_name(name: str, value: Any) -> list[str]:
+    """A dossier's short name (empty: none chosen)."""
+    if value == "" or DOSSIER_NAME.match(str(value)):
+        return []
+    return [f"{name}: {value!r} is not a dossier name (lowercase letters, digits and hyphens)"]
 
 
 def alert_targets(name: str, value: Any) -> list[str]:
@@ -130,8 +138,9 @@ quiet_days = among(QUIET_DAYS)
 def subscriptions(name: str, value: Any) -> list[str]:
     """The channels `digest_subscriptions` declares: known keys, one entry each, schedules."""
     problems: list[str] = []
-    seen: set[tuple[str, str]] = set()
-    keys = {"platform", "channel", "time", "timezone", "weekdays", "locale", "team", "enterprise"}
+    seen: set[tuple[str, str, str]] = set()
+    keys = {"platform", "channel", "dossier", "time", "timezone", "weekdays", "locale"}
+    keys |= {"team", "enterprise"}
     for number, entry in enumerate(value, 1):
         where = f"digest_subscriptions #{number}"
         if not isinstance(entry, Mapping):
@@ -145,9 +154,11 @@ def subscriptions(name: str, value: Any) -> list[str]:
             problems.append(f"{where}: channel (the channel id) is required")
         if entry.get("locale", "en") not in LOCALES:
             problems.append(f"{where}: locale must be en or fr")
-        key = (str(entry.get("platform")), str(entry.get("channel")))
+        problems += dossier_name(f"{where}: dossier", str(entry.get("dossier", "")))
+        key = (str(entry.get("platform")), str(entry.get("channel")), str(entry.get("dossier", "")))
         if key in seen:
-            problems.append(f"{where}: {key[0]} channel {key[1]} is listed twice")
+            also = f" for the dossier {key[2]}" if key[2] else ""
+            problems.append(f"{where}: {key[0]} channel {key[1]} is listed twice{also}")
         seen.add(key)
         try:
             _entry_schedule(entry)

@@ -2,10 +2,15 @@
 
 Platforms call `Core.handle`; it never raises. A handler's exception is logged with its
 traceback and answered with a short apology, so nothing a user types can stop the bot.
+Each request is answered from its channel's dossier, in its team's language and with its
+team's visibility, as the `Place` the root's lookup finds for it says; a request from no
+channel (the console, `dispute-bot ask`) is answered from the default dossier, and nothing
+is looked up.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -13,18 +18,20 @@ import shlex
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from bot.config import Settings
 from bot.dossier import Dossier
 from bot.errors import UsageError
 from bot.i18n import t
+from bot.library import Library
 from bot.matching.folding import MAX_QUERY_CHARS, fold
 from bot.matching.names import Match, best_command
 from bot.reply import Attachment, Item, Page, Reply, ReplyKind, Source
 
 log = logging.getLogger("dispute_bot.core")
 MAX_NAME_ECHO = 40  # characters of an unknown command's name said back to the user
+TEAM_SETTINGS = ("language", "replies", "managers")  # what /settings changes, as typed
 # The most a platform fetches of a file handed to a command, and the most text a command
 # that takes text (an article pasted after /draft) reads: a news article is a few kilobytes.
 MAX_ATTACHMENT_BYTES = 200_000
@@ -39,12 +46,17 @@ class Request:
     platform: str = "console"
     user: str = ""
     channel: str = ""
-    # Whether the user may change this channel's settings (digest subscriptions); the
-    # platform decides: Manage Channels on Discord, the configured admins on Slack.
+    team: str = ""  # the Slack workspace or Discord server ("" in a DM or the console)
+    # Whether the user may change this channel's settings (its dossier, digest
+    # subscriptions); the platform decides: Manage Channels on Discord, the configured
+    # admins on Slack.
     can_manage: bool = False
-    # Where the channel is, on a platform with many: the Slack workspace (team id) and its
-    # Enterprise Grid org; a digest subscribed here posts with that workspace's token.
-    team: str = ""
+    # Whether the user may change the team's settings: Manage Server on Discord, the
+    # configured admins on Slack.
+    can_configure: bool = False
+    dossier: str = ""  # a dossier asked for by name (`dispute-bot ask --dossier`)
+    # On Slack, the Enterprise Grid org of the workspace (`team`): a digest subscribed here
+    # posts with that workspace's token.
     enterprise: str = ""
     # A file handed over with the command (an article to draft), fetched by the platform.
     attachment: Attachment | None = None
@@ -73,6 +85,30 @@ class Choice:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Place:
+    """What the bot's state database says about where a request comes from: the dossier its
+    channel follows and its team's settings ("" or None: the deployment's defaults)."""
+
+    dossier: str = ""
+    locale: str = ""
+    visibility: str = ""  # ephemeral | public
+    # Who may manage the team's digest subscriptions besides its admins: "" (nobody else),
+    # "everyone", or user ids separated by spaces.
+    managers: str = ""
+    known: bool = True  # False: the database did not answer, so these are the defaults
+
+    def lets_manage(self, user: str) -> bool:
+        return self.managers == "everyone" or (bool(user) and user in self.managers.split())
+
+
+class PlaceLookup(Protocol):
+    """Finds a request's Place; `fresh` asks for the database's word, not a recent copy.
+    Never raises: Place(known=False) when the database cannot say."""
+
+    def __call__(self, request: Request, *, fresh: bool) -> Place: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Context:
     """What a handler may read: the dossier, the settings, the locale and today's date."""
 
@@ -83,10 +119,19 @@ class Context:
     request: Request
     # The commands the core answers, by name (/help lists them).
     commands: Mapping[str, Command] = field(default_factory=dict, repr=False, compare=False)
+    # Every dossier of the deployment, and the name of the one answering (`dossier`).
+    library: Library | None = field(default=None, repr=False, compare=False)
+    dossier_name: str = ""
+    place: Place = field(default_factory=Place)
 
     @property
     def platform(self) -> str:
         return self.request.platform
+
+    @property
+    def may_manage_digest(self) -> bool:
+        """The channel's admins, and whoever the team's settings name as managers."""
+        return self.request.can_manage or self.place.lets_manage(self.request.user)
 
     def t(self, key: str, **values: object) -> str:
         return t(self.locale, key, **values)
@@ -120,6 +165,14 @@ class Command:
     options: tuple[Option, ...] = ()
     # Only for users who may manage the channel (Request.can_manage); platforms may hide it.
     admin: bool = False
+    # Only for users who may change the team's settings (Request.can_configure).
+    team_admin: bool = False
+    # Slack: reached as `/dispute <name>` only, its name being too common for a slash command
+    # of its own (/list).
+    umbrella_only: bool = False
+    # Whether its answer comes from the channel's dossier (and says so when that dossier
+    # could not be used); /help, /list, /settings do not.
+    reads_dossier: bool = True
     # Its argument is a text handed over (an article pasted after the command): given as
     # typed, line breaks kept, up to MAX_ATTACHMENT_BYTES, rather than parsed as a query.
     takes_text: bool = False
@@ -231,52 +284,133 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Answering:
+    """Which dossier answers a request, what its Place is, and what to tell the user about it."""
+
+    name: str
+    dossier: Dossier
+    place: Place
+    notice: str = ""  # why the answer is not from the channel's own dossier, if it is not
+
+
 class Core:
-    """Holds the current dossier and the commands it is given; answers requests.
+    """Holds the dossiers and the commands it is given; answers requests.
 
     The composition root (bot/app.py) builds it with its commands, whatever they reach
-    (the digest's state, the dossier reload) being given to them there: the core knows
-    nothing above itself.
+    (the digest's state, the dossier reload, the channels' preferences) being given to them
+    there, and with the lookup of a request's Place: the core knows nothing above itself.
     """
 
     def __init__(
         self,
         settings: Settings,
-        dossier: Dossier,
+        dossier: Dossier | Library,
         *,
         commands: Iterable[Command],
         clock: Callable[[], dt.datetime] = utc_now,
+        places: PlaceLookup | None = None,
+        chosen: Callable[[str, str], Iterable[str]] | None = None,
     ) -> None:
         self.settings = settings
-        self.dossier = dossier
+        self.library = dossier if isinstance(dossier, Library) else Library.of(dossier)
         self.commands: dict[str, Command] = {c.name: c for c in commands}
         self.clock = clock
+        # Where a request's channel and team stand (the root's; None: every one as default).
+        self.places = places
+        # The dossiers a team's channels chose, by (platform, team) (the root's).
+        self.chosen = chosen
         # Called after every reply with (request, reply, seconds); bot.ops.metrics sets it.
         self.observe: Callable[[Request, Reply, float], None] | None = None
-        # When a live reload brought each record in ("quote:<id>", "event:<id>",
-        # "article:<id>" -> UTC time); records loaded at start are not here (bot.reload).
-        self.arrivals: dict[str, dt.datetime] = {}
+        # When a live reload brought each record in, by dossier name ("quote:<id>",
+        # "event:<id>", "article:<id>" -> UTC time); records loaded at start are not here
+        # (bot.reload).
+        self.arrivals: dict[str, dict[str, dt.datetime]] = {}
 
-    def swap(self, dossier: Dossier) -> None:
-        """Replace the dossier in one assignment; a query sees the old one or the new one."""
-        self.dossier = dossier
+    @property
+    def dossier(self) -> Dossier:
+        """The default dossier (the one a request from no channel is answered from)."""
+        return self.library.default_dossier
 
-    def locale_for(self, request: Request) -> str:
+    def swap(self, dossier: Dossier, name: str | None = None) -> None:
+        """Replace a dossier (the default one unless named) in one assignment; a query sees
+        the old one or the new one."""
+        self.library.swap(name or self.library.default, dossier)
+
+    def dossiers_followed(self, platform: str, team: str) -> list[Dossier]:
+        """The dossiers a team follows: the default, and those its channels chose that are
+        served (blocking: it may ask the database, which failing leaves the default)."""
+        names = [self.library.default]
+        if self.chosen is not None and team:
+            names += [n for n in self.chosen(platform, team) if n not in names]
+        return [d for n in names if (d := self.library.get(n)) is not None]
+
+    def place(self, request: Request, *, fresh: bool = True) -> Place:
+        """What the state database says of the request's channel and team; nothing is looked
+        up for a request from no channel or team (the console)."""
+        if self.places is None or not (request.channel or request.team):
+            return Place()
+        return self.places(request, fresh=fresh)
+
+    def answering(self, request: Request, *, fresh: bool = True) -> Answering:
+        """The dossier that answers `request`: the one it names, else its channel's, else the
+        default. UsageError for a name no dossier has."""
+        library = self.library
+        if request.dossier:
+            found = library.get(request.dossier)
+            if found is None:
+                raise UsageError(self._no_such_dossier(request.dossier, self.locale_for(request)))
+            return Answering(name=request.dossier, dossier=found, place=Place())
+        place = self.place(request, fresh=fresh)
+        chosen = place.dossier or library.default
+        found = library.get(chosen)
+        if found is not None:
+            return Answering(name=chosen, dossier=found, place=place)
+        locale = self.locale_for(request, place)
+        notice = ""
+        if chosen != library.default:
+            notice = t(locale, "dossier.unavailable", name=chosen, default=library.default)
+        return Answering(
+            name=library.default, dossier=library.default_dossier, place=place, notice=notice
+        )
+
+    def _no_such_dossier(self, name: str, locale: str) -> str:
+        names = self.library.names()
+        text = t(locale, "dossier.unknown", name=name[:40], names=", ".join(names))
+        return text
+
+    def locale_for(self, request: Request, place: Place | None = None) -> str:
+        if place is not None and place.locale:
+            return place.locale
         if self.settings.follow_user_locale and request.locale:
             short = request.locale.split("-")[0].lower()
             if short in ("en", "fr"):
                 return short
         return self.settings.locale
 
-    def context(self, request: Request) -> Context:
+    def context(self, request: Request, answering: Answering | None = None) -> Context:
+        """A handler's context; `answering` says which dossier (default: the request's own)."""
+        if answering is None:
+            answering = self.answering(request)
         return Context(
-            dossier=self.dossier,
+            dossier=answering.dossier,
             settings=self.settings,
-            locale=self.locale_for(request),
+            locale=self.locale_for(request, answering.place),
             today=self.clock().date(),
             request=request,
             commands=self.commands,
+            library=self.library,
+            dossier_name=answering.name,
+            place=answering.place,
         )
+
+    def context_in(self, name: str, request: Request) -> Context:
+        """A context answering from the dossier `name` (the digest's, which knows it): no
+        lookup. KeyError when that dossier is not served."""
+        dossier = self.library.get(name)
+        if dossier is None:
+            raise KeyError(name)
+        return self.context(request, Answering(name=name, dossier=dossier, place=Place()))
 
     def handle(self, request: Request) -> Reply:
         """The reply to a request; never raises."""
@@ -306,35 +440,55 @@ class Core:
         return reply
 
     def _answer(self, request: Request) -> Reply:
-        ctx = self.context(request)
-        command = self.commands.get(request.command or "help")
+        locale = self.locale_for(request)
+        place = Place()
         try:
+            answering = self.answering(request)
+            place = answering.place
+            ctx = self.context(request, answering)
+            locale = ctx.locale
+            command = self.commands.get(request.command or "help")
             if command is None:
-                return self._unknown(ctx, request.command)
-            if command.takes_text:
-                return command.run(ctx, Args(text=request.args))
-            if len(request.args) > MAX_QUERY_CHARS:
+                reply = self._unknown(ctx, request.command)
+            elif command.takes_text:
+                reply = command.run(ctx, Args(text=request.args))
+            elif len(request.args) > MAX_QUERY_CHARS:
                 raise UsageError(ctx.t("too_long", limit=MAX_QUERY_CHARS))
-            return command.run(ctx, Args.parse(request.args))
+            else:
+                reply = command.run(ctx, Args.parse(request.args))
+                if command.reads_dossier:
+                    reply = self._with_notice(reply, answering, ctx)
         except UsageError as exc:
-            return Reply(
+            reply = Reply(
                 command=request.command,
                 kind=ReplyKind.USAGE,
                 title=f"/{request.command}",
                 text=str(exc),
-                locale=ctx.locale,
+                locale=locale,
             )
         except Exception:
             log.exception(
                 "command failed", extra={"command": request.command, "platform": request.platform}
             )
-            return Reply(
+            reply = Reply(
                 command=request.command,
                 kind=ReplyKind.ERROR,
                 title=f"/{request.command}",
-                text=ctx.t("error", command=request.command),
-                locale=ctx.locale,
+                text=t(locale, "error", command=request.command),
+                locale=locale,
             )
+        visibility = place.visibility or self.settings.reply_visibility
+        return dataclasses.replace(reply, visibility=visibility)
+
+    def _with_notice(self, reply: Reply, answering: Answering, ctx: Context) -> Reply:
+        """Say briefly why the answer may not be from the channel's dossier: it cannot be
+        served now, or the database did not say which one the channel follows."""
+        notice = answering.notice
+        if not notice and not answering.place.known and len(self.library.names()) > 1:
+            notice = ctx.t("dossier.database_down", default=answering.name)
+        if not notice:
+            return reply
+        return dataclasses.replace(reply, text=f"{notice} {reply.text}".strip())
 
     def handle_line(self, line: str, **context: Any) -> Reply:
         return self.handle(Request.parse(line, **context))
@@ -352,9 +506,23 @@ class Core:
             suggestions=suggestions,
         )
 
-    def complete(self, kind: str, prefix: str, *, limit: int = 25) -> list[Choice]:
-        """Autocomplete choices for an option of `kind`, best first (Discord takes 25)."""
-        dossier = self.dossier
+    def complete(
+        self, kind: str, prefix: str, *, limit: int = 25, request: Request | None = None
+    ) -> list[Choice]:
+        """Autocomplete choices for an option of `kind`, best first (Discord takes 25), from
+        the dossier of the request's channel (a recent answer of the database will do)."""
+        if kind == "dossier":
+            return self._complete_dossiers(prefix, limit, request)
+        if kind in ("command", "setting"):
+            names = self.commands if kind == "command" else TEAM_SETTINGS
+            return [Choice(name=n, value=n) for n in names if n.startswith(fold(prefix))][:limit]
+        if request is None:
+            dossier = self.dossier
+        else:
+            try:
+                dossier = self.answering(request, fresh=False).dossier
+            except UsageError:
+                return []
         matches: list[Match]
         if kind == "speaker":
             matches = dossier.speakers.complete(prefix, limit=limit)
@@ -368,29 +536,41 @@ class Core:
             )
             matches = sorted(both, key=lambda m: -m.score)[:limit]
         elif kind == "date":
-            return self._complete_dates(prefix, limit)
-        elif kind == "command":
-            return [
-                Choice(name=name, value=name)
-                for name in self.commands
-                if name.startswith(fold(prefix))
-            ][:limit]
+            return self._complete_dates(dossier, prefix, limit)
         else:
             return []
-        return [Choice(name=self._display(m)[:100], value=self._display(m)[:100]) for m in matches]
+        return [
+            Choice(name=_display(dossier, m)[:100], value=_display(dossier, m)[:100])
+            for m in matches
+        ]
 
-    def _display(self, match: Match) -> str:
-        corpus = self.dossier.corpus
-        if match.target in corpus.actor_by_id:
-            return corpus.actor_by_id[match.target].name
-        if match.target in corpus.issue_by_id:
-            return corpus.issue_by_id[match.target].name.en
-        return match.label
+    def _complete_dossiers(self, prefix: str, limit: int, request: Request | None) -> list[Choice]:
+        """The dossiers whose name or title starts with what was typed: `name — title`."""
+        typed = fold(prefix)
+        locale = self.locale_for(request) if request is not None else self.settings.locale
+        choices = []
+        for name in self.library.names():
+            title = self.library.title(name, locale)
+            if not typed or fold(name).startswith(typed) or typed in fold(title):
+                label = name if title == name else f"{name} — {title}"
+                choices.append(Choice(name=label[:100], value=name))
+        return choices[:limit]
 
-    def _complete_dates(self, prefix: str, limit: int) -> list[Choice]:
+    @staticmethod
+    def _complete_dates(dossier: Dossier, prefix: str, limit: int) -> list[Choice]:
         seen: dict[str, None] = {}
-        for event in self.dossier.corpus.events:
+        for event in dossier.corpus.events:
             value = event.date.isoformat()[: {"day": 10, "month": 7, "year": 4}[event.precision]]
             seen.setdefault(value)
         typed = prefix.strip()
         return [Choice(name=v, value=v) for v in seen if v.startswith(typed)][:limit]
+
+
+def _display(dossier: Dossier, match: Match) -> str:
+    corpus = dossier.corpus
+    if match.target in corpus.actor_by_id:
+        # A choice in a list reads without its article: "Department of Defense (Pentagon)".
+        return corpus.actor_by_id[match.target].name.en.removeprefix("the ")
+    if match.target in corpus.issue_by_id:
+        return corpus.issue_by_id[match.target].name.en
+    return match.label

@@ -128,7 +128,23 @@ def find_period(tokens: list[str]) -> tuple[Period | None, list[str]]:
         first, last = found[0], found[-1]
         rest = [t for t in rest if fold(t) not in _RANGE_WORDS]
         label = f"{first.label} – {last.label}"
+        if first.year_known and not last.year_known:  # "2001 fév": February of that year
+            last = _in_year(last, first.start.year)
+        # Typed the wrong way round ("27 février au 24 février"): the days between, still.
+        since, until = min(first.start, last.start), max(first.end, last.end)
         if first.year_known and last.year_known:
-            return Period(start=first.start, end=last.end, label=label), rest
-        return Period(start=first.start, end=last.end, label=label, year_known=False), rest
+            return Period(start=since, end=until, label=label), rest
+        return Period(start=since, end=until, label=label, year_known=False), rest
     return found[0], rest
+
+
+def _in_year(period: Period, year: int) -> Period:
+    """A period typed without its year, in `year` (29 February becomes the 28th elsewhere)."""
+
+    def moved(day: dt.date) -> dt.date:
+        try:
+            return day.replace(year=year)
+        except ValueError:
+            return day.replace(year=year, day=28)
+
+    return Period(start=moved(period.start), end=moved(period.end), label=period.label)

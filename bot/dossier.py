@@ -16,16 +16,11 @@ T = TypeVar("T")
 
 
 def _actor_names(actor: Actor) -> list[tuple[str, str]]:
-    return [(actor.name, actor.id), *((alias, actor.id) for alias in actor.aliases)]
+    return [(name, actor.id) for name in actor.names]
 
 
 def _issue_names(issue: Issue) -> list[tuple[str, str]]:
-    return [
-        (issue.name.en, issue.id),
-        (issue.name.fr, issue.id),
-        (issue.id.replace("-", " "), issue.id),
-        *((alias, issue.id) for alias in issue.aliases),
-    ]
+    return [(name, issue.id) for name in issue.names]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +79,14 @@ class Dossier:
         set_(self, "quotes_by_speaker", {s: tuple(n) for s, n in by_speaker.items()})
 
     def _quote_document(self, quote: Quote) -> str:
-        return f"{quote.text} {quote.translation}"
+        if quote.context is None:
+            return f"{quote.text} {quote.translation}"
+        # "Les armes entièrement autonomes \"doivent être déployées…\"": what the quote is
+        # about stands in the sentence around it, and a search finds it there.
+        context = quote.context
+        return f"{quote.text} {quote.translation} {context.text} {context.translation}"
 
     def _event_document(self, event: Event) -> str:
         evidence = " ".join(e.sentence for e in event.evidence)
-        return f"{event.summary.en} {event.summary.fr} {' '.join(event.tags)} {evidence}"
+        names = " ".join((*event.tags, *event.translations, *event.search_terms))
+        return f"{event.summary.en} {event.summary.fr} {names} {evidence}"

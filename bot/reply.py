@@ -38,8 +38,13 @@ class Item:
     body: str = ""
     quote: str | None = None  # original text, shown verbatim as a quotation
     translation: str | None = None
+    # The reporter's own sentences ("AFP reports: …"): plain paragraphs, never in « ».
+    notes: tuple[str, ...] = ()
     fields: tuple[Field, ...] = ()
     sources: tuple[Source, ...] = ()
+    # The dossier records the item shows, in order ("quote:trump-order", "event:ultimatum",
+    # "position:hegseth/sanctions"); platforms do not show them, tests and scripts read them.
+    refs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -84,6 +89,9 @@ class Reply:
     locale: str = "en"
     footer: str = ""
     attachments: tuple[Attachment, ...] = ()  # files sent with the reply (a draft to review)
+    # Who sees it where the platform lets the bot choose: ephemeral (the caller) or public;
+    # the core sets it from the team's settings or the deployment's.
+    visibility: str = "ephemeral"
 
     @property
     def ok(self) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zoneinfo
 
 from bot.matching.folding import fold
 
@@ -133,6 +132,8 @@ def is_time_zone(name: str) -> bool:
     """Whether `name` is an IANA zone, without listing them all (a cold start reads one file)."""
     if name in NOT_ZONES or not name:
         return False
+    import zoneinfo  # here, not at the top: a console answer checks no zone of its own
+
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):

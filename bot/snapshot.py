@@ -1,10 +1,11 @@
 """A large dossier, kept ready-built between starts: twenty seconds of parsing become one.
 
-The snapshot is a pickle of the validated Dossier, named by a hash of every file in the
-seeds folder, the folder's path and the bot's version, so any edit builds a new one. It is
-written only when building took long, so small dossiers never leave a file behind, and a
-snapshot that cannot be read is ignored and rebuilt. Where no snapshot was ever kept (the
-usual small dossier), a start neither hashes the seeds nor imports hashlib or pickle.
+The snapshot is a pickle of the validated Dossier, named by its folder's name and a hash of
+every file in the folder, the folder's path and the bot's version, so any edit builds a new
+one; each dossier of a deployment keeps its own. It is written only when building took long,
+so small dossiers never leave a file behind, and a snapshot that cannot be read is ignored
+and rebuilt. Where no snapshot was ever kept for a dossier (the usual small one), a start
+neither hashes its folder nor imports hashlib or pickle.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from bot.dossier import Dossier
 
 log = logging.getLogger("dispute_bot.snapshot")
 
-FORMAT = 3  # 2: Corpus.drafts; 3: Dossier pickles its indexes only
+FORMAT = 5  # 2: Corpus.drafts; 3: Dossier pickles its indexes only; 4: dates with their
+# basis; 5: Corpus.id
 WORTH_KEEPING_AFTER = 1.0  # seconds of building
 
 
@@ -40,11 +42,13 @@ def fingerprint(seeds: Path) -> str:
 
 
 def load_dossier(seeds: Path, snapshot_dir: Path | None) -> Dossier:
-    """The dossier in `seeds`: from its snapshot when one matches, else built (and kept)."""
+    """The dossier in `seeds`: from its snapshot when one matches, else built (and kept).
+
+    Raises CorpusError when the folder is broken."""
     if snapshot_dir is None:
         return Dossier(load_corpus(seeds))
     path: Path | None = None
-    if snapshot_dir.is_dir() and any(snapshot_dir.glob("dossier-*.pickle")):
+    if snapshot_dir.is_dir() and any(snapshot_dir.glob(_pattern(seeds))):
         path = _snapshot_path(seeds, snapshot_dir)
     if path is not None and path.exists():
         import pickle
@@ -60,16 +64,26 @@ def load_dossier(seeds: Path, snapshot_dir: Path | None) -> Dossier:
     started = time.perf_counter()
     dossier = Dossier(load_corpus(seeds))
     if time.perf_counter() - started >= WORTH_KEEPING_AFTER:
-        _keep(dossier, path or _snapshot_path(seeds, snapshot_dir))
+        _keep(dossier, path or _snapshot_path(seeds, snapshot_dir), _pattern(seeds))
     return dossier
 
 
+def _label(seeds: Path) -> str:
+    """The folder's name as a file name can hold it (dossier names are already such)."""
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in seeds.resolve().name)
+
+
+def _pattern(seeds: Path) -> str:
+    return f"dossier-{_label(seeds)}.*.pickle"
+
+
 def _snapshot_path(seeds: Path, snapshot_dir: Path) -> Path:
-    return snapshot_dir / f"dossier-{fingerprint(seeds)[:32]}.pickle"
+    return snapshot_dir / f"dossier-{_label(seeds)}.{fingerprint(seeds)[:32]}.pickle"
 
 
-def _keep(dossier: Dossier, path: Path) -> None:
-    """Write the snapshot atomically and drop older ones; a failure only costs the next start."""
+def _keep(dossier: Dossier, path: Path, pattern: str) -> None:
+    """Write the snapshot atomically and drop this dossier's older ones; a failure only costs
+    the next start."""
     import pickle
     import tempfile  # only when a slow build is worth keeping: not on every start
 
@@ -86,7 +100,7 @@ def _keep(dossier: Dossier, path: Path) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(written)
         return
-    for old in path.parent.glob("dossier-*.pickle"):
+    for old in path.parent.glob(pattern):
         if old != path:
             with contextlib.suppress(OSError):
                 old.unlink()

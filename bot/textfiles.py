@@ -7,7 +7,7 @@ say `file:line` instead of a byte offset or a RecursionError.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import yaml
 
@@ -40,24 +40,38 @@ def read_utf8(path: Path) -> str:
 def check_yaml_depth(text: str, limit: int = MAX_YAML_DEPTH) -> None:
     """Raise TooDeepError if `text` nests lists and mappings more than `limit` deep.
 
-    Reads only YAML's events with PyYAML's own parser, which needs no recursion and has no
-    limit of its own (libyaml stops at 1,000 levels with a message of its own). A syntax
-    error ends the check: the full load reports it, as it would have without this check.
+    Reads only YAML's events, with libyaml where installed: about ten times faster than
+    PyYAML's own parser, which a file libyaml refuses is read with again (libyaml's scanner
+    gives up on deep flow nesting before the parser reports the level; PyYAML's parser needs
+    no recursion). A syntax error ends the check: the full load reports it, as it would have
+    without this check.
     """
-    depth = 0
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            _count_depth(text, limit, fast)
+            return
+        except TooDeepError:
+            raise
+        except yaml.YAMLError:
+            pass  # read it again below, so a deep flow collection still gets its line
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > limit:
-                    mark = cast(yaml.error.Mark, event.start_mark)  # PyYAML's: Python Marks
-                    raise TooDeepError(
-                        problem=f"too deeply nested (more than {limit} levels)",
-                        problem_mark=mark,
-                    )
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
+        _count_depth(text, limit, yaml.SafeLoader)
     except TooDeepError:
         raise
     except yaml.YAMLError:
         return
+
+
+def _count_depth(text: str, limit: int, loader: Any) -> None:
+    depth = 0
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > limit:
+                raise TooDeepError(
+                    problem=f"too deeply nested (more than {limit} levels)",
+                    problem_mark=cast(yaml.error.Mark, event.start_mark),
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1

@@ -1,5 +1,9 @@
 """/digest's subcommands: a channel's subscription to the daily digest (subscribe,
 unsubscribe, status, now, resume), through the digest's state the root hands the command.
+
+Each acts on the digest of the dossier the channel follows; a channel that followed another
+dossier before keeps that one's subscription until it is unsubscribed there (`/digest
+status` lists it).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ def run_action(ctx: Context, hub: DigestHub, action: str, words: list[str]) -> R
     """Run a subcommand (`action`, already read) with the words after it."""
     if ctx.platform not in PLATFORMS or not ctx.request.channel:
         raise UsageError(ctx.t("digest.console"))
-    if action in _CHANGES and not ctx.request.can_manage:
+    if action in _CHANGES and not ctx.may_manage_digest:
         raise UsageError(ctx.t(f"digest.not_allowed.{ctx.platform}"))
     try:
         if action == "subscribe":
@@ -91,9 +95,9 @@ def _subscribe(ctx: Context, hub: DigestHub, words: list[str]) -> Reply:
         if exc.key == "unknown_zone" and (close := suggest_time_zones(exc.values["value"])):
             text += " " + ctx.t("did_you_mean", options=", ".join(close))
         raise UsageError(text) from exc
-    platform, channel = ctx.platform, ctx.request.channel
+    platform, channel, dossier = ctx.platform, ctx.request.channel, ctx.dossier_name
     store = hub.store
-    existing = store.subscription(platform, channel)
+    existing = store.subscription(platform, channel, dossier)
     if existing is not None and existing.source == "config":
         raise UsageError(ctx.t("digest.config_managed"))
     locale = asked.locale or (existing.locale if existing else ctx.locale)
@@ -101,6 +105,7 @@ def _subscribe(ctx: Context, hub: DigestHub, words: list[str]) -> Reply:
         Subscription(
             platform=platform,
             channel=channel,
+            dossier=dossier,
             schedule=asked.schedule,
             locale=locale,
             source="command",
@@ -111,21 +116,31 @@ def _subscribe(ctx: Context, hub: DigestHub, words: list[str]) -> Reply:
     )
     hub.subscriptions_changed()
     key = "digest.updated" if existing else "digest.subscribed"
-    text = ctx.t(key, **_schedule_values(ctx, asked.schedule, locale))
+    text = _of_dossier(ctx) + ctx.t(key, **_schedule_values(ctx, asked.schedule, locale))
     text += " " + ctx.t("digest.next", when=_next_text(ctx, hub, asked.schedule))
     return _answer(ctx, text)
 
 
+def _of_dossier(ctx: Context) -> str:
+    """Which dossier's digest, said where the deployment has several."""
+    library = ctx.library
+    if library is None or len(library.names()) < 2:
+        return ""
+    title = library.title(ctx.dossier_name, ctx.locale)
+    return ctx.t("digest.of_dossier", title=title) + " "
+
+
 def _unsubscribe(ctx: Context, hub: DigestHub) -> Reply:
     store = hub.store
-    existing = store.subscription(ctx.platform, ctx.request.channel)
+    key = (ctx.platform, ctx.request.channel, ctx.dossier_name)
+    existing = store.subscription(*key)
     if existing is None:
-        return _answer(ctx, ctx.t("digest.not_subscribed"), kind=ReplyKind.EMPTY)
+        return _answer(ctx, _of_dossier(ctx) + ctx.t("digest.not_subscribed"), kind=ReplyKind.EMPTY)
     if existing.source == "config":
         raise UsageError(ctx.t("digest.config_managed"))
-    store.remove_subscription(ctx.platform, ctx.request.channel)
+    store.remove_subscription(*key)
     hub.subscriptions_changed()
-    return _answer(ctx, ctx.t("digest.unsubscribed"))
+    return _answer(ctx, _of_dossier(ctx) + ctx.t("digest.unsubscribed"))
 
 
 def _delivery_text(ctx: Context, row: Delivery) -> str:
@@ -136,11 +151,25 @@ def _delivery_text(ctx: Context, row: Delivery) -> str:
     return ctx.t(f"digest.delivery.{row.status}", date=date, error=row.error or "")
 
 
+def _others(ctx: Context, subs: list[Subscription]) -> str:
+    """The channel's subscriptions to other dossiers than the one it follows."""
+    library = ctx.library
+    others = [s for s in subs if s.dossier != ctx.dossier_name]
+    if not others or library is None:
+        return ""
+    titles = ", ".join(library.title(s.dossier, ctx.locale) for s in others)
+    return ctx.t("digest.status.others", n=len(others), titles=titles)
+
+
 def _status(ctx: Context, hub: DigestHub) -> Reply:
     store = hub.store
-    sub = store.subscription(ctx.platform, ctx.request.channel)
+    key = (ctx.platform, ctx.request.channel, ctx.dossier_name)
+    subs = store.channel_subscriptions(ctx.platform, ctx.request.channel)
+    sub = next((s for s in subs if s.dossier == ctx.dossier_name), None)
+    others = _others(ctx, subs)
     if sub is None:
-        return _answer(ctx, ctx.t("digest.not_subscribed"), kind=ReplyKind.EMPTY)
+        text = f"{_of_dossier(ctx)}{ctx.t('digest.not_subscribed')} {others}".strip()
+        return _answer(ctx, text, kind=ReplyKind.EMPTY)
     schedule = sub.schedule
     values = _schedule_values(ctx, schedule, sub.locale)
     summary = ctx.t("digest.status.schedule_value", **values)
@@ -160,7 +189,7 @@ def _status(ctx: Context, hub: DigestHub) -> Reply:
         )
     else:
         fields.append(Field(name=ctx.t("digest.status.next"), value=_next_text(ctx, hub, schedule)))
-    last = store.last_post(ctx.platform, ctx.request.channel)
+    last = store.last_post(*key)
     if last is None:
         last_text = ctx.t("digest.status.last_none")
     else:
@@ -170,7 +199,7 @@ def _status(ctx: Context, hub: DigestHub) -> Reply:
             message=last.message_id,
         )
     fields.append(Field(name=ctx.t("digest.status.last"), value=last_text))
-    row = store.last_delivery(ctx.platform, ctx.request.channel)
+    row = store.last_delivery(*key)
     if row is not None:
         fields.append(
             Field(
@@ -190,6 +219,7 @@ def _status(ctx: Context, hub: DigestHub) -> Reply:
         command="digest",
         kind=ReplyKind.OK,
         title=ctx.t("digest.status.title"),
+        text=f"{_of_dossier(ctx)}{others}".strip(),
         items=(Item(title=summary, fields=tuple(fields)),),
         locale=ctx.locale,
     )
@@ -201,13 +231,14 @@ def _now(ctx: Context, hub: DigestHub) -> Reply:
         return _answer(ctx, ctx.t("digest.no_service"), kind=ReplyKind.ERROR)
     if not service.can_post(ctx.platform):
         return _answer(ctx, ctx.t("digest.no_poster", platform=ctx.platform), kind=ReplyKind.ERROR)
-    sub = hub.store.subscription(ctx.platform, ctx.request.channel)
+    sub = hub.store.subscription(ctx.platform, ctx.request.channel, ctx.dossier_name)
     schedule = sub.schedule if sub else default_schedule(ctx.settings)
     locale = sub.locale if sub else ctx.locale
     day = hub.clock().astimezone(schedule.tz).date()
     service.post_now(
         platform=ctx.platform,
         channel=ctx.request.channel,
+        dossier=ctx.dossier_name,
         locale=locale,
         day=day,
         team=_team(ctx) or (sub.team if sub else None),
@@ -217,10 +248,11 @@ def _now(ctx: Context, hub: DigestHub) -> Reply:
 
 def _resume(ctx: Context, hub: DigestHub) -> Reply:
     store = hub.store
-    sub = store.subscription(ctx.platform, ctx.request.channel)
+    key = (ctx.platform, ctx.request.channel, ctx.dossier_name)
+    sub = store.subscription(*key)
     if sub is None:
-        return _answer(ctx, ctx.t("digest.not_subscribed"), kind=ReplyKind.EMPTY)
-    if not store.resume(ctx.platform, ctx.request.channel, now=hub.clock(), team=_team(ctx)):
+        return _answer(ctx, _of_dossier(ctx) + ctx.t("digest.not_subscribed"), kind=ReplyKind.EMPTY)
+    if not store.resume(*key, now=hub.clock(), team=_team(ctx)):
         return _answer(ctx, ctx.t("digest.not_paused"), kind=ReplyKind.EMPTY)
     hub.subscriptions_changed()
     values = _schedule_values(ctx, sub.schedule, sub.locale)

@@ -1,14 +1,19 @@
-"""/quote: who said what, verbatim, with a fuzzily resolved speaker and ranked keywords."""
+"""/quote: who said what, verbatim, with a fuzzily resolved speaker and ranked keywords.
+
+An organisation answers with its own words, then those of the people who speak for it;
+a fragment of a longer quote is never listed beside it; keywords keep only the quotes they
+match, when some do.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import overload
 
 from bot.core import Args, Command, Context, Option, empty, paginate
-from bot.corpus.model import Quote
+from bot.corpus.model import Actor, Corpus, Quote
 from bot.i18n import every_language
-from bot.items import quote_item
+from bot.items import actor_name, quote_item
 from bot.matching.folding import words
 from bot.reply import Item, Reply
 
@@ -35,35 +40,70 @@ class _QuoteItems(Sequence[Item]):
         return quote_item(self._ctx, self._quotes[index])
 
 
+def _listed(corpus: Corpus, numbers: Iterable[int]) -> list[int]:
+    """Quotes as they are listed: a fragment answers as the quote it is part of, once."""
+    quotes = corpus.quotes
+    position = {q.id: n for n, q in enumerate(quotes)}
+    found: dict[int, None] = {}
+    for number in numbers:
+        whole = quotes[number].part_of
+        found.setdefault(position.get(whole, number) if whole else number)
+    return list(found)
+
+
+def _in_date_order(corpus: Corpus, numbers: Iterable[int]) -> list[int]:
+    """By the day said (or reported), then in the order of the dossier (of the article)."""
+    return sorted(numbers, key=lambda n: (corpus.quotes[n].said_on, n))
+
+
+def _people(ctx: Context, speaker: Actor) -> str:
+    corpus = ctx.dossier.corpus
+    people = [corpus.actor_by_id[p] for p in corpus.spokespeople.get(speaker.id, ())]
+    return ", ".join(
+        f"{actor_name(ctx, p, start=True)} ({p.speaks_for.role.get(ctx.locale)})"
+        for p in people
+        if p.speaks_for is not None
+    )
+
+
 def quote(ctx: Context, args: Args) -> Reply:
     dossier = ctx.dossier
-    quotes = dossier.corpus.quotes
+    corpus = dossier.corpus
+    quotes = corpus.quotes
     typed = words(args.text)
     span = dossier.speakers.find(typed, keywords=dossier.quote_text)
-    speaker = dossier.corpus.actor_by_id[span.match.target] if span else None
+    speaker = corpus.actor_by_id[span.match.target] if span else None
     keywords = typed[: span.start] + typed[span.end :] if span else typed
-    candidates: Sequence[int] = (
-        dossier.quotes_by_speaker.get(speaker.id, ()) if speaker else range(len(quotes))
-    )
-    ranked: list[Quote]
     lead = ""
+    # An organisation's own quotes first, then those of the people who speak for it.
+    groups: list[Sequence[int]] = [range(len(quotes))]  # no speaker: every quote
+    if speaker is not None:
+        groups = []
+        groups.append(dossier.quotes_by_speaker.get(speaker.id, ()))
+        spokespeople = corpus.spokespeople.get(speaker.id, ())
+        groups.append(tuple(n for p in spokespeople for n in dossier.quotes_by_speaker.get(p, ())))
+        if spokespeople and not keywords:
+            lead = ctx.t(
+                "quote.group_lead", speaker=actor_name(ctx, speaker), people=_people(ctx, speaker)
+            )
+    ranked: list[int]
     if keywords:
-        within = set(candidates) if speaker else None  # None: every quote, without a set
-        docs = dossier.quote_text.rank(" ".join(keywords), within=within)
-        ranked = [quotes[d] for d in docs]
-        if speaker is not None:
-            if not ranked:
-                lead = ctx.t(
-                    "quote.empty_speaker",
-                    speaker=speaker.name,
-                    query=ctx.t("any_word", query=" ".join(keywords)),
-                )
-            hit_docs = set(docs)
-            ranked += [quotes[n] for n in candidates if n not in hit_docs]
+        within = {n for g in groups for n in g} if speaker else None  # None: every quote
+        ranked = _listed(corpus, dossier.quote_text.rank(" ".join(keywords), within=within))
+        if speaker is not None and not ranked:  # none of theirs matches: say so, show theirs
+            lead = ctx.t(
+                "quote.empty_speaker",
+                speaker=actor_name(ctx, speaker),
+                query=ctx.t("any_word", query=" ".join(keywords)),
+            )
+            ranked = [n for g in groups for n in _in_date_order(corpus, _listed(corpus, g))]
     else:
-        ranked = [quotes[n] for n in candidates]
-        ranked.sort(key=lambda q: q.said_on)
-    title = ctx.t("quote.title_speaker", speaker=speaker.name) if speaker else ctx.t("quote.title")
+        ranked = [n for g in groups for n in _in_date_order(corpus, _listed(corpus, g))]
+    title = (
+        ctx.t("quote.title_speaker", speaker=actor_name(ctx, speaker))
+        if speaker
+        else ctx.t("quote.title")
+    )
     if not ranked:
         suggestions = [f"/quote {m.label}" for m in dossier.speakers.suggest(args.text, limit=2)]
         suggestions += [
@@ -80,7 +120,7 @@ def quote(ctx: Context, args: Args) -> Reply:
         ctx,
         command="quote",
         args=args,
-        items=_QuoteItems(ctx, ranked),
+        items=_QuoteItems(ctx, [quotes[n] for n in ranked]),
         title=title,
         text=lead,
     )

@@ -1,8 +1,8 @@
 """/reload: the admin command that reads the seeds folder again, and what it answers.
 
-The reload itself is the root's (`bot.reload.reload_dossier`, passed in by bot/app.py); this
-says what happened, to the admin who asked or, through bot/ops/alerts.py, to the admins when
-a reload nobody asked for is refused.
+The reload itself is the root's (`bot.reload.reload_dossiers`, passed in by bot/app.py);
+this says what happened to each dossier, to the admin who asked or, through
+bot/ops/alerts.py, to the admins when a reload nobody asked for is refused.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from bot.i18n import every_language, t
 from bot.reply import Item, Reply, ReplyKind
 
 if TYPE_CHECKING:
-    from bot.reload import ReloadResult
+    from bot.reload import ReloadReport, ReloadResult
 
 SHOWN_PROBLEMS = 10
 
@@ -24,26 +24,23 @@ SHOWN_PROBLEMS = 10
 _WHERE = re.compile(r"^(.*?:\d+): (.*)$", re.DOTALL)
 
 
-def render_result(result: ReloadResult, locale: str) -> Reply:
-    """What the admin who asked sees."""
-    if not result.ok:
-        items = []
-        for problem in result.problems[:SHOWN_PROBLEMS]:
-            match = _WHERE.match(problem)
-            where, what = match.groups() if match else ("", problem)
-            items.append(Item(title=where or "?", body=what))
-        hidden = len(result.problems) - SHOWN_PROBLEMS
-        if hidden > 0:
-            items.append(Item(title="…", body=t(locale, "reload.more", n=hidden)))
-        return Reply(
-            command="reload",
-            kind=ReplyKind.ERROR,
-            title=t(locale, "reload.title_refused"),
-            text=t(locale, "reload.refused", n=len(result.problems)),
-            items=tuple(items),
-            locale=locale,
-        )
+def _problem_items(problems: tuple[str, ...], locale: str) -> list[Item]:
+    items = []
+    for problem in problems[:SHOWN_PROBLEMS]:
+        match = _WHERE.match(problem)
+        where, what = match.groups() if match else ("", problem)
+        items.append(Item(title=where or "?", body=what))
+    hidden = len(problems) - SHOWN_PROBLEMS
+    if hidden > 0:
+        items.append(Item(title="…", body=t(locale, "reload.more", n=hidden)))
+    return items
+
+
+def _counts(result: ReloadResult, locale: str) -> str:
+    """What a dossier serves after a good reload, and what is new in it."""
     corpus = result.corpus
+    if corpus is None:
+        return t(locale, "reload.dropped")
     counts = t(
         locale,
         "reload.counts",
@@ -61,16 +58,57 @@ def render_result(result: ReloadResult, locale: str) -> Reply:
         )
     else:
         news = t(locale, "reload.nothing_new")
+    return f"{counts} {news}"
+
+
+def render_result(report: ReloadReport, locale: str) -> Reply:
+    """What the admin who asked sees: each dossier reloaded or refused, and why."""
+    if len(report.results) == 1:
+        return _render_one(report.results[0], locale)
+    items: list[Item] = []
+    for result in report.results:
+        if result.ok:
+            items.append(Item(title=result.dossier, body=_counts(result, locale)))
+            continue
+        kept = "reload.kept" if result.corpus is not None else "reload.not_served"
+        body = t(locale, "reload.dossier_problems", n=len(result.problems)) + " " + t(locale, kept)
+        items.append(
+            Item(title=t(locale, "reload.dossier_refused", name=result.dossier), body=body)
+        )
+        items += _problem_items(result.problems, locale)
+    text = t(locale, "reload.several", n=len(report.results))
+    if report.refused:
+        text += " " + t(locale, "reload.several_refused", n=len(report.refused))
     return Reply(
         command="reload",
-        kind=ReplyKind.OK,
-        title=t(locale, "reload.title_ok"),
-        text=f"{counts} {news}",
+        kind=ReplyKind.OK if report.ok else ReplyKind.ERROR,
+        title=t(locale, "reload.title_ok" if report.ok else "reload.title_some_refused"),
+        text=text,
+        items=tuple(items),
         locale=locale,
     )
 
 
-def reload_command(reload: Callable[[], ReloadResult]) -> Command:
+def _render_one(result: ReloadResult, locale: str) -> Reply:
+    if not result.ok:
+        return Reply(
+            command="reload",
+            kind=ReplyKind.ERROR,
+            title=t(locale, "reload.title_refused"),
+            text=t(locale, "reload.refused", n=len(result.problems)),
+            items=tuple(_problem_items(result.problems, locale)),
+            locale=locale,
+        )
+    return Reply(
+        command="reload",
+        kind=ReplyKind.OK,
+        title=t(locale, "reload.title_ok"),
+        text=_counts(result, locale),
+        locale=locale,
+    )
+
+
+def reload_command(reload: Callable[[], ReloadReport]) -> Command:
     """The /reload command, reloading with `reload` (the root's)."""
 
     def run(ctx: Context, args: Args) -> Reply:
@@ -90,5 +128,6 @@ def reload_command(reload: Callable[[], ReloadResult]) -> Command:
         usage="/reload",
         examples=("/reload",),
         admin=True,
+        reads_dossier=False,
         run=run,
     )

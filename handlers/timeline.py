@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core import Args, Command, Context, Option, empty, paginate
 from bot.dates import find_period, span_of
 from bot.i18n import every_language
-from bot.items import event_item
+from bot.items import actor_name, event_item
 from bot.matching.folding import content_words, words
 from bot.reply import Reply
 
@@ -20,8 +20,8 @@ def timeline(ctx: Context, args: Args) -> Reply:
     if actor_span:
         actor = dossier.corpus.actor_by_id[actor_span.match.target]
         rest_words = rest_words[: actor_span.start] + rest_words[actor_span.end :]
-        events = [e for e in events if actor.id in e.actors]
-        filters.append(actor.name)
+        events = [e for e in events if actor.id in e.actors or actor.id in e.mentions]
+        filters.append(actor_name(ctx, actor, start=True))
     if period:
         events = [e for e in events if period.covers(*span_of(e.date, e.precision))]
         filters.append(period.label)

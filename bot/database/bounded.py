@@ -409,7 +409,13 @@ def _engine(url: sa.URL, *, connect_timeout: float, statement_timeout: float) ->
     backend = url.get_backend_name()
     if backend == "sqlite":
         if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(url.database).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:  # a file in the way, no permission: the database is down
+                raise DatabaseUnavailable(
+                    f"cannot make the folder of the SQLite file {url.database}: {exc.strerror}"
+                ) from exc
         # The busy timeout: how long a write waits for another process's lock. A connection
         # per call (opening a file is cheap): one opened while the file was read-only would
         # otherwise refuse writes for ever after.

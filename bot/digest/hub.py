@@ -14,14 +14,26 @@ from typing import TYPE_CHECKING
 from bot.config import Settings
 
 if TYPE_CHECKING:
+    from bot.database.shared import SharedDatabase
     from bot.digest.service import DigestService
     from bot.digest.store import DigestStore
 
 
 class DigestHub:
-    def __init__(self, settings: Settings, *, clock: Callable[[], dt.datetime]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Callable[[], dt.datetime],
+        default_dossier: str,
+        database: SharedDatabase | None = None,
+    ) -> None:
         self.settings = settings
         self.clock = clock
+        self.database = database  # the root's shared state database; None: one of its own
+        # The dossier of the config's subscriptions that name none, and of the rows of a
+        # database older than the dossiers.
+        self.default_dossier = default_dossier
         self.service: DigestService | None = None
         self._store: DigestStore | None = None
         self._lock = threading.Lock()
@@ -33,7 +45,11 @@ class DigestHub:
             if self._store is None:
                 from bot.digest.store import DigestStore
 
-                self._store = DigestStore.open(self.settings)
+                self._store = DigestStore.open(
+                    self.settings,
+                    default_dossier=self.default_dossier,
+                    database=self.database.get() if self.database is not None else None,
+                )
             return self._store
 
     def attach(self, service: DigestService) -> None:

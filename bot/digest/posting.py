@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bot.config import Settings
-from bot.core import Context, Core, Request
+from bot.core import Core, Request
 from bot.delivery import Poster, RetryPolicy, Team
 from bot.digest.compose import compose_digest, has_news
 from bot.digest.records import Claim, Done, History, Key, Subscription
@@ -55,6 +55,15 @@ NOW_RETRY_LIMIT = dt.timedelta(minutes=15)
 
 def channel_name(platform: str, channel: str) -> str:
     return f"{platform}:{channel}"
+
+
+def digest_name(platform: str, channel: str, dossier: str) -> str:
+    """How the log names a channel's digest of a dossier."""
+    return f"{platform}:{channel} ({dossier})"
+
+
+class _NotServed(Exception):
+    """The subscription's dossier is not served (refused at start, or its folder is gone)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -183,7 +192,7 @@ class Deliverer:
         After the post, recording it is retried until the database answers, so the digest
         is never posted again by this replica, however long the outage.
         """
-        where = channel_name(sub.platform, sub.channel)
+        where = digest_name(*sub.key)
         key = claim.key
         if claim.taken_over_from:
             log.warning(
@@ -200,16 +209,23 @@ class Deliverer:
             await self._stopped(where, key, claim)
             raise
         except DatabaseUnavailable as exc:  # before the post: this replica resumes it later
-            log.debug("digest of %s for %s waits for the database: %s", where, key[2], exc)
+            log.debug("digest of %s for %s waits for the database: %s", where, key[3], exc)
         except Exception as exc:
-            log.exception("digest of %s for %s failed", where, occurrence.local_date)
+            if isinstance(exc, _NotServed):
+                error = f"the dossier {sub.dossier} is not served"
+                log.warning(
+                    "digest of %s for %s not posted: %s (see the log of the start or the last "
+                    "reload)",
+                    where,
+                    occurrence.local_date,
+                    error,
+                )
+            else:
+                error = f"internal error ({type(exc).__name__}); see the bot's log"
+                log.exception("digest of %s for %s failed", where, occurrence.local_date)
             with contextlib.suppress(DatabaseUnavailable):  # else resumed at the next sweep
                 await self.store.run(
-                    self.store.finish_claim,
-                    claim,
-                    status="failed",
-                    now=self.clock(),
-                    error=f"internal error ({type(exc).__name__}); see the bot's log",
+                    self.store.finish_claim, claim, status="failed", now=self.clock(), error=error
                 )
         finally:
             self.held.pop(key, None)
@@ -224,7 +240,7 @@ class Deliverer:
                 "database recorded it; its row says it may have arrived, so it is not posted "
                 "again",
                 where,
-                key[2],
+                key[3],
                 self._posted.pop(key),
             )
         elif key in self._out:
@@ -232,7 +248,7 @@ class Deliverer:
                 "digest of %s for %s: the bot stopped while its post was on its way; it may "
                 "have arrived, so it is not posted again",
                 where,
-                key[2],
+                key[3],
             )
             with contextlib.suppress(DatabaseUnavailable):
                 await self.store.run(
@@ -251,10 +267,11 @@ class Deliverer:
     async def _post_claimed(
         self, sub: Subscription, occurrence: Occurrence, claim: Claim, history: History
     ) -> None:
-        where = channel_name(sub.platform, sub.channel)
+        where = digest_name(*sub.key)
         prepared = self._compose(
             platform=sub.platform,
             channel=sub.channel,
+            dossier=sub.dossier,
             locale=sub.locale,
             day=occurrence.local_date,
             history=history,
@@ -268,6 +285,7 @@ class Deliverer:
         message_id = await self._post(
             sub.platform,
             sub.channel,
+            sub.dossier,
             prepared.reply,
             team=sub.team,
             deadline=occurrence.at + self.policy.window,
@@ -316,19 +334,37 @@ class Deliverer:
                 await asyncio.sleep(wait)
 
     async def post_now(
-        self, *, platform: str, channel: str, locale: str, day: dt.date, team: Team | None = None
+        self,
+        *,
+        platform: str,
+        channel: str,
+        dossier: str,
+        locale: str,
+        day: dt.date,
+        team: Team | None = None,
     ) -> None:
         """An extra digest asked for with /digest now: no claim, but logged and rotated."""
-        where = channel_name(platform, channel)
+        where = digest_name(platform, channel, dossier)
         try:
             prepared = await self._prepare(
-                platform=platform, channel=channel, locale=locale, day=day, scheduled=False
+                platform=platform,
+                channel=channel,
+                dossier=dossier,
+                locale=locale,
+                day=day,
+                scheduled=False,
             )
             if prepared is None:  # only scheduled digests are skipped; never here
                 return
             deadline = self.clock() + min(self.policy.window, NOW_RETRY_LIMIT)
             message_id = await self._post(
-                platform, channel, prepared.reply, team=team, deadline=deadline, claim=None
+                platform,
+                channel,
+                dossier,
+                prepared.reply,
+                team=team,
+                deadline=deadline,
+                claim=None,
             )
             if message_id is None:
                 return
@@ -339,6 +375,7 @@ class Deliverer:
                     self.store.record_post,
                     platform=platform,
                     channel=channel,
+                    dossier=dossier,
                     local_date=day,
                     kind="now",
                     message_id=message_id,
@@ -350,21 +387,32 @@ class Deliverer:
             log.info("digest of %s posted on request (message %s)", where, message_id)
         except DatabaseUnavailable as exc:
             log.warning("digest asked for with /digest now in %s not posted: %s", where, exc)
+        except _NotServed:
+            log.warning("digest asked for with /digest now in %s: its dossier is not served", where)
         except Exception:
             log.exception("digest asked for with /digest now in %s failed", where)
 
     async def _prepare(
-        self, *, platform: str, channel: str, locale: str, day: dt.date, scheduled: bool
+        self,
+        *,
+        platform: str,
+        channel: str,
+        dossier: str,
+        locale: str,
+        day: dt.date,
+        scheduled: bool,
     ) -> Prepared | None:
-        """The digest for a channel and day, its history read first; None when a quiet day
-        is to be skipped."""
-        history = await self.store.run(self.store.history, [(platform, channel)])
+        """The digest of a dossier for a channel and day, its history read first; None when
+        a quiet day is to be skipped. _NotServed when the dossier is not served."""
+        stream = (platform, channel, dossier)
+        history = await self.store.run(self.store.history, [stream])
         return self._compose(
             platform=platform,
             channel=channel,
+            dossier=dossier,
             locale=locale,
             day=day,
-            history=history[platform, channel],
+            history=history[stream],
             scheduled=scheduled,
         )
 
@@ -373,27 +421,30 @@ class Deliverer:
         *,
         platform: str,
         channel: str,
+        dossier: str,
         locale: str,
         day: dt.date,
         history: History,
         scheduled: bool,
     ) -> Prepared | None:
-        """The digest for a channel and day after `history`; None when a quiet day is to be
-        skipped."""
+        """The digest of a dossier for a channel and day after `history`; None when a quiet
+        day is to be skipped. _NotServed when the dossier is not served."""
+        request = Request(command="digest", platform=platform, channel=channel, locale=locale)
+        try:  # one dossier for the whole digest, whatever reloads
+            ctx = self.core.context_in(dossier, request)
+        except KeyError:
+            raise _NotServed(dossier) from None
+        ctx = dataclasses.replace(ctx, locale=locale, today=day)
         since = history.last_post
-        dossier = self.core.dossier  # one dossier for the whole digest, whatever reloads
-        corpus = dossier.corpus
-        quiet = since is not None and not has_news(dossier, since)
+        quiet = since is not None and not has_news(ctx.dossier, since)
         if quiet and scheduled and self.policy.quiet_days == "skip":
             return None
         pick = pick_quote(
-            corpus.quotes,
+            ctx.dossier.corpus.quotes,
             shown=history.shown,
             round=history.round,
             seed=channel_name(platform, channel),
         )
-        ctx = self._context(platform=platform, channel=channel, locale=locale, day=day)
-        ctx = dataclasses.replace(ctx, dossier=dossier)
         reply = compose_digest(
             ctx,
             since=since,
@@ -402,14 +453,11 @@ class Deliverer:
         )
         return Prepared(reply=reply, pick=pick)
 
-    def _context(self, *, platform: str, channel: str, locale: str, day: dt.date) -> Context:
-        request = Request(command="digest", platform=platform, channel=channel, locale=locale)
-        return dataclasses.replace(self.core.context(request), locale=locale, today=day)
-
     async def _post(
         self,
         platform: str,
         channel: str,
+        dossier: str,
         reply: Reply,
         *,
         team: Team | None,
@@ -420,11 +468,11 @@ class Deliverer:
 
         The retries are the one policy of bot.delivery (the posters make one request each),
         so each attempt is one request and is counted once. A permanent error pauses the
-        channel's subscription. While waiting, the claim is refreshed so other replicas do
-        not take this one for dead. A post that may have arrived (sent, and no answer came)
-        is not retried: at most once, never twice.
+        channel's subscription to the dossier. While waiting, the claim is refreshed so other
+        replicas do not take this one for dead. A post that may have arrived (sent, and no
+        answer came) is not retried: at most once, never twice.
         """
-        where = channel_name(platform, channel)
+        where = digest_name(platform, channel, dossier)
         poster = self.posters[platform]
         key = claim.key if claim is not None else None
         await poster.ready(channel, team=team)  # paced: the platform's limits, rarely a 429
@@ -483,7 +531,7 @@ class Deliverer:
             return None
         except DeliveryError as exc:
             if exc.permanent:
-                await self._pause(platform, channel, reason=str(exc), claim=claim)
+                await self._pause(platform, channel, dossier, reason=str(exc), claim=claim)
                 return None
             if exc.maybe_posted:
                 await self._unknown(where, str(exc), claim)
@@ -520,7 +568,7 @@ class Deliverer:
             )
 
     async def _pause(
-        self, platform: str, channel: str, *, reason: str, claim: Claim | None
+        self, platform: str, channel: str, dossier: str, *, reason: str, claim: Claim | None
     ) -> None:
         now = self.clock()
         self.counts.digest_failed(platform, permanent=True)
@@ -528,9 +576,9 @@ class Deliverer:
             await self.store.run(
                 self.store.finish_claim, claim, status="failed", now=now, error=reason
             )
-        await self.store.run(self.store.pause, platform, channel, reason=reason, now=now)
+        await self.store.run(self.store.pause, platform, channel, dossier, reason=reason, now=now)
         log.warning(
             "digest of %s paused after a permanent error: %s",
-            channel_name(platform, channel),
+            digest_name(platform, channel, dossier),
             reason,
         )

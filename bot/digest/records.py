@@ -8,13 +8,17 @@ from dataclasses import dataclass
 from bot.delivery import Team
 from bot.digest.when import Schedule
 
-Key = tuple[str, str, dt.date]  # platform, channel, local date
+Stream = tuple[str, str, str]  # platform, channel, dossier: a channel's digest of a dossier
+Key = tuple[str, str, str, dt.date]  # platform, channel, dossier, local date: one digest
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Subscription:
+    """A channel's daily digest of one dossier."""
+
     platform: str
     channel: str
+    dossier: str
     schedule: Schedule
     locale: str
     source: str = "command"  # command | config
@@ -22,12 +26,17 @@ class Subscription:
     effective_from: dt.datetime
     paused_reason: str | None = None
     paused_at: dt.datetime | None = None
-    # Where the channel is (Slack's team and Grid org ids), when the platform has many.
+    # Where the channel is (Slack's team and Grid org ids, or the Discord server), when the
+    # platform has many.
     team: Team | None = None
 
     @property
     def paused(self) -> bool:
         return self.paused_reason is not None
+
+    @property
+    def key(self) -> Stream:
+        return (self.platform, self.channel, self.dossier)
 
     def same_plan(self, other: Subscription) -> bool:
         return (self.schedule, self.locale, self.source, self.team) == (
@@ -44,6 +53,7 @@ class Delivery:
 
     platform: str
     channel: str
+    dossier: str
     local_date: dt.date
     # claimed | sending (a request may be out) | delivered | skipped | missed | failed | unknown
     status: str
@@ -57,7 +67,7 @@ class Delivery:
 
     @property
     def key(self) -> Key:
-        return (self.platform, self.channel, self.local_date)
+        return (self.platform, self.channel, self.dossier, self.local_date)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -66,6 +76,7 @@ class Claim:
 
     platform: str
     channel: str
+    dossier: str
     local_date: dt.date
     replica: str
     attempts: int
@@ -73,13 +84,14 @@ class Claim:
 
     @property
     def key(self) -> Key:
-        return (self.platform, self.channel, self.local_date)
+        return (self.platform, self.channel, self.dossier, self.local_date)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Post:
     platform: str
     channel: str
+    dossier: str
     local_date: dt.date
     kind: str  # daily | now
     message_id: str
@@ -89,7 +101,8 @@ class Post:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class History:
-    """What a channel's next digest depends on: its last post's day and its quote rotation."""
+    """What a channel's next digest of a dossier depends on: its last post's day and its
+    rotation through the dossier's quotes."""
 
     last_post: dt.date | None = None
     round: int = 0
@@ -98,13 +111,13 @@ class History:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Claims:
-    """What one claim of many digests won, with the history of the channels won."""
+    """What one claim of many digests won, with the history of each stream won."""
 
     won: dict[Key, Claim]
     # Stale claims whose holder fell silent with its request out: recorded as unknown (the
     # post may have arrived), never posted again; the silent holder, by key.
     unknown: dict[Key, str]
-    history: dict[tuple[str, str], History]
+    history: dict[Stream, History]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,55 +1,34 @@
 """The digest's tables, and the upgrade steps the bot runs itself on start.
 
-Every step is a function of a connection; `upgrade_schema` runs the missing ones in one
-transaction under a lock (an advisory lock on PostgreSQL, BEGIN IMMEDIATE on SQLite), so
-replicas starting together upgrade once.
+A subscription, a delivery, a post and the quote rotation belong to a channel *and* a
+dossier: a channel that follows two dossiers in turn may get both digests. The subscription
+also keeps its team (the Slack workspace and its Enterprise Grid org, or the Discord
+server), so the digest finds what it needs about a channel in its own row.
+`schema(default_dossier)` is the digest's part of the state database (bot.database.schema):
+version 2 added the team, version 3 the dossier (the rows of older versions belong to the
+deployment's default dossier).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from bot.digest.errors import DigestStoreError
-
-
-class UTCDateTime(sa.TypeDecorator[dt.datetime]):
-    """Aware UTC datetimes in, aware UTC datetimes out; stored naive, so SQLite agrees."""
-
-    impl = sa.DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the digest store")
-        return value.astimezone(dt.UTC).replace(tzinfo=None)
-
-    def process_result_value(
-        self, value: dt.datetime | None, dialect: Dialect
-    ) -> dt.datetime | None:
-        return None if value is None else value.replace(tzinfo=dt.UTC)
-
+from bot.database.schema import Part, Step, UTCDateTime, version_table
 
 metadata = sa.MetaData()
 
-schema_version = sa.Table(
-    "digest_schema",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
-    sa.Column("version", sa.Integer, nullable=False),
-)
+schema_version = version_table("digest_schema", metadata)
 
 subscriptions = sa.Table(
     "digest_subscriptions",
     metadata,
     sa.Column("platform", sa.String(16), primary_key=True),
     sa.Column("channel", sa.String(128), primary_key=True),
+    sa.Column("dossier", sa.String(64), primary_key=True),
     sa.Column("time", sa.String(5), nullable=False),  # HH:MM
     sa.Column("zone", sa.String(64), nullable=False),  # IANA name
     sa.Column("weekdays", sa.String(32), nullable=False),  # mon,tue,...
@@ -60,8 +39,9 @@ subscriptions = sa.Table(
     sa.Column("effective_from", UTCDateTime, nullable=False),
     sa.Column("paused_reason", sa.Text, nullable=True),
     sa.Column("paused_at", UTCDateTime, nullable=True),
-    # The Slack workspace the channel is in (and its Enterprise Grid org): an app installed
-    # in many workspaces posts with that workspace's token, and stops when it is uninstalled.
+    # The Slack workspace the channel is in (and its Enterprise Grid org), or the Discord
+    # server: an app installed in many workspaces posts with that workspace's token, and
+    # stops when it is uninstalled.
     sa.Column("team_id", sa.String(32), nullable=True),
     sa.Column("enterprise_id", sa.String(32), nullable=True),
 )
@@ -69,12 +49,13 @@ subscriptions_by_team = sa.Index(
     "digest_subscriptions_by_team", subscriptions.c.platform, subscriptions.c.team_id
 )
 
-# One row per (platform, channel, local date): the claim that makes a digest post once.
+# One row per (platform, channel, dossier, local date): the claim that makes a digest post once.
 deliveries = sa.Table(
     "digest_deliveries",
     metadata,
     sa.Column("platform", sa.String(16), primary_key=True),
     sa.Column("channel", sa.String(128), primary_key=True),
+    sa.Column("dossier", sa.String(64), primary_key=True),
     sa.Column("local_date", sa.Date, primary_key=True),
     # claimed | delivered | skipped | missed | failed | unknown (sent, no answer)
     sa.Column("status", sa.String(12), nullable=False),
@@ -94,35 +75,43 @@ posts = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("platform", sa.String(16), nullable=False),
     sa.Column("channel", sa.String(128), nullable=False),
+    sa.Column("dossier", sa.String(64), nullable=False),
     sa.Column("local_date", sa.Date, nullable=False),
     sa.Column("kind", sa.String(8), nullable=False),  # daily | now
     sa.Column("message_id", sa.String(128), nullable=False),
     sa.Column("quote_id", sa.String(128), nullable=True),
     sa.Column("posted_at", UTCDateTime, nullable=False),
 )
-posts_by_channel = sa.Index("digest_posts_by_channel", posts.c.platform, posts.c.channel)
+posts_by_channel = sa.Index(
+    "digest_posts_by_channel", posts.c.platform, posts.c.channel, posts.c.dossier
+)
 
-# The quotes each channel has seen in its current round of the rotation.
+# The quotes each channel has seen of a dossier in its current round of the rotation.
 quotes_shown = sa.Table(
     "digest_quotes_shown",
     metadata,
     sa.Column("platform", sa.String(16), primary_key=True),
     sa.Column("channel", sa.String(128), primary_key=True),
+    sa.Column("dossier", sa.String(64), primary_key=True),
     sa.Column("round", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("quote_id", sa.String(128), primary_key=True),
     sa.Column("shown_at", UTCDateTime, nullable=False),
 )
 
+TABLES = (subscriptions, deliveries, posts, quotes_shown)
+INDEXES = (subscriptions_by_team, posts_by_channel)
+_LOCK_KEY = 0x44_69_67_65_73_74  # "Digest", for pg_advisory_xact_lock
 
-def _create_v1(conn: Connection) -> None:
-    for table in (subscriptions, deliveries, posts, quotes_shown):
-        conn.execute(CreateTable(table, if_not_exists=True))
-    conn.execute(CreateIndex(posts_by_channel, if_not_exists=True))
+
+def _create(conn: Connection) -> None:
+    for table in TABLES:
+        conn.execute(CreateTable(table))
+    for index in INDEXES:
+        conn.execute(CreateIndex(index))
 
 
 def _add_columns(conn: Connection, table: sa.Table, names: Sequence[str]) -> None:
-    """ALTER TABLE ... ADD COLUMN for those of `names` the table lacks: a database created
-    by an earlier step has none of them, one created by `_create_v1` since has them all."""
+    """ALTER TABLE ... ADD COLUMN for those of `names` the table lacks."""
     present = {column["name"] for column in sa.inspect(conn).get_columns(table.name)}
     preparer = conn.dialect.identifier_preparer
     for name in names:
@@ -144,28 +133,59 @@ def _add_slack_workspace_v2(conn: Connection) -> None:
     conn.execute(CreateIndex(subscriptions_by_team, if_not_exists=True))
 
 
-Migration = Callable[[Connection], None]
-# Append a step to change the schema; never edit a released one.
-MIGRATIONS: tuple[Migration, ...] = (_create_v1, _add_slack_workspace_v2)
-_LOCK_KEY = 0x44_69_67_65_73_74  # "Digest", for pg_advisory_xact_lock
+def _added_dossier_v3(default_dossier: str) -> Step:
+    """Version 3: each table gains the dossier (its rows: the default one). SQLite cannot
+    change a primary key, so its tables are rebuilt; PostgreSQL's are altered in place
+    (their ids and sequences stay)."""
+
+    def upgrade(conn: Connection) -> None:
+        conn.exec_driver_sql("DROP INDEX IF EXISTS digest_posts_by_channel")
+        if conn.dialect.name == "sqlite":
+            _rebuild_sqlite(conn, default_dossier)
+        else:
+            _alter_postgresql(conn, default_dossier)
+        for index in INDEXES:
+            conn.execute(CreateIndex(index, if_not_exists=True))
+
+    return upgrade
 
 
-def upgrade_schema(engine: Engine, migrations: Sequence[Migration] = MIGRATIONS) -> int:
-    """Bring the database to the latest version and return it; refuse a newer database."""
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_KEY)))
-        conn.execute(CreateTable(schema_version, if_not_exists=True))
-        current = conn.execute(sa.select(schema_version.c.version)).scalar() or 0
-        if current > len(migrations):
-            raise DigestStoreError(
-                f"the digest database is at schema version {current}, newer than this bot "
-                f"knows ({len(migrations)}): upgrade the bot"
-            )
-        for step in migrations[current:]:
-            step(conn)
-        if current == 0:
-            conn.execute(sa.insert(schema_version).values(id=1, version=len(migrations)))
-        elif current < len(migrations):
-            conn.execute(sa.update(schema_version).values(version=len(migrations)))
-        return len(migrations)
+def _rebuild_sqlite(conn: Connection, default_dossier: str) -> None:
+    for table in TABLES:
+        old = f"{table.name}_v1"
+        conn.exec_driver_sql(f"ALTER TABLE {table.name} RENAME TO {old}")
+        conn.execute(CreateTable(table))
+        kept = [c.name for c in table.columns if c.name != "dossier"]
+        names = ", ".join(f'"{name}"' for name in kept)
+        conn.execute(
+            sa.text(
+                f"INSERT INTO {table.name} ({names}, dossier) SELECT {names}, :dossier FROM {old}"
+            ),
+            {"dossier": default_dossier},
+        )
+        conn.exec_driver_sql(f"DROP TABLE {old}")
+
+
+def _alter_postgresql(conn: Connection, default_dossier: str) -> None:
+    for table in TABLES:
+        conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN dossier VARCHAR(64)")
+        conn.execute(
+            sa.text(f"UPDATE {table.name} SET dossier = :dossier"), {"dossier": default_dossier}
+        )
+        conn.exec_driver_sql(f"ALTER TABLE {table.name} ALTER COLUMN dossier SET NOT NULL")
+        if table is not posts:
+            keys = ", ".join(c.name for c in table.primary_key.columns)
+            conn.exec_driver_sql(f"ALTER TABLE {table.name} DROP CONSTRAINT {table.name}_pkey")
+            conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD PRIMARY KEY ({keys})")
+
+
+def schema(default_dossier: str) -> Part:
+    """The digest's part of the state database; rows older than the dossiers (version 1)
+    are given `default_dossier`."""
+    return Part(
+        name="digest",
+        version_table=schema_version,
+        lock_key=_LOCK_KEY,
+        create=_create,
+        steps=(_add_slack_workspace_v2, _added_dossier_v3(default_dossier)),
+    )

@@ -6,7 +6,8 @@ Every replica runs one of these against the shared database. A cron trigger per 
 the catch-up window, takes over claims left by dead replicas and records older misses. What
 is due is queued; the replica claims it a batch at a time while it has room, and posts what
 it won (bot.digest.posting). Whoever fires, a digest is posted by the replica that claims its
-(platform, channel, local date) row.
+(platform, channel, dossier, local date) row. A subscription's row carries its dossier and
+team, so a due digest needs no other lookup.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from apscheduler.triggers.cron import CronTrigger
 from bot.config import Settings
 from bot.core import Core
 from bot.delivery import Poster, Team
-from bot.digest.posting import Deliverer, DeliveryPolicy, channel_name
+from bot.digest.posting import Deliverer, DeliveryPolicy, digest_name
 from bot.digest.records import Deliveries, Delivery, Key, Subscription
 from bot.digest.store import HELD, DigestStore
 from bot.digest.when import (
@@ -182,13 +183,20 @@ class DigestService:
             self._loop.call_soon_threadsafe(self._spawn, self.sweep())
 
     def post_now(
-        self, *, platform: str, channel: str, locale: str, day: dt.date, team: Team | None = None
+        self,
+        *,
+        platform: str,
+        channel: str,
+        dossier: str,
+        locale: str,
+        day: dt.date,
+        team: Team | None = None,
     ) -> None:
-        """Post a digest in a channel now (/digest now), whatever its schedule."""
+        """Post a dossier's digest in a channel now (/digest now), whatever its schedule."""
         if self._loop is None or self._loop.is_closed():
             raise RuntimeError("the digest service is not running")
         asked = self._deliverer.post_now(
-            platform=platform, channel=channel, locale=locale, day=day, team=team
+            platform=platform, channel=channel, dossier=dossier, locale=locale, day=day, team=team
         )
         self._loop.call_soon_threadsafe(self._spawn, asked, self._asked)
 
@@ -208,6 +216,7 @@ class DigestService:
             Subscription(
                 platform=str(entry["platform"]),
                 channel=str(entry["channel"]),
+                dossier=str(entry.get("dossier") or self.core.library.default),
                 schedule=config_entry_schedule(entry, default),
                 locale=str(entry.get("locale", self.settings.locale)),
                 source="config",
@@ -262,7 +271,7 @@ class DigestService:
                     continue
                 found = self._due(sub, now, occurrences, since=now - self.policy.window)
                 if found and now - found[-1].at <= self.policy.window:
-                    due[sub.platform, sub.channel, found[-1].local_date] = (sub, found[-1])
+                    due[(*sub.key, found[-1].local_date)] = (sub, found[-1])
             rows = await self.store.run(self.store.deliveries_for, list(due))
             for key, (sub, occurrence) in due.items():
                 row = rows.get(key)
@@ -286,8 +295,8 @@ class DigestService:
             task.exception()  # retrieved: its waiters may all have been cancelled
 
     def _reschedule(self, subs: list[Subscription]) -> None:
-        """One cron trigger per schedule (time, zone, weekdays), for all its channels: ten
-        thousand channels at 08:00 in Paris are one job, not ten thousand."""
+        """One cron trigger per schedule (time, zone, weekdays), for all its channels and
+        dossiers: ten thousand channels at 08:00 in Paris are one job, not ten thousand."""
         scheduler = self._scheduler
         if scheduler is None:
             return
@@ -349,8 +358,9 @@ class DigestService:
 
     def _interrupted(self, row: Delivery) -> bool:
         """This replica's claim with no delivery running: the database cut it short; resume."""
-        key = (row.platform, row.channel, row.local_date)
-        return row.status in HELD and row.replica == self.replica and key not in self._deliveries
+        return (
+            row.status in HELD and row.replica == self.replica and row.key not in self._deliveries
+        )
 
     def _due(
         self,
@@ -386,7 +396,7 @@ class DigestService:
         latest = due[-1]
         in_window = now - latest.at <= self.policy.window
         for occurrence in due[:-1] if in_window else due:
-            key = (sub.platform, sub.channel, occurrence.local_date)
+            key = (*sub.key, occurrence.local_date)
             row = rows.held.get(key)
             if key in rows.ended or (row is not None and not self._stale(row, now)):
                 continue
@@ -394,6 +404,7 @@ class DigestService:
                 self.store.mark_missed,
                 platform=sub.platform,
                 channel=sub.channel,
+                dossier=sub.dossier,
                 local_date=occurrence.local_date,
                 scheduled_at=occurrence.at,
                 replica=self.replica,
@@ -405,13 +416,13 @@ class DigestService:
                 log.warning(
                     "digest of %s for %s skipped: due %s, %s ago, beyond the %s catch-up window "
                     "(or superseded by a later one)",
-                    channel_name(sub.platform, sub.channel),
+                    digest_name(*sub.key),
                     occurrence.local_date,
                     occurrence.at.isoformat(timespec="minutes"),
                     now - occurrence.at,
                     self.policy.window,
                 )
-        key = (sub.platform, sub.channel, latest.local_date)
+        key = (*sub.key, latest.local_date)
         if in_window and key not in rows.ended:
             row = rows.held.get(key)
             if row is None or self._stale(row, now) or self._interrupted(row):
@@ -419,7 +430,7 @@ class DigestService:
 
     def _start_delivery(self, sub: Subscription, occurrence: Occurrence) -> None:
         """Queue a due digest for the dispatcher, which claims it with others."""
-        key = (sub.platform, sub.channel, occurrence.local_date)
+        key = (*sub.key, occurrence.local_date)
         if key in self._deliveries or key in self._pending:
             return
         self._pending[key] = (sub, occurrence)
@@ -471,7 +482,7 @@ class DigestService:
                         self._pending.pop(key, None)
 
     async def _claim(self, items: Iterable[tuple[Subscription, Occurrence]]) -> None:
-        due = {(s.platform, s.channel, o.local_date): (s, o) for s, o in items}
+        due = {(*s.key, o.local_date): (s, o) for s, o in items}
         try:
             claims = await self.store.run(
                 self.store.claim_deliveries,
@@ -488,16 +499,16 @@ class DigestService:
             log.warning(
                 "digest of %s for %s: replica %s fell silent while its post was on its way; it "
                 "may have arrived, so it is not posted again (/digest now posts it if missing)",
-                channel_name(key[0], key[1]),
-                key[2],
+                digest_name(*key[:3]),
+                key[3],
                 holder,
             )
         for key, claim in claims.won.items():
             sub, occurrence = due[key]
-            history = claims.history[key[0], key[1]]
+            history = claims.history[sub.key]
             task = asyncio.create_task(
                 self._deliverer.deliver(sub, occurrence, claim, history),
-                name=f"digest {channel_name(sub.platform, sub.channel)} {occurrence.local_date}",
+                name=f"digest {digest_name(*sub.key)} {occurrence.local_date}",
             )
             self._deliveries[key] = task
             task.add_done_callback(lambda _, key=key: self._ended(key))  # type: ignore[misc]

@@ -2,27 +2,28 @@
 
 SQLite (a file) by default, PostgreSQL when DATABASE_URL is set. Each method is one short
 transaction, run as a bounded call of `bot.database` (DatabaseUnavailable when the database
-cannot be used or does not answer in time); the service awaits them with `run`. The claim
-that makes a digest post once is a row keyed by (platform, channel, local date), inserted
-before posting; the methods that claim, mark and record take many digests at once, a few
-statements for all.
+cannot be used or does not answer in time); the service awaits them with `run`. Everything
+belongs to a channel and a dossier. The claim that makes a digest post once is a row keyed
+by (platform, channel, dossier, local date), inserted before posting; the methods that
+claim, mark and record take many digests at once, a few statements for all.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from bot.config import Settings
 from bot.database.bounded import Database, database_url
+from bot.database.schema import StateStore, prepare_part
+from bot.database.schema import bounded as _bounded
+from bot.database.schema import upsert as _insert
 from bot.delivery import Team
 from bot.digest.errors import DigestStoreError
 from bot.digest.records import (
@@ -34,15 +35,10 @@ from bot.digest.records import (
     History,
     Key,
     Post,
+    Stream,
     Subscription,
 )
-from bot.digest.schema import (
-    deliveries,
-    posts,
-    quotes_shown,
-    subscriptions,
-    upgrade_schema,
-)
+from bot.digest.schema import deliveries, posts, quotes_shown, schema, subscriptions
 from bot.digest.when import Schedule, weekdays_code, weekdays_from_code
 from bot.errors import DatabaseUnavailable
 from bot.schedule_words import parse_time
@@ -58,25 +54,9 @@ __all__ = ["DigestStore", "database_url"]
 # if its holder falls silent, the digest is recorded as unknown and never posted again).
 HELD = ("claimed", "sending")
 SILENT_SENDING = " fell silent while its post was on its way"
-# Rows one multi-row statement carries at most: 13 columns x 500 stays well under the bound
+# Rows one multi-row statement carries at most: 14 columns x 500 stays well under the bound
 # parameters PostgreSQL (65,535) and SQLite (32,766) take.
 ROWS_PER_STATEMENT = 500
-
-
-def _bounded(
-    method: Callable[Concatenate[DigestStore, P], T],
-) -> Callable[Concatenate[DigestStore, P], T]:
-    """A store method run as one bounded database call (DatabaseUnavailable on failure)."""
-
-    def call(self: DigestStore, *args: P.args, **kwargs: P.kwargs) -> T:
-        return self.database.call(method, self, *args, **kwargs)
-
-    return functools.update_wrapper(call, method)  # type: ignore[return-value]
-
-
-def _insert(conn: Connection, table: sa.Table) -> Any:
-    """An INSERT that can say ON CONFLICT, in the dialect of `conn`."""
-    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
 
 
 def _inserted(conn: Connection, table: sa.Table, values: dict[str, Any]) -> bool:
@@ -93,6 +73,7 @@ def _subscription(row: Any) -> Subscription:
     return Subscription(
         platform=row.platform,
         channel=row.channel,
+        dossier=row.dossier,
         schedule=Schedule(
             time=parse_time(row.time), zone=row.zone, weekdays=weekdays_from_code(row.weekdays)
         ),
@@ -112,6 +93,7 @@ def _subscription_values(sub: Subscription) -> dict[str, Any]:
     return {
         "platform": sub.platform,
         "channel": sub.channel,
+        "dossier": sub.dossier,
         "time": sub.schedule.time_text,
         "zone": sub.schedule.zone,
         "weekdays": weekdays_code(sub.schedule.weekdays),
@@ -130,8 +112,16 @@ def _delivery(row: Any) -> Delivery:
     return Delivery(**{c.name: getattr(row, c.name) for c in deliveries.columns})
 
 
-def _where_key(table: sa.Table, platform: str, channel: str) -> sa.ColumnElement[bool]:
-    return sa.and_(table.c.platform == platform, table.c.channel == channel)
+def _where_key(
+    table: sa.Table, platform: str, channel: str, dossier: str
+) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        table.c.platform == platform, table.c.channel == channel, table.c.dossier == dossier
+    )
+
+
+_KEY = ("platform", "channel", "dossier")  # a Stream: a channel's digest of a dossier
+KEY_NAMES = (*_KEY, "local_date")  # a delivery's Key
 
 
 def _where_team(platform: str, team: Team) -> sa.ColumnElement[bool]:
@@ -151,20 +141,28 @@ def _where_team(platform: str, team: Team) -> sa.ColumnElement[bool]:
 
 def _where_claim(claim: Claim) -> sa.ColumnElement[bool]:
     return sa.and_(
-        _where_key(deliveries, claim.platform, claim.channel),
+        _where_key(deliveries, claim.platform, claim.channel, claim.dossier),
         deliveries.c.local_date == claim.local_date,
         deliveries.c.replica == claim.replica,
         deliveries.c.status.in_(HELD),
     )
 
 
+def _key_columns() -> tuple[sa.Column[Any], ...]:
+    """A delivery's key (`Key`), as columns of `deliveries`."""
+    return tuple(deliveries.c[name] for name in KEY_NAMES)
+
+
 def _keys_in(keys: Sequence[Key]) -> sa.ColumnElement[bool]:
-    key = sa.tuple_(deliveries.c.platform, deliveries.c.channel, deliveries.c.local_date)
-    return key.in_(keys)
+    return sa.tuple_(*_key_columns()).in_(keys)
 
 
-def _channels_in(table: sa.Table, channels: Sequence[tuple[str, str]]) -> sa.ColumnElement[bool]:
-    return sa.tuple_(table.c.platform, table.c.channel).in_(channels)
+def _where_delivery(key: Key) -> sa.ColumnElement[bool]:
+    return sa.and_(_where_key(deliveries, *key[:3]), deliveries.c.local_date == key[3])
+
+
+def _streams_in(table: sa.Table, streams: Sequence[Stream]) -> sa.ColumnElement[bool]:
+    return sa.tuple_(*(table.c[k] for k in _KEY)).in_(streams)
 
 
 def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
@@ -173,33 +171,53 @@ def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
 
 
 def _row_key(row: Any) -> Key:
-    return (row.platform, row.channel, row.local_date)
+    return (row.platform, row.channel, row.dossier, row.local_date)
 
 
-class DigestStore:
+def _row_stream(row: Any) -> Stream:
+    return (row.platform, row.channel, row.dossier)
+
+
+def _claim(key: Key, *, replica: str, attempts: int) -> Claim:
+    platform, channel, dossier, local_date = key
+    return Claim(
+        platform=platform,
+        channel=channel,
+        dossier=dossier,
+        local_date=local_date,
+        replica=replica,
+        attempts=attempts,
+    )
+
+
+class DigestStore(StateStore):
     """Subscriptions and deliveries, in one database shared by every replica."""
 
-    def __init__(self, database: Database) -> None:
-        self.database = database
-        self.engine = database.engine
-
     @classmethod
-    def open(cls, settings: Settings) -> DigestStore:
-        """Connect and create or upgrade the schema; DigestStoreError if that cannot be done."""
-        # Opening fails loudly enough (DigestStoreError); outages are logged once open.
-        database = Database.from_settings(settings, name="digest database", report_outages=False)
+    def open(
+        cls, settings: Settings, *, default_dossier: str = "", database: Database | None = None
+    ) -> DigestStore:
+        """Create or upgrade the schema in `database` (a database of its own when None; the
+        rows of a database older than the dossiers go to `default_dossier`);
+        DigestStoreError if that cannot be done."""
+        owned = database is None
+        if database is None:
+            # Opening fails loudly enough (DigestStoreError); outages are logged once open.
+            database = Database.from_settings(
+                settings, name="digest database", report_outages=False
+            )
         try:
-            database.call(upgrade_schema, database.engine)
+            prepare_part(database, schema(default_dossier))
         except DatabaseUnavailable as exc:
-            database.close()
-            raise DigestStoreError(
-                f"cannot open the digest database ({database.dialect}): {exc}"
-            ) from exc
+            if owned:
+                database.close()
+            raise DigestStoreError(str(exc)) from exc
         except BaseException:
-            database.close()
+            if owned:
+                database.close()
             raise
         database.report_outages = True
-        store = cls(database)
+        store = cls(database, owned=owned)
         log.info("digest state in %s", store.describe())
         return store
 
@@ -213,16 +231,15 @@ class DigestStore:
             return f"SQLite file {self.engine.url.database}"
         return f"PostgreSQL database {self.engine.url.database} on {self.engine.url.host}"
 
-    def close(self) -> None:
-        self.database.close()
-
     # Subscriptions
 
     @_bounded
-    def subscription(self, platform: str, channel: str) -> Subscription | None:
+    def subscription(self, platform: str, channel: str, dossier: str) -> Subscription | None:
         with self.engine.begin() as conn:
             row = conn.execute(
-                sa.select(subscriptions).where(_where_key(subscriptions, platform, channel))
+                sa.select(subscriptions).where(
+                    _where_key(subscriptions, platform, channel, dossier)
+                )
             ).one_or_none()
         return _subscription(row) if row else None
 
@@ -230,17 +247,29 @@ class DigestStore:
     def subscriptions(self) -> list[Subscription]:
         with self.engine.begin() as conn:
             rows = conn.execute(
-                sa.select(subscriptions).order_by(subscriptions.c.platform, subscriptions.c.channel)
+                sa.select(subscriptions).order_by(*(subscriptions.c[k] for k in _KEY))
+            ).all()
+        return [_subscription(r) for r in rows]
+
+    @_bounded
+    def channel_subscriptions(self, platform: str, channel: str) -> list[Subscription]:
+        """A channel's subscriptions, one per dossier, by dossier."""
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                sa.select(subscriptions)
+                .where(subscriptions.c.platform == platform, subscriptions.c.channel == channel)
+                .order_by(subscriptions.c.dossier)
             ).all()
         return [_subscription(r) for r in rows]
 
     def save_subscription(self, sub: Subscription) -> None:
-        """Insert or replace a channel's subscription."""
+        """Insert or replace a channel's subscription to a dossier."""
         self.save_subscriptions([sub])
 
     @_bounded
     def save_subscriptions(self, subs: Iterable[Subscription]) -> None:
-        """Insert or replace channels' subscriptions, in one statement (a fleet's thousands)."""
+        """Insert or replace channels' subscriptions to dossiers, in one statement a few hundred
+        (a fleet's thousands)."""
         rows = [_subscription_values(sub) for sub in subs]
         with self.engine.begin() as conn:
             for start in range(0, len(rows), ROWS_PER_STATEMENT):
@@ -249,30 +278,32 @@ class DigestStore:
                 )
                 conn.execute(
                     statement.on_conflict_do_update(
-                        index_elements=[subscriptions.c.platform, subscriptions.c.channel],
+                        index_elements=[subscriptions.c[k] for k in _KEY],
                         set_={
-                            name: statement.excluded[name]
-                            for name in rows[0]
-                            if name not in ("platform", "channel")
+                            name: statement.excluded[name] for name in rows[0] if name not in _KEY
                         },
                     )
                 )
 
     @_bounded
-    def remove_subscription(self, platform: str, channel: str) -> bool:
+    def remove_subscription(self, platform: str, channel: str, dossier: str) -> bool:
         with self.engine.begin() as conn:
             result = conn.execute(
-                sa.delete(subscriptions).where(_where_key(subscriptions, platform, channel))
+                sa.delete(subscriptions).where(
+                    _where_key(subscriptions, platform, channel, dossier)
+                )
             )
         return result.rowcount == 1
 
     @_bounded
-    def pause(self, platform: str, channel: str, *, reason: str, now: dt.datetime) -> bool:
+    def pause(
+        self, platform: str, channel: str, dossier: str, *, reason: str, now: dt.datetime
+    ) -> bool:
         """Stop a channel's digest after a permanent error; the reason shows in /digest status."""
         with self.engine.begin() as conn:
             result = conn.execute(
                 sa.update(subscriptions)
-                .where(_where_key(subscriptions, platform, channel))
+                .where(_where_key(subscriptions, platform, channel, dossier))
                 .values(paused_reason=reason[:500], paused_at=now)
             )
         return result.rowcount == 1
@@ -284,7 +315,7 @@ class DigestStore:
             rows = conn.execute(
                 sa.select(subscriptions)
                 .where(_where_team(platform, team))
-                .order_by(subscriptions.c.channel)
+                .order_by(subscriptions.c.channel, subscriptions.c.dossier)
             ).all()
         return [_subscription(r) for r in rows]
 
@@ -302,7 +333,13 @@ class DigestStore:
 
     @_bounded
     def resume(
-        self, platform: str, channel: str, *, now: dt.datetime, team: Team | None = None
+        self,
+        platform: str,
+        channel: str,
+        dossier: str,
+        *,
+        now: dt.datetime,
+        team: Team | None = None,
     ) -> bool:
         """Lift a pause; digests already missed stay missed. `team`, when given, is where the
         channel is now (a subscription made before the bot recorded workspaces)."""
@@ -313,7 +350,7 @@ class DigestStore:
             result = conn.execute(
                 sa.update(subscriptions)
                 .where(
-                    _where_key(subscriptions, platform, channel),
+                    _where_key(subscriptions, platform, channel, dossier),
                     subscriptions.c.paused_reason.is_not(None),
                 )
                 .values(**values)
@@ -328,10 +365,10 @@ class DigestStore:
         once insert each entry once. Returns (added or changed, removed).
         """
         changed = removed = 0
-        wanted = {(s.platform, s.channel): s for s in declared}
+        wanted = {s.key: s for s in declared}
         with self.engine.begin() as conn:
             rows = conn.execute(sa.select(subscriptions)).all()
-            current = {(r.platform, r.channel): _subscription(r) for r in rows}
+            current = {(r.platform, r.channel, r.dossier): _subscription(r) for r in rows}
             for key, sub in wanted.items():
                 existing = current.get(key)
                 if existing is None:
@@ -341,9 +378,7 @@ class DigestStore:
                     conn.execute(
                         sa.update(subscriptions)
                         .where(_where_key(subscriptions, *key))
-                        .values(
-                            **{k: v for k, v in values.items() if k not in ("platform", "channel")}
-                        )
+                        .values(**{k: v for k, v in values.items() if k not in _KEY})
                     )
                     changed += 1
             for key, existing in current.items():
@@ -359,6 +394,7 @@ class DigestStore:
         *,
         platform: str,
         channel: str,
+        dossier: str,
         local_date: dt.date,
         scheduled_at: dt.datetime,
         replica: str,
@@ -367,7 +403,7 @@ class DigestStore:
     ) -> Claim | None:
         """Win the right to post this digest, or None if another replica has it or had it
         (see `claim_deliveries`)."""
-        key = (platform, channel, local_date)
+        key = (platform, channel, dossier, local_date)
         claims = self.claim_deliveries(
             [(key, scheduled_at)], replica=replica, now=now, stale_after=stale_after
         )
@@ -384,7 +420,7 @@ class DigestStore:
         history: bool = False,
     ) -> Claims:
         """Win the right to post these digests (each a key and when it was due), in one
-        transaction; with `history`, read the won channels' history in it too.
+        transaction; with `history`, read the history of the digests won in it too.
 
         A claim whose holder has been silent for `stale_after` is taken over: the update
         only matches while the row is still stale, so two replicas cannot both take it. One
@@ -400,9 +436,7 @@ class DigestStore:
             for chunk in _chunks(wanted):
                 rows = [
                     {
-                        "platform": key[0],
-                        "channel": key[1],
-                        "local_date": key[2],
+                        **dict(zip(KEY_NAMES, key, strict=True)),
                         "status": "claimed",
                         "replica": replica,
                         "scheduled_at": scheduled_at,
@@ -415,22 +449,16 @@ class DigestStore:
                     _insert(conn, deliveries)
                     .values(rows)
                     .on_conflict_do_nothing()
-                    .returning(deliveries.c.platform, deliveries.c.channel, deliveries.c.local_date)
+                    .returning(*_key_columns())
                 )
                 for row in inserted:
                     key = _row_key(row)
-                    won[key] = Claim(
-                        platform=key[0],
-                        channel=key[1],
-                        local_date=key[2],
-                        replica=replica,
-                        attempts=1,
-                    )
+                    won[key] = _claim(key, replica=replica, attempts=1)
             taken = [key for key, _ in wanted if key not in won]
             for keys in _chunks(taken):
                 for row in conn.execute(sa.select(deliveries).where(_keys_in(keys))).all():
                     self._claim_taken(conn, row, replica, now, stale_after, won, unknown)
-            found = self._history(conn, sorted({k[:2] for k in won})) if history else {}
+            found = self._history(conn, sorted({k[:3] for k in won})) if history else {}
         return Claims(won=won, unknown=unknown, history=found)
 
     @staticmethod
@@ -445,14 +473,8 @@ class DigestStore:
     ) -> None:
         """A digest some replica claimed already: this one's own, a dead one's, or lost."""
         key = _row_key(row)
-        where = sa.and_(_where_key(deliveries, key[0], key[1]), deliveries.c.local_date == key[2])
-        claim = Claim(
-            platform=key[0],
-            channel=key[1],
-            local_date=key[2],
-            replica=replica,
-            attempts=row.attempts,
-        )
+        where = _where_delivery(key)
+        claim = _claim(key, replica=replica, attempts=row.attempts)
         if row.status in HELD and row.replica == replica:
             # This replica's own claim, left by a delivery the database interrupted (before
             # its request: a request out is awaited until recorded): kept, never taken over
@@ -496,65 +518,59 @@ class DigestStore:
             )
 
     @_bounded
-    def history(self, channels: Sequence[tuple[str, str]]) -> dict[tuple[str, str], History]:
-        """Each channel's last post day and current quote rotation."""
+    def history(self, streams: Sequence[Stream]) -> dict[Stream, History]:
+        """The last post day and current quote rotation of each channel's digest of a
+        dossier."""
         with self.engine.begin() as conn:
-            return self._history(conn, channels)
+            return self._history(conn, streams)
 
     @staticmethod
-    def _history(
-        conn: Connection, channels: Sequence[tuple[str, str]]
-    ) -> dict[tuple[str, str], History]:
-        """Each channel's last post day and current quote rotation, in two statements a
-        chunk (the same answers as `last_post` and `rotation`)."""
-        last: dict[tuple[str, str], dt.date] = {}
-        shown: dict[tuple[str, str], tuple[int, set[str]]] = {}
-        for chunk in _chunks(channels):
+    def _history(conn: Connection, streams: Sequence[Stream]) -> dict[Stream, History]:
+        """Each stream's last post day and current quote rotation, in two statements a chunk
+        (the same answers as `last_post` and `rotation`)."""
+        last: dict[Stream, dt.date] = {}
+        shown: dict[Stream, tuple[int, set[str]]] = {}
+        for chunk in _chunks(streams):
             latest = (
                 sa.select(
-                    posts.c.platform,
-                    posts.c.channel,
+                    *(posts.c[k] for k in _KEY),
                     posts.c.local_date,
                     sa.func.row_number()
                     .over(
-                        partition_by=(posts.c.platform, posts.c.channel),
+                        partition_by=[posts.c[k] for k in _KEY],
                         order_by=(posts.c.posted_at.desc(), posts.c.id.desc()),
                     )
                     .label("newest"),
                 )
-                .where(_channels_in(posts, chunk))
+                .where(_streams_in(posts, chunk))
                 .subquery()
             )
             for newest in conn.execute(
-                sa.select(latest.c.platform, latest.c.channel, latest.c.local_date).where(
+                sa.select(*(latest.c[k] for k in _KEY), latest.c.local_date).where(
                     latest.c.newest == 1
                 )
             ):
-                last[newest.platform, newest.channel] = newest.local_date
+                last[_row_stream(newest)] = newest.local_date
             newer = quotes_shown.alias("newer")
             current = sa.select(newer.c.round).where(
-                newer.c.platform == quotes_shown.c.platform,
-                newer.c.channel == quotes_shown.c.channel,
+                *(newer.c[k] == quotes_shown.c[k] for k in _KEY),
                 newer.c.round > quotes_shown.c.round,
             )
             for row in conn.execute(
                 sa.select(
-                    quotes_shown.c.platform,
-                    quotes_shown.c.channel,
+                    *(quotes_shown.c[k] for k in _KEY),
                     quotes_shown.c.round,
                     quotes_shown.c.quote_id,
-                ).where(_channels_in(quotes_shown, chunk), ~current.exists())
+                ).where(_streams_in(quotes_shown, chunk), ~current.exists())
             ):
-                shown.setdefault((row.platform, row.channel), (row.round, set()))[1].add(
-                    row.quote_id
-                )
+                shown.setdefault(_row_stream(row), (row.round, set()))[1].add(row.quote_id)
         return {
-            channel: History(
-                last_post=last.get(channel),
-                round=shown[channel][0] if channel in shown else 0,
-                shown=frozenset(shown[channel][1]) if channel in shown else frozenset(),
+            stream: History(
+                last_post=last.get(stream),
+                round=shown[stream][0] if stream in shown else 0,
+                shown=frozenset(shown[stream][1]) if stream in shown else frozenset(),
             )
-            for channel in channels
+            for stream in streams
         }
 
     @_bounded
@@ -588,7 +604,7 @@ class DigestStore:
                     _keys_in(chunk), deliveries.c.replica == replica, deliveries.c.status.in_(HELD)
                 )
                 .values(**values)
-                .returning(deliveries.c.platform, deliveries.c.channel, deliveries.c.local_date)
+                .returning(*_key_columns())
             )
             held.update(_row_key(row) for row in result)
         return held
@@ -662,24 +678,20 @@ class DigestStore:
         if not done:
             return set()
         mine = sa.and_(
-            deliveries.c.platform == sa.bindparam("b_platform"),
-            deliveries.c.channel == sa.bindparam("b_channel"),
-            deliveries.c.local_date == sa.bindparam("b_date"),
+            *(column == sa.bindparam(f"b_{column.name}") for column in _key_columns()),
             deliveries.c.replica == sa.bindparam("b_replica"),
             # No IN here: an executemany takes no expanding parameter.
             sa.or_(*(deliveries.c.status == status for status in (*HELD, "unknown"))),
         )
         rows = [
             {
-                "b_platform": d.claim.platform,
-                "b_channel": d.claim.channel,
-                "b_date": d.claim.local_date,
+                **{f"b_{name}": value for name, value in zip(KEY_NAMES, d.claim.key, strict=True)},
                 "b_replica": d.claim.replica,
                 "b_message": d.message_id,
             }
             for d in done
         ]
-        keys = [(d.claim.platform, d.claim.channel, d.claim.local_date) for d in done]
+        keys = [d.claim.key for d in done]
         with self.engine.begin() as conn:
             updated = conn.execute(
                 sa.update(deliveries)
@@ -697,9 +709,7 @@ class DigestStore:
                 kept = {
                     _row_key(row)
                     for row in conn.execute(
-                        sa.select(
-                            deliveries.c.platform, deliveries.c.channel, deliveries.c.local_date
-                        ).where(
+                        sa.select(*_key_columns()).where(
                             _keys_in(keys),
                             deliveries.c.status == "delivered",
                             deliveries.c.message_id.in_([d.message_id[:128] for d in done]),
@@ -713,6 +723,7 @@ class DigestStore:
                         Post(
                             platform=d.claim.platform,
                             channel=d.claim.channel,
+                            dossier=d.claim.dossier,
                             local_date=d.claim.local_date,
                             kind="daily",
                             message_id=d.message_id,
@@ -732,6 +743,7 @@ class DigestStore:
         *,
         platform: str,
         channel: str,
+        dossier: str,
         local_date: dt.date,
         kind: str,
         message_id: str,
@@ -742,6 +754,7 @@ class DigestStore:
         post = Post(
             platform=platform,
             channel=channel,
+            dossier=dossier,
             local_date=local_date,
             kind=kind,
             message_id=message_id,
@@ -767,6 +780,7 @@ class DigestStore:
                 {
                     "platform": post.platform,
                     "channel": post.channel,
+                    "dossier": post.dossier,
                     "round": rotation_round,
                     "quote_id": post.quote_id,
                     "shown_at": post.posted_at,
@@ -793,6 +807,7 @@ class DigestStore:
         *,
         platform: str,
         channel: str,
+        dossier: str,
         local_date: dt.date,
         scheduled_at: dt.datetime,
         replica: str,
@@ -810,6 +825,7 @@ class DigestStore:
                 {
                     "platform": platform,
                     "channel": channel,
+                    "dossier": dossier,
                     "local_date": local_date,
                     "status": "missed",
                     "replica": replica,
@@ -822,8 +838,7 @@ class DigestStore:
             if inserted:
                 return True
             stale = sa.and_(
-                _where_key(deliveries, platform, channel),
-                deliveries.c.local_date == local_date,
+                _where_delivery((platform, channel, dossier, local_date)),
                 deliveries.c.claimed_at < now - stale_after,
             )
             expired = conn.execute(
@@ -849,9 +864,9 @@ class DigestStore:
         full (the sweep reads this every few seconds: keys cost a fraction of full rows)."""
         with self.engine.begin() as conn:
             ended = conn.execute(
-                sa.select(
-                    deliveries.c.platform, deliveries.c.channel, deliveries.c.local_date
-                ).where(deliveries.c.local_date >= day, deliveries.c.status.not_in(HELD))
+                sa.select(*_key_columns()).where(
+                    deliveries.c.local_date >= day, deliveries.c.status.not_in(HELD)
+                )
             ).all()
             held = conn.execute(
                 sa.select(deliveries).where(
@@ -864,41 +879,44 @@ class DigestStore:
         )
 
     @_bounded
-    def last_delivery(self, platform: str, channel: str) -> Delivery | None:
+    def last_delivery(self, platform: str, channel: str, dossier: str) -> Delivery | None:
         with self.engine.begin() as conn:
             row = conn.execute(
                 sa.select(deliveries)
-                .where(_where_key(deliveries, platform, channel))
+                .where(_where_key(deliveries, platform, channel, dossier))
                 .order_by(deliveries.c.local_date.desc())
                 .limit(1)
             ).one_or_none()
         return _delivery(row) if row else None
 
     @_bounded
-    def last_post(self, platform: str, channel: str) -> Post | None:
+    def last_post(self, platform: str, channel: str, dossier: str) -> Post | None:
         with self.engine.begin() as conn:
             row = conn.execute(
                 sa.select(posts)
-                .where(_where_key(posts, platform, channel))
+                .where(_where_key(posts, platform, channel, dossier))
                 .order_by(posts.c.posted_at.desc(), posts.c.id.desc())
                 .limit(1)
             ).one_or_none()
-        if row is None:
-            return None
-        return Post(**{c.name: getattr(row, c.name) for c in posts.columns if c.name != "id"})
+        return _post(row) if row is not None else None
 
     @_bounded
-    def posts(self, platform: str, channel: str) -> list[Post]:
+    def posts(self, platform: str, channel: str, dossier: str) -> list[Post]:
         with self.engine.begin() as conn:
             rows = conn.execute(
-                sa.select(posts).where(_where_key(posts, platform, channel)).order_by(posts.c.id)
+                sa.select(posts)
+                .where(_where_key(posts, platform, channel, dossier))
+                .order_by(posts.c.id)
             ).all()
-        return [
-            Post(**{c.name: getattr(r, c.name) for c in posts.columns if c.name != "id"})
-            for r in rows
-        ]
+        return [_post(r) for r in rows]
 
-    def rotation(self, platform: str, channel: str) -> tuple[int, frozenset[str]]:
-        """The channel's current rotation round and the quotes shown in it."""
-        found = self.history([(platform, channel)])[platform, channel]
+    def rotation(self, platform: str, channel: str, dossier: str) -> tuple[int, frozenset[str]]:
+        """The channel's current rotation round through the dossier's quotes, and the quotes
+        shown in it."""
+        stream = (platform, channel, dossier)
+        found = self.history([stream])[stream]
         return found.round, found.shown
+
+
+def _post(row: Any) -> Post:
+    return Post(**{c.name: getattr(row, c.name) for c in posts.columns if c.name != "id"})

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.delivery import Team
+from bot.i18n import LANGUAGE_WORDS
 from bot.matching.folding import fold
 from bot.matching.names import NameIndex
 from bot.schedule_words import (
@@ -162,17 +163,6 @@ def config_entry_team(entry: Mapping[str, Any]) -> Team | None:
     )
 
 
-# The channel's language, as a word among the others (compared folded: "français" too).
-_LOCALE_WORDS = {
-    "en": "en",
-    "english": "en",
-    "anglais": "en",
-    "fr": "fr",
-    "french": "fr",
-    "francais": "fr",
-}
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SubscribeRequest:
     """What `/digest subscribe ...` asked for; what was left out takes the defaults."""
@@ -201,8 +191,8 @@ def read_subscribe_words(words: list[str], *, default: Schedule) -> SubscribeReq
             if time is not None:
                 raise ScheduleError("two_times", value=token)
             time = parse_time(low)
-        elif fold(low) in _LOCALE_WORDS:
-            locale = _LOCALE_WORDS[fold(low)]
+        elif fold(low) in LANGUAGE_WORDS:
+            locale = LANGUAGE_WORDS[fold(low)]
         elif (found := day_set(token)) is not None:
             days.update(found)
         else:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from bot.config import Settings
 from bot.delivery import Poster, RetryPolicy
 from bot.errors import DeliveryError
-from bot.reload import ReloadResult
+from bot.reload import ReloadReport
 from handlers.reload import render_result
 
 log = logging.getLogger("dispute_bot.alerts")
@@ -34,7 +34,7 @@ def alert_targets(settings: Settings) -> list[tuple[str, str]]:
 
 
 async def alert_admins(
-    settings: Settings, posters: Mapping[str, Poster], result: ReloadResult
+    settings: Settings, posters: Mapping[str, Poster], result: ReloadReport
 ) -> None:
     """Post the refusal to every target whose platform runs (has a poster)."""
     reply = render_result(result, settings.locale)

@@ -78,8 +78,13 @@ class HealthServer:
         return web.Response(text="ok\n")
 
     async def checks(self) -> list[Check]:
+        library = self.core.library
         corpus = self.core.dossier.corpus
         detail = f"{len(corpus.quotes)} quotes, {len(corpus.events)} events"
+        if len(library.names()) > 1:
+            refused = sum(1 for name in library.names() if library.problems(name))
+            detail += f" in {library.default}; {len(library.names())} dossiers"
+            detail += f" ({refused} refused)" if refused else ""
         if self.last_reload_problems:
             detail += f"; last reload refused ({self.last_reload_problems} problems)"
         found = [Check(name="corpus", ok=bool(corpus.articles), detail=detail)]

@@ -22,11 +22,13 @@ from prometheus_client import (
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from bot.dossier_names import DOSSIER_NAME
+
 if TYPE_CHECKING:
     from prometheus_client.metrics_core import Metric
 
     from bot.core import Core, Request
-    from bot.reload import ReloadResult
+    from bot.reload import ReloadReport
     from bot.reply import Reply
 
 REGISTRY = CollectorRegistry()
@@ -83,8 +85,8 @@ DATABASE_UP = Gauge(
 )
 CORPUS_RELOADS = Counter(
     "dispute_bot_corpus_reloads",
-    "Corpus reloads by outcome (ok, refused) and trigger (watch, signal, command).",
-    ["outcome", "trigger"],
+    "Dossier reloads by outcome (ok, refused), trigger (watch, signal, command) and dossier.",
+    ["outcome", "trigger", "dossier"],
     registry=REGISTRY,
 )
 
@@ -107,9 +109,14 @@ def database_up(up: bool) -> None:
     DATABASE_UP.set(1 if up else 0)
 
 
-def record_reload(result: ReloadResult) -> None:
-    outcome = "ok" if result.ok else "refused"
-    CORPUS_RELOADS.labels(outcome=outcome, trigger=_label(result.trigger)).inc()
+def record_reload(report: ReloadReport) -> None:
+    for result in report.results:
+        if result.dropped:
+            continue
+        outcome = "ok" if result.ok else "refused"
+        CORPUS_RELOADS.labels(
+            outcome=outcome, trigger=_label(report.trigger), dossier=_dossier(result.dossier)
+        ).inc()
 
 
 def _label(value: str) -> str:
@@ -117,8 +124,14 @@ def _label(value: str) -> str:
     return value if _SAFE_LABEL.match(value) else "other"
 
 
+def _dossier(name: str) -> str:
+    """A dossier's name as a label (names are short slugs already: bot.library)."""
+    return name if DOSSIER_NAME.match(name) else "other"
+
+
 class _CorpusCollector(Collector):
-    """The served corpus's size, read at scrape time so a reload shows at once."""
+    """The served dossiers' sizes, read at scrape time so a reload shows at once, and the
+    dossiers refused."""
 
     def __init__(self) -> None:
         self.core: Core | None = None
@@ -126,14 +139,25 @@ class _CorpusCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         family = GaugeMetricFamily(
             "dispute_bot_corpus_records",
-            "Records in the corpus being served, by kind.",
-            labels=["kind"],
+            "Records in each dossier being served, by kind.",
+            labels=["kind", "dossier"],
+        )
+        refused = GaugeMetricFamily(
+            "dispute_bot_dossiers_refused",
+            "1 for a dossier whose files were refused (served in its last good version, if "
+            "any), 0 for one served as its files are.",
+            labels=["dossier"],
         )
         if self.core is not None:
-            corpus = self.core.dossier.corpus
-            for kind in ("articles", "actors", "quotes", "events", "issues", "positions"):
-                family.add_metric([kind], len(getattr(corpus, kind)))
+            library = self.core.library
+            for name, dossier in library.served().items():
+                corpus = dossier.corpus
+                for kind in ("articles", "actors", "quotes", "events", "issues", "positions"):
+                    family.add_metric([kind, _dossier(name)], len(getattr(corpus, kind)))
+            for name in library.names():
+                refused.add_metric([_dossier(name)], 1 if library.problems(name) else 0)
         yield family
+        yield refused
 
 
 _CORPUS = _CorpusCollector()
@@ -178,7 +202,8 @@ def instrument(core: Core) -> None:
     # Series that exist from the start read as 0 rather than missing on dashboards.
     for outcome in ("ok", "refused"):
         for trigger in ("watch", "signal", "command"):
-            CORPUS_RELOADS.labels(outcome=outcome, trigger=trigger)
+            for name in core.library.names():
+                CORPUS_RELOADS.labels(outcome=outcome, trigger=trigger, dossier=_dossier(name))
     for platform in ("slack", "discord"):
         DIGESTS_POSTED.labels(platform=platform)
         for permanent in ("true", "false"):

@@ -13,7 +13,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
@@ -25,14 +26,16 @@ from bot.ops.health import HealthServer
 from bot.ops.inflight import REPLIES
 from bot.ops.readiness import READINESS
 from bot.ops.watch import watch_seeds
-from bot.reload import ReloadResult
+from bot.reload import ReloadReport
 
 log = logging.getLogger("dispute_bot.runtime")
 
 # A platform or a service, wired by the root: runs until `stop` is set, then returns.
 Service = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 # Told of a reload nobody asked for (file watch, SIGHUP) that was refused.
-RefusedReload = Callable[[ReloadResult], Awaitable[None]]
+RefusedReload = Callable[[ReloadReport], Awaitable[None]]
+# The root's reload: a trigger, and the paths that changed (None: all of the seeds).
+Reload = Callable[[str, Iterable[Path] | None], ReloadReport]
 
 
 class ServiceFailed(BotError):
@@ -46,7 +49,7 @@ class ServiceRunner:
         settings: Settings,
         stop: asyncio.Event,
         *,
-        reload: Callable[[str], ReloadResult],
+        reload: Reload,
         on_refused: RefusedReload | None = None,
         closing: Sequence[Callable[[], None]] = (),
         beside: frozenset[str] = frozenset(),
@@ -62,12 +65,12 @@ class ServiceRunner:
         self.stop = stop
         self.hurry = asyncio.Event()  # a second signal: stop waiting for replies
         self.health: HealthServer | None = None
-        self._reloads: set[asyncio.Task[ReloadResult]] = set()
+        self._reloads: set[asyncio.Task[ReloadReport]] = set()
         self._signals: list[signal.Signals] = []
 
-    async def reload(self, trigger: str) -> ReloadResult:
-        """Reload off the loop, so replies keep flowing while the new corpus is checked."""
-        result = await asyncio.to_thread(self._reload, trigger)
+    async def reload(self, trigger: str, changed: Iterable[Path] | None = None) -> ReloadReport:
+        """Reload off the loop, so replies keep flowing while the new dossiers are checked."""
+        result = await asyncio.to_thread(self._reload, trigger, changed)
         if self.health is not None:
             self.health.last_reload_problems = len(result.problems)
         if not result.ok and self.on_refused is not None:
@@ -136,7 +139,11 @@ class ServiceRunner:
         watcher: asyncio.Task[None] | None = None
         if self.settings.watch_seeds:
             watcher = asyncio.create_task(
-                watch_seeds(self.core.settings.seeds, lambda: self.reload("watch"), self.stop)
+                watch_seeds(
+                    self.core.library.seeds or self.core.settings.seeds,
+                    lambda changed: self.reload("watch", changed),
+                    self.stop,
+                )
             )
         failures: list[BaseException] = []
         stopping: asyncio.Future[Any] = asyncio.ensure_future(self.stop.wait())

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -81,3 +84,18 @@ def test_date_parsing_never_raises(tokens: list[str]) -> None:
 def test_folding_is_stable(text: str) -> None:
     assert fold(fold(text)) == fold(text)
     assert all(w == w.lower() and w.isascii() for w in words(text))
+
+
+@pytest.mark.parametrize(
+    ("tokens", "start", "end"),
+    [
+        (["2001", "fév"], dt.date(2001, 1, 1), dt.date(2001, 12, 31)),  # a year, then its month
+        (["27", "février", "au", "24", "février"], dt.date(2000, 2, 24), dt.date(2000, 2, 27)),
+    ],
+)
+def test_a_range_typed_oddly_still_runs_forwards(
+    tokens: list[str], start: dt.date, end: dt.date
+) -> None:
+    """Found by the property above: "2001 fév" ran from 2001 back to February 2000."""
+    period, _ = find_period(tokens)
+    assert period is not None and (period.start, period.end) == (start, end)

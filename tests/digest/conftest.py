@@ -22,6 +22,7 @@ from bot.delivery import Poster
 from bot.digest.service import DigestService
 from bot.digest.store import DigestStore
 from bot.dossier import Dossier
+from bot.library import Library
 from bot.ops import metrics
 from bot.platforms.discord.poster import DiscordPoster
 from bot.platforms.slack.poster import SlackPoster
@@ -30,6 +31,7 @@ from tests.digest.chat_poster import ChatPoster
 from tests.digest.fake_chat import DISCORD_TOKEN, SLACK_TOKEN, FakeChat
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+DOSSIER = "anthropic-pentagon-2026"  # the shipped dossier's name, the default
 
 
 def _at(zone: dt.tzinfo, y: int, mo: int, d: int, h: int, mi: int, s: float) -> dt.datetime:
@@ -94,7 +96,9 @@ def chat_posters(chat: FakeChat) -> dict[str, Poster]:
 class Replica:
     """One bot process: its Core (commands) and, once started, its digest service."""
 
-    def __init__(self, settings: Settings, dossier: Dossier, posters: dict[str, Poster]) -> None:
+    def __init__(
+        self, settings: Settings, dossier: Dossier | Library, posters: dict[str, Poster]
+    ) -> None:
         self.settings = settings
         self.bot = DisputeBot(settings, dossier=dossier)
         self.core = self.bot.core
@@ -167,10 +171,16 @@ async def make_replica(
     """Replicas sharing one SQLite file (a restart is a new replica on the same file)."""
     made: list[Replica] = []
 
-    def make(*, real: bool = False, settings: Settings | None = None, **overrides: Any) -> Replica:
+    def make(
+        *,
+        real: bool = False,
+        settings: Settings | None = None,
+        dossiers: Dossier | Library | None = None,
+        **overrides: Any,
+    ) -> Replica:
         chosen = settings or digest_settings(tmp_path / "digest.sqlite3", **overrides)
         posters = real_posters(chat) if real else chat_posters(chat)
-        replica = Replica(chosen, dossier, posters)
+        replica = Replica(chosen, dossiers or dossier, posters)
         made.append(replica)
         return replica
 

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 
 from bot.digest.supervisor import run_digests
-from tests.digest.conftest import MakeReplica, paris
+from tests.digest.conftest import DOSSIER, MakeReplica, paris
 from tests.digest.fake_chat import FakeChat
 
 
@@ -28,8 +28,10 @@ async def test_the_window_edge(
         await bot.start()
         await bot.settled()
     assert sorted(p.channel for p in chat.posts) == ["EDGE", "LATE"]  # 1 h 59, 5 h 59 late
-    assert "digest of slack:TOOLATE for 2026-03-02 skipped" in caplog.text  # 6 h 00 min 30 s
-    row = bot.store.last_delivery("slack", "TOOLATE")
+    assert (
+        "digest of slack:TOOLATE (anthropic-pentagon-2026) for 2026-03-02 skipped" in caplog.text
+    )  # 6 h 00 min 30 s
+    row = bot.store.last_delivery("slack", "TOOLATE", DOSSIER)
     assert row is not None and row.status == "missed"
 
 
@@ -52,7 +54,10 @@ async def test_days_of_downtime_give_one_digest_not_a_burst(
         await asyncio.gather(*(r.settled() for r in replicas))
     assert [p.digest_date for p in chat.posts] == ["2 March 2026", "5 March 2026"]
     for day in ("2026-03-03", "2026-03-04"):  # each miss logged once, by one replica
-        assert caplog.text.count(f"digest of slack:C1 for {day} skipped") == 1
+        assert (
+            caplog.text.count(f"digest of slack:C1 (anthropic-pentagon-2026) for {day} skipped")
+            == 1
+        )
     fields = {f.name: f.value for f in replicas[0].ask("/digest status").items[0].fields}
     assert fields["Last scheduled run"] == "5 March 2026: posted"
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from bot.config import PROJECT_ROOT
 from bot.reply import ReplyKind
-from tests.digest.conftest import MakeReplica, paris
+from tests.digest.conftest import DOSSIER, MakeReplica, paris
 from tests.digest.fake_chat import FakeChat
 
 
@@ -91,7 +91,7 @@ def test_who_may_change_a_subscription(make_replica: MakeReplica) -> None:
     assert slack.text.startswith("Only this workspace's digest admins may change")
     for action in ("now", "resume"):
         assert bot.ask(f"/digest {action}", can_manage=False).kind is ReplyKind.USAGE
-    assert bot.store.subscription("slack", "C1") is None  # nothing changed
+    assert bot.store.subscription("slack", "C1", DOSSIER) is None  # nothing changed
     status = bot.ask("/digest status", can_manage=False)  # everyone may look
     assert status.kind is ReplyKind.EMPTY
     assert status.text.startswith("This channel has no daily digest.")
@@ -147,8 +147,8 @@ async def test_config_subscriptions_are_changed_in_config(make_replica: MakeRepl
     # Dropped from the file: gone at the next start; command subscriptions stay.
     again = make_replica()
     await again.start()
-    assert again.store.subscription("slack", "CFG") is None
-    assert again.store.subscription("slack", "CMD") is not None
+    assert again.store.subscription("slack", "CFG", DOSSIER) is None
+    assert again.store.subscription("slack", "CMD", DOSSIER) is not None
 
 
 async def test_digest_now_posts_at_once(make_replica: MakeReplica, chat: FakeChat) -> None:
@@ -162,10 +162,10 @@ async def test_digest_now_posts_at_once(make_replica: MakeReplica, chat: FakeCha
         assert (post.platform, post.channel) == ("discord", "1001")
         assert post.body["embeds"][0]["title"] == "Daily digest, 2 March 2026"
         await bot.settled()
-        [recorded] = bot.store.posts("discord", "1001")
+        [recorded] = bot.store.posts("discord", "1001", DOSSIER)
         assert recorded.kind == "now"
-        assert bot.store.rotation("discord", "1001")[1] == {recorded.quote_id}
-        assert bot.store.last_delivery("discord", "1001") is None  # not the scheduled one
+        assert bot.store.rotation("discord", "1001", DOSSIER)[1] == {recorded.quote_id}
+        assert bot.store.last_delivery("discord", "1001", DOSSIER) is None  # not the scheduled one
 
 
 @settings(

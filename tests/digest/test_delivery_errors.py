@@ -15,7 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.ops import metrics
 from bot.reply import Reply
-from tests.digest.conftest import MakeReplica, paris
+from tests.digest.conftest import DOSSIER, MakeReplica, paris
 from tests.digest.fake_chat import FakeChat
 
 CHANNELS = [("slack", "CGONE"), ("slack", "C2"), ("discord", "1001"), ("discord", "1002")]
@@ -43,7 +43,10 @@ async def test_a_gone_channel_pauses_itself_and_the_others_still_get_theirs(
             ("slack", "C2"),
             ("discord", "1001"),
         }
-        assert "digest of slack:CGONE paused after a permanent error" in caplog.text
+        assert (
+            "digest of slack:CGONE (anthropic-pentagon-2026) paused after a permanent error"
+            in caplog.text
+        )
 
         slack_status = fields_of(bot.ask("/digest status", channel="CGONE", can_manage=False))
         assert "channel_not_found" in slack_status["Paused"]
@@ -86,10 +89,10 @@ async def test_temporary_errors_are_retried_without_holding_up_others(
         await bot.settled()
     assert [p.channel for p in chat.posts] == ["C2", "CFLAKY"]  # C2 did not wait
     assert chat.requests_to("CFLAKY") == 3
-    row = bot.store.last_delivery("slack", "CFLAKY")
+    row = bot.store.last_delivery("slack", "CFLAKY", DOSSIER)
     assert row is not None
     assert (row.status, row.attempts, row.error) == ("delivered", 3, None)
-    assert bot.store.subscription("slack", "CFLAKY") is not None
+    assert bot.store.subscription("slack", "CFLAKY", DOSSIER) is not None
     assert fields_of(bot.ask("/digest status", channel="CFLAKY"))["Last scheduled run"] == (
         "2 March 2026: posted"
     )
@@ -108,7 +111,7 @@ async def test_each_attempt_is_one_request_counted_once_on_discord_too(
         await bot.settled()
     assert [p.channel for p in chat.posts] == ["1001"]
     assert chat.requests_to("1001") == 3
-    row = bot.store.last_delivery("discord", "1001")
+    row = bot.store.last_delivery("discord", "1001", DOSSIER)
     assert row is not None
     assert (row.status, row.attempts) == ("delivered", 3)
 

@@ -20,7 +20,7 @@ import pytest
 import time_machine
 
 from bot.config import PROJECT_ROOT
-from tests.digest.conftest import MakeReplica, paris, postgres_settings
+from tests.digest.conftest import DOSSIER, MakeReplica, paris, postgres_settings
 from tests.digest.fake_chat import FakeChat
 
 
@@ -169,13 +169,13 @@ async def test_a_claim_left_by_a_killed_replica_is_taken_over(
     async def waiting_to_retry() -> None:
         await chat.wait_for_request("C1", timeout=20)
         for _ in range(100):  # its row says why it waits, and that no request is out
-            row = await asyncio.to_thread(setup.store.last_delivery, "slack", "C1")
+            row = await asyncio.to_thread(setup.store.last_delivery, "slack", "C1", DOSSIER)
             if row is not None and row.error:
                 break
             await asyncio.sleep(0.1)
 
     await killed_while_posting(chat, tmp_path, database, until=waiting_to_retry)
-    row = setup.store.last_delivery("slack", "C1")
+    row = setup.store.last_delivery("slack", "C1", DOSSIER)
     assert row is not None and (row.status, row.attempts) == ("claimed", 1)
 
     caplog.set_level(logging.WARNING, logger="dispute_bot.digest")
@@ -189,11 +189,14 @@ async def test_a_claim_left_by_a_killed_replica_is_taken_over(
         await survivor.settled()
     [post] = chat.posts_to("C1")
     assert post.digest_date == "2 March 2026"
-    row = survivor.store.last_delivery("slack", "C1")
+    row = survivor.store.last_delivery("slack", "C1", DOSSIER)
     assert row is not None and survivor.service is not None
     assert (row.status, row.attempts, row.replica) == ("delivered", 2, survivor.service.replica)
     assert row.message_id == f"1772197700.{int(post.message_id):06d}"  # Slack's ts
-    assert "digest of slack:C1 for 2026-03-02 taken over from replica" in caplog.text
+    assert (
+        "digest of slack:C1 (anthropic-pentagon-2026) for 2026-03-02 taken over from replica"
+        in caplog.text
+    )
 
 
 async def test_a_replica_killed_with_its_post_on_the_way_is_not_posted_again(
@@ -211,7 +214,7 @@ async def test_a_replica_killed_with_its_post_on_the_way_is_not_posted_again(
         await chat.wait_for_request("C1", timeout=20)
 
     await killed_while_posting(chat, tmp_path, database, until=request_out)
-    row = setup.store.last_delivery("slack", "C1")
+    row = setup.store.last_delivery("slack", "C1", DOSSIER)
     assert row is not None and row.status == "sending"
     shown = setup.ask("/digest status", channel="C1", can_manage=False).items[0].fields[-1]
     assert shown.value == "2 March 2026: being posted (attempt 1)"
@@ -229,7 +232,7 @@ async def test_a_replica_killed_with_its_post_on_the_way_is_not_posted_again(
             survivor.ask("/digest status", channel="C1", can_manage=False).items[0].fields[-1]
         )
     assert chat.requests_to("C1") == 1  # the dead replica's only
-    row = survivor.store.last_delivery("slack", "C1")
+    row = survivor.store.last_delivery("slack", "C1", DOSSIER)
     assert row is not None and row.status == "unknown"
     assert scheduled.value.startswith("2 March 2026: may not have arrived (replica ")
     assert scheduled.value.endswith("type /digest now if it is missing")

@@ -182,7 +182,7 @@ async def test_restart_catches_up_once_and_keeps_subscriptions(
         await fourth.start()
         await asyncio.sleep(0.3)
         assert len(chat.posts) == 2
-        assert "digest of slack:C1 for 2026-03-04 skipped" in caplog.text
+        assert "digest of slack:C1 (anthropic-pentagon-2026) for 2026-03-04 skipped" in caplog.text
         status = fourth.ask("/digest status", can_manage=False)
         fields = {f.name: f.value for f in status.items[0].fields}
         assert fields["Last scheduled run"] == (

@@ -13,23 +13,26 @@ import pytest
 import sqlalchemy as sa
 
 from bot.config import Settings
+from bot.database.schema import upgrade_schema
 from bot.delivery import Team
 from bot.digest.errors import DigestStoreError
-from bot.digest.records import Claim, Subscription
-from bot.digest.schema import MIGRATIONS, schema_version, subscriptions, upgrade_schema
+from bot.digest.records import Claim, History, Subscription
+from bot.digest.schema import TABLES, schema, schema_version, version_table
 from bot.digest.store import DigestStore, _subscription_values, database_url
 from bot.digest.when import Schedule
-from tests.digest.conftest import digest_settings, postgres_settings
+from tests.digest.conftest import DOSSIER, digest_settings, postgres_settings
 from tests.digest.conftest import postgres_url as postgres_url  # the fixture, for "postgres"
 
 NOW = dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC)
 DAY = dt.date(2026, 3, 2)
+OTHER = "stadium"  # a second dossier
 
 
 def subscription(channel: str = "C1") -> Subscription:
     return Subscription(
         platform="slack",
         channel=channel,
+        dossier=DOSSIER,
         schedule=Schedule(time=dt.time(8, 0), zone="Europe/Paris"),
         locale="en",
         effective_from=NOW,
@@ -40,6 +43,7 @@ def claim(store: DigestStore, replica: str, now: dt.datetime = NOW) -> Claim | N
     return store.claim_delivery(
         platform="slack",
         channel="C1",
+        dossier=DOSSIER,
         local_date=DAY,
         scheduled_at=NOW,
         replica=replica,
@@ -57,9 +61,9 @@ def test_the_bot_creates_its_schema_and_keeps_data_across_restarts(tmp_path: Pat
     assert path.exists()  # the folder was created too
 
     reopened = DigestStore.open(settings)  # a restart: nothing re-created, nothing lost
-    assert reopened.subscription("slack", "C1") == subscription()
+    assert reopened.subscription("slack", "C1", DOSSIER) == subscription()
     with reopened.engine.begin() as conn:
-        assert conn.execute(sa.select(schema_version.c.version)).scalar() == len(MIGRATIONS)
+        assert conn.execute(sa.select(schema_version.c.version)).scalar() == schema("").latest
     reopened.close()
 
 
@@ -71,9 +75,11 @@ def test_an_upgrade_step_runs_once_on_an_older_database(tmp_path: Path) -> None:
     def add_column(conn: sa.Connection) -> None:
         conn.execute(sa.text("ALTER TABLE digest_subscriptions ADD COLUMN note TEXT"))
 
+    today = schema(DOSSIER)
+    newer = dataclasses.replace(today, steps=(*today.steps, add_column))
     engine = sa.create_engine(url)
-    assert upgrade_schema(engine, (*MIGRATIONS, add_column)) == len(MIGRATIONS) + 1
-    assert upgrade_schema(engine, (*MIGRATIONS, add_column)) == len(MIGRATIONS) + 1  # no-op
+    assert upgrade_schema(engine, newer) == today.latest + 1
+    assert upgrade_schema(engine, newer) == today.latest + 1  # no-op
     columns = {c["name"] for c in sa.inspect(engine).get_columns("digest_subscriptions")}
     assert "note" in columns
     engine.dispose()
@@ -95,51 +101,70 @@ def test_a_database_of_the_first_schema_learns_each_subscriptions_workspace(
     """Schema 2 (issue 14): a subscription keeps the Slack workspace it posts in, and the
     subscriptions made before keep working (their workspace unknown until /digest resume)."""
     engine = sa.create_engine(database_url(any_database))
-    assert upgrade_schema(engine, MIGRATIONS[:1]) == 1  # a database of the first schema
+    tables = create_first_schema(engine)
     first = subscription("C0OLD")
     with engine.begin() as conn:
-        values = {k: v for k, v in _subscription_values(first).items() if not k.endswith("_id")}
-        conn.execute(sa.insert(subscriptions_v1()).values(**values))
+        values = {
+            k: v
+            for k, v in _subscription_values(first).items()
+            if not k.endswith("_id") and k != "dossier"
+        }
+        conn.execute(sa.insert(tables["digest_subscriptions"]).values(**values))
     engine.dispose()
 
-    store = DigestStore.open(any_database)  # the bot starts: upgraded to the newest schema
+    store = DigestStore.open(any_database, default_dossier=DOSSIER)  # upgraded to the newest
     try:
-        assert store.subscription("slack", "C0OLD") == first  # no workspace: None
+        assert store.subscription("slack", "C0OLD", DOSSIER) == first  # no workspace: None
         alpha = dataclasses.replace(subscription("C0NEW"), team=Team(team_id="T0002ALPHA"))
         grid = dataclasses.replace(
             subscription("C0GRID"), team=Team(team_id="T0003BETA", enterprise_id="E0003GRID")
         )
         for sub in (alpha, grid):
             store.save_subscription(sub)
-        assert store.subscription("slack", "C0GRID") == grid
+        assert store.subscription("slack", "C0GRID", DOSSIER) == grid
         assert store.team_subscriptions("slack", Team(team_id="T0002ALPHA")) == [alpha]
         assert store.pause_team("slack", Team(team_id="T0002ALPHA"), reason="gone", now=NOW) == 1
         assert store.pause_team("slack", Team(team_id="T0002ALPHA"), reason="gone", now=NOW) == 0
-        assert store.subscription("slack", "C0GRID") == grid  # another workspace: untouched
+        assert store.subscription("slack", "C0GRID", DOSSIER) == grid  # another workspace
         org = Team(enterprise_id="E0003GRID")  # an org-wide uninstall names the org only
         assert [s.channel for s in store.team_subscriptions("slack", org)] == ["C0GRID"]
-        assert store.resume("slack", "C0OLD", now=NOW, team=Team(team_id="T0001OLD")) is False
-        store.pause("slack", "C0OLD", reason="unknown workspace", now=NOW)
-        assert store.resume("slack", "C0OLD", now=NOW, team=Team(team_id="T0001OLD"))
-        old = store.subscription("slack", "C0OLD")
-        assert old is not None and old.team == Team(team_id="T0001OLD") and not old.paused
+        team = Team(team_id="T0001OLD")
+        assert store.resume("slack", "C0OLD", DOSSIER, now=NOW, team=team) is False
+        store.pause("slack", "C0OLD", DOSSIER, reason="unknown workspace", now=NOW)
+        assert store.resume("slack", "C0OLD", DOSSIER, now=NOW, team=team)
+        old = store.subscription("slack", "C0OLD", DOSSIER)
+        assert old is not None and old.team == team and not old.paused
         with store.engine.begin() as conn:
-            assert conn.execute(sa.select(schema_version.c.version)).scalar() == 2
+            assert conn.execute(sa.select(schema_version.c.version)).scalar() == 3
     finally:
         store.close()
 
 
-def subscriptions_v1() -> sa.Table:
-    """digest_subscriptions as the first schema made it (without the workspace)."""
-    return sa.Table(
-        "digest_subscriptions",
-        sa.MetaData(),
-        *(
-            sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable)
-            for c in subscriptions.columns
-            if not c.name.endswith("_id")
-        ),
-    )
+def create_first_schema(engine: sa.Engine) -> dict[str, sa.Table]:
+    """The digest's tables as its first schema made them (no workspace, no dossier), at
+    version 1: a database from the bot before issue 14."""
+    metadata = sa.MetaData()
+    tables = {}
+    for table in TABLES:
+        columns = [
+            sa.Column(
+                c.name,
+                c.type,
+                primary_key=c.primary_key,
+                nullable=c.nullable,
+                autoincrement=c.autoincrement,
+            )
+            for c in table.columns
+            if c.name not in ("team_id", "enterprise_id", "dossier")
+        ]
+        tables[table.name] = sa.Table(table.name, metadata, *columns)
+    posts = tables["digest_posts"]
+    sa.Index("digest_posts_by_channel", posts.c.platform, posts.c.channel)
+    versions = version_table("digest_schema", metadata)
+    with engine.begin() as conn:
+        metadata.create_all(conn)
+        conn.execute(sa.insert(versions).values(id=1, version=1))
+    return tables
 
 
 def test_an_unreachable_database_is_a_clear_error() -> None:
@@ -197,39 +222,65 @@ def test_one_winner_among_concurrent_claims_on_postgres(postgres_url: str) -> No
     store = DigestStore.open(postgres_settings(postgres_url))
     assert store.describe().startswith("PostgreSQL database")
     assert len(contend([store], 8)) == 1
-    row = store.last_delivery("slack", "C1")
+    row = store.last_delivery("slack", "C1", DOSSIER)
     assert row is not None and row.status == "claimed"
     store.close()
 
 
 def claim_many_and_mark(store: DigestStore) -> None:
-    """Replica a claims three digests in one go and sends one; b claims all three later."""
+    """Replica a claims four digests in one go (C2's of two dossiers) and sends one; b claims
+    all four later."""
     five = dt.timedelta(minutes=5)
-    due = [(("slack", channel, DAY), NOW) for channel in ("C1", "C2", "C3")]
+    streams = [("slack", "C1", DOSSIER), ("slack", "C2", DOSSIER), ("slack", "C2", OTHER)]
+    streams.append(("slack", "C3", DOSSIER))
+    due = [((*stream, DAY), NOW) for stream in streams]
+    # C2's digest of the other dossier was posted yesterday, with a quote; the default's never.
+    store.record_post(
+        platform="slack",
+        channel="C2",
+        dossier=OTHER,
+        local_date=DAY - dt.timedelta(days=1),
+        kind="daily",
+        message_id="m0",
+        quote_id="q1",
+        rotation_round=3,
+        now=NOW - dt.timedelta(days=1),
+    )
     first = store.claim_deliveries(due, replica="a", now=NOW, stale_after=five, history=True)
     assert sorted(first.won) == [key for key, _ in due] and first.unknown == {}
-    assert first.history["slack", "C1"].last_post is None  # read in the same transaction
+    # Each stream's history, read in the same transaction: the dossiers' apart.
+    assert first.history["slack", "C2", DOSSIER] == History()
+    assert first.history["slack", "C2", OTHER] == History(
+        last_post=DAY - dt.timedelta(days=1), round=3, shown=frozenset({"q1"})
+    )
     assert store.claim_deliveries(due, replica="b", now=NOW, stale_after=five).won == {}
-    sent = first.won["slack", "C2", DAY]
+    sent = first.won["slack", "C2", DOSSIER, DAY]
     assert store.mark_sending([sent], now=NOW) == {sent.key}  # its request goes out
-    # a falls silent: b takes over C1 and C3 (nothing was sent) but not C2, which may have
-    # arrived; it is recorded as such, never posted again.
+    # a falls silent: b takes over the three that were not sent (C2's other dossier's too)
+    # but not C2's, which may have arrived; it is recorded as such, never posted again.
     later = NOW + dt.timedelta(minutes=6)
     second = store.claim_deliveries(due, replica="b", now=later, stale_after=five)
-    assert sorted(second.won) == [("slack", "C1", DAY), ("slack", "C3", DAY)]
+    assert sorted(second.won) == [
+        ("slack", "C1", DOSSIER, DAY),
+        ("slack", "C2", OTHER, DAY),
+        ("slack", "C3", DOSSIER, DAY),
+    ]
     assert all(c.taken_over_from == "a" for c in second.won.values())
     assert second.unknown == {sent.key: "a"}
-    row = store.last_delivery("slack", "C2")
+    row = store.last_delivery("slack", "C2", DOSSIER)
     assert row is not None and row.status == "unknown"
     assert row.error == "replica a fell silent while its post was on its way"
-    # a comes back: it may not send the two it lost; its post of C2 is still recorded.
+    row = store.last_delivery("slack", "C2", OTHER)
+    assert row is not None and (row.status, row.replica) == ("claimed", "b")
+    # a comes back: it may not send the three it lost; its post of C2 is still recorded.
     assert store.mark_sending(list(first.won.values()), now=later) == set()
     recorded = store.complete_delivery(
         sent, message_id="m2", now=later, quote_id=None, rotation_round=0
     )
     assert recorded  # the claim was still its own: unknown until then
-    row = store.last_delivery("slack", "C2")
+    row = store.last_delivery("slack", "C2", DOSSIER)
     assert row is not None and (row.status, row.message_id) == ("delivered", "m2")
+    assert [p.message_id for p in store.posts("slack", "C2", OTHER)] == ["m0"]
 
 
 def test_many_claims_at_once_and_a_post_on_its_way_is_never_taken_over(tmp_path: Path) -> None:
@@ -252,12 +303,13 @@ def test_a_stale_post_on_its_way_past_the_window_is_unknown_not_missed(tmp_path:
     missed = store.mark_missed(
         platform="slack",
         channel="C1",
+        dossier=DOSSIER,
         local_date=DAY,
         scheduled_at=NOW,
         replica="b",
         now=NOW + dt.timedelta(days=1),
         stale_after=dt.timedelta(minutes=5),
     )
-    row = store.last_delivery("slack", "C1")
+    row = store.last_delivery("slack", "C1", DOSSIER)
     assert not missed and row is not None and row.status == "unknown"
     store.close()

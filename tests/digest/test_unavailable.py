@@ -110,10 +110,10 @@ async def test_the_sweep_says_once_that_the_database_is_read_only_and_posts_afte
             assert chat.posts == []
         problems = [r for r in caplog.records if r.levelno >= logging.WARNING]
         assert len(problems) == 1, [r.getMessage() for r in problems]
-        assert problems[0].getMessage().startswith("digest database unavailable (")
+        assert problems[0].getMessage().startswith("state database unavailable (")
         assert "Task exception was never retrieved" not in caplog.text
 
         await bot.sweep()  # writable again: each channel gets its digest, once
         await bot.settled()
     assert sorted(p.channel for p in chat.posts) == ["C1", "C2", "C3"]
-    assert "digest database answers again" in caplog.text
+    assert "state database answers again" in caplog.text

@@ -167,6 +167,8 @@ async def test_a_slow_page_defers_the_click_then_edits_the_message(
         options=(Option(name="page", description="Page", kind="page"),),
         run=slow_pages,
     )
+    # A first command from a channel makes the state database's tables: not this one's time.
+    core.handle_line("/help", platform="discord", channel="1", team="2")
     async with running(fake, core, settings, defer_after=0.05):
         first = await fake.next_answer(await fake.invoke("slowpages"))
         assert first.type == 4 and first.message is not None

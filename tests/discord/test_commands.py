@@ -11,7 +11,13 @@ from bot.core import Command, Context, Core, Option
 from bot.platforms.discord.render import escape_markdown
 from bot.reply import Reply, ReplyKind
 from tests.discord.conftest import Bot, running
-from tests.fakes.discord import ALL_PERMISSIONS, EPHEMERAL, MANAGE_CHANNELS, FakeDiscord
+from tests.fakes.discord import (
+    ALL_PERMISSIONS,
+    EPHEMERAL,
+    MANAGE_CHANNELS,
+    MANAGE_GUILD,
+    FakeDiscord,
+)
 
 CASES: list[tuple[str, dict[str, Any], str]] = [
     ("timeline", {}, "/timeline"),
@@ -97,6 +103,7 @@ async def test_public_visibility_posts_for_everyone_without_a_share_button(
     fake: FakeDiscord, core: Core, make_settings: Any
 ) -> None:
     settings = make_settings(reply_visibility="public")
+    core = build_core(settings, dossier=core.dossier, clock=core.clock)
     async with running(fake, core, settings) as bot:
         _, answer = await bot.ask("quote")
     assert not answer.data.get("flags", 0) & EPHEMERAL
@@ -190,6 +197,9 @@ async def test_admin_commands_are_hidden_from_members_who_cannot_manage_channels
         pass
     commands = {c["name"]: c for c in fake.commands["global"]}
     for name in [n for n, c in core.commands.items() if c.admin]:
-        assert commands[name]["default_member_permissions"] == str(MANAGE_CHANNELS)
+        needed = MANAGE_GUILD if core.commands[name].team_admin else MANAGE_CHANNELS
+        assert commands[name]["default_member_permissions"] == str(needed)
         assert commands[name]["dm_permission"] is False
+    assert commands["settings"]["default_member_permissions"] == str(MANAGE_GUILD)
+    assert commands["use"]["default_member_permissions"] == str(MANAGE_CHANNELS)
     assert "purge" in commands

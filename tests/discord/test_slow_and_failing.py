@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.app import build_core
 from bot.core import Args, Command, Context, Core
 from bot.i18n import t
 from bot.reply import Item, Reply, ReplyKind
@@ -38,8 +39,10 @@ async def test_a_slow_command_is_deferred_then_followed_up(
             command="slow", kind=ReplyKind.OK, title="Done at last", items=(Item(title="One"),)
         )
 
+    settings = make_settings(reply_visibility=visibility)
+    core = build_core(settings, dossier=core.dossier, clock=core.clock)
     add_command(core, "slow", slow)
-    async with running(fake, core, make_settings(reply_visibility=visibility), defer_after=0.05):
+    async with running(fake, core, settings, defer_after=0.05):
         interaction = await fake.invoke("slow")
         deferred = await fake.next_answer(interaction)
         assert deferred.type == 5  # DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE: "thinking…"

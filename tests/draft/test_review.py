@@ -28,7 +28,9 @@ def test_a_saved_draft_passes_corpus_check_as_it_is(run: Run, drafted: Path) -> 
     text = drafted.read_text(encoding="utf-8")
     assert f'text: "{QUOTE}"' in text
     assert "speaker: hegseth" in text  # the dossier's own actor, by id
-    assert 'said_on: "2026-03-02"' in text  # "lundi" before the article of Monday 2 March
+    # "lundi" before the article of Monday 2 March, with the words and the rule that read
+    # it: once accepted, `corpus check` reads them again (test below).
+    assert 'said_on: {date: "2026-03-02", phrase: "lundi", rule: weekday}' in text
     assert "speech verb after the quote" in text  # the rule that fired, for the reviewer
 
 

@@ -40,6 +40,7 @@ DISCORD_EPOCH = 1420070400000
 EPHEMERAL, LOADING = 1 << 6, 1 << 7
 ALL_PERMISSIONS = (1 << 53) - 1
 MANAGE_CHANNELS = 1 << 4
+MANAGE_GUILD = 1 << 5
 ATTACHMENT_OPTION = 11  # an application command option of type ATTACHMENT
 GUILDS_INTENT = 1 << 0
 _COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
@@ -559,13 +560,32 @@ class FakeDiscord:
         raise AssertionError(f"/{name} was never synced to the fake Discord")
 
     def _envelope(
-        self, sample: str, *, locale: str, permissions: int, in_guild: bool
+        self,
+        sample: str,
+        *,
+        locale: str,
+        permissions: int,
+        in_guild: bool,
+        channel_id: str | None = None,
+        guild_id: str | None = None,
     ) -> dict[str, Any]:
+        """A recorded interaction, from `channel_id` of `guild_id` when given (another
+        channel or server than the recorded one)."""
         payload: dict[str, Any] = fixture(sample)
         interaction_id = self.snowflake()
         payload["id"] = interaction_id
         payload["token"] = "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(120)
         payload["locale"] = locale
+        if channel_id is not None:
+            payload["channel_id"] = channel_id
+            if isinstance(payload.get("channel"), dict):
+                payload["channel"]["id"] = channel_id
+        if guild_id is not None and "guild_id" in payload:
+            payload["guild_id"] = guild_id
+            payload["authorizing_integration_owners"] = {"0": guild_id}
+            for key in ("guild", "channel"):
+                if isinstance(payload.get(key), dict):
+                    payload[key]["guild_id" if key == "channel" else "id"] = guild_id
         if in_guild:
             payload["member"]["permissions"] = str(permissions)
         else:  # a DM with the bot: `user` instead of `member`, no guild
@@ -610,14 +630,19 @@ class FakeDiscord:
         locale: str = "en-US",
         permissions: int = ALL_PERMISSIONS,
         in_guild: bool = True,
+        channel_id: str | None = None,
+        guild_id: str | None = None,
         **options: Any,
     ) -> Interaction:
-        """A user runs /name with these options (type 2, APPLICATION_COMMAND)."""
+        """A user runs /name with these options (type 2, APPLICATION_COMMAND), in the recorded
+        channel or in `channel_id` (of `guild_id`)."""
         payload = self._envelope(
             "interaction_application_command",
             locale=locale,
             permissions=permissions,
             in_guild=in_guild,
+            channel_id=channel_id,
+            guild_id=guild_id,
         )
         command = self.registered(name)
         payload["data"] = {
@@ -634,11 +659,24 @@ class FakeDiscord:
         return await self._dispatch(payload)
 
     async def type_option(
-        self, name: str, option: str, current: str, *, locale: str = "en-US", **others: Any
+        self,
+        name: str,
+        option: str,
+        current: str,
+        *,
+        locale: str = "en-US",
+        channel_id: str | None = None,
+        guild_id: str | None = None,
+        **others: Any,
     ) -> Interaction:
         """A user types into an option (type 4, APPLICATION_COMMAND_AUTOCOMPLETE)."""
         payload = self._envelope(
-            "interaction_autocomplete", locale=locale, permissions=ALL_PERMISSIONS, in_guild=True
+            "interaction_autocomplete",
+            locale=locale,
+            permissions=ALL_PERMISSIONS,
+            in_guild=True,
+            channel_id=channel_id,
+            guild_id=guild_id,
         )
         options = self._options(name, others)
         focused = self._options(name, {option: current})[0]

@@ -184,7 +184,7 @@ class FakeSlack:
     async def start(self) -> FakeSlack:
         app = web.Application()
         app.router.add_post("/api/{method}", self._web_api)
-        app.router.add_get("/api/{method}", self._web_api)  # files.info, listings: by GET
+        app.router.add_get("/api/{method}", self._web_api)  # files.info, users.info: by GET
         app.router.add_get("/oauth/v2/authorize", self._authorize_page)
         app.router.add_post("/hooks/{kind}/{team}/{id}/{secret}", self._hook)
         app.router.add_get("/link/", self._link)
@@ -252,6 +252,7 @@ class FakeSlack:
         enterprise_id: str | None = None,
         enterprise_name: str | None = None,
         bot_user_id: str | None = None,
+        admins: tuple[str, ...] = (),
         members: dict[str, tuple[str, ...]] | None = None,
     ) -> Workspace:
         """A workspace the app is not installed in yet (see `install` and the OAuth flow);
@@ -267,6 +268,7 @@ class FakeSlack:
             bot_id=f"B0BOT{suffix}",
             channels=frozenset(channels or (f"C0{suffix}A", f"C0{suffix}B")),
             users=users or (f"U0{suffix}ED",),
+            admins=admins,
             members=tuple(sorted((members or {}).items())),
         )
         self.workspaces[team_id] = workspace
@@ -518,11 +520,41 @@ class FakeSlack:
             return web.json_response(answer, headers=scopes)
         if method == "views.publish":
             return await self._views_publish(workspace, token, params)
+        if method == "users.info":
+            return self._users_info(workspace, token, params)
         if method == "users.conversations":
             return self._users_conversations(workspace, token, params)
         if method.startswith("files."):
             return await self.files.api(method, workspace, token, params)
         return web.json_response({"ok": False, "error": "unknown_method"})
+
+    @staticmethod
+    def _users_info(workspace: Workspace, token: Token, params: dict[str, Any]) -> web.Response:
+        """users.info: a member of the workspace, with is_admin and is_owner (users:read)."""
+        if "users:read" not in token.scopes.split(","):
+            return web.json_response(
+                {"ok": False, "error": "missing_scope", "needed": "users:read"}
+            )
+        user = str(params.get("user", ""))
+        if user not in (*workspace.users, *workspace.admins):
+            return web.json_response({"ok": False, "error": "user_not_found"})
+        admin = user in workspace.admins
+        return web.json_response(
+            {
+                "ok": True,
+                "user": {
+                    "id": user,
+                    "team_id": workspace.team_id,
+                    "name": user.lower(),
+                    "deleted": False,
+                    "is_bot": False,
+                    "is_admin": admin,
+                    "is_owner": admin,
+                    "is_primary_owner": False,
+                },
+            },
+            headers={"x-oauth-scopes": token.scopes},
+        )
 
     @staticmethod
     def _users_conversations(

@@ -16,7 +16,9 @@ from typing import Any
 
 APP_ID = "A0DISPUTE1"
 DEFAULT_TEAM = "T0001DOSSIER"
-DEFAULT_BOT_SCOPES = "app_mentions:read,chat:write,commands,files:read,files:write,im:history"
+DEFAULT_BOT_SCOPES = (
+    "app_mentions:read,chat:write,commands,files:read,files:write,im:history,users:read"
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -34,6 +36,8 @@ class Workspace:
     # Channel ids of the workspace; None accepts any (the default workspace of older tests).
     channels: frozenset[str] | None = None
     users: tuple[str, ...] = ("U0REPORTER",)
+    # Members who are the workspace's admins or owners (users.info says is_admin, is_owner).
+    admins: tuple[str, ...] = ()
     # Who is in which channel; a channel not listed has every user of the workspace.
     members: tuple[tuple[str, tuple[str, ...]], ...] = ()
 

@@ -73,4 +73,4 @@ async def test_a_black_holed_database_answers_quickly_starves_nothing_and_stops_
     finally:
         await bot.kill()
     assert "Traceback" not in bot.text
-    assert "digest database unavailable (no answer within 3 s)" in bot.text
+    assert "state database unavailable (no answer within 3 s)" in bot.text

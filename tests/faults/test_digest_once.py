@@ -14,7 +14,14 @@ import time_machine
 from bot.dossier import Dossier
 from bot.platforms.slack.poster import SlackPoster
 from bot.reply import Reply
-from tests.digest.conftest import MakeReplica, Replica, digest_settings, paris, postgres_settings
+from tests.digest.conftest import (
+    DOSSIER,
+    MakeReplica,
+    Replica,
+    digest_settings,
+    paris,
+    postgres_settings,
+)
 from tests.digest.fake_chat import SLACK_TOKEN, FakeChat
 from tests.faults.proxy import TcpProxy
 
@@ -63,7 +70,7 @@ async def test_a_database_outage_during_a_post_does_not_post_it_twice(
 
         [post] = chat.posts_to("C1")
         assert post.digest_date == "2 March 2026"
-        row = await asyncio.to_thread(bot.store.last_delivery, "slack", "C1")
+        row = await asyncio.to_thread(bot.store.last_delivery, "slack", "C1", DOSSIER)
         assert row is not None
         assert (row.status, row.attempts) == ("delivered", 1)
         assert row.message_id == f"1772197700.{int(post.message_id):06d}"

@@ -6,6 +6,7 @@ news, and what /reload answers.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -14,7 +15,8 @@ from bot.config import Settings, load_settings
 from bot.corpus import load_corpus
 from bot.corpus.model import Corpus
 from bot.i18n import t
-from bot.reload import ReloadResult
+from bot.reload import ReloadReport, ReloadResult
+from bot.reply import Reply
 from handlers.reload import render_result
 
 # The start of each sentence for n = 0 / 1 / 2 / 21.
@@ -70,29 +72,46 @@ def test_the_day_after_the_ultimatum_the_digest_says_one_day(settings: Settings)
 
 
 def test_the_day_before_a_deadline_the_digest_says_in_one_day(settings: Settings) -> None:
-    english = key_dates(settings, dt.date(2026, 7, 31), "en")
-    assert any(line.startswith("• In 1 day: End of the six-month transition") for line in english)
-    french = key_dates(settings, dt.date(2026, 7, 31), "fr")
-    assert any(line.startswith("• Dans 1 jour : ") for line in french)
+    english = key_dates(settings, dt.date(2026, 2, 26), "en")
+    assert any(line.startswith("• In 1 day: The ultimatum expires") for line in english)
+    french = key_dates(settings, dt.date(2026, 2, 26), "fr")
+    assert any(line.startswith("• Dans 1 jour : L'ultimatum expire") for line in french)
+
+
+def test_no_count_runs_to_a_computed_end_or_below_zero(settings: Settings) -> None:
+    """The six months' end is our count from "six mois" (about August 2026): never "In 153
+    days" before it, never "Passed -16 days ago" in August, never "Passed 15 days" after."""
+    for day in (dt.date(2026, 3, 1), dt.date(2026, 8, 15), dt.date(2026, 9, 15)):
+        for locale, end in (("en", "about August 2026"), ("fr", "vers août 2026")):
+            lines = key_dates(settings, day, locale)
+            transition = [line for line in lines if "six" in line and end in line]
+            assert len(transition) == 1, (day, locale, lines)
+            assert not re.search(r"\d+ (days?|jours?)\b", transition[0]), transition
+            assert not any(re.search(r"-\d", line) for line in lines), lines
+
+
+def shown(result: ReloadResult, locale: str) -> Reply:
+    """What /reload answers when it read one dossier."""
+    return render_result(ReloadReport(trigger="command", results=(result,)), locale)
 
 
 def test_a_reload_refused_for_one_problem_says_so_in_the_singular(corpus: Corpus) -> None:
     one = ReloadResult(ok=False, trigger="command", problems=("a.yaml:1: bad",), corpus=corpus)
-    assert render_result(one, "en").text.startswith("The seeds folder has 1 problem; ")
-    assert render_result(one, "en").text.endswith("Fix it and reload again.")
-    assert render_result(one, "fr").text.startswith("Le dossier de sources a 1 problème ; ")
-    assert render_result(one, "fr").text.endswith("Corrigez-le puis rechargez.")
+    assert shown(one, "en").text.startswith("The seeds folder has 1 problem; ")
+    assert shown(one, "en").text.endswith("Fix it and reload again.")
+    assert shown(one, "fr").text.startswith("Le dossier de sources a 1 problème ; ")
+    assert shown(one, "fr").text.endswith("Corrigez-le puis rechargez.")
     eleven = tuple(f"a.yaml:{n}: bad" for n in range(1, 12))
     cut = ReloadResult(ok=False, trigger="command", problems=eleven, corpus=corpus)
-    assert render_result(cut, "en").items[-1].body.startswith("…and 1 more: ")
-    assert render_result(cut, "fr").items[-1].body.startswith("…et 1 autre : ")
-    assert render_result(cut, "fr").text.startswith("Le dossier de sources a 11 problèmes ; ")
+    assert shown(cut, "en").items[-1].body.startswith("…and 1 more: ")
+    assert shown(cut, "fr").items[-1].body.startswith("…et 1 autre : ")
+    assert shown(cut, "fr").text.startswith("Le dossier de sources a 11 problèmes ; ")
 
 
 def test_a_reload_counts_what_it_serves_in_the_singular_and_plural(corpus: Corpus) -> None:
     served = ReloadResult(ok=True, trigger="command", corpus=corpus, new_quotes=("q",))
-    text = render_result(served, "en").text
-    assert "articles, 19 quotes and " in text
+    text = shown(served, "en").text
+    assert "articles, 18 quotes and " in text
     assert "New since the previous load: 0 articles, 1 quote, 0 events;" in text
-    french = render_result(served, "fr").text
+    french = shown(served, "fr").text
     assert "Nouveau depuis le chargement précédent : 0 article, 1 citation, 0 événement ;" in french

@@ -35,6 +35,22 @@ def test_every_field_of_the_settings_is_declared_with_a_doc_line() -> None:
         assert one.setting.variables(one.name), f"{one.name}: nothing can set it"
 
 
+def test_every_declared_default_passes_its_own_check() -> None:
+    """The loader checks only values that differ from their default (a start with the defaults
+    reads no time-zone file): so a default that its own check refuses fails here instead."""
+    for one in declared().values():
+        if one.setting.check is not None and one.default is not None:
+            assert list(one.setting.check(one.name, one.default)) == [], one.name
+
+
+def test_a_chosen_value_is_still_checked(tmp_path: Path) -> None:
+    config = tmp_path / "bot.yaml"
+    config.write_text("digest_timezone: Mars/Olympus_Mons\npage_size: 0\n", encoding="utf-8")
+    problems = inspect_settings(config, environ={}).problems
+    assert any("bot.yaml:1" in p and "Mars/Olympus_Mons" in p for p in problems), problems
+    assert any("bot.yaml:2" in p and "page_size" in p for p in problems), problems
+
+
 def test_the_committed_defaults_file_is_the_declaration() -> None:
     assert DEFAULT_CONFIG.read_text(encoding="utf-8") == defaults_yaml(), (
         "config/default.yaml differs from bot/config.py: "

@@ -199,11 +199,14 @@ async def test_metrics_count_commands_latency_errors_corpus_and_reloads(
         )
         == 2
     )
-    assert grew("dispute_bot_corpus_reloads_total", outcome="ok", trigger="command") == 1
-    assert value(after, "dispute_bot_corpus_records", kind="quotes") == len(
+    dossier = core.library.default
+    reloads = {"outcome": "ok", "trigger": "command", "dossier": dossier}
+    assert grew("dispute_bot_corpus_reloads_total", **reloads) == 1
+    assert value(after, "dispute_bot_corpus_records", kind="quotes", dossier=dossier) == len(
         core.dossier.corpus.quotes
     )
-    assert value(after, "dispute_bot_corpus_records", kind="articles") == 3
+    assert value(after, "dispute_bot_corpus_records", kind="articles", dossier=dossier) == 3
+    assert value(after, "dispute_bot_dossiers_refused", dossier=dossier) == 0
     assert "process_resident_memory_bytes" in after
 
 

@@ -16,7 +16,7 @@ from bot.app import DisputeBot
 from bot.config import Settings
 from bot.core import Core
 from bot.ops.service_runner import ServiceRunner
-from bot.reload import ReloadResult
+from bot.reload import ReloadReport, ReloadResult
 from bot.reply import ReplyKind
 from handlers.reload import render_result
 from tests.ops.conftest import RELOAD_DAY, Clock, add_new_records, ops_settings
@@ -27,7 +27,6 @@ quotes:
     speaker: nobody-we-know
     text: "never said"
     translation: "never said"
-    said_on: 2026-03-09
     where: {en: "nowhere", fr: "nulle part"}
     articles: [no-such-article]
 """
@@ -40,9 +39,10 @@ def test_a_good_reload_swaps_in_the_new_dossier_and_dates_what_it_added(
     assert "menace pour notre armée" not in str(core.handle_line("/quote trump"))
     add_new_records(seeds_copy)
 
-    result = bot.reload(trigger="command")
+    report = bot.reload(trigger="command")
+    result = report.of(core.library.default)
 
-    assert result.ok and result.problems == ()
+    assert report.ok and result.ok and result.problems == ()
     assert result.new_articles == ("test-2026-03-09",)
     assert result.new_quotes == ("trump-threat-to-army",)
     assert result.new_events == ()
@@ -53,8 +53,9 @@ def test_a_good_reload_swaps_in_the_new_dossier_and_dates_what_it_added(
     assert corpus.article_by_id["test-2026-03-09"].added == RELOAD_DAY.date()
     for quote in before.quotes:  # what was already there keeps its date
         assert corpus.quote_by_id[quote.id].added == quote.added
-    assert core.arrivals["quote:trump-threat-to-army"] == RELOAD_DAY
-    assert "quote:" + before.quotes[0].id not in core.arrivals
+    arrivals = core.arrivals[core.library.default]
+    assert arrivals["quote:trump-threat-to-army"] == RELOAD_DAY
+    assert "quote:" + before.quotes[0].id not in arrivals
 
     reply = core.handle_line("/quote trump menace")
     assert reply.items[0].quote == "menace pour notre armée"
@@ -72,7 +73,7 @@ def test_what_a_reload_added_is_what_the_digest_reports_as_new(
     assert "Trump se débarrasse" not in news  # the articles loaded before are not news
 
     clock.now = RELOAD_DAY + dt.timedelta(days=3)
-    again = bot.reload(trigger="watch")  # nothing changed since: nothing new, dates kept
+    again = bot.reload(trigger="watch").of(core.library.default)  # nothing new, dates kept
     assert again.ok and again.new_quotes == () and again.new_articles == ()
     assert core.dossier.corpus.quote_by_id["trump-threat-to-army"].added == RELOAD_DAY.date()
 
@@ -127,7 +128,7 @@ def test_a_long_list_of_problems_is_cut_for_the_channel(core: Core) -> None:
     result = ReloadResult(
         ok=False, trigger="command", problems=problems, corpus=core.dossier.corpus
     )
-    reply = render_result(result, "en")
+    reply = render_result(ReloadReport(trigger="command", results=(result,)), "en")
     assert len(reply.items) == 11
     assert reply.items[-1].body.startswith("…and 15 more")
 
@@ -153,7 +154,7 @@ def test_a_query_racing_reloads_sees_one_dossier_or_the_other_never_half(
     def query() -> None:
         while not stop.is_set():
             reply = core.handle_line("/quote trump")
-            seen.append((reply.title, reply.page.count if reply.page else 0))
+            seen.append((reply.title, len(reply.items)))
 
     threads = [threading.Thread(target=query) for _ in range(2)]
     for thread in threads:
@@ -167,7 +168,7 @@ def test_a_query_racing_reloads_sees_one_dossier_or_the_other_never_half(
         for thread in threads:
             thread.join()
     # Both versions were served, and never the title of one with the quotes of the other.
-    assert set(seen) == {("Quotes by Donald Trump", 1), ("Quotes by Donald J. Trump", 2)}
+    assert set(seen) == {("Quotes by Donald Trump", 4), ("Quotes by Donald J. Trump", 5)}
 
 
 async def run_until(runtime: ServiceRunner, stop: asyncio.Event, done: asyncio.Event) -> None:

@@ -62,11 +62,17 @@ def trigger_id() -> str:
 
 
 @pytest.fixture
-def make_settings(fake: FakeSlack) -> MakeSettings:
-    """Settings loaded from an environment like production's, pointed at the fake."""
+def make_settings(fake: FakeSlack, tmp_path: Path) -> MakeSettings:
+    """Settings loaded from an environment like production's, pointed at the fake, with the
+    bot's state in a file of the test's own."""
 
     def make(*, socket_mode: bool = False, **overrides: Any) -> Settings:
-        environ = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": fake.api_url, "PORT": "0"}
+        environ = {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_API_URL": fake.api_url,
+            "PORT": "0",
+            "DISPUTE_BOT_DIGEST_DATABASE": str(tmp_path / "state.sqlite3"),
+        }
         if socket_mode:
             environ["SLACK_APP_TOKEN"] = APP_TOKEN
         else:

@@ -124,6 +124,7 @@ def test_nothing_from_the_dossier_or_a_subscription_pings_links_or_formats(
     sub = Subscription(
         platform="slack",
         channel="<!everyone>",
+        dossier=core.library.default,
         schedule=default_schedule(settings),
         locale="en",
         effective_from=T0,

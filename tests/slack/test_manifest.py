@@ -33,7 +33,13 @@ def registry(settings: Settings, dossier: Dossier) -> dict[str, Command]:
 
 
 def public_names(registry: dict[str, Command]) -> list[str]:
-    return [name for name, command in registry.items() if not command.admin]
+    """The commands with a slash command of their own: not the admin ones, nor /list (too
+    common a name: `/dispute list` reaches it)."""
+    return [
+        name
+        for name, command in registry.items()
+        if not command.admin and not command.umbrella_only
+    ]
 
 
 def with_names(settings: Settings, **names: str) -> Settings:
@@ -67,6 +73,7 @@ def test_manifest_declares_every_command_and_no_more_scopes_than_used(
         "files:write",
         "groups:read",
         "im:history",
+        "users:read",
     ]
     assert manifest["settings"]["event_subscriptions"] == {
         "bot_events": ["app_home_opened", "app_mention", "message.im"]

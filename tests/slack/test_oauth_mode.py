@@ -15,6 +15,7 @@ import pytest
 from bot.delivery import Team
 from bot.dossier import Dossier
 from bot.platforms.slack.installations import open_installations
+from tests.digest.conftest import DOSSIER
 from tests.digest.conftest import postgres_url as postgres_url  # the fixture, for "postgres"
 from tests.draft.review import ARTICLE
 from tests.fakes.slack import WAIT, FakeSlack, Workspace, fixture
@@ -120,10 +121,10 @@ async def test_a_digest_posts_in_each_workspace_with_its_token_and_an_uninstall_
     assert await served.installations.bot(team(alpha)) is None
     assert await served.installations.bot(team(beta)) is not None
     store = served.bot.digest.store
-    paused = store.subscription("slack", "C0ALPHA1")
+    paused = store.subscription("slack", "C0ALPHA1", DOSSIER)
     assert paused is not None and paused.paused_reason is not None
     assert "uninstalled" in paused.paused_reason
-    running = store.subscription("slack", "C0BETA1")
+    running = store.subscription("slack", "C0BETA1", DOSSIER)
     assert running is not None and not running.paused
 
     served.clock.now += dt.timedelta(days=1)  # the next morning: only Beta gets one
@@ -187,8 +188,8 @@ async def test_tokens_revoked_drops_the_bot_and_pauses_that_workspace_only(
     assert await served.installations.bot(team(alpha)) is not None
     store = served.bot.digest.store
     beta_sub, alpha_sub = (
-        store.subscription("slack", "C0BETA1"),
-        store.subscription("slack", "C0ALPHA1"),
+        store.subscription("slack", "C0BETA1", DOSSIER),
+        store.subscription("slack", "C0ALPHA1", DOSSIER),
     )
     assert beta_sub is not None and beta_sub.paused and "revoked" in (beta_sub.paused_reason or "")
     assert alpha_sub is not None and not alpha_sub.paused

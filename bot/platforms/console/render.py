@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import textwrap
 from enum import Enum
 from typing import Any
@@ -18,7 +17,13 @@ def _wrap(text: str, indent: str = "") -> list[str]:
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         lines.extend(
-            textwrap.wrap(paragraph, WIDTH, initial_indent=indent, subsequent_indent=indent)
+            textwrap.wrap(
+                paragraph,
+                WIDTH,
+                initial_indent=indent,
+                subsequent_indent=indent,
+                break_on_hyphens=False,  # "porte-parole" stays whole
+            )
             or [indent]
         )
     return lines
@@ -37,10 +42,13 @@ def render_text(reply: Reply) -> str:
         if item.quote:
             out += _wrap(f"« {item.quote} »", "   ")
         if item.translation:
-            out += _wrap(f"({t(reply.locale, 'field.translation')}: {item.translation})", "   ")
+            label = t(reply.locale, "field.translation")
+            out += _wrap(f"({t(reply.locale, 'label', name=label, value=item.translation)})", "   ")
+        for note in item.notes:
+            out += _wrap(note, "   ")
         for field in item.fields:
             value = field.value.replace("\n", "; ")
-            out += _wrap(f"{field.name}: {value}", "   ")
+            out += _wrap(t(reply.locale, "label", name=field.name, value=value), "   ")
     if reply.page and reply.page.count > 1:
         out.append("")
         hint = t(reply.locale, "page", number=reply.page.number, count=reply.page.count)
@@ -70,4 +78,6 @@ def _plain(value: Any) -> Any:
 
 def render_json(reply: Reply) -> str:
     """The structured reply, for scripts and tests."""
+    import json  # here: only `ask --format json` and stdin need it
+
     return json.dumps(_plain(dataclasses.asdict(reply)), ensure_ascii=False, indent=2) + "\n"

@@ -31,8 +31,15 @@ def _enable_history() -> None:
     atexit.register(save)
 
 
-def run_console(core: Core, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
-    """Read commands until end of input or /quit; returns the exit status."""
+def run_console(
+    core: Core,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    *,
+    dossier: str = "",
+) -> int:
+    """Read commands until end of input or /quit, answered from `dossier` (the default when
+    empty); returns the exit status."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     interactive = stdin.isatty()
@@ -52,5 +59,5 @@ def run_console(core: Core, stdin: TextIO | None = None, stdout: TextIO | None =
             continue
         if line in ("/quit", "/exit", "quit", "exit"):
             return 0
-        stdout.write(render_text(core.handle_line(line, platform="console")))
+        stdout.write(render_text(core.handle_line(line, platform="console", dossier=dossier)))
         stdout.flush()

@@ -44,6 +44,11 @@ def can_manage(interaction: discord.Interaction) -> bool:
     return interaction.guild_id is not None and interaction.permissions.manage_channels
 
 
+def can_configure(interaction: discord.Interaction) -> bool:
+    """Manage Server: the server's settings (/settings). Never in a DM."""
+    return interaction.guild_id is not None and interaction.permissions.manage_guild
+
+
 def message_kwargs(
     message: dict[str, Any], *, editing: bool = False, reply: Reply | None = None
 ) -> dict[str, Any]:
@@ -80,6 +85,8 @@ class Answers:
 
     @property
     def public(self) -> bool:
+        """The deployment's visibility: what a slow answer is deferred with, before the
+        server's own (the reply's) is known."""
         return self.settings.reply_visibility == "public"
 
     def context(self, interaction: discord.Interaction) -> dict[str, Any]:
@@ -89,7 +96,9 @@ class Answers:
             "platform": "discord",
             "user": str(interaction.user.id) if interaction.user else "",
             "channel": str(interaction.channel_id or ""),
+            "team": str(interaction.guild_id or ""),
             "can_manage": can_manage(interaction),
+            "can_configure": can_configure(interaction),
         }
 
     def locale(self, interaction: discord.Interaction) -> str:
@@ -158,26 +167,32 @@ class Answers:
     async def _deliver(
         self, interaction: discord.Interaction, reply: Reply, *, deferred: bool
     ) -> None:
-        """The reply as the interaction's answer, or as the follow-up of its deferral."""
-        ephemeral = not self.public or reply.kind is ReplyKind.ERROR
-        share = not self.public and reply.ok and not reply.attachments
+        """The reply as the interaction's answer, or as the follow-up of its deferral (made
+        as the config says, before the server's own visibility, the reply's, was known)."""
+        public = reply.visibility == "public"  # the server's choice, else the config's
+        ephemeral = not public or reply.kind is ReplyKind.ERROR
+        share = not public and reply.ok and not reply.attachments
         message = render_message(reply, share_button=share)
         kwargs = message_kwargs(message, reply=reply)
         if not deferred:
             await interaction.response.send_message(**kwargs, ephemeral=ephemeral)
-        elif ephemeral and self.public:
-            # The "thinking…" placeholder is public and a follow-up keeps its visibility:
-            # remove it, and apologise to the caller alone.
+        elif ephemeral == self.public:
+            # The "thinking…" placeholder was shown as the config says, and a follow-up
+            # keeps its visibility: remove it, and answer as the reply says.
             await interaction.delete_original_response()
-            await interaction.followup.send(**kwargs, ephemeral=True)
+            await interaction.followup.send(**kwargs, ephemeral=ephemeral)
         else:
             await interaction.followup.send(**kwargs, ephemeral=ephemeral)
 
     async def complete(
         self, interaction: discord.Interaction, kind: str, current: str
     ) -> list[app_commands.Choice[str]]:
+        request = Request(command="", **self.context(interaction))
+        found = await asyncio.to_thread(
+            self.core.complete, kind, current or "", limit=CHOICE_LIMIT, request=request
+        )
         choices = []
-        for choice in self.core.complete(kind, current or "", limit=CHOICE_LIMIT):
+        for choice in found:
             name = clip(choice.name, CHOICE_TEXT_LIMIT)
             value = choice.value[:CHOICE_TEXT_LIMIT]
             if name.strip() and value.strip():

@@ -17,7 +17,9 @@ from bot.core import Command
 from bot.platforms.discord.render import clip
 
 # Option kinds that name something the dossier knows, so Discord autocompletes them.
-NAMED_KINDS = frozenset({"speaker", "actor", "issue", "subject", "date", "command"})
+NAMED_KINDS = frozenset(
+    {"speaker", "actor", "issue", "subject", "date", "command", "dossier", "setting"}
+)
 FILE = "file"  # an option that takes an attachment (/draft's article)
 DESCRIPTION_LIMIT = 100  # Discord's limit for command and option descriptions
 TEXT_OPTION_LIMIT = 100  # typed text, like autocomplete values, stays within 100 characters
@@ -114,9 +116,13 @@ def build_app_command(command: Command, runner: CommandRunner) -> AppCommand:
         name=command.name, description=description, callback=callback
     )
     if command.admin:
-        # Discord shows it only to members with Manage Channels (a server may change that in
-        # Server Settings > Integrations), and not in DMs; the core checks can_manage anyway.
-        app_command.default_permissions = discord.Permissions(manage_channels=True)
+        # Discord shows it only to members with Manage Channels, or Manage Server for the
+        # server's settings (a server may change that in Server Settings > Integrations),
+        # and not in DMs; the core checks can_manage and can_configure anyway.
+        if command.team_admin:
+            app_command.default_permissions = discord.Permissions(manage_guild=True)
+        else:
+            app_command.default_permissions = discord.Permissions(manage_channels=True)
         app_command.guild_only = True
     return app_command
 

@@ -31,6 +31,7 @@ from bot.core import Core, Request
 from bot.errors import DatabaseUnavailable
 from bot.hooks import RepliesInFlight
 from bot.i18n import t
+from bot.platforms.slack.admins import WorkspaceAdmins
 from bot.platforms.slack.client import post_to_response_url
 from bot.platforms.slack.commands import SlashCommand, slash_commands
 from bot.platforms.slack.drafts import (
@@ -97,6 +98,7 @@ class SlackListeners:
         self._in_flight: set[asyncio.Task[Any]] = set()
         self.served = Served()
         self._repeats = RefusalLog()
+        self.admins = WorkspaceAdmins(settings)  # slack_admins, and the workspace's own
 
     def drafts_with(self, client: AsyncWebClient) -> SlackDrafts:
         """Drafting from a message, with the request's client: the token of its workspace
@@ -104,10 +106,6 @@ class SlackListeners:
         return SlackDrafts(
             client=client, session=self.session, locale=self.settings.locale, answer=self.answer
         )
-
-    @property
-    def ephemeral(self) -> bool:
-        return self.settings.reply_visibility == "ephemeral"
 
     async def respond(self, url: str, message: dict[str, Any]) -> bool:
         """Post to a response_url over the shared session; False if Slack refused it."""
@@ -123,12 +121,16 @@ class SlackListeners:
         request = from_slash_command(body, slash, settings=self.settings)
         if request.command == DRAFT:  # a slash command carries no file: say how to send one
             request = dataclasses.replace(request, args="")
-        self._spawn(body, request.command, self._answer_command(body, request), client)
+        self._spawn(body, request.command, self._answer_command(body, request, client), client)
 
-    async def _answer_command(self, body: dict[str, Any], request: Request) -> None:
+    async def _answer_command(
+        self, body: dict[str, Any], request: Request, client: AsyncWebClient
+    ) -> None:
+        request = await self.admins.promote(request, client)
         reply = await self.answer(request)
-        message = build_message(reply, share_line=_line(request) if self.ephemeral else None)
-        message["response_type"] = "ephemeral" if self.ephemeral else "in_channel"
+        ephemeral = reply.visibility == "ephemeral"  # the team's choice, else the config's
+        message = build_message(reply, share_line=_line(request) if ephemeral else None)
+        message["response_type"] = "ephemeral" if ephemeral else "in_channel"
         await self.respond(str(body["response_url"]), message)
 
     async def on_mention(
@@ -170,6 +172,7 @@ class SlackListeners:
     async def _reply_in_thread(
         self, event: dict[str, Any], request: Request, client: AsyncWebClient
     ) -> None:
+        request = await self.admins.promote(request, client)
         reply = await self.answer(request)
         await client.chat_postMessage(
             channel=str(event["channel"]),

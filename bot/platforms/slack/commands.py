@@ -51,9 +51,13 @@ def slash_commands(commands: Mapping[str, Command], settings: Settings) -> tuple
             f"slack_commands: unknown command(s) {', '.join(map(repr, unknown))}; "
             f"known: {', '.join([*commands, UMBRELLA])}"
         )
-    # Admin commands (reload...) get no slash command of their own: `/dispute reload` reaches
-    # them, and the core checks Request.can_manage.
-    public = [name for name, command in commands.items() if not getattr(command, "admin", False)]
+    # Admin commands (reload, use, settings) and common names (list) get no slash command of
+    # their own: `/dispute reload` reaches them, and the core checks Request.can_manage.
+    public = [
+        name
+        for name, command in commands.items()
+        if not command.admin and not command.umbrella_only
+    ]
     found: list[SlashCommand] = []
     for name in [*public, UMBRELLA]:
         chosen = renames.get(name, name)
@@ -77,7 +81,9 @@ def slash_commands(commands: Mapping[str, Command], settings: Settings) -> tuple
                     slash=slash,
                     command=None,
                     description=description,
-                    usage_hint=_umbrella_hint(public),
+                    usage_hint=_umbrella_hint(
+                        [*public, *(n for n, c in commands.items() if c.umbrella_only)]
+                    ),
                 )
             )
         else:

@@ -78,8 +78,11 @@ class HomeTab:
         self.client = client  # base URL, session and retries; each call names its token
         self.token_for = token_for
         self.digest = digest
-        # The dossiers a workspace follows; one deployment serves one dossier today.
-        self.followed = followed or (lambda team: [core.dossier])
+        # The dossiers a workspace follows: the default and those its channels chose
+        # (blocking: asked off the loop).
+        self.followed = followed or (
+            lambda team: core.dossiers_followed(PLATFORM, team.team_id or "")
+        )
         self.viewers: TTLCache[tuple[str, str, str], Viewer] = TTLCache(
             maxsize=MAX_VIEWERS, ttl=RECENT_SECONDS
         )
@@ -157,7 +160,7 @@ class HomeTab:
         ctx = self.core.context(request)
         return home_view(
             ctx,
-            dossiers=list(self.followed(viewer.team)),
+            dossiers=list(await asyncio.to_thread(self.followed, viewer.team)),
             digests=digests,
             commands=self.commands,
             now=self.core.clock(),

@@ -22,7 +22,9 @@ def readable(text: str) -> str:
 
 
 def can_manage(settings: Settings, user: str) -> bool:
-    """Slack has no per-channel admin flag we can read: the configured admins, or everyone."""
+    """Slack has no per-channel admin flag we can read: the configured admins, or everyone
+    (bot.platforms.slack.admins adds the workspace's own). They manage the workspace's
+    settings too."""
     return not settings.slack_admins or user in settings.slack_admins
 
 
@@ -38,12 +40,14 @@ def from_line(
     """A typed command line ("quote trump", "/quote trump"); empty means help. `team` and
     `enterprise` say which workspace it came from (Bolt's context has them)."""
     text = readable(line).strip() or "help"
+    admin = can_manage(settings, user)
     return Request.parse(
         "/" + text.removeprefix("/"),
         platform=PLATFORM,
         user=readable(user),
         channel=readable(channel),
-        can_manage=can_manage(settings, user),
+        can_manage=admin,
+        can_configure=admin,
         team=readable(team or ""),
         enterprise=readable(enterprise or ""),
     )
@@ -60,13 +64,15 @@ def from_slash_command(body: dict[str, Any], slash: SlashCommand, *, settings: S
         return from_line(
             text, settings=settings, user=user, channel=channel, team=team, enterprise=enterprise
         )
+    admin = can_manage(settings, user)
     return Request(
         command=slash.command,
         args=text,
         platform=PLATFORM,
         user=user,
         channel=channel,
-        can_manage=can_manage(settings, user),
+        can_manage=admin,
+        can_configure=admin,
         team=team,
         enterprise=enterprise,
     )

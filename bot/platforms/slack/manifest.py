@@ -3,8 +3,9 @@
 It asks for the scopes the bot uses and no more: `commands` (slash commands), `chat:write`
 (thread replies and digests), `app_mentions:read` (mentions), `im:history` (direct messages),
 for an admin's /draft `files:read` (the article shared with the bot) and `files:write` (the
-draft sent back), and `channels:read` with `groups:read` so the Home tab can tell which
-channels a user is in (users.conversations). With a redirect URL it is the manifest of OAuth
+draft sent back), `channels:read` with `groups:read` so the Home tab can tell which
+channels a user is in (users.conversations), and `users:read` (whether a member is one of
+the workspace's admins or owners). With a redirect URL it is the manifest of OAuth
 mode: the app is installed from `/slack/install` in many workspaces, and hears when one
 removes it.
 """
@@ -29,6 +30,7 @@ BOT_SCOPES = (
     "files:write",
     "groups:read",
     "im:history",
+    "users:read",
 )
 BOT_EVENTS = ("app_home_opened", "app_mention", "message.im")
 # OAuth mode: a workspace removing the app, or its tokens, stops its digests.

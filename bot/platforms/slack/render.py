@@ -118,7 +118,9 @@ def _item_blocks(item: Item, locale: str) -> list[Block]:
     if item.quote:
         lines += [f">{escape(line)}" for line in f"« {item.quote} »".splitlines()]
     if item.translation:
-        lines.append(f"_{escape(t(locale, 'field.translation'))}: {escape(item.translation)}_")
+        label = t(locale, "label", name=t(locale, "field.translation"), value=item.translation)
+        lines.append(f"_{escape(label)}_")
+    lines += [escape(note) for note in item.notes]
     inline = [f for f in item.fields if f.inline and f.value]
     blocks = [f for f in item.fields if not f.inline and f.value and f.name != source_name]
     lines += [_field_text(f) for f in inline[MAX_FIELDS:] + blocks]
