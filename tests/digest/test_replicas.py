@@ -131,7 +131,9 @@ async def test_three_replicas_on_postgres_post_each_digest_once(
     assert len(chat.posts) == 12
     posting = [log.count("posted (message") for log in logs]
     assert sum(posting) == 12
-    assert sum(1 for n in posting if n) >= 2, posting  # the work was shared, not one winner
+    # Not asserted: which replicas posted. Digests due together are claimed together (25 to a
+    # statement), so one replica may take a day's four, and all three days' by chance; the
+    # sharing of a round bigger than a batch is test_fanout's.
 
 
 async def killed_while_posting(
