@@ -41,7 +41,7 @@ log = logging.getLogger("dispute_bot.database")
 P = ParamSpec("P")
 T = TypeVar("T")
 
-WORKERS = 4  # threads per database: the digest's calls are short, a few at a time
+WORKERS = 4  # threads (and connections) per database unless told: its calls are short
 _on_worker = threading.local()
 # Round trips to each database since the process started, by database and kind (statement,
 # transaction, checkout): /metrics shows them, the fan-out benchmark divides them by digests.
@@ -180,16 +180,22 @@ class Database:
         statement_timeout: float,
         name: str = "database",
         report_outages: bool = True,
+        workers: int = WORKERS,
     ) -> None:
+        """`workers`: the calls run at once, each on a thread and a connection of its own;
+        the others wait their turn (and that wait counts in their bound)."""
         self.url = url
         self.bound = connect_timeout + statement_timeout
         self.name = name
         self.engine = _engine(
-            url, connect_timeout=connect_timeout, statement_timeout=statement_timeout
+            url,
+            connect_timeout=connect_timeout,
+            statement_timeout=statement_timeout,
+            connections=workers,
         )
         count_round_trips(self.engine, name)
         self.report_outages = report_outages  # log an outage's start and end (once each)
-        self._workers = _Workers(WORKERS, name)
+        self._workers = _Workers(workers, name)
         self._lock = threading.Lock()
         self._down_until: float | None = None  # calls fail at once until then
         self._reason = ""
@@ -405,7 +411,9 @@ def take_write_lock_first(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _engine(url: sa.URL, *, connect_timeout: float, statement_timeout: float) -> Engine:
+def _engine(
+    url: sa.URL, *, connect_timeout: float, statement_timeout: float, connections: int
+) -> Engine:
     backend = url.get_backend_name()
     if backend == "sqlite":
         if url.database and url.database != ":memory:":
@@ -430,7 +438,7 @@ def _engine(url: sa.URL, *, connect_timeout: float, statement_timeout: float) ->
                 url, connect_timeout=connect_timeout, statement_timeout=statement_timeout
             ),
             pool_pre_ping=True,
-            pool_size=WORKERS,
+            pool_size=connections,
             max_overflow=0,
             pool_timeout=connect_timeout,
         )
