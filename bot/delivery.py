@@ -31,6 +31,12 @@ class Team:
     def __str__(self) -> str:
         return "/".join(part for part in (self.enterprise_id, self.team_id) if part) or "-"
 
+    @property
+    def workspace(self) -> str:
+        """Whose rate limits a post here counts against: the workspace's team id (a Discord
+        server's id), else the org's (an org-wide install); "" when neither is known."""
+        return self.team_id or self.enterprise_id or ""
+
 
 class Poster(Protocol):
     """Posts a Reply to a channel and returns the platform's message id.

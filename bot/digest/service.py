@@ -442,7 +442,8 @@ class DigestService:
         """Where a digest's lane (its workspace, else its channel) comes in this replica's
         order: a keyed hash, so each replica walks the workspaces in an order of its own."""
         sub, _ = self._pending[key]
-        lane = f"{sub.platform}|{sub.team}" if sub.team is not None else "|".join(key[:2])
+        workspace = sub.team.workspace if sub.team is not None else ""
+        lane = f"{sub.platform}|{workspace}" if workspace else "|".join(key[:2])
         seed = f"{self.replica}|{lane}".encode()
         return hashlib.blake2b(seed, digest_size=8).digest()
 

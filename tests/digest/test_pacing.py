@@ -3,10 +3,13 @@ steady rate, lanes independent, and a 429's Retry-After holding the whole lane."
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from bot.delivery import Pacer, RetryPolicy
+from bot.delivery import Pacer, RetryPolicy, Team
 from bot.errors import DeliveryError
+from bot.platforms.slack.poster import WORKSPACE_BURST, SlackPoster
 
 
 class Clock:
@@ -46,3 +49,18 @@ def test_the_retry_waits_what_a_rate_limit_asked_and_the_backoff_otherwise() -> 
     assert policy.wait(1, failed) == 30.0
     assert policy.wait(2, failed) == 60.0
     assert policy.wait(5, failed) == 60.0
+
+
+async def test_the_slack_poster_paces_each_workspace_by_its_subscriptions_team_id() -> None:
+    """A workspace is its team id: another workspace of the same org posts at once, while the
+    same workspace's next post waits its turn, whether or not its subscription knew the org."""
+    poster = SlackPoster(token="xoxb-test", api_url="http://127.0.0.1:9/api/")  # nothing sent
+    clock = asyncio.get_running_loop().time
+    for number in range(WORKSPACE_BURST):
+        await poster.ready(f"C{number}", team=Team(team_id="T1", enterprise_id="E1"))
+    started = clock()
+    await poster.ready("C9", team=Team(team_id="T2", enterprise_id="E1"))
+    assert clock() - started < 0.2  # its own burst
+    await poster.ready("C8", team=Team(team_id="T1"))
+    assert clock() - started >= 0.2  # T1's burst is spent: a quarter of a second
+    await poster.close()

@@ -152,13 +152,14 @@ class SlackPoster:
             self._session = self._client = None
 
     @staticmethod
-    def _lane(channel: str, team: Team | None) -> str:
-        return str(team) if team is not None else ""
+    def _lane(team: Team | None) -> str:
+        """The workspace a post counts against: its subscription's team id."""
+        return team.workspace if team is not None else ""
 
     async def ready(self, channel: str, *, team: Team | None = None) -> None:
         """Wait for the workspace's next slot (see WORKSPACE_POSTS_PER_SECOND), and have its
         token at hand (kept a minute), so `post` goes out at once."""
-        await self.pacer.slot(self._lane(channel, team))
+        await self.pacer.slot(self._lane(team))
         if self._tokens is not None:
             with contextlib.suppress(DeliveryError):  # `post` says it, and how to retry
                 await self._tokens.token_for_post(team)
@@ -180,7 +181,7 @@ class SlackPoster:
         except SlackApiError as exc:
             error = delivery_error(exc, channel)
             if error.retry_after:  # the whole workspace waits, not only this channel
-                self.pacer.hold(self._lane(channel, team), error.retry_after)
+                self.pacer.hold(self._lane(team), error.retry_after)
             if self._tokens is not None and api_error_code(exc) == "token_expired":
                 # The next attempt looks the token up again, and renews it: not for ever.
                 error = DeliveryError(str(error), permanent=False)
