@@ -64,6 +64,8 @@ def test_the_bot_creates_its_schema_and_keeps_data_across_restarts(tmp_path: Pat
     assert reopened.subscription("slack", "C1", DOSSIER) == subscription()
     with reopened.engine.begin() as conn:
         assert conn.execute(sa.select(schema_version.c.version)).scalar() == schema("").latest
+        indexes = {i["name"] for i in sa.inspect(conn).get_indexes("digest_deliveries")}
+    assert indexes == {"digest_deliveries_by_day"}  # made with the tables, as an upgrade does
     reopened.close()
 
 
@@ -135,7 +137,7 @@ def test_a_database_of_the_first_schema_learns_each_subscriptions_workspace(
         old = store.subscription("slack", "C0OLD", DOSSIER)
         assert old is not None and old.team == team and not old.paused
         with store.engine.begin() as conn:
-            assert conn.execute(sa.select(schema_version.c.version)).scalar() == 3
+            assert conn.execute(sa.select(schema_version.c.version)).scalar() == 4
     finally:
         store.close()
 
