@@ -1,16 +1,19 @@
 """10,000 digests on the hour: real `dispute-bot serve` replicas, one PostgreSQL, a fake Slack.
 
 `python -m bench.measure_fanout --database-url URL [--workspaces 1000] [--channels 10]
-[--replicas 3] [--runs plain,kill]` starts `bench.fake_slack_fleet` (Slack's posting limits,
-429 with Retry-After), empties the bot's tables in the database at URL (give it one of its
-own: every run starts by dropping them), installs the app in every workspace by writing
-slack_sdk's installation tables with its own SQLAlchemy store (what the OAuth flow writes on
-an install), subscribes every channel through the digest's store, all due at the same minute
-`T` in six time zones, and starts the replicas in Slack's OAuth mode against the fake. It then
-watches: the fake counts each channel's digests (duplicates, missing, the lag of each after
-`T`, every 429 and any post made before its Retry-After), the replicas' /metrics count their
-database round trips, PostgreSQL counts its transactions. In a `kill` run the first replica
-is SIGKILLed once half the channels have their digest; the others must finish its share.
+[--second-dossier 1] [--replicas 3] [--runs plain,kill]` starts `bench.fake_slack_fleet`
+(Slack's posting limits, 429 with Retry-After), empties the bot's tables in the database at URL
+(give it one of its own: every run starts by dropping them), installs the app in every
+workspace by writing slack_sdk's installation tables with its own SQLAlchemy store (what the
+OAuth flow writes on an install), subscribes every channel to the default dossier through the
+digest's store, and the first `--second-dossier` channels of each workspace to a second one
+too (the tests' stadium dispute, beside the shipped dossier in a seeds folder of two), all due
+at the same minute `T` in six time zones, and starts the replicas in Slack's OAuth mode against
+the fake. It then watches: the fake counts each channel's digests of each dossier (duplicates,
+missing, the lag of each after `T`, every 429 and any post made before its Retry-After), the
+replicas' /metrics count their database round trips, PostgreSQL counts its transactions. In a
+`kill` run the first replica is SIGKILLed once half the digests are posted; the others must
+finish its share.
 
 A run ends when every subscription has a final row for `T` (nothing claimed or being sent),
 or `--deadline` seconds after `T`. Figures for docs/PERFORMANCE.md; `--json` keeps them.
@@ -27,6 +30,7 @@ import json
 import math
 import os
 import re
+import shutil
 import signal
 import sys
 import time
@@ -35,7 +39,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import sqlalchemy as sa
@@ -43,6 +47,10 @@ import sqlalchemy as sa
 from bench.fake_slack_fleet import APP_ID, FleetWorkspace, fleet
 from bench.measure_fake_fleet import cpu_seconds
 from bench.stats import emit_json
+from tests.dossiers import ANTHROPIC, two_dossiers
+
+if TYPE_CHECKING:
+    from bot.digest.records import Subscription
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENT_ID = "1111.2222"
@@ -68,6 +76,7 @@ BOT_TABLES = (
     "slack_oauth_states",
 )
 OPEN = ("claimed", "sending")  # a delivery still held by a replica
+SECOND_DOSSIER = "stadium"  # the tests' second dossier, its folder's name
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -77,6 +86,9 @@ class Fanout:
     database_url: str
     workspaces: int = 1000
     channels: int = 10
+    # The first this many channels of each workspace follow the second dossier too: two
+    # digests at `T` (a subscription each), which must not be taken for duplicates.
+    second_dossier: int = 0
     replicas: int = 3
     kill_at: float | None = None  # SIGKILL the first replica at this share of channels served
     claim_timeout: float = 30.0
@@ -140,11 +152,34 @@ def install_workspaces(url: str, workspaces: list[FleetWorkspace]) -> float:
     return time.perf_counter() - started
 
 
+def seeds_folder(run: Fanout) -> Path | None:
+    """The replicas' seeds: the shipped dossier alone (None), or beside the second one."""
+    if not run.second_dossier:
+        return None
+    shutil.rmtree(run.logs / "seeds", ignore_errors=True)
+    return two_dossiers(run.logs)
+
+
+def headlines(seeds: Path | None) -> dict[tuple[str, str], str]:
+    """Each dossier's headline in each language, as a digest's `text` shows it on Slack (its
+    second line): how the fake tells a channel's two digests apart."""
+    from bot.library import Library
+    from bot.platforms.slack.mrkdwn import escape
+
+    library = Library.open(seeds or ROOT / "seeds", snapshot_dir=None)
+    return {
+        (name, locale): escape(dossier.corpus.title.get(locale))
+        for name, dossier in library.served().items()
+        for locale in ("en", "fr")
+    }
+
+
 def subscribe_channels(
-    url: str, workspaces: list[FleetWorkspace], due: dt.datetime
-) -> tuple[int, float]:
-    """Subscribe every channel through the digest's store, each due at `due` in its zone;
-    returns (subscriptions, seconds)."""
+    url: str, workspaces: list[FleetWorkspace], due: dt.datetime, second_dossier: int
+) -> tuple[list[Subscription], float]:
+    """Subscribe every channel to the default dossier through the digest's store, the first
+    `second_dossier` of each workspace to the second one too, each due at `due` in its zone;
+    returns (the subscriptions, seconds)."""
     from bot.config import Secret, load_settings
     from bot.delivery import Team
     from bot.digest.records import Subscription
@@ -153,29 +188,31 @@ def subscribe_channels(
 
     started = time.perf_counter()
     settings = dataclasses.replace(load_settings(environ={}), database_url=Secret(url))
-    store = DigestStore.open(settings, default_dossier="anthropic-pentagon-2026")
+    store = DigestStore.open(settings, default_dossier=ANTHROPIC)
     subs = []
     for number, workspace in enumerate(workspaces):
         for channel_number, channel in enumerate(workspace.channels):
             zone = ZONES[(number + channel_number) % len(ZONES)]
             local = due.astimezone(zoneinfo.ZoneInfo(zone))
-            subs.append(
+            dossiers = [ANTHROPIC] + [SECOND_DOSSIER] * (channel_number < second_dossier)
+            subs += [
                 Subscription(
                     platform="slack",
                     channel=channel,
-                    dossier="anthropic-pentagon-2026",  # the default
+                    dossier=dossier,
                     schedule=Schedule(time=local.time().replace(second=0), zone=zone),
                     locale="fr" if number % 3 == 0 else "en",
                     changed_by="U0INSTALLER",
                     effective_from=due - dt.timedelta(seconds=30),
                     team=Team(team_id=workspace.team_id),
                 )
-            )
+                for dossier in dossiers
+            ]
     try:
         store.save_subscriptions(subs)
     finally:
         store.close()
-    return len(subs), time.perf_counter() - started
+    return subs, time.perf_counter() - started
 
 
 class Replica:
@@ -192,7 +229,7 @@ class Replica:
         self._reader = asyncio.create_task(self._read())
 
     @classmethod
-    async def start(cls, number: int, run: Fanout, api_url: str) -> Replica:
+    async def start(cls, number: int, run: Fanout, api_url: str, seeds: Path | None) -> Replica:
         base = {
             k: v
             for k, v in os.environ.items()
@@ -212,6 +249,7 @@ class Replica:
             "DISPUTE_BOT_SNAPSHOT_DIR": "null",
             "DISPUTE_BOT_DIGEST_CLAIM_TIMEOUT_SECONDS": str(run.claim_timeout),
             "DISPUTE_BOT_DIGEST_SYNC_SECONDS": str(run.sync_seconds),
+            **({"DISPUTE_BOT_SEEDS": str(seeds)} if seeds is not None else {}),
             **run.env,
         }
         process = await asyncio.create_subprocess_exec(
@@ -328,7 +366,7 @@ def database_state(url: str, due: dt.datetime) -> dict[str, Any]:
     """The deliveries of the round by status, and PostgreSQL's transactions so far."""
     engine = sa.create_engine(sync_url(url), poolclass=sa.pool.NullPool)
     with engine.connect() as conn:
-        statuses = dict(
+        statuses: dict[str, int] = dict(
             conn.execute(
                 sa.text(
                     "SELECT status, count(*) FROM digest_deliveries "
@@ -338,10 +376,10 @@ def database_state(url: str, due: dt.datetime) -> dict[str, Any]:
             ).all()
         )
         unknown = [
-            row[0]
+            (row[0], row[1])
             for row in conn.execute(
                 sa.text(
-                    "SELECT channel FROM digest_deliveries "
+                    "SELECT channel, dossier FROM digest_deliveries "
                     "WHERE scheduled_at = :due AND status = 'unknown'"
                 ),
                 {"due": due.astimezone(dt.UTC).replace(tzinfo=None)},
@@ -380,7 +418,10 @@ async def fanout(run: Fanout) -> dict[str, Any]:
     """One run: seed, start the replicas, let T come, watch, and report."""
     run.logs.mkdir(parents=True, exist_ok=True)
     workspaces = fleet(run.workspaces, run.channels)
-    total = run.workspaces * run.channels
+    seeds = seeds_folder(run)
+    titles = headlines(seeds)
+    # A digest per channel, and one more for each channel that follows the second dossier.
+    total = run.workspaces * (run.channels + min(run.second_dossier, run.channels))
     reset_database(run.database_url)
     installed_s = install_workspaces(run.database_url, workspaces)
     load_before = os.getloadavg()
@@ -388,12 +429,17 @@ async def fanout(run: Fanout) -> dict[str, Any]:
         async with aiohttp.ClientSession() as http:
             due = dt.datetime.now(dt.UTC)
             subscribed_s = 0.0
+            subs: list[Subscription] = []
             if not run.due_now:
                 due = due + dt.timedelta(seconds=run.lead)
                 due = due.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
-                _, subscribed_s = subscribe_channels(run.database_url, workspaces, due)
+                subs, subscribed_s = subscribe_channels(
+                    run.database_url, workspaces, due, run.second_dossier
+                )
             starting = time.monotonic()
-            replicas = [await Replica.start(n, run, f"{base}/api/") for n in range(run.replicas)]
+            replicas = [
+                await Replica.start(n, run, f"{base}/api/", seeds) for n in range(run.replicas)
+            ]
             try:
                 ready = await asyncio.gather(*(r.ready(http, run.lead) for r in replicas))
                 start_s = max(ready) - starting
@@ -401,10 +447,14 @@ async def fanout(run: Fanout) -> dict[str, Any]:
                 if run.due_now:  # due this minute: the replicas' next sweep finds them
                     origin = dt.datetime.now(dt.UTC)
                     due = origin.replace(second=0, microsecond=0)
-                    _, subscribed_s = subscribe_channels(run.database_url, workspaces, due)
+                    subs, subscribed_s = subscribe_channels(
+                        run.database_url, workspaces, due, run.second_dossier
+                    )
                 elif dt.datetime.now(dt.UTC) >= due:
                     raise RuntimeError(f"the replicas took {start_s:.0f} s to start: past T")
-                async with http.post(f"{base}/round", json={"hour": origin.timestamp()}) as answer:
+                assert len(subs) == total, (len(subs), total)
+                round_ = {"hour": origin.timestamp(), "digests": total}
+                async with http.post(f"{base}/round", json=round_) as answer:
                     await answer.read()
                 before = database_state(run.database_url, due)["transactions"]
                 cpu_before = {r.number: r.cpu_seconds() or 0.0 for r in replicas}
@@ -424,9 +474,12 @@ async def fanout(run: Fanout) -> dict[str, Any]:
                 fake_cpu = cpu_seconds(fake_pid) - fake_cpu_before
             finally:
                 await asyncio.gather(*(r.stop() for r in replicas), return_exceptions=True)
-    per_channel = stats.pop("per_channel", {})
-    arrived_unknown = sum(1 for channel in state["unknown"] if channel in per_channel)
-    undelivered = sorted(c for c in state["unknown"] if c not in per_channel)
+    stats.pop("per_channel", None)
+    arrived = {(channel, headline) for channel, headline, _ in stats.pop("per_digest", [])}
+    locales = {sub.channel: sub.locale for sub in subs}
+    unknown = [(c, d, (c, titles[d, locales[c]]) in arrived) for c, d in state["unknown"]]
+    arrived_unknown = sum(1 for _, _, came in unknown if came)
+    undelivered = sorted(f"{c} ({d})" for c, d, came in unknown if not came)
     trips = round_trips(replicas)
     # The digest's and the installations' databases; "database" is /metrics's own probe,
     # asked at each scrape of this benchmark, not the digest's work.
@@ -437,7 +490,8 @@ async def fanout(run: Fanout) -> dict[str, Any]:
     killed = next((r for r in replicas if r.killed_at is not None), None)
     return {
         "workspaces": run.workspaces,
-        "channels": total,
+        "channels": run.workspaces * run.channels,
+        "digests": total,
         "replicas": run.replicas,
         "killed": None
         if killed is None
@@ -455,6 +509,8 @@ async def fanout(run: Fanout) -> dict[str, Any]:
         "subscribe_s": round(subscribed_s, 2),
         "replicas_start_s": round(start_s, 2),
         "finished": finished,
+        "delivered": stats["delivered"],
+        "missing": stats["missing"],
         "delivered_channels": stats["delivered_channels"],
         "missing_channels": stats["missing_channels"],
         "duplicates": stats["duplicates"],
@@ -504,11 +560,11 @@ async def watch(
         if (
             run.kill_at is not None
             and victim.killed_at is None
-            and stats["delivered_channels"] >= math.ceil(total * run.kill_at)
+            and stats["delivered"] >= math.ceil(total * run.kill_at)
         ):
             await victim.scrape(http)
             victim.kill()
-        checked = stats["delivered_channels"] >= total or time.time() > origin.timestamp() + 5
+        checked = stats["delivered"] >= total or time.time() > origin.timestamp() + 5
         if checked and time.monotonic() - last_check >= 2.0:
             last_check = time.monotonic()
             state = await asyncio.to_thread(database_state, run.database_url, due)
@@ -524,13 +580,14 @@ def summary(result: dict[str, Any]) -> str:
     db = result["database"]
     killed = result["killed"]
     return (
-        f"{result['channels']} channels, {result['replicas']} replicas"
+        f"{result['digests']} digests in {result['channels']} channels, "
+        f"{result['replicas']} replicas"
         + (
             f", replica {killed['replica']} SIGKILLed {killed['after_T_s']} s after T"
             if killed
             else ""
         )
-        + f": delivered {result['delivered_channels']}, missing {result['missing_channels']}, "
+        + f": delivered {result['delivered']}, missing {result['missing']}, "
         f"duplicates {result['duplicates']}, 429s {result['ratelimited']} "
         f"(unhonoured {result['unhonoured']}); lag p50 {lag.get('p50')} s, p99 {lag.get('p99')} s, "
         f"max {lag.get('max')} s; round trips per digest {db['round_trips_per_digest']} "
@@ -550,6 +607,12 @@ def main() -> None:
     )
     parser.add_argument("--workspaces", type=int, default=1000)
     parser.add_argument("--channels", type=int, default=10)
+    parser.add_argument(
+        "--second-dossier",
+        type=int,
+        default=1,
+        help="channels of each workspace that follow a second dossier too (0: none)",
+    )
     parser.add_argument("--replicas", type=int, default=3)
     parser.add_argument("--runs", default="plain,kill", help="plain, kill, or both")
     parser.add_argument("--kill-at", type=float, default=0.5)
@@ -567,6 +630,7 @@ def main() -> None:
             database_url=args.database_url,
             workspaces=args.workspaces,
             channels=args.channels,
+            second_dossier=args.second_dossier,
             replicas=args.replicas,
             kill_at=args.kill_at if name == "kill" else None,
             claim_timeout=args.claim_timeout,
