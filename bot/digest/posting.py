@@ -23,7 +23,7 @@ from bot.config import Settings
 from bot.core import Core, Request
 from bot.delivery import Poster, RetryPolicy, Team
 from bot.digest.compose import compose_digest, has_news
-from bot.digest.records import Claim, Done, History, Key, Subscription
+from bot.digest.records import Claim, Done, History, Key, Stream, Subscription
 from bot.digest.rotation import Pick, pick_quote
 from bot.digest.store import DigestStore
 from bot.digest.when import Occurrence
@@ -269,13 +269,7 @@ class Deliverer:
     ) -> None:
         where = digest_name(*sub.key)
         prepared = self._compose(
-            platform=sub.platform,
-            channel=sub.channel,
-            dossier=sub.dossier,
-            locale=sub.locale,
-            day=occurrence.local_date,
-            history=history,
-            scheduled=True,
+            sub.key, locale=sub.locale, day=occurrence.local_date, history=history, scheduled=True
         )
         if prepared is None:
             await self.store.run(self.store.finish_claim, claim, status="skipped", now=self.clock())
@@ -346,13 +340,10 @@ class Deliverer:
         """An extra digest asked for with /digest now: no claim, but logged and rotated."""
         where = digest_name(platform, channel, dossier)
         try:
-            prepared = await self._prepare(
-                platform=platform,
-                channel=channel,
-                dossier=dossier,
-                locale=locale,
-                day=day,
-                scheduled=False,
+            stream = (platform, channel, dossier)
+            history = await self.store.run(self.store.history, [stream])
+            prepared = self._compose(
+                stream, locale=locale, day=day, history=history[stream], scheduled=False
             )
             if prepared is None:  # only scheduled digests are skipped; never here
                 return
@@ -392,43 +383,12 @@ class Deliverer:
         except Exception:
             log.exception("digest asked for with /digest now in %s failed", where)
 
-    async def _prepare(
-        self,
-        *,
-        platform: str,
-        channel: str,
-        dossier: str,
-        locale: str,
-        day: dt.date,
-        scheduled: bool,
-    ) -> Prepared | None:
-        """The digest of a dossier for a channel and day, its history read first; None when
-        a quiet day is to be skipped. _NotServed when the dossier is not served."""
-        stream = (platform, channel, dossier)
-        history = await self.store.run(self.store.history, [stream])
-        return self._compose(
-            platform=platform,
-            channel=channel,
-            dossier=dossier,
-            locale=locale,
-            day=day,
-            history=history[stream],
-            scheduled=scheduled,
-        )
-
     def _compose(
-        self,
-        *,
-        platform: str,
-        channel: str,
-        dossier: str,
-        locale: str,
-        day: dt.date,
-        history: History,
-        scheduled: bool,
+        self, stream: Stream, *, locale: str, day: dt.date, history: History, scheduled: bool
     ) -> Prepared | None:
         """The digest of a dossier for a channel and day after `history`; None when a quiet
         day is to be skipped. _NotServed when the dossier is not served."""
+        platform, channel, dossier = stream
         request = Request(command="digest", platform=platform, channel=channel, locale=locale)
         try:  # one dossier for the whole digest, whatever reloads
             ctx = self.core.context_in(dossier, request)
