@@ -32,6 +32,7 @@ def quote_item(ctx: Context, quote: Quote) -> Item:
             ),
         ),
         sources=tuple(ctx.source(a) for a in quote.articles),
+        ref=f"quote:{quote.id}",
     )
 
 
@@ -58,6 +59,7 @@ def event_item(ctx: Context, event: Event) -> Item:
         body=event.summary.get(ctx.locale),
         fields=tuple(fields),
         sources=tuple(ctx.source(a) for a in dict.fromkeys(event.articles)),
+        ref=f"event:{event.id}",
     )
 
 
@@ -87,4 +89,5 @@ def position_item(ctx: Context, position: Position, *, title: str) -> Item:
         translation=first.translation if first else None,
         fields=tuple(fields),
         sources=tuple(ctx.source(a) for a in dict.fromkeys(articles)),
+        ref=f"position:{position.actor}/{position.issue}",
     )

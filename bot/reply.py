@@ -40,6 +40,9 @@ class Item:
     translation: str | None = None
     fields: tuple[Field, ...] = ()
     sources: tuple[Source, ...] = ()
+    # The dossier record the item shows (`quote:<id>`, `event:<id>`, `position:<actor>/<issue>`,
+    # `issue:<id>`), for scripts reading `ask --format json`; platforms do not show it.
+    ref: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -38,6 +38,7 @@ def _overview_item(ctx: Context, issue_id: str, positions: list[Position]) -> It
             *fields,
         ),
         sources=tuple(ctx.source(a) for a in dict.fromkeys(articles)),
+        ref=f"issue:{issue_id}",
     )
 
 
