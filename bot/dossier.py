@@ -2,21 +2,110 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar, cast
 
 from bot.corpus.bulk import cycles_collected_after
-from bot.corpus.model import Actor, Corpus, Event, Issue, Quote
+from bot.corpus.loader import fold_for_verbatim
+from bot.corpus.model import Actor, Article, Corpus, Event, Issue, Quote
+from bot.dates import Frame, span_of
+from bot.matching.folding import fold
 from bot.matching.keywords import TextIndex
 from bot.matching.names import NameIndex
 
 T = TypeVar("T")
+_SENTENCE_ENDS = (". ", "! ", "? ")
 
 
 def _actor_names(actor: Actor) -> list[tuple[str, str]]:
     return [(actor.name, actor.id), *((alias, actor.id) for alias in actor.aliases)]
+
+
+def _actor_roles(actor: Actor) -> list[tuple[str, str]]:
+    """What an actor is (`Chief executive of Anthropic`), up to its first comma."""
+    return [
+        (role.split(",")[0], actor.id) for role in dict.fromkeys((actor.role.en, actor.role.fr))
+    ]
+
+
+def _sentence_around(paragraph: str, start: int, end: int) -> tuple[int, int]:
+    """Where the sentence holding paragraph[start:end] begins and ends."""
+    begins = max((paragraph.rfind(mark, 0, start) + 2 for mark in _SENTENCE_ENDS), default=0)
+    if begins == 1:  # no sentence ends before it
+        begins = 0
+    ends = [at + 1 for mark in _SENTENCE_ENDS if (at := paragraph.find(mark, end)) >= 0]
+    return max(begins, 0), min(ends, default=len(paragraph))
+
+
+def quote_contexts(articles: Iterable[Article], quotes: Iterable[Quote]) -> dict[str, str]:
+    """For each quote, the words of the sentence around it in its articles, quotations cut out.
+
+    People remember what a sentence says of a quote (`Les armes entièrement autonomes
+    "doivent…", a estimé Dario Amodei`, `a tonné le président sur sa plateforme Truth
+    Social`), so the sentence is searched with it; any quotation in it is cut out, so
+    `trahison` is not found by words of the `caprices idéologiques…` said beside it.
+    """
+    by_article: dict[str, list[Quote]] = {}
+    for quote in quotes:
+        for article_id in quote.articles:
+            by_article.setdefault(article_id, []).append(quote)
+    found: dict[str, list[str]] = {}
+    for article in articles:
+        those = by_article.get(article.id, [])
+        if not those:
+            continue
+        texts = {q.id: fold_for_verbatim(q.text) for q in those}
+        for line in article.body.split("\n"):
+            paragraph = fold_for_verbatim(line)
+            spans = [
+                (at, at + len(text), quote_id)
+                for quote_id, text in texts.items()
+                if text and (at := paragraph.find(text)) >= 0
+            ]
+            for start, end, quote_id in spans:
+                begins, ends = _sentence_around(paragraph, start, end)
+                kept, at = [], begins
+                for other_start, other_end, _ in sorted(spans):
+                    if other_end <= begins or other_start >= ends or other_start < at:
+                        continue
+                    kept.append(paragraph[at:other_start])
+                    at = other_end
+                kept.append(paragraph[at:ends])
+                found.setdefault(quote_id, []).append(" ".join(kept))
+    return {quote_id: " ".join(dict.fromkeys(sentences)) for quote_id, sentences in found.items()}
+
+
+def fragments(quotes: tuple[Quote, ...]) -> frozenset[int]:
+    """The quotes (positions) whose words another quote of the same speaker from the same
+    article holds in full: a fragment the article repeats, listed with its whole instead."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for number, quote in enumerate(quotes):
+        for article in quote.articles:
+            groups.setdefault((quote.speaker, article), []).append(number)
+    found: set[int] = set()
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        folded = {n: fold(quotes[n].text) for n in members}
+        for n in members:
+            if any(
+                m != n and len(folded[m]) > len(folded[n]) and f" {folded[n]} " in f" {folded[m]} "
+                for m in members
+            ):
+                found.add(n)
+    return frozenset(found)
+
+
+def _dates(corpus: Corpus) -> Iterator[dt.date]:
+    for event in corpus.events:
+        yield from span_of(event.date, event.precision, event.qualifier)
+    for quote in corpus.quotes:
+        yield quote.said_on
+    for article in corpus.articles:
+        yield article.date
 
 
 def _issue_names(issue: Issue) -> list[tuple[str, str]]:
@@ -26,6 +115,15 @@ def _issue_names(issue: Issue) -> list[tuple[str, str]]:
         (issue.id.replace("-", " "), issue.id),
         *((alias, issue.id) for alias in issue.aliases),
     ]
+
+
+def _name_index(actors: Iterable[Actor]) -> NameIndex:
+    names: list[tuple[str, str]] = []
+    roles: list[tuple[str, str]] = []
+    for actor in actors:
+        names += _actor_names(actor)
+        roles += _actor_roles(actor)
+    return NameIndex(names, descriptions=roles)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +136,12 @@ class Dossier:
     event_text: TextIndex = field(init=False)
     # Each speaker's quotes, as positions in corpus.quotes in dossier order.
     quotes_by_speaker: dict[str, tuple[int, ...]] = field(init=False)
+    # Quotes whose whole text another quote of theirs holds (positions in corpus.quotes).
+    fragments: frozenset[int] = field(init=False)
+    # Each quote's place when quotes are listed by date (said_on, then dossier order).
+    quote_dates: tuple[int, ...] = field(init=False)
+    # What date queries are read against: the dispatches' days and the dossier's years.
+    frame: Frame = field(init=False)
     # What engines derive from this dossier (the digest's index), by the function building it.
     _derived: dict[Callable[[Dossier], Any], Any] = field(init=False, repr=False, compare=False)
     _deriving: threading.Lock = field(init=False, repr=False, compare=False)
@@ -73,18 +177,37 @@ class Dossier:
     def _build(self) -> None:
         corpus = self.corpus
         set_ = object.__setattr__
-        set_(self, "actors", NameIndex(n for a in corpus.actors for n in _actor_names(a)))
-        set_(self, "speakers", NameIndex(n for a in corpus.speakers() for n in _actor_names(a)))
+        set_(self, "actors", _name_index(corpus.actors))
+        set_(self, "speakers", _name_index(corpus.speakers()))
         set_(self, "issues", NameIndex(n for i in corpus.issues for n in _issue_names(i)))
-        set_(self, "quote_text", TextIndex(self._quote_document(q) for q in corpus.quotes))
+        contexts = quote_contexts(corpus.articles, corpus.quotes)
+        set_(
+            self,
+            "quote_text",
+            TextIndex(self._quote_document(q, contexts.get(q.id, "")) for q in corpus.quotes),
+        )
         set_(self, "event_text", TextIndex(self._event_document(e) for e in corpus.events))
         by_speaker: dict[str, list[int]] = {}
         for number, quote in enumerate(corpus.quotes):
             by_speaker.setdefault(quote.speaker, []).append(number)
         set_(self, "quotes_by_speaker", {s: tuple(n) for s, n in by_speaker.items()})
+        set_(self, "fragments", fragments(corpus.quotes))
+        by_date = sorted(range(len(corpus.quotes)), key=lambda n: corpus.quotes[n].said_on)
+        places = [0] * len(by_date)
+        for place, number in enumerate(by_date):
+            places[number] = place
+        set_(self, "quote_dates", tuple(places))
+        dispatches = tuple(sorted({a.date for a in corpus.articles}))
+        set_(
+            self,
+            "frame",
+            Frame(dispatches=dispatches, years=frozenset(d.year for d in _dates(corpus))),
+        )
 
-    def _quote_document(self, quote: Quote) -> str:
-        return f"{quote.text} {quote.translation}"
+    def _quote_document(self, quote: Quote, context: str) -> str:
+        """What a quote is searched by: its words, their translation, where it was said and
+        the sentence around it."""
+        return f"{quote.text} {quote.translation} {quote.where.en} {quote.where.fr} {context}"
 
     def _event_document(self, event: Event) -> str:
         evidence = " ".join(e.sentence for e in event.evidence)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from bot.core import Context
 from bot.corpus.model import Event, Position, Quote
 from bot.i18n import format_date
@@ -41,25 +43,16 @@ def event_when(ctx: Context, event: Event) -> str:
     return f"{when}, {event.time}" if event.time else when
 
 
-def event_item(ctx: Context, event: Event) -> Item:
-    corpus = ctx.dossier.corpus
-    fields = []
-    if event.actors:
-        names = ", ".join(corpus.actor_by_id[a].name for a in event.actors)
-        fields.append(Field(name=ctx.t("field.actors"), value=names))
-    fields.append(
-        Field(
-            name=ctx.t("field.source"),
-            value="\n".join(source_label(ctx, a) for a in dict.fromkeys(event.articles)),
-            inline=False,
-        )
-    )
+def event_item(ctx: Context, event: Event, notes: Mapping[str, int]) -> Item:
+    """An event as one line: when, what, and the numbers of the notes citing its articles
+    (`notes`: article id -> its number among the reply's sources)."""
+    articles = tuple(dict.fromkeys(event.articles))
     return Item(
         title=event_when(ctx, event),
         body=event.summary.get(ctx.locale),
-        fields=tuple(fields),
-        sources=tuple(ctx.source(a) for a in dict.fromkeys(event.articles)),
+        sources=tuple(ctx.source(a) for a in articles),
         ref=f"event:{event.id}",
+        notes=tuple(sorted(notes[a] for a in articles if a in notes)),
     )
 
 

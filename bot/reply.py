@@ -6,6 +6,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 
+class Layout(StrEnum):
+    """How a reply's items are laid out: each on its own, or each on one line."""
+
+    CARDS = "cards"  # a title, its text and quote, and its fields (sources among them)
+    # One line per item (title, text and note numbers), the sources once, as numbered notes
+    # under the lines: a whole timeline in one message.
+    LINES = "lines"
+
+
 class ReplyKind(StrEnum):
     OK = "ok"
     EMPTY = "empty"  # nothing matched; suggestions say what might have been meant
@@ -43,6 +52,8 @@ class Item:
     # The dossier record the item shows (`quote:<id>`, `event:<id>`, `position:<actor>/<issue>`,
     # `issue:<id>`), for scripts reading `ask --format json`; platforms do not show it.
     ref: str = ""
+    # In a reply of lines: the numbers of the notes (1 is the reply's first source) it cites.
+    notes: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -66,7 +77,21 @@ class Reply:
     sources: tuple[Source, ...] = ()  # every source cited by the items, once each
     locale: str = "en"
     footer: str = ""
+    layout: Layout = Layout.CARDS
 
     @property
     def ok(self) -> bool:
         return self.kind is ReplyKind.OK
+
+
+def note_marks(item: Item) -> str:
+    """`[1][2]`: the notes an item of a reply of lines cites."""
+    return "".join(f"[{number}]" for number in item.notes)
+
+
+def notes(reply: Reply) -> list[str]:
+    """`[1] AFP, 2026-02-25: title`, for each source of a reply of lines."""
+    return [
+        f"[{number}] {source.credit}, {source.date}: {source.title}"
+        for number, source in enumerate(reply.sources, 1)
+    ]

@@ -548,7 +548,9 @@ def _parse(root: Path) -> tuple[Corpus | None, list[str]]:
         articles=tuple(sorted(articles, key=lambda a: (a.date, a.id))),
         actors=tuple(a for a in actors if a.id not in drafted),
         quotes=tuple(q for q in quotes if q.id not in drafted),
-        events=tuple(sorted(events, key=lambda e: (e.date, e.time or "", e.id))),
+        # Date order; on one day, events with a time after those without, then as the
+        # dossier lists them (the order the articles tell them in), never by id.
+        events=tuple(sorted(events, key=lambda e: (e.date, e.time or ""))),
         issues=tuple(issues),
         positions=tuple(positions),
         drafts=pending,

@@ -114,7 +114,7 @@ class Corpus:
     articles: tuple[Article, ...]
     actors: tuple[Actor, ...]
     quotes: tuple[Quote, ...]
-    events: tuple[Event, ...]  # in date order
+    events: tuple[Event, ...]  # in date order, then time, then dossier order
     issues: tuple[Issue, ...]
     positions: tuple[Position, ...]
     drafts: int = 0  # drafted records awaiting review, checked but not served

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import call
 
-from bot.matching.folding import content_words, fold, words
-from bot.matching.fuzzy import close, closest
+from bot.matching.folding import STOPWORDS, content_words, fold, words
+from bot.matching.fuzzy import close, edits_allowed, similarity, within_edits
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -32,11 +32,11 @@ _NONZERO_BYTE = re.compile(rb"[^\x00]")
 class _LetterSieve:
     """For words of one length: which hold each letter at least k times, as one bit per word.
 
-    A typed word scores `fuzz.ratio >= cutoff` only against words sharing enough letters with
-    it (their longest common subsequence never exceeds the letters they share), so a few
-    big-integer operations rule out most of a large vocabulary before rapidfuzz scores the
-    rest. The words kept are a superset of the ones that can pass, in vocabulary order, so
-    rapidfuzz returns exactly what it would on the whole vocabulary.
+    A typed word is a few edits from a word only if they share enough letters (an edit
+    loses at most one shared letter, a swap none), so a few big-integer operations rule out
+    most of a large vocabulary before rapidfuzz counts the edits of the rest. The words
+    kept are a superset of the ones that can pass, in vocabulary order, so rapidfuzz returns
+    exactly what it would on the whole vocabulary.
     """
 
     def __init__(self, words: list[str]) -> None:
@@ -76,13 +76,21 @@ class _LetterSieve:
         ]
 
 
-def _least_shared(length: int, other: int, cutoff: float) -> int:
-    """Fewest letters two words must share for `fuzz.ratio` to reach `cutoff`.
+def _least_shared(length: int, other: int, edits: int) -> int:
+    """Fewest letters two words must share to be at most `edits` edits apart.
 
-    ratio = 200 * LCS / (length + other), and LCS is at most the letters they share; the
-    small margin keeps a float on the boundary in (rapidfuzz decides it).
+    No edit adds a letter the two words share, and a swap keeps them all: words `edits`
+    apart share at least the longer one's letters less `edits` (the bag distance, a lower
+    bound of the edit distance).
     """
-    return math.ceil(cutoff * (length + other) / 200 - 1e-6)
+    return max(length, other) - edits
+
+
+def _forms(word: str) -> tuple[str, ...]:
+    """A word and its plural or singular, as French and English mostly make them."""
+    if len(word) > 3 and word[-1] in "sx":
+        return (word, word[:-1])
+    return (word, word + "s", word + "x") if len(word) > 2 else (word,)
 
 
 def _word_id(
@@ -165,50 +173,80 @@ class TextIndex:
             ]
         return pool
 
-    def _candidates(self, word: str, spread: int, cutoff: float) -> list[str]:
-        """The vocabulary words `word` is scored against: a length band, sieved when large."""
+    def _candidates(self, word: str, most: int) -> list[str]:
+        """The vocabulary words `word` is compared with: a length band, sieved when large."""
         if not self._sieves:
-            return self._pool(len(word), spread)
+            return self._pool(len(word), most)
         found: list[str] = []
-        for n in range(len(word) - spread, len(word) + spread + 1):
+        for n in range(len(word) - most, len(word) + most + 1):
             sieve = self._sieves.get(n)
             if sieve is not None:
-                found += sieve.sharing(word, _least_shared(len(word), n, cutoff))
+                found += sieve.sharing(word, _least_shared(len(word), n, most))
         return found
 
+    def _slips(self, word: str, *, limit: int = 5) -> list[tuple[str, float]]:
+        """Vocabulary words a slip of typing from `word`, with their likeness: only the
+        fewest edits away, a swap of its own letters first (`woek` is `woke`, not `work`).
+        A word of four letters is only corrected by a swap: one letter off, too many short
+        words are near it (`musk` is not `must`)."""
+        most = edits_allowed(len(word))
+        letters = sorted(word)
+        found = [
+            (distance, sorted(candidate) != letters, candidate)
+            for candidate, distance, _ in within_edits(
+                word, self._candidates(word, most), most=most
+            )
+            if len(word) > 4 or sorted(candidate) == letters
+        ]
+        if not found:
+            return []
+        best = min(found)[:2]
+        return [
+            (candidate, similarity(word, candidate, distance))
+            for distance, moved, candidate in found
+            if (distance, moved) == best
+        ][:limit]
+
     def closeness(self, word: str) -> float:
-        """How close (0-100) a folded word comes to a word of the vocabulary."""
+        """How close (0-100) a folded word comes to a word of the vocabulary, by its slips."""
         if word in self._docs:
             return 100.0
-        if len(word) < 4:
-            return 0.0
-        cutoff = 80.0 if len(word) <= 5 else 75.0
-        best = closest(
-            word, self._candidates(word, 1 if len(word) <= 5 else 2, cutoff), cutoff=cutoff
-        )
-        return best[1] if best else 0.0
+        found = self._slips(word, limit=1)
+        return found[0][1] * 100 if found else 0.0
 
-    def corrections(self, word: str) -> list[tuple[str, float]]:
-        """Vocabulary words a typed word may stand for, with a weight in (0, 1]."""
+    def has(self, word: str) -> bool:
+        """Whether a folded word is a word of the vocabulary."""
+        return word in self._docs
+
+    def corrections(self, word: str, *, slips: bool = True) -> list[tuple[str, float]]:
+        """Vocabulary words a typed word may stand for, with a weight in (0, 1].
+
+        The word itself and its forms first: its plural or singular (`guerre`, `guerres`), a
+        word it extends by a letter or two (`refusal` finds `refus`) and the words it begins
+        (`selfish` finds `selfishness`). Only a word with none of those is corrected as a
+        typing slip: an exact hit is never joined by a look-alike (`armes` never brings
+        `armée`, `contrat` never `contraindre`). Without `slips`, never.
+        """
         found: dict[str, float] = {}
-        if word in self._docs:
-            found[word] = 1.0
+        for form in _forms(word):
+            if form in self._docs:
+                found.setdefault(form, 1.0 if form == word else 0.95)
+        if len(word) >= 6:
+            for cut in (1, 2):
+                if len(word) - cut >= 5 and word[:-cut] in self._docs:
+                    found.setdefault(word[:-cut], 0.8)
         if len(word) >= 4:
             start = bisect.bisect_left(self._vocabulary, word)
             for candidate in self._vocabulary[start : start + 50]:
                 if not candidate.startswith(word):
                     break
                 found.setdefault(candidate, 0.85)
-        if len(word) >= 4:
-            cutoff = 80.0 if len(word) <= 5 else 75.0
-            spread = 1 if len(word) <= 5 else 2
-            for candidate, score, _ in close(
-                word, self._candidates(word, spread, cutoff), cutoff=cutoff, limit=5
-            ):
-                found.setdefault(candidate, score / 100 * 0.9)
+        if not found and slips:
+            for candidate, likeness in self._slips(word):
+                found.setdefault(candidate, likeness * 0.9)
         return sorted(found.items(), key=lambda item: -item[1])
 
-    def _best(self, word: str, within: set[int] | None) -> dict[int, float]:
+    def _best(self, word: str, within: set[int] | None, slips: bool = True) -> dict[int, float]:
         """Each document's best weight for one query word, over the word's corrections.
 
         The weight of a term in a document is gain * (1 + log(count)): the gain itself where
@@ -216,7 +254,7 @@ class TextIndex:
         only documents that repeat the term are weighed one by one.
         """
         best: dict[int, float] = {}
-        for term, weight in self.corrections(word):
+        for term, weight in self.corrections(word, slips=slips):
             gain = weight * self._idf[term]
             docs: Iterable[int] = self._docs[term]
             if within is not None:
@@ -242,52 +280,86 @@ class TextIndex:
         return best
 
     def search(self, query: str, *, within: set[int] | None = None) -> list[Hit]:
-        """Documents matching any query word, most words matched first, then by weight."""
+        """Documents matching any query word, most words matched first, then by weight,
+        with what each scored (`rank` gives the documents alone, and takes more options)."""
+        scores, matched = self._scores(query, within, every_word=False)
         return [
-            Hit(doc=doc, score=score, matched=matched)
-            for matched, score, doc in self._ranked(query, within)
+            Hit(doc=doc, score=scores[doc], matched=matched[doc])
+            for doc in self._order(scores, matched)
         ]
 
-    def rank(self, query: str, *, within: set[int] | None = None) -> list[int]:
-        """The documents `search` finds, in its order, without building a Hit for each."""
-        return self._order(*self._scores(query, within))
+    def rank(
+        self,
+        query: str,
+        *,
+        within: set[int] | None = None,
+        every_word: bool = False,
+        order: Sequence[int] | None = None,
+        slips: bool = True,
+    ) -> list[int]:
+        """The documents matching the query's words, in `search`'s order, without a Hit each.
 
-    def _ranked(self, query: str, within: set[int] | None) -> list[tuple[int, float, int]]:
-        scores, matched = self._scores(query, within)
-        return [(matched[doc], scores[doc], doc) for doc in self._order(scores, matched)]
+        With `every_word`, only documents matching each of them; without `slips`, words
+        are not corrected as typing slips. Ties keep document order, or the place each
+        document has in `order` (its date, for instance).
+        """
+        return self._order(*self._scores(query, within, every_word, slips), order)
 
     def _scores(
-        self, query: str, within: set[int] | None
+        self, query: str, within: set[int] | None, every_word: bool, slips: bool = True
     ) -> tuple[dict[int, float], dict[int, int]]:
-        """Each matching document's summed weight, and how many query words it matched."""
+        """Each matching document's summed weight, and how many query words it matched.
+
+        A word typed twice counts once. With `every_word`, each word searches only the
+        documents the words before it matched, and a word matching nothing ends the search.
+        """
         scores: dict[int, float] = {}
         matched: dict[int, int] = {}
-        for word in content_words(query):
-            best = self._best(word, within)
+        typed = list(dict.fromkeys(content_words(query)))
+        for number, word in enumerate(typed):
+            best = self._best(word, within, slips)
+            if every_word:
+                if not best:
+                    return {}, {}
+                if number + 1 < len(typed):
+                    within = set(best)
             if not scores:
                 scores, matched = best, dict.fromkeys(best, 1)
                 continue
             for doc, value in best.items():
                 scores[doc] = scores.get(doc, 0.0) + value
                 matched[doc] = matched.get(doc, 0) + 1
+        if every_word:
+            wanted = len(typed)
+            scores = {doc: score for doc, score in scores.items() if matched[doc] == wanted}
         return scores, matched
 
     @staticmethod
-    def _order(scores: dict[int, float], matched: dict[int, int]) -> list[int]:
-        """Most words matched first, then by weight, then in document order.
+    def _order(
+        scores: dict[int, float], matched: dict[int, int], order: Sequence[int] | None = None
+    ) -> list[int]:
+        """Most words matched first, then by weight, then in document order (or `order`).
 
-        Three stable sorts with C-speed keys, instead of a key tuple built per document.
+        Stable sorts with C-speed keys, instead of a key tuple built per document.
         """
         docs = sorted(scores)
+        if order is not None:
+            docs.sort(key=order.__getitem__)
         docs.sort(key=scores.__getitem__, reverse=True)
         docs.sort(key=matched.__getitem__, reverse=True)
         return docs
 
     def suggest_words(self, word: str, *, limit: int = 3) -> list[str]:
-        """Vocabulary words close to a word that matched nothing."""
+        """Vocabulary words close to a word that matched nothing, for "did you mean".
+
+        Never a short or common word (`ce`, `que`, `must` for `musk`): a suggestion is only
+        worth a click when it is a word someone could have meant.
+        """
         folded = fold(word)
-        if not folded:
+        if len(folded) < 4:
             return []
         return [
-            candidate for candidate, _, _ in close(folded, self._vocabulary, cutoff=70, limit=limit)
-        ]
+            candidate
+            for candidate, _, _ in close(folded, self._vocabulary, cutoff=70, limit=limit + 5)
+            if len(candidate) >= max(4, len(folded) - 2) and candidate not in STOPWORDS
+        ][:limit]

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core import Core, Request
-from bot.dates import find_period
+from bot.dates import DateError, read_when
 from bot.matching.folding import fold, words
 from bot.platforms.console import render_json, render_text
 from bot.reply import ReplyKind
@@ -69,12 +69,24 @@ def test_any_command_line_parses(core: Core, line: str) -> None:
     assert reply.kind is not ReplyKind.ERROR
 
 
-@given(st.lists(typed, max_size=6))
-def test_date_parsing_never_raises(tokens: list[str]) -> None:
-    period, rest = find_period(tokens)
-    assert len(rest) <= len(tokens)
-    if period is not None:
-        assert period.start <= period.end
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tokens=st.lists(typed, max_size=6))
+def test_date_reading_says_why_or_gives_ordered_days(core: Core, tokens: list[str]) -> None:
+    """Any words read as days in order and the words left, or fail with a reason to tell."""
+    text = " ".join(tokens)
+    try:
+        when, rest = read_when(text, core.dossier.frame)
+    except DateError as problem:
+        assert problem.reason in (
+            "not_a_date",
+            "no_such_day",
+            "weekday_mismatch",
+            "days_without_month",
+        )
+        return
+    assert len(rest) <= len(text.split()) + text.count("..")
+    if when is not None:
+        assert all(first <= last for first, last in when.spans)
 
 
 @given(st.text())

@@ -19,10 +19,11 @@ from bot.platforms.discord.render import (
     CONTENT_LIMIT,
     EMBED_TOTAL_LIMIT,
     embed_size,
+    escape_markdown,
     render_message,
     units,
 )
-from bot.reply import Field, Item, Page, Reply, ReplyKind, Source
+from bot.reply import Field, Item, Layout, Page, Reply, ReplyKind, Source
 from tests.fakes.discord import _message_problems
 
 
@@ -79,9 +80,11 @@ def test_the_longest_real_answer_keeps_every_item_and_field(offline_core: Core) 
     replies = [offline_core.handle_line(line) for line in LINES]
     longest = max(replies, key=lambda r: sum(len(i.body) + len(i.quote or "") for i in r.items))
     [embed] = render_message(longest)["embeds"]
-    names = [f["name"] for f in embed["fields"]]
+    assert longest.layout is Layout.LINES  # the whole timeline, one line an event
+    shown = embed.get("description", "") + "".join(f["value"] for f in embed.get("fields", []))
     for item in longest.items:
-        assert item.title in names
+        assert f"**{escape_markdown(item.title)}** — {escape_markdown(item.body)}" in shown
+    assert "…" not in shown
     assert embed_size(embed) <= EMBED_TOTAL_LIMIT
 
 

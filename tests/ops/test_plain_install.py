@@ -123,7 +123,7 @@ def test_ask_and_corpus_check_work_from_an_empty_directory_with_no_environment(
     answer = installed.run("ask", "/quote trump")
     assert answer.returncode == 0, answer.stderr
     assert answer.stdout.startswith("Quotes by Donald Trump\n")
-    assert "« cesser immédiatement toute utilisation »" in answer.stdout
+    assert "« J'ordonne à TOUTES les agences fédérales" in answer.stdout
 
     check = installed.run("corpus", "check")
     assert check.returncode == 0, check.stderr

@@ -29,7 +29,7 @@ from bot.app import build_core
 from bot.config import load_settings
 from bot.core import Core
 from bot.corpus.model import Corpus
-from bot.platforms.console import render_text
+from bot.platforms.console import Session, render_text
 from bot.platforms.discord.render import render_message as discord_message
 from bot.platforms.slack.render import render_message as slack_message
 from bot.reply import Item, Reply
@@ -146,9 +146,10 @@ class Answer:
 
 
 def answer(core: Core, case: dict[str, Any]) -> Answer:
+    session = Session(core)
     for line in case.get("session") or ():
-        core.handle_line(line, platform="console")
-    first = core.handle_line(case["line"], platform="console")
+        session.answer(line)
+    first = session.answer(case["line"])
     pages = [first]
     while pages[-1].page is not None and pages[-1].page.next and len(pages) < 20:
         pages.append(core.handle_line(pages[-1].page.next, platform="console"))

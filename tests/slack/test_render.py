@@ -121,13 +121,13 @@ def test_the_longest_real_reply_is_complete(core: Core) -> None:
 
 
 def test_paging_buttons_rerun_the_neighbouring_pages(core: Core) -> None:
-    reply = core.handle_line("/timeline page 2", platform="slack")
-    message = build_message(reply, share_line="/timeline page 2")
+    reply = core.handle_line("/quote page 2", platform="slack")
+    message = build_message(reply, share_line="/quote page 2")
     actions = next(b for b in message["blocks"] if b["type"] == "actions")
     assert [(b["action_id"], b["value"], b["text"]["text"]) for b in actions["elements"]] == [
-        ("dispute_page_previous", "/timeline page 1", "◀ Previous"),
-        ("dispute_page_next", "/timeline page 3", "Next ▶"),
-        ("dispute_share", "/timeline page 2", "Share in channel"),
+        ("dispute_page_previous", "/quote page 1", "◀ Previous"),
+        ("dispute_page_next", "/quote page 3", "Next ▶"),
+        ("dispute_share", "/quote page 2", "Share in channel"),
     ]
     assert {"type": "mrkdwn", "text": "Page 2 of 4", "verbatim": True} in [
         e for b in message["blocks"] if b["type"] == "context" for e in b["elements"]
@@ -135,7 +135,7 @@ def test_paging_buttons_rerun_the_neighbouring_pages(core: Core) -> None:
 
 
 def test_french_buttons_and_page_label(core: Core) -> None:
-    reply = core.handle_line("/timeline", platform="slack", locale="fr")
+    reply = core.handle_line("/quote", platform="slack", locale="fr")
     message = render_message(reply, share_button=True)
     labels = [
         b["text"]["text"]

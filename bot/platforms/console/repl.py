@@ -9,9 +9,13 @@ from typing import TextIO
 
 from bot.core import Core
 from bot.platforms.console.render import render_text
+from bot.platforms.console.session import Session
 
 HISTORY = Path.home() / ".dispute_bot_history"
-BANNER = "dispute-bot console. Type /help for the commands, /quit (or Ctrl-D) to leave."
+BANNER = (
+    "dispute-bot console. Type /help for the commands, next (or page 2) for more of an answer,"
+    " /quit (or Ctrl-D) to leave."
+)
 
 
 def _enable_history() -> None:
@@ -39,6 +43,7 @@ def run_console(core: Core, stdin: TextIO | None = None, stdout: TextIO | None =
     if interactive:
         _enable_history()
     stdout.write(BANNER + "\n")
+    session = Session(core)
     while True:
         try:
             line = input("> ") if interactive else stdin.readline()
@@ -52,5 +57,5 @@ def run_console(core: Core, stdin: TextIO | None = None, stdout: TextIO | None =
             continue
         if line in ("/quit", "/exit", "quit", "exit"):
             return 0
-        stdout.write(render_text(core.handle_line(line, platform="console")))
+        stdout.write(render_text(session.answer(line)))
         stdout.flush()
