@@ -76,6 +76,11 @@ def within_edits(
     return [(choice, int(distance), index) for choice, distance, index in found]
 
 
+def ratio(first: str, second: str) -> float:
+    """How alike two words are, 0-100 (`fuzz.ratio`): what ranks words the same edits away."""
+    return float(fuzz.ratio(first, second))
+
+
 def similarity(query: str, choice: str, distance: int) -> float:
     """`distance` edits as a likeness in (0, 1]: 1 for the same word."""
     return 1 - distance / max(len(query), len(choice), 1)

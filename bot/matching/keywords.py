@@ -13,7 +13,7 @@ from itertools import chain, repeat
 from operator import call
 
 from bot.matching.folding import STOPWORDS, content_words, fold, words
-from bot.matching.fuzzy import close, edits_allowed, similarity, within_edits
+from bot.matching.fuzzy import edits_allowed, ratio, similarity, within_edits
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -184,48 +184,49 @@ class TextIndex:
                 found += sieve.sharing(word, _least_shared(len(word), n, most))
         return found
 
-    def _slips(self, word: str, *, limit: int = 5) -> list[tuple[str, float]]:
-        """Vocabulary words a slip of typing from `word`, with their likeness: only the
-        fewest edits away, a swap of its own letters first (`woek` is `woke`, not `work`).
-        A word of four letters is only corrected by a swap: one letter off, too many short
-        words are near it (`musk` is not `must`)."""
+    def _slips(self, word: str, *, limit: int = 5) -> list[tuple[str, int]]:
+        """Vocabulary words a slip of typing from `word`, with their edits, best first: only
+        the fewest edits away, a swap of its own letters before any other edit, then the
+        most alike. A word of four letters is only corrected by a swap (`woek` is `woke`,
+        not `work`): one letter off, too many short words are near it (`musk` is not
+        `must`)."""
         most = edits_allowed(len(word))
         letters = sorted(word)
         found = [
-            (distance, sorted(candidate) != letters, candidate)
+            (distance, sorted(candidate) != letters, -ratio(word, candidate), candidate)
             for candidate, distance, _ in within_edits(
                 word, self._candidates(word, most), most=most
             )
-            if len(word) > 4 or sorted(candidate) == letters
+            if distance and (len(word) > 4 or sorted(candidate) == letters)
         ]
         if not found:
             return []
-        best = min(found)[:2]
-        return [
-            (candidate, similarity(word, candidate, distance))
-            for distance, moved, candidate in found
-            if (distance, moved) == best
-        ][:limit]
+        fewest = min(found)[0]
+        kept = sorted(f for f in found if f[0] == fewest)
+        return [(candidate, distance) for distance, _, _, candidate in kept[:limit]]
 
     def closeness(self, word: str) -> float:
         """How close (0-100) a folded word comes to a word of the vocabulary, by its slips."""
         if word in self._docs:
             return 100.0
         found = self._slips(word, limit=1)
-        return found[0][1] * 100 if found else 0.0
+        return similarity(word, *found[0]) * 100 if found else 0.0
 
     def has(self, word: str) -> bool:
         """Whether a folded word is a word of the vocabulary."""
         return word in self._docs
 
-    def corrections(self, word: str, *, slips: bool = True) -> list[tuple[str, float]]:
+    def corrections(
+        self, word: str, *, slips: bool = True, eager: bool = False
+    ) -> list[tuple[str, float]]:
         """Vocabulary words a typed word may stand for, with a weight in (0, 1].
 
         The word itself and its forms first: its plural or singular (`guerre`, `guerres`), a
         word it extends by a letter or two (`refusal` finds `refus`) and the words it begins
-        (`selfish` finds `selfishness`). Only a word with none of those is corrected as a
-        typing slip: an exact hit is never joined by a look-alike (`armes` never brings
-        `armée`, `contrat` never `contraindre`). Without `slips`, never.
+        (`selfish` finds `selfishness`). A word that is itself in the text, in one of those
+        forms, is not corrected as a typing slip unless `eager`: an exact hit is not joined
+        by a look-alike (`armes` never brings `armée`, `contrat` never `contraindre`).
+        Without `slips`, no word is.
         """
         found: dict[str, float] = {}
         for form in _forms(word):
@@ -235,18 +236,21 @@ class TextIndex:
             for cut in (1, 2):
                 if len(word) - cut >= 5 and word[:-cut] in self._docs:
                     found.setdefault(word[:-cut], 0.8)
+        exact = bool(found)
         if len(word) >= 4:
             start = bisect.bisect_left(self._vocabulary, word)
             for candidate in self._vocabulary[start : start + 50]:
                 if not candidate.startswith(word):
                     break
                 found.setdefault(candidate, 0.85)
-        if not found and slips:
-            for candidate, likeness in self._slips(word):
-                found.setdefault(candidate, likeness * 0.9)
+        if slips and (eager or not exact):
+            for candidate, _ in self._slips(word):
+                found.setdefault(candidate, ratio(word, candidate) / 100 * 0.9)
         return sorted(found.items(), key=lambda item: -item[1])
 
-    def _best(self, word: str, within: set[int] | None, slips: bool = True) -> dict[int, float]:
+    def _best(
+        self, word: str, within: set[int] | None, slips: bool = True, eager: bool = False
+    ) -> dict[int, float]:
         """Each document's best weight for one query word, over the word's corrections.
 
         The weight of a term in a document is gain * (1 + log(count)): the gain itself where
@@ -254,7 +258,7 @@ class TextIndex:
         only documents that repeat the term are weighed one by one.
         """
         best: dict[int, float] = {}
-        for term, weight in self.corrections(word, slips=slips):
+        for term, weight in self.corrections(word, slips=slips, eager=eager):
             gain = weight * self._idf[term]
             docs: Iterable[int] = self._docs[term]
             if within is not None:
@@ -310,14 +314,26 @@ class TextIndex:
     ) -> tuple[dict[int, float], dict[int, int]]:
         """Each matching document's summed weight, and how many query words it matched.
 
-        A word typed twice counts once. With `every_word`, each word searches only the
-        documents the words before it matched, and a word matching nothing ends the search.
+        With `every_word`, when no document holds every word as typed (or in its forms),
+        each word is also corrected as a typing slip: a slip can make another word of the
+        text (`bris` for `brins`).
         """
+        found = self._scored(query, within, every_word, slips, eager=False)
+        if every_word and slips and not found[0]:
+            found = self._scored(query, within, every_word, slips, eager=True)
+        return found
+
+    def _scored(
+        self, query: str, within: set[int] | None, every_word: bool, slips: bool, eager: bool
+    ) -> tuple[dict[int, float], dict[int, int]]:
+        """`_scores` for one way of correcting words. A word typed twice counts once. With
+        `every_word`, each word searches only the documents the words before it matched,
+        and a word matching nothing ends the search."""
         scores: dict[int, float] = {}
         matched: dict[int, int] = {}
         typed = list(dict.fromkeys(content_words(query)))
         for number, word in enumerate(typed):
-            best = self._best(word, within, slips)
+            best = self._best(word, within, slips, eager)
             if every_word:
                 if not best:
                     return {}, {}
@@ -350,7 +366,8 @@ class TextIndex:
         return docs
 
     def suggest_words(self, word: str, *, limit: int = 3) -> list[str]:
-        """Vocabulary words close to a word that matched nothing, for "did you mean".
+        """Vocabulary words close to a word that matched nothing, for "did you mean": up to
+        a slip more than a search forgives, the most alike first.
 
         Never a short or common word (`ce`, `que`, `must` for `musk`): a suggestion is only
         worth a click when it is a word someone could have meant.
@@ -358,8 +375,13 @@ class TextIndex:
         folded = fold(word)
         if len(folded) < 4:
             return []
+        most = edits_allowed(len(folded)) + 1
+        nearby = within_edits(folded, self._candidates(folded, most), most=most)
+        ranked = sorted(nearby, key=lambda found: (-ratio(folded, found[0]), found[2]))
         return [
             candidate
-            for candidate, _, _ in close(folded, self._vocabulary, cutoff=70, limit=limit + 5)
-            if len(candidate) >= max(4, len(folded) - 2) and candidate not in STOPWORDS
+            for candidate, _, _ in ranked
+            if ratio(folded, candidate) >= 70
+            and len(candidate) >= max(4, len(folded) - 2)
+            and candidate not in STOPWORDS
         ][:limit]
