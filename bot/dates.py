@@ -57,6 +57,10 @@ _MONTH_WORDS = dict(
         start=1,
     )
 )
+# Words that make a weekday count from the latest dispatch (`vendredi dernier`, `next friday`).
+_WEEKDAY_FROM = frozenset(
+    "dernier derniere passe passee prochain prochaine last next this ce".split()
+)
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
 _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")
 _DAY = re.compile(r"^(\d{1,2})(?:er|st|nd|rd|th|e)?$")
@@ -116,6 +120,7 @@ class When:
     typed: str
     reading: str = Reading.AS_TYPED
     weekday: int | None = None  # the weekday typed, for DISPATCH_WEEKS
+    yearless: bool = False  # typed without its year: `spans` has one a year of the dossier
 
     def covers(self, start: dt.date, end: dt.date) -> bool:
         return any(first <= start and end <= last for first, last in self.spans)
@@ -169,30 +174,47 @@ _Atom = _Point | _Fixed
 
 @dataclass(slots=True)
 class _Tokens:
-    """The query's words, folded (lower case, no accents), with where each one stands."""
+    """The query's words as typed and folded (lower case, no accents), with where each one
+    stands in the text, so a date is named as it was typed."""
 
-    raw: list[str]
+    text: str
+    raw: list[str] = field(default_factory=list)
+    places: list[tuple[int, int]] = field(default_factory=list)
     folded: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         from bot.date_rules import fold_same_length
 
+        for word, start, end in _split(self.text):
+            self.raw.append(word)
+            self.places.append((start, end))
         self.folded = [fold_same_length(t).strip(",;!?") for t in self.raw]
 
     def at(self, n: int) -> str:
         return self.folded[n] if 0 <= n < len(self.folded) else ""
 
+    def typed(self, first: int, end: int) -> str:
+        """The text of tokens first..end-1, as typed."""
+        return self.text[self.places[first][0] : self.places[end - 1][1]]
 
-def _split(text: str) -> list[str]:
-    """Words as typed, `..` and the dash of `26-27` standing alone."""
-    tokens: list[str] = []
-    for word in text.replace("..", " .. ").split():
-        if match := _DAY_RANGE.match(word):
-            tokens += [match[1], "-", match[2]]
-        elif word.endswith(".") and word != ".." and not word[:-1].replace(".", "").isalpha():
-            tokens.append(word.rstrip("."))
-        else:
-            tokens.append(word)
+
+def _split(text: str) -> list[tuple[str, int, int]]:
+    """Words as typed with where they stand, `..` and the dash of `26-27` standing alone."""
+    tokens: list[tuple[str, int, int]] = []
+    for chunk in re.finditer(r"\S+", text):
+        at = chunk.start()
+        for part in re.split(r"(\.\.)", chunk.group()):
+            start, at = at, at + len(part)
+            if not part:
+                continue
+            if match := _DAY_RANGE.match(part):
+                dash = start + len(match[1])
+                tokens += [(match[1], start, dash), ("-", dash, dash + 1), (match[2], dash + 1, at)]
+            elif part.endswith(".") and part != ".." and not part[:-1].replace(".", "").isalpha():
+                word = part.rstrip(".")
+                tokens.append((word, start, start + len(word)))
+            else:
+                tokens.append((part, start, at))
     return tokens
 
 
@@ -228,16 +250,16 @@ class _Reader:
         latest = self.frame.latest
         if latest is None:
             return {}
-        from bot.date_rules import find_dates, span_of_match
+        from bot.date_rules import find_dates, fold_same_length, span_of_match
 
-        text = " ".join(self.t.raw)
-        starts, at = [], 0
-        for raw in self.t.raw:
-            starts.append(at)
-            at += len(raw) + 1
+        text = self.t.text
+        starts = [start for start, _ in self.t.places]
         found: dict[int, tuple[int, _Fixed]] = {}
         for match in find_dates(text, latest):
-            if not match.rule.startswith(_RELATIVE_RULES):
+            told = set(fold_same_length(match.text).split())
+            if not match.rule.startswith(_RELATIVE_RULES) and not (
+                match.rule.startswith("weekday:") and told & _WEEKDAY_FROM
+            ):
                 continue
             if match.start not in starts:
                 continue
@@ -398,7 +420,7 @@ class _Reader:
         return self._single(start[0], typed(n, start[1])), start[1]
 
     def _typed(self, first: int, end: int) -> str:
-        return " ".join(self.t.raw[first:end])
+        return self.t.typed(first, end)
 
     def _years(self) -> list[int]:
         return sorted(self.frame.years) or list(self.frame.dispatch_years)
@@ -422,7 +444,7 @@ class _Reader:
             )
         else:
             spans = tuple(atom.span(year) for year in self._years() if atom.valid_in(year))
-        return When(spans=spans, typed=typed, reading=Reading.ANY_YEAR)
+        return When(spans=spans, typed=typed, reading=Reading.ANY_YEAR, yearless=True)
 
     def _week(self, atom: _Atom, typed: str) -> When:
         days = self._single(atom, typed).spans
@@ -430,8 +452,9 @@ class _Reader:
             (first - dt.timedelta(days=first.weekday()), first + dt.timedelta(6 - first.weekday()))
             for first, _ in days
         )
-        reading = Reading.ANY_YEAR if isinstance(atom, _Point) and atom.year is None else "part"
-        return When(spans=weeks, typed=typed, reading=reading)
+        yearless = isinstance(atom, _Point) and atom.year is None
+        reading = Reading.ANY_YEAR if yearless else Reading.PART
+        return When(spans=weeks, typed=typed, reading=reading, yearless=yearless)
 
     def _range(
         self, start: _Atom | None, end: _Atom | None, typed: str, *, exclusive: bool = False
@@ -451,6 +474,14 @@ class _Reader:
             if isinstance(point, _Point) and point.day is not None and point.month is None:
                 raise DateError("days_without_month", typed=typed)
         inferred = False
+        for fixed, point in ((start, end), (end, start)):  # `between feb 24 and yesterday`
+            if isinstance(fixed, _Fixed) and isinstance(point, _Point) and point.year is None:
+                known = self._bound(fixed, 0, low=True)
+                if known is not None:
+                    if point is start:
+                        start = replace(point, year=known.year)
+                    else:
+                        end = replace(point, year=known.year)
         if start is None or end is None:  # an open range starts or ends in one year
             inferred = any(isinstance(p, _Point) and p.year is None for p in (start, end))
             start, end = self._nearest(start), self._nearest(end)
@@ -494,7 +525,7 @@ class _Reader:
             reading = Reading.FROM_LATEST
         else:
             reading = Reading.AS_TYPED
-        return When(spans=tuple(spans), typed=typed, reading=reading)
+        return When(spans=tuple(spans), typed=typed, reading=reading, yearless=bool(yearless))
 
     def _nearest(self, atom: _Atom | None) -> _Atom | None:
         """A day or month without its year, in the year that puts it nearest the latest
@@ -544,7 +575,7 @@ def read_when(text: str, frame: Frame) -> tuple[When | None, list[str]]:
     Raises DateError for a date that cannot be (`31 février`, `2026-02-30`), a weekday that
     is not that date's, or days given without a month (`24..26`).
     """
-    tokens = _Tokens(_split(text))
+    tokens = _Tokens(text)
     found = _Reader(tokens, frame).when()
     if found is None:
         return None, [t for t in tokens.raw if t != ".."]

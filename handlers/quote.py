@@ -69,9 +69,9 @@ def _who(ctx: Context, typed: list[str]) -> tuple[list[Actor], list[Span]]:
     second speaker."""
     dossier = ctx.dossier
     found = dossier.actors.find_all(typed, keywords=dossier.quote_text)
-    if not found:  # a word only a speaker's names have (`ministre`), never a common noun of
-        part = dossier.speakers.find_part(typed)  # an organisation's (`armée`)
-        found = [part] if part else []
+    if not found:  # a word only one actor's names have, if it speaks (`ministre`); never
+        part = dossier.actors.find_part(typed)  # a common noun of an organisation's (`armée`)
+        found = [part] if part and dossier.quotes_by_speaker.get(part.match.target) else []
     actors: list[Actor] = []
     spans: list[Span] = []
     for span in found:

@@ -25,7 +25,7 @@ def date_problem(ctx: Context, problem: DateError) -> str:
         values["month"] = ctx.t(f"month.{values['month']}")
     for name in ("weekday", "actual"):
         if isinstance(values.get(name), int):
-            values[name] = ctx.t(f"weekday.{values[name]}").lower()
+            values[name] = ctx.t(f"weekday.{values[name]}")
     if isinstance(day := values.get("date"), dt.date):
         values["date"] = format_day(day, ctx.locale)
     return ctx.t(f"date.{problem.reason}", **values)
@@ -63,17 +63,19 @@ def read_as(ctx: Context, when: When, events: Sequence[Event]) -> str:
     spans: list[Span] = list(when.spans)
     if when.reading == Reading.AS_TYPED:
         return ""
-    if when.reading == Reading.ANY_YEAR:
+    if when.yearless:
         days = [span_of(e.date, e.precision, e.qualifier) for e in events]
         holding = [s for s in spans if any(s[0] <= a and b <= s[1] for a, b in days)]
         spans = holding or [s for s in spans if s[0].year in frame.dispatch_years]
+    if not spans:  # no such day in the dossier's years (29 February)
+        return ""
     said = [format_span(first, last, ctx.locale) for first, last in spans[:SPANS_SAID]]
     dates = ", ".join(said) + (", …" if len(spans) > SPANS_SAID else "")
     if when.reading == Reading.FROM_LATEST and frame.latest is not None:
         return ctx.t("when.from_latest", dates=dates, latest=format_day(frame.latest, ctx.locale))
     if when.reading == Reading.DISPATCH_WEEKS and when.weekday is not None:
         dispatches = ", ".join(format_day(d, ctx.locale) for d in frame.dispatches[-SPANS_SAID:])
-        weekday = ctx.t(f"weekday.{when.weekday}").lower()
+        weekday = ctx.t(f"weekday.{when.weekday}")
         return ctx.t("when.dispatch_weeks", dates=dates, weekday=weekday, dispatches=dispatches)
     if when.reading == Reading.SWAPPED:
         return ctx.t("when.swapped", dates=dates)

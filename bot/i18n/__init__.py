@@ -101,6 +101,14 @@ def format_span(first: dt.date, last: dt.date, locale: str) -> str:
             month=t(locale, f"month.{first.month}"),
             year=first.year,
         )
+    if whole_months and first.year == last.year:  # September to December 2025
+        return t(
+            locale,
+            "span.months",
+            first=t(locale, f"month.{first.month}"),
+            last=t(locale, f"month.{last.month}"),
+            year=first.year,
+        )
     if whole_months:
         first_text = format_date(first, Precision.MONTH, locale)
         last_text = format_date(last, Precision.MONTH, locale)

@@ -184,12 +184,12 @@ class TextIndex:
                 found += sieve.sharing(word, _least_shared(len(word), n, most))
         return found
 
-    def _slips(self, word: str, *, limit: int = 5) -> list[tuple[str, int]]:
+    def _slips(self, word: str, *, limit: int = 5, short: bool = False) -> list[tuple[str, int]]:
         """Vocabulary words a slip of typing from `word`, with their edits, best first: only
         the fewest edits away, a swap of its own letters before any other edit, then the
         most alike. A word of four letters is only corrected by a swap (`woek` is `woke`,
         not `work`): one letter off, too many short words are near it (`musk` is not
-        `must`)."""
+        `must`); `short` lifts that, for a word beside others the text holds as typed."""
         most = edits_allowed(len(word))
         letters = sorted(word)
         found = [
@@ -197,7 +197,7 @@ class TextIndex:
             for candidate, distance, _ in within_edits(
                 word, self._candidates(word, most), most=most
             )
-            if distance and (len(word) > 4 or sorted(candidate) == letters)
+            if distance and (short or len(word) > 4 or sorted(candidate) == letters)
         ]
         if not found:
             return []
@@ -216,8 +216,12 @@ class TextIndex:
         """Whether a folded word is a word of the vocabulary."""
         return word in self._docs
 
+    def holds(self, word: str) -> bool:
+        """Whether the text has a word as typed, or its plural or singular."""
+        return any(form in self._docs for form in _forms(word))
+
     def corrections(
-        self, word: str, *, slips: bool = True, eager: bool = False
+        self, word: str, *, slips: bool = True, eager: bool = False, short: bool = False
     ) -> list[tuple[str, float]]:
         """Vocabulary words a typed word may stand for, with a weight in (0, 1].
 
@@ -226,7 +230,8 @@ class TextIndex:
         (`selfish` finds `selfishness`). A word that is itself in the text, in one of those
         forms, is not corrected as a typing slip unless `eager`: an exact hit is not joined
         by a look-alike (`armes` never brings `armée`, `contrat` never `contraindre`).
-        Without `slips`, no word is.
+        Without `slips`, no word is; with `short`, a four-letter word may be corrected by any
+        slip, not only a swap.
         """
         found: dict[str, float] = {}
         for form in _forms(word):
@@ -244,12 +249,17 @@ class TextIndex:
                     break
                 found.setdefault(candidate, 0.85)
         if slips and (eager or not exact):
-            for candidate, _ in self._slips(word):
+            for candidate, _ in self._slips(word, short=short):
                 found.setdefault(candidate, ratio(word, candidate) / 100 * 0.9)
         return sorted(found.items(), key=lambda item: -item[1])
 
     def _best(
-        self, word: str, within: set[int] | None, slips: bool = True, eager: bool = False
+        self,
+        word: str,
+        within: set[int] | None,
+        slips: bool = True,
+        eager: bool = False,
+        short: bool = False,
     ) -> dict[int, float]:
         """Each document's best weight for one query word, over the word's corrections.
 
@@ -258,7 +268,7 @@ class TextIndex:
         only documents that repeat the term are weighed one by one.
         """
         best: dict[int, float] = {}
-        for term, weight in self.corrections(word, slips=slips, eager=eager):
+        for term, weight in self.corrections(word, slips=slips, eager=eager, short=short):
             gain = weight * self._idf[term]
             docs: Iterable[int] = self._docs[term]
             if within is not None:
@@ -316,15 +326,25 @@ class TextIndex:
 
         With `every_word`, when no document holds every word as typed (or in its forms),
         each word is also corrected as a typing slip: a slip can make another word of the
-        text (`bris` for `brins`).
+        text (`bris` for `brins`); then a four-letter word takes any slip if a longer word
+        of the query is held as typed (`gril banjoeur` finds `grinl banjoeur`, while
+        `elon musk` still finds no `selon must`).
         """
         found = self._scored(query, within, every_word, slips, eager=False)
         if every_word and slips and not found[0]:
-            found = self._scored(query, within, every_word, slips, eager=True)
+            typed = list(dict.fromkeys(content_words(query)))
+            short = any(len(word) > 4 and self.holds(word) for word in typed)
+            found = self._scored(query, within, every_word, slips, eager=True, short=short)
         return found
 
     def _scored(
-        self, query: str, within: set[int] | None, every_word: bool, slips: bool, eager: bool
+        self,
+        query: str,
+        within: set[int] | None,
+        every_word: bool,
+        slips: bool,
+        eager: bool,
+        short: bool = False,
     ) -> tuple[dict[int, float], dict[int, int]]:
         """`_scores` for one way of correcting words. A word typed twice counts once. With
         `every_word`, each word searches only the documents the words before it matched,
@@ -333,7 +353,7 @@ class TextIndex:
         matched: dict[int, int] = {}
         typed = list(dict.fromkeys(content_words(query)))
         for number, word in enumerate(typed):
-            best = self._best(word, within, slips, eager)
+            best = self._best(word, within, slips, eager, short)
             if every_word:
                 if not best:
                     return {}, {}

@@ -60,11 +60,13 @@ def plain_search(
     every_word: bool = False,
     order: list[int] | None = None,
     eager: bool = False,
+    short: bool = False,
 ) -> list[tuple[int, float, int]]:
     """Dict-of-dicts postings, each posting weighed one by one, one sort key per hit.
 
     With `every_word`, documents holding every word; when none does, the same with each
-    word also corrected as a typing slip."""
+    word also corrected as a typing slip (four-letter ones by any slip when a longer word
+    is held as typed)."""
     postings: dict[str, dict[int, int]] = defaultdict(dict)
     for doc, text in enumerate(documents):
         for word in words(text):
@@ -75,7 +77,7 @@ def plain_search(
     typed = list(dict.fromkeys(content_words(query)))
     for word in typed:
         best: dict[int, float] = {}
-        for term, weight in index.corrections(word, eager=eager):
+        for term, weight in index.corrections(word, eager=eager, short=short):
             gain = weight * idf[term]
             for doc, count in postings[term].items():
                 if within is not None and doc not in within:
@@ -90,7 +92,8 @@ def plain_search(
         (d, s, matched[d]) for d, s in scores.items() if not every_word or matched[d] == len(typed)
     ]
     if every_word and not ranked and not eager:
-        return plain_search(index, documents, query, within, every_word, order, eager=True)
+        short = any(len(w) > 4 and index.holds(w) for w in typed)
+        return plain_search(index, documents, query, within, every_word, order, True, short)
     place = order or list(range(len(documents)))
     return sorted(ranked, key=lambda h: (-h[2], -h[1], place[h[0]], h[0]))
 

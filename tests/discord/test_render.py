@@ -200,3 +200,21 @@ def test_any_reply_renders_within_discords_limits(reply: Reply, share: bool) -> 
     body = render_message(reply, share_button=share)
     assert_within_discord_limits(body)
     assert "@everyone" not in body["content"] and "@here" not in body["content"]
+
+
+def test_a_reply_of_many_long_lines_stays_within_discord_limits() -> None:
+    items = tuple(Item(title=f"Day {n}", body="mot " * 150, notes=(1,)) for n in range(1, 60))
+    reply = Reply(
+        command="timeline",
+        kind=ReplyKind.OK,
+        title="Timeline",
+        text="Read as February 2026.",
+        items=items,
+        sources=(Source(article_id="a", title="A", date="2026-02-25"),),
+        layout=Layout.LINES,
+    )
+    body = render_message(reply)
+    assert_within_discord_limits(body)
+    [embed] = body["embeds"]
+    assert embed["description"].startswith("Read as February 2026.\n\n**Day 1** — mot")
+    assert embed["footer"]["text"].endswith("[1] AFP, 2026-02-25: A")
