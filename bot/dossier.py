@@ -31,13 +31,14 @@ def _actor_roles(actor: Actor) -> list[tuple[str, str]]:
     ]
 
 
-def _sentence_around(paragraph: str, start: int, end: int) -> tuple[int, int]:
-    """Where the sentence holding paragraph[start:end] begins and ends."""
-    begins = max((paragraph.rfind(mark, 0, start) + 2 for mark in _SENTENCE_ENDS), default=0)
-    if begins == 1:  # no sentence ends before it
-        begins = 0
-    ends = [at + 1 for mark in _SENTENCE_ENDS if (at := paragraph.find(mark, end)) >= 0]
-    return max(begins, 0), min(ends, default=len(paragraph))
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the sentence holding text[start:end] begins and ends, within its paragraph."""
+    first = text.rfind("\n", 0, start) + 1
+    last = text.find("\n", end)
+    last = len(text) if last < 0 else last
+    ends_before = [at + 2 for mark in _SENTENCE_ENDS if (at := text.rfind(mark, first, start)) >= 0]
+    ends_after = [at + 1 for mark in _SENTENCE_ENDS if (at := text.find(mark, end, last)) >= 0]
+    return max(ends_before, default=first), min(ends_after, default=last)
 
 
 def quote_contexts(articles: Iterable[Article], quotes: Iterable[Quote]) -> dict[str, str]:
@@ -46,7 +47,9 @@ def quote_contexts(articles: Iterable[Article], quotes: Iterable[Quote]) -> dict
     People remember what a sentence says of a quote (`Les armes entièrement autonomes
     "doivent…", a estimé Dario Amodei`, `a tonné le président sur sa plateforme Truth
     Social`), so the sentence is searched with it; any quotation in it is cut out, so
-    `trahison` is not found by words of the `caprices idéologiques…` said beside it.
+    `trahison` is not found by words of the `caprices idéologiques…` said beside it. A
+    quote is looked for as written, and in the folded form `corpus check` proves it by
+    where the article typesets it otherwise (spaces, quote marks).
     """
     by_article: dict[str, list[Quote]] = {}
     for quote in quotes:
@@ -54,27 +57,29 @@ def quote_contexts(articles: Iterable[Article], quotes: Iterable[Quote]) -> dict
             by_article.setdefault(article_id, []).append(quote)
     found: dict[str, list[str]] = {}
     for article in articles:
-        those = by_article.get(article.id, [])
+        those = [q for q in by_article.get(article.id, []) if q.text]
         if not those:
             continue
-        texts = {q.id: fold_for_verbatim(q.text) for q in those}
-        for line in article.body.split("\n"):
-            paragraph = fold_for_verbatim(line)
-            spans = [
-                (at, at + len(text), quote_id)
-                for quote_id, text in texts.items()
-                if text and (at := paragraph.find(text)) >= 0
-            ]
-            for start, end, quote_id in spans:
-                begins, ends = _sentence_around(paragraph, start, end)
-                kept, at = [], begins
-                for other_start, other_end, _ in sorted(spans):
-                    if other_end <= begins or other_start >= ends or other_start < at:
-                        continue
-                    kept.append(paragraph[at:other_start])
-                    at = other_end
-                kept.append(paragraph[at:ends])
-                found.setdefault(quote_id, []).append(" ".join(kept))
+        body = article.body
+        texts = [(q.id, q.text) for q in those]
+        if any(text not in body for _, text in texts):
+            body = "\n".join(fold_for_verbatim(line) for line in body.split("\n"))
+            texts = [(quote_id, fold_for_verbatim(text)) for quote_id, text in texts]
+        spans = sorted(
+            (at, at + len(text), quote_id)
+            for quote_id, text in texts
+            if (at := body.find(text)) >= 0
+        )
+        for start, end, quote_id in spans:
+            begins, ends = _sentence_around(body, start, end)
+            kept, at = [], begins
+            for other_start, other_end, _ in spans:
+                if other_end <= begins or other_start >= ends or other_start < at:
+                    continue
+                kept.append(body[at:other_start])
+                at = other_end
+            kept.append(body[at:ends])
+            found.setdefault(quote_id, []).append(" ".join(kept))
     return {quote_id: " ".join(dict.fromkeys(sentences)) for quote_id, sentences in found.items()}
 
 

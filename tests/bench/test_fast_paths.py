@@ -78,7 +78,7 @@ def plain_search(
     for word in typed:
         best: dict[int, float] = {}
         for term, weight in index.corrections(word, eager=eager, short=short):
-            gain = weight * idf[term]
+            gain = weight * (keywords.CLOSENESS + idf[term])
             for doc, count in postings[term].items():
                 if within is not None and doc not in within:
                     continue
