@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from bot.corpus.bulk import cycles_collected_after
 from bot.corpus.loader import fold_for_verbatim
 from bot.corpus.model import Actor, Article, Corpus, Event, Issue, Quote
-from bot.dates import Frame, span_of
 from bot.matching.folding import fold
 from bot.matching.keywords import TextIndex
 from bot.matching.names import NameIndex
+
+if TYPE_CHECKING:
+    from bot.dates import Frame
 
 T = TypeVar("T")
 _SENTENCE_ENDS = (". ", "! ", "? ")
@@ -104,13 +106,13 @@ def fragments(quotes: tuple[Quote, ...]) -> frozenset[int]:
     return frozenset(found)
 
 
-def _dates(corpus: Corpus) -> Iterator[dt.date]:
-    for event in corpus.events:
-        yield from span_of(event.date, event.precision, event.qualifier)
-    for quote in corpus.quotes:
-        yield quote.said_on
-    for article in corpus.articles:
-        yield article.date
+def _years(corpus: Corpus) -> frozenset[int]:
+    """The years the dossier's records fall in (no record spans two: a month or a year, or
+    part of one, is its most)."""
+    years = {event.date.year for event in corpus.events}
+    years.update(article.date.year for article in corpus.articles)
+    years.update(quote.said_on.year for quote in corpus.quotes)
+    return frozenset(years)
 
 
 def _issue_names(issue: Issue) -> list[tuple[str, str]]:
@@ -145,8 +147,9 @@ class Dossier:
     fragments: frozenset[int] = field(init=False)
     # Each quote's place when quotes are listed by date (said_on, then dossier order).
     quote_dates: tuple[int, ...] = field(init=False)
-    # What date queries are read against: the dispatches' days and the dossier's years.
-    frame: Frame = field(init=False)
+    # What date queries are read against (`frame`): the dispatches' days, the records' years.
+    dispatches: tuple[dt.date, ...] = field(init=False)
+    years: frozenset[int] = field(init=False)
     # What engines derive from this dossier (the digest's index), by the function building it.
     _derived: dict[Callable[[Dossier], Any], Any] = field(init=False, repr=False, compare=False)
     _deriving: threading.Lock = field(init=False, repr=False, compare=False)
@@ -166,6 +169,14 @@ class Dossier:
             object.__setattr__(self, name, value)
         object.__setattr__(self, "_derived", {})
         object.__setattr__(self, "_deriving", threading.Lock())
+
+    @property
+    def frame(self) -> Frame:
+        """What a date query is read against: made when one is, so that an answer with no
+        date never loads the date rules (a cold `dispute-bot ask` pays for each import)."""
+        from bot.dates import Frame
+
+        return Frame(dispatches=self.dispatches, years=self.years)
 
     def derived(self, build: Callable[[Dossier], T]) -> T:
         """`build(self)`, made on first use and kept with this dossier (a reload drops it with
@@ -203,11 +214,8 @@ class Dossier:
             places[number] = place
         set_(self, "quote_dates", tuple(places))
         dispatches = tuple(sorted({a.date for a in corpus.articles}))
-        set_(
-            self,
-            "frame",
-            Frame(dispatches=dispatches, years=frozenset(d.year for d in _dates(corpus))),
-        )
+        set_(self, "dispatches", dispatches)
+        set_(self, "years", _years(corpus))
 
     def _quote_document(self, quote: Quote, context: str) -> str:
         """What a quote is searched by: its words, their translation, where it was said and

@@ -22,7 +22,7 @@ from bot.dossier import Dossier
 
 log = logging.getLogger("dispute_bot.snapshot")
 
-FORMAT = 3  # 2: Corpus.drafts; 3: Dossier pickles its indexes only
+FORMAT = 4  # 2: Corpus.drafts; 3: Dossier pickles its indexes only; 4: fragments, dates
 WORTH_KEEPING_AFTER = 1.0  # seconds of building
 
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bot.core import Args, Command, Context, Option, empty, only_little_words, paginate
 from bot.corpus.model import Actor, Event
-from bot.dates import DateError, Reading, Span, When, read_when, span_of
 from bot.errors import UsageError
 from bot.i18n import every_language, format_day, format_span
 from bot.items import event_item
 from bot.matching.folding import STOPWORDS, words
 from bot.reply import Layout, Reply
+
+if TYPE_CHECKING:  # bot.dates is read when a timeline is asked for: `ask /quote` skips it
+    from bot.dates import DateError, Span, When
 
 # At most this many spans are named when saying how a date was read.
 SPANS_SAID = 4
@@ -38,6 +41,8 @@ def matching(
     involve `actor`, lie within `when` and hold every keyword. A secondary organisation's
     events include those that name it, as the unions' appeal names Google; a main actor's
     are those the dossier gives it."""
+    from bot.dates import span_of
+
     dossier = ctx.dossier
     events = list(dossier.corpus.events)
     if actor is not None:
@@ -59,6 +64,8 @@ def matching(
 def read_as(ctx: Context, when: When, events: Sequence[Event]) -> str:
     """How a date was read, naming its days (and the day it counts from), or "" when it was
     written in full."""
+    from bot.dates import Reading, span_of
+
     frame = ctx.dossier.frame
     spans: list[Span] = list(when.spans)
     if when.reading == Reading.AS_TYPED:
@@ -112,6 +119,8 @@ def _suggestions(
 
 
 def timeline(ctx: Context, args: Args) -> Reply:
+    from bot.dates import DateError, read_when
+
     dossier = ctx.dossier
     try:
         when, rest = read_when(args.text, dossier.frame)

@@ -39,7 +39,6 @@ from tests.slack.test_render import assert_valid_for_slack
 CASES = Path(__file__).with_name("cases.yaml")
 # The day the table's "today" answers were taken: relative words must not read it.
 NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
-CHECKS = ("kind", "expect", "then", "pages", "must_not", "contains")
 WORD_JOINER = "\u2060"
 
 
