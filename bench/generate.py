@@ -3,7 +3,11 @@
 `python -m bench.generate --quotes 100000 --out build/bench/q100000` writes `seeds/`
 (`dispute.yaml` and `articles/*.txt`, whose first line is `date YYYY-MM-DD Title`) that
 `dispute-bot corpus check` accepts: every quote and evidence sentence is verbatim in its
-article. Actors, articles, events, issues and positions grow in proportion to the quotes.
+article, and the dossier says no more than its articles (bot/corpus/rules.py): quotes and
+events carry no date of their own (they are reported on their article's day), aliases the
+articles never write are search terms, the paragraph of a quote names the issues it is
+tagged with, and a position's issue is one its quotes are tagged with. Actors, articles,
+events, issues and positions grow in proportion to the quotes.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from bench.lexicon import (
     invent_surnames,
 )
 
-GENERATOR_VERSION = 1  # bump when the output changes, so cached datasets are rebuilt
+GENERATOR_VERSION = 2  # bump when the output changes, so cached datasets are rebuilt
 QUOTES_PER_ARTICLE = 10
 QUOTES_PER_ACTOR = 100
 QUOTES_PER_POSITION = 100
@@ -65,7 +69,6 @@ class SynthQuote:
     speaker: str
     text: str
     translation: str
-    said_on: dt.date
     where: tuple[str, str]
     article: str
     issues: tuple[str, ...]
@@ -84,14 +87,14 @@ class SynthArticle:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SynthEvent:
     id: str
-    date: str  # YYYY-MM-DD, or YYYY-MM for a deadline known to the month
+    date: dt.date  # its article's: the event is reported on that day
+    order: int  # among the events of that day
     actors: tuple[str, ...]
-    tags: tuple[str, ...]
+    search_terms: tuple[str, ...]
     summary: tuple[str, str]
     article: str
     sentence: str
     decisive: bool
-    deadline: bool
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -120,6 +123,8 @@ class SynthDossier:
     issues: tuple[SynthIssue, ...]
     positions: tuple[SynthPosition, ...]
     actor_by_id: dict[str, SynthActor] = field(default_factory=dict)
+    speaking: frozenset[str] = frozenset()  # actors with a quote: their names are written
+    tagged: frozenset[str] = frozenset()  # issues some quote is tagged with
 
 
 # The dispute's own protagonists head the cast, with the aliases of the shipped seeds, so the
@@ -273,12 +278,14 @@ def generate(quotes: int, *, seed: int = 7) -> SynthDossier:
             )
         )
 
+    issue_by_id = {i.id: i for i in issues}
     n_articles = max(1, -(-quotes // QUOTES_PER_ARTICLE))
     speakers = rng.choices(actors, weights=speaker_weights, k=quotes)
     all_quotes: list[SynthQuote] = []
     articles: list[SynthArticle] = []
     events: list[SynthEvent] = []
     texts: set[str] = set()
+    per_day: dict[dt.date, int] = {}
     for number in range(n_articles):
         article_id = f"art-{number:06d}"
         date = FIRST_DAY + dt.timedelta(days=number * SPAN_DAYS // n_articles)
@@ -294,12 +301,14 @@ def generate(quotes: int, *, seed: int = 7) -> SynthDossier:
                 if text not in texts:
                     texts.add(text)
                     break
+            # Version 1 dated quotes up to two days before their article: the draw stays, so
+            # every later draw, and the dossier the benchmarks read, stays the same.
+            rng.choice((0, 0, 0, 1, 2))
             quote = SynthQuote(
                 id=f"q-{index:06d}",
                 speaker=speaker.id,
                 text=text,
                 translation=translation,
-                said_on=date - dt.timedelta(days=rng.choice((0, 0, 0, 1, 2))),
                 where=rng.choice(PLACES),
                 article=article_id,
                 issues=tuple(
@@ -308,7 +317,8 @@ def generate(quotes: int, *, seed: int = 7) -> SynthDossier:
             )
             in_article.append(quote)
             filler, _ = writer.sentence(writer.length(110, 30))
-            paragraphs.append(f"{filler} {speaker.name} {rng.choice(VERBS_FR)} : « {text} »")
+            about = "".join(f"{issue_by_id[i].aliases[0]} : " for i in quote.issues)
+            paragraphs.append(f"{filler} {about}{speaker.name} {rng.choice(VERBS_FR)} : « {text} »")
         title, _ = writer.sentence(writer.length(70, 15))
         articles.append(
             SynthArticle(
@@ -321,36 +331,42 @@ def generate(quotes: int, *, seed: int = 7) -> SynthDossier:
             )
         )
         all_quotes.extend(in_article)
-        deadline = rng.random() < 0.005
-        when = (date + dt.timedelta(days=90)).isoformat()[:7] if deadline else date.isoformat()
+        # Version 1 drew deadlines three months on, a date no article gave: the draw stays.
+        rng.random()
+        per_day[date] = per_day.get(date, 0) + 1
         events.append(
             SynthEvent(
                 id=f"ev-{number:06d}",
-                date=when,
+                date=date,
+                order=per_day[date],
                 actors=tuple(dict.fromkeys(q.speaker for q in in_article))[:3],
-                tags=tuple(dict.fromkeys(w for w in writer.sentence(12)[0][:-1].lower().split())),
+                search_terms=tuple(
+                    dict.fromkeys(w for w in writer.sentence(12)[0][:-1].lower().split())
+                ),
                 summary=writer.sentence(writer.length(100, 20))[::-1],
                 article=article_id,
                 sentence=lead_fr,
                 decisive=rng.random() < 0.02,
-                deadline=deadline,
             )
         )
 
-    by_speaker: dict[str, list[str]] = {}
+    # A position cites quotes of its actor tagged with its issue: their paragraphs name it.
+    by_pair: dict[tuple[str, str], list[str]] = {}
     for quote in all_quotes:
-        by_speaker.setdefault(quote.speaker, []).append(quote.id)
-    quoted = [a for a in actors if a.id in by_speaker]
+        for issue_id in quote.issues:
+            by_pair.setdefault((quote.speaker, issue_id), []).append(quote.id)
+    quoted_ids = {q.speaker for q in all_quotes}
+    quoted = [a for a in actors if a.id in quoted_ids]
     positions: list[SynthPosition] = []
+    wanted = min(max(4, quotes // QUOTES_PER_POSITION), len(by_pair))
     pairs: set[tuple[str, str]] = set()
-    wanted = min(max(4, quotes // QUOTES_PER_POSITION), len(quoted) * len(issues))
     while len(positions) < wanted:
         actor = rng.choices(quoted, weights=speaker_weights[: len(quoted)])[0]
         issue = rng.choice(issues)
-        if (actor.id, issue.id) in pairs:
+        own = by_pair.get((actor.id, issue.id))
+        if own is None or (actor.id, issue.id) in pairs:
             continue
         pairs.add((actor.id, issue.id))
-        own = by_speaker[actor.id]
         positions.append(
             SynthPosition(
                 actor=actor.id,
@@ -368,7 +384,14 @@ def generate(quotes: int, *, seed: int = 7) -> SynthDossier:
         issues=tuple(issues),
         positions=tuple(positions),
         actor_by_id={a.id: a for a in actors},
+        speaking=frozenset(quoted_ids),
+        tagged=frozenset(i for q in all_quotes for i in q.issues),
     )
+
+
+def _plain_words(text: str) -> str:
+    """Lower case, accents and punctuation gone: how the corpus check compares words."""
+    return " ".join(re.findall(r"[a-z0-9]+", _slug(text).replace("-", " ")))
 
 
 def _q(text: str) -> str:
@@ -397,18 +420,29 @@ def _yaml_lines(dossier: SynthDossier, quotes: int) -> Iterator[str]:
     for actor in dossier.actors:
         yield f"  - id: {actor.id}\n    name: {_q(actor.name)}\n    kind: {actor.kind}\n"
         yield _text("role", actor.role, "    ")
-        yield f"    aliases: {_flow(actor.aliases)}\n"
+        # What its quotes' paragraphs write (its name and the words of it) is an alias; any
+        # other form ("President Trump") helps a search without being the articles' word.
+        written = f" {_plain_words(actor.name)} " if actor.id in dossier.speaking else ""
+        aliases = tuple(a for a in actor.aliases if f" {_plain_words(a)} " in written)
+        yield f"    aliases: {_flow(aliases)}\n"
+        others = tuple(a for a in actor.aliases if a not in aliases)
+        if others:
+            yield f"    search_terms: {_flow(others)}\n"
         if actor.standing:
             yield "    main: true\n" + _text("standing", actor.standing, "    ")
     yield "\nissues:\n"
     for issue in dossier.issues:
         yield f"  - id: {issue.id}\n" + _text("name", issue.name, "    ")
-        yield f"    aliases: {_flow(issue.aliases)}\n" + _text("summary", issue.summary, "    ")
+        written = issue.aliases[:1] if issue.id in dossier.tagged else ()  # in the paragraphs
+        yield f"    aliases: {_flow(written)}\n"
+        if issue.aliases[len(written) :]:
+            yield f"    search_terms: {_flow(issue.aliases[len(written) :])}\n"
+        yield _text("summary", issue.summary, "    ")
     yield "\nquotes:\n"
     for quote in dossier.quotes:
         yield (
             f"  - id: {quote.id}\n    speaker: {quote.speaker}\n    text: {_q(quote.text)}\n"
-            f"    translation: {_q(quote.translation)}\n    said_on: {quote.said_on}\n"
+            f"    translation: {_q(quote.translation)}\n"
         )
         yield _text("where", quote.where, "    ")
         yield f"    articles: [{quote.article}]\n"
@@ -416,16 +450,15 @@ def _yaml_lines(dossier: SynthDossier, quotes: int) -> Iterator[str]:
             yield f"    issues: [{', '.join(quote.issues)}]\n"
     yield "\nevents:\n"
     for event in dossier.events:
-        yield f"  - id: {event.id}\n    date: {event.date}\n"
-        yield f"    actors: [{', '.join(event.actors)}]\n    tags: {_flow(event.tags)}\n"
+        yield f"  - id: {event.id}\n    order: {event.order}\n"
+        yield f"    actors: [{', '.join(event.actors)}]\n"
+        yield f"    search_terms: {_flow(event.search_terms)}\n"
         if event.decisive:
             yield "    decisive: true\n"
-        if event.deadline:
-            yield "    deadline: true\n"
         yield _text("summary", event.summary, "    ")
         yield (
             f"    evidence:\n      - article: {event.article}\n"
-            f"        sentence: {_q(event.sentence)}\n"
+            f"        sentence: {_q(event.sentence)}\n        kind: narration\n"
         )
     yield "\npositions:\n"
     for position in dossier.positions:

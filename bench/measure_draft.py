@@ -4,7 +4,9 @@ Drafts each shipped seed article with the dossier's actors and compares with the
 hand-curated entries; then the development set (tests/draft/gold, written alongside the
 rules) and the held-out set (tests/draft/heldout, written by someone else without seeing
 the rules), French and English apart. Also times a 5,000-character French article once the
-model is loaded, and checks that a cold `dispute-bot ask` imports no spaCy.
+model is loaded; the chat's /draft of that article in a fresh bot process, the first (which
+loads the model) and the next, with the process's memory before and after; and checks that a
+cold `dispute-bot ask` imports no spaCy.
 
     PYTHONPATH=. .venv/bin/python -m bench.measure_draft [--rules-only] [--json FILE]
 """
@@ -59,8 +61,8 @@ def measure_set(folder: Path, use_parser: bool) -> dict[str, dict[str, float]]:
     return {language: s.figures() for language, s in sorted(by_language.items())}
 
 
-def measure_speed(use_parser: bool, runs: int = 5) -> dict[str, float]:
-    """Seconds to draft a 5,000-character French article, the model already loaded."""
+def speed_article() -> bytes:
+    """A 5,000-character French article, from the development set's French bodies."""
     bodies = [
         p.read_text(encoding="utf-8").split("\n", 1)[1].strip()
         for p in sorted(SETS["development"].glob("*.txt"))
@@ -72,7 +74,12 @@ def measure_speed(use_parser: bool, runs: int = 5) -> dict[str, float]:
         body += "\n\n" + body
     cut = body.find("\n", 5_000)
     body = body if cut < 0 else body[:cut]
-    article = read_article(f"date 2026-03-12 Essai de vitesse\n{body}".encode(), "speed.txt")
+    return f"date 2026-03-12 Essai de vitesse\n{body}".encode()
+
+
+def measure_speed(use_parser: bool, runs: int = 5) -> dict[str, float]:
+    """Seconds to draft a 5,000-character French article, the model already loaded."""
+    article = read_article(speed_article(), "speed.txt")
     draft_article(article, use_parser=use_parser)  # loads the model
     spent = []
     for _ in range(runs):
@@ -80,6 +87,52 @@ def measure_speed(use_parser: bool, runs: int = 5) -> dict[str, float]:
         draft_article(article, use_parser=use_parser)
         spent.append(time.perf_counter() - started)
     return {"characters": len(article.body), "median_s": round(median(spent), 3)}
+
+
+_CHAT = """
+import json, sys, time
+if sys.argv[2] == "rules":
+    sys.modules["spacy"] = None  # as in the bot's image, without the `draft` extra
+from bot.app import build_core
+from bot.config import load_settings
+from bot.core import Request
+from bot.reply import Attachment
+
+def rss_mb():
+    with open("/proc/self/status") as status:
+        kb = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+    return round(kb / 1024, 1)
+
+core = build_core(load_settings(environ={}))
+data = open(sys.argv[1], "rb").read()
+request = Request(command="draft", platform="slack", can_manage=True,
+                  attachment=Attachment(name="speed.txt", media_type="text/plain", data=data))
+before = rss_mb()
+spent = []
+for _ in range(3):
+    started = time.perf_counter()
+    reply = core.handle(request)
+    spent.append(round(time.perf_counter() - started, 3))
+    assert reply.attachments, reply.text
+print(json.dumps({"first_s": spent[0], "next_s": sorted(spent[1:])[0],
+                  "rss_mb_before": before, "rss_mb_after": rss_mb()}))
+"""
+
+
+def measure_chat(use_parser: bool, folder: Path) -> dict[str, float]:
+    """The chat's /draft in a fresh bot process: the first draft (the model loads), the
+    next, and the process's resident memory before and after."""
+    article = folder / "speed.txt"
+    article.parent.mkdir(parents=True, exist_ok=True)
+    article.write_bytes(speed_article())
+    mode = "spacy" if use_parser else "rules"
+    probe = subprocess.run(
+        [sys.executable, "-c", _CHAT, str(article), mode],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return dict(json.loads(probe.stdout.strip().splitlines()[-1]))
 
 
 def cold_ask_imports() -> list[str]:
@@ -104,6 +157,7 @@ def main() -> None:
         "seeds": measure_seeds(use_parser),
         **{name: measure_set(folder, use_parser) for name, folder in SETS.items()},
         "speed_5000_chars": measure_speed(use_parser),
+        "chat_draft_5000_chars": measure_chat(use_parser, PROJECT_ROOT / "build" / "bench"),
         "cold_ask_imports_spacy_or_draft": cold_ask_imports(),
     }
     text = json.dumps(results, indent=2, ensure_ascii=False)

@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.core import Core, utc_now
 from bot.digest.hub import DigestHub
 from bot.dossier import Dossier
+from bot.hooks import Reloads
 from bot.snapshot import load_dossier
 from handlers import build_commands
 
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
     from bot.delivery import Poster
     from bot.ops.service_runner import Service, ServiceRunner
+    from bot.platforms.slack.installations import Installations
     from bot.reload import ReloadResult
 
 log = logging.getLogger("dispute_bot")
@@ -41,7 +43,8 @@ BESIDE_READINESS = frozenset({"digest"})
 def enabled_platforms(settings: Settings) -> list[str]:
     """The platforms whose credentials are set, in start order; none means the console."""
     names = []
-    if settings.slack_bot_token and (settings.slack_app_token or settings.slack_signing_secret):
+    slack_token = settings.slack_bot_token is not None or settings.slack_oauth
+    if slack_token and (settings.slack_app_token or settings.slack_signing_secret):
         names.append("slack")
     if settings.discord_token:
         names.append("discord")
@@ -71,6 +74,7 @@ class DisputeBot:
         # Creating the hub opens nothing: the database only when a /digest subcommand or
         # the scheduler first needs it.
         self.digest = DigestHub(settings, clock=clock)
+        self.reloads = Reloads()  # told after each reload that swapped a dossier in
         commands = build_commands(digest=self.digest, reload=self.reload)
         self.core = Core(settings, dossier, commands=commands, clock=clock)
 
@@ -82,20 +86,26 @@ class DisputeBot:
 
         result = reload_dossier(self.core, trigger=trigger)
         record_reload(result)
+        if result.ok:
+            self.reloads.notify()
         return result
 
-    def posters(self) -> dict[str, Poster]:
+    def posters(self, installations: Installations | None = None) -> dict[str, Poster]:
         """A Poster for each platform the bot runs on, for what it posts unprompted (the
-        digest, the admins' alerts)."""
+        digest, the admins' alerts). Slack posts with its one bot token, or (OAuth) with the
+        token of each channel's workspace, from `installations`."""
         settings = self.settings
         posters: dict[str, Poster] = {}
         names = enabled_platforms(settings)
-        if "slack" in names and settings.slack_bot_token is not None:
+        if "slack" in names and (settings.slack_bot_token or installations is not None):
             from bot.platforms.slack.poster import SlackPoster
 
-            posters["slack"] = SlackPoster(
-                token=settings.slack_bot_token.reveal(), api_url=settings.slack_api_url
-            )
+            if installations is not None:
+                posters["slack"] = SlackPoster(tokens=installations, api_url=settings.slack_api_url)
+            elif settings.slack_bot_token is not None:
+                posters["slack"] = SlackPoster(
+                    token=settings.slack_bot_token.reveal(), api_url=settings.slack_api_url
+                )
         if "discord" in names and settings.discord_token is not None:
             from bot.platforms.discord.poster import DiscordPoster
 
@@ -124,8 +134,14 @@ class DisputeBot:
             beside=BESIDE_READINESS,
         )
 
-    def services(self, names: list[str], posters: dict[str, Poster]) -> dict[str, Service]:
-        """The named platforms and services, each a coroutine function of `stop`."""
+    def services(
+        self,
+        names: list[str],
+        posters: dict[str, Poster],
+        installations: Installations | None = None,
+    ) -> dict[str, Service]:
+        """The named platforms and services, each a coroutine function of `stop`; Slack in
+        OAuth mode shares `installations` with its poster."""
         from bot.ops import metrics
         from bot.ops.inflight import REPLIES
         from bot.ops.readiness import report
@@ -137,7 +153,14 @@ class DisputeBot:
                 from bot.platforms import slack
 
                 services[name] = partial(
-                    slack.serve, core, settings, report=report, in_flight=REPLIES
+                    slack.serve,
+                    core,
+                    settings,
+                    report=report,
+                    in_flight=REPLIES,
+                    digest=self.digest,
+                    reloads=self.reloads,
+                    installations=installations,
                 )
             elif name == "discord":
                 from bot.platforms import discord
@@ -168,9 +191,18 @@ class DisputeBot:
     async def serve(self, names: list[str], stop: asyncio.Event) -> None:
         """Run the named platforms and services side by side on this loop until `stop` is
         set (or SIGTERM/SIGINT), with the health server, the seeds watcher and SIGHUP."""
-        posters = self.posters()
-        services = self.services(names, posters)
-        await self.service_runner(stop, posters).serve(services)
+        installations = None
+        if "slack" in names and self.settings.slack_oauth:
+            from bot.platforms.slack.installations import open_installations
+
+            installations = await open_installations(self.settings)
+        try:
+            posters = self.posters(installations)
+            services = self.services(names, posters, installations)
+            await self.service_runner(stop, posters).serve(services)
+        finally:
+            if installations is not None:
+                await installations.close()
 
 
 def build_core(

@@ -173,11 +173,38 @@ def cmd_health(args: argparse.Namespace) -> int:
     return 1
 
 
+def _beside(url: str | None, path: str) -> str | None:
+    """`path` on the host of `url` (the redirect URL beside the events' request URL)."""
+    if not url:
+        return None
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
 def cmd_slack_manifest(args: argparse.Namespace) -> int:
     from bot.platforms.slack.manifest import build_manifest, render_manifest
+    from bot.platforms.slack.paths import REDIRECT_PATH
 
     core = _core(args)  # the registry the bot serves, admin commands included
-    manifest = build_manifest(core.commands, core.settings, request_url=args.request_url)
+    redirect = args.redirect_url
+    if args.oauth and not redirect:
+        redirect = core.settings.slack_redirect_uri or _beside(args.request_url, REDIRECT_PATH)
+        if not redirect:
+            print(
+                "dispute-bot: --oauth needs --redirect-url https://your.host/slack/oauth_redirect "
+                "(or --request-url, or SLACK_REDIRECT_URI)",
+                file=sys.stderr,
+            )
+            return 2
+    manifest = build_manifest(
+        core.commands,
+        core.settings,
+        request_url=args.request_url,
+        redirect_url=redirect,
+        token_rotation=args.token_rotation,
+    )
     text = render_manifest(manifest)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
@@ -259,6 +286,21 @@ def build_parser() -> argparse.ArgumentParser:
     manifest.add_argument(
         "--request-url",
         help="HTTP mode: https://your.host/slack/events (default: a Socket Mode manifest)",
+    )
+    manifest.add_argument(
+        "--oauth",
+        action="store_true",
+        help="OAuth mode: installed in many workspaces from /slack/install (the redirect URL "
+        "is --redirect-url, SLACK_REDIRECT_URI, or beside --request-url)",
+    )
+    manifest.add_argument(
+        "--redirect-url",
+        help="OAuth mode's redirect URL, https://your.host/slack/oauth_redirect (implies --oauth)",
+    )
+    manifest.add_argument(
+        "--token-rotation",
+        action="store_true",
+        help="OAuth mode: opt in to expiring tokens, renewed by the bot (Slack cannot undo it)",
     )
     manifest.add_argument("--output", help="write to this file instead of stdout")
     manifest.set_defaults(func=cmd_slack_manifest)

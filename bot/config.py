@@ -15,7 +15,7 @@ import functools
 import os
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -168,6 +168,22 @@ class Settings:
         env=("SLACK_API_URL",),
         in_file=False,
     )
+    slack_client_id: str | None = setting(
+        None,
+        doc="The Slack app's Client ID (Basic Information): with `SLACK_CLIENT_SECRET`, the app "
+        "is installed in many workspaces by OAuth (`/slack/install`) instead of running with "
+        "one `SLACK_BOT_TOKEN`.",
+        env=("SLACK_CLIENT_ID",),
+        in_file=False,
+    )
+    slack_redirect_uri: str | None = setting(
+        None,
+        doc="OAuth mode: the app's Redirect URL, `https://your.host/slack/oauth_redirect`, as "
+        "set in the app's OAuth settings; unset: Slack uses the one the app has.",
+        env=("SLACK_REDIRECT_URI",),
+        in_file=False,
+        check=checks.web_url,
+    )
     discord_guild_id: int | None = setting(
         None,
         doc="Sync the Discord commands to this one server only: they appear at once (global "
@@ -201,6 +217,9 @@ class Settings:
     )
     slack_signing_secret: Secret | None = secret(
         doc="Slack's signing secret: selects HTTP mode when no app token is set."
+    )
+    slack_client_secret: Secret | None = secret(
+        doc="The Slack app's Client Secret: with `SLACK_CLIENT_ID`, selects OAuth mode."
     )
     discord_token: Secret | None = secret(doc="The Discord bot token.")
     database_url: Secret | None = secret(
@@ -328,11 +347,17 @@ class Settings:
         doc="Channels subscribed in the file, for deployments that manage everything there; "
         "applied on every start, and `/digest subscribe` cannot change them. Each entry: "
         "`platform` (slack or discord), `channel` (its id), and optionally `time`, `timezone` "
-        "(an exact IANA name), `weekdays` and `locale`.",
+        "(an exact IANA name), `weekdays` and `locale`; with Slack in OAuth mode, `team` (the "
+        "workspace's id, `T...`) and, inside an Enterprise Grid org, `enterprise`.",
         example="[{platform: slack, channel: C0123456789, time: '07:30', locale: fr}]",
         check=checks.subscriptions,
     )
     source: str = field(default=str(DEFAULT_CONFIG))  # the file read last (not a setting)
+
+    @property
+    def slack_oauth(self) -> bool:
+        """Whether Slack runs as one app for many workspaces, installed by OAuth."""
+        return self.slack_client_id is not None and self.slack_client_secret is not None
 
     def describe(self) -> dict[str, str]:
         """Every setting as text, secrets masked: what `config check` prints."""
@@ -664,10 +689,35 @@ def _check(settings: Settings, origins: Mapping[str, str]) -> list[str]:
         value = getattr(settings, one.name)
         if one.setting.check is not None and value is not None:
             problems += [f"{at(one.name)}: {p}" for p in one.setting.check(one.name, value)]
+    problems += _slack_mode_problems(settings, at)
     slack_http = bool(settings.slack_signing_secret and not settings.slack_app_token)
+    slack_http = slack_http or settings.slack_oauth  # OAuth serves its two pages over HTTP
     if slack_http and settings.health_port and settings.health_port == settings.port:
         problems.append(
             f"{at('health_port')}: health_port and port are both {settings.port}: Slack's HTTP "
             "server and the health server need different ports"
         )
     return problems
+
+
+def _slack_mode_problems(settings: Settings, at: Callable[[str], str]) -> list[str]:
+    """One Slack mode at a time: a single bot token, or OAuth's client id and secret."""
+    oauth = (settings.slack_client_id is not None, settings.slack_client_secret is not None)
+    if oauth == (True, False):
+        return [f"{at('slack_client_id')}: SLACK_CLIENT_ID needs SLACK_CLIENT_SECRET (OAuth mode)"]
+    if oauth == (False, True):
+        return [f"{at('slack_client_secret')}: SLACK_CLIENT_SECRET needs SLACK_CLIENT_ID"]
+    if not settings.slack_oauth:
+        return []
+    if settings.slack_bot_token is not None:
+        return [
+            f"{at('slack_bot_token')}: SLACK_BOT_TOKEN and SLACK_CLIENT_ID/SLACK_CLIENT_SECRET "
+            "are both set: keep the bot token for one workspace, or the client id and secret "
+            "to install the app in many (OAuth)"
+        ]
+    if settings.slack_signing_secret is None and settings.slack_app_token is None:
+        return [
+            f"{at('slack_client_id')}: OAuth mode needs SLACK_SIGNING_SECRET (HTTP) or "
+            "SLACK_APP_TOKEN (Socket Mode) besides the client id and secret"
+        ]
+    return []

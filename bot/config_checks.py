@@ -54,6 +54,16 @@ def not_negative(name: str, value: Any) -> list[str]:
     return [] if value >= 0 else [f"{name} must not be negative"]
 
 
+def web_url(name: str, value: Any) -> list[str]:
+    """An absolute http(s) URL, such as Slack's Redirect URL."""
+    from urllib.parse import urlsplit  # only when one is set
+
+    parts = urlsplit(str(value))
+    if parts.scheme in ("https", "http") and parts.netloc:
+        return []
+    return [f"{name} must be an absolute https:// URL, not {str(value)[:80]!r}"]
+
+
 def log_level(name: str, value: Any) -> Iterable[str]:
     """Any case: `debug` is DEBUG."""
     return among(LOG_LEVELS, listed=True)(name, str(value).upper())
@@ -121,7 +131,7 @@ def subscriptions(name: str, value: Any) -> list[str]:
     """The channels `digest_subscriptions` declares: known keys, one entry each, schedules."""
     problems: list[str] = []
     seen: set[tuple[str, str]] = set()
-    keys = {"platform", "channel", "time", "timezone", "weekdays", "locale"}
+    keys = {"platform", "channel", "time", "timezone", "weekdays", "locale", "team", "enterprise"}
     for number, entry in enumerate(value, 1):
         where = f"digest_subscriptions #{number}"
         if not isinstance(entry, Mapping):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import shlex
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -20,12 +21,16 @@ from bot.errors import UsageError
 from bot.i18n import t
 from bot.matching.folding import MAX_QUERY_CHARS, STOPWORDS, fold
 from bot.matching.names import Match, best_command
-from bot.reply import Item, Layout, Page, Reply, ReplyKind, Source
+from bot.reply import Attachment, Item, Layout, Page, Reply, ReplyKind, Source
 
 log = logging.getLogger("dispute_bot.core")
 MAX_NAME_ECHO = 40  # characters of an unknown command's name said back to the user
 # Signs that ask for the help, as a command of their own.
 HELP_SIGNS = {"?": "help"}
+# The most a platform fetches of a file handed to a command, and the most text a command
+# that takes text (an article pasted after /draft) reads: a news article is a few kilobytes.
+MAX_ATTACHMENT_BYTES = 200_000
+_COMMAND_WORD = re.compile(r"(\S*)\s*(.*)", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,14 +44,25 @@ class Request:
     # Whether the user may change this channel's settings (digest subscriptions); the
     # platform decides: Manage Channels on Discord, the configured admins on Slack.
     can_manage: bool = False
+    # Where the channel is, on a platform with many: the Slack workspace (team id) and its
+    # Enterprise Grid org; a digest subscribed here posts with that workspace's token.
+    team: str = ""
+    enterprise: str = ""
+    # A file handed over with the command (an article to draft), fetched by the platform.
+    attachment: Attachment | None = None
 
     @classmethod
     def parse(cls, line: str, **context: Any) -> Request:
-        """`/quote trump woke` → Request(command="quote", args="trump woke")."""
+        """`/quote trump woke` → Request(command="quote", args="trump woke").
+
+        The command ends at the first space or line break, so a text pasted on the lines
+        after `draft` is its argument, line breaks kept.
+        """
         text = line.strip()
         if text.startswith("/"):
             text = text[1:]
-        command, _, args = text.partition(" ")
+        match = _COMMAND_WORD.match(text)
+        command, args = (match[1], match[2]) if match else ("", "")
         return cls(command=command.lower(), args=args.strip(), **context)
 
 
@@ -108,6 +124,9 @@ class Command:
     words: tuple[str, ...] = ()
     # Only for users who may manage the channel (Request.can_manage); platforms may hide it.
     admin: bool = False
+    # Its argument is a text handed over (an article pasted after the command): given as
+    # typed, line breaks kept, up to MAX_ATTACHMENT_BYTES, rather than parsed as a query.
+    takes_text: bool = False
     run: Callable[[Context, Args], Reply] = field(repr=False)
 
 
@@ -342,6 +361,8 @@ class Core:
         try:
             if command is None:
                 return self._unknown(ctx, request)
+            if command.takes_text:
+                return command.run(ctx, Args(text=request.args))
             if len(request.args) > MAX_QUERY_CHARS:
                 raise UsageError(ctx.t("too_long", limit=MAX_QUERY_CHARS))
             args = request.args
@@ -425,7 +446,8 @@ class Core:
     def _display(self, match: Match) -> str:
         corpus = self.dossier.corpus
         if match.target in corpus.actor_by_id:
-            return corpus.actor_by_id[match.target].name
+            # A choice in a list reads without its article: "Department of Defense (Pentagon)".
+            return corpus.actor_by_id[match.target].name.en.removeprefix("the ")
         if match.target in corpus.issue_by_id:
             return corpus.issue_by_id[match.target].name.en
         return match.label

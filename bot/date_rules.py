@@ -36,7 +36,13 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.corpus.model import Precision
+
+class Precision(StrEnum):
+    """How precisely a date is known: the dossier's dates and the rules' answers alike."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
 
 
 class Direction(StrEnum):
@@ -61,6 +67,21 @@ class DateMatch:
     qualifier: str | None = None  # early | mid | late | about
 
     @property
+    def name(self) -> str:
+        """The rule's name alone ("weekday"), as the dossier records it."""
+        return self.rule.split(":", 1)[0]
+
+    @property
+    def inferred(self) -> bool:
+        """Whether the day or month was worked out rather than written.
+
+        `vendredi`, `la veille` and `en juin` need the article's date to mean a day or a
+        month; `mardi 24 février` writes the day and month, and only its year comes from
+        the article's date, which a reader takes as written.
+        """
+        return self.relative and self.name not in _DAY_AND_MONTH_WRITTEN
+
+    @property
     def iso(self) -> str:
         """The date in the seeds' forms: YYYY-MM-DD, YYYY-MM or YYYY."""
         if self.precision is Precision.YEAR:
@@ -68,6 +89,11 @@ class DateMatch:
         if self.precision is Precision.MONTH:
             return f"{self.value.year:04d}-{self.value.month:02d}"
         return self.value.isoformat()
+
+
+_DAY_AND_MONTH_WRITTEN = frozenset(
+    ("day-month", "month-day", "weekday-day-month", "weekday-month-day")
+)
 
 
 def fold_same_length(text: str) -> str:
@@ -398,6 +424,27 @@ def resolve_date(
     if len(found) == 1 and found[0].start == 0 and found[0].end == len(stripped):
         return found[0]
     return None
+
+
+_DURATION = re.compile(_B + _NUMBER + r"\s+" + _UNIT + _E)
+
+
+def read_duration(text: str) -> tuple[int, str] | None:
+    """The length a text gives (`six mois`, `3 weeks`) as (count, unit), or None.
+
+    The unit is day, week, month or year; the first length in the text is read.
+    """
+    match = _DURATION.search(fold_same_length(text))
+    if match is None:
+        return None
+    number = match["number"]
+    count = int(number) if number.isdigit() else _NUMBERS[number]
+    return count, _UNITS[match["unit"]]
+
+
+def add_months(date: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day where it is shorter)."""
+    return _add_months(date, months)
 
 
 def find_time(text: str) -> str | None:

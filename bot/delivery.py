@@ -19,17 +19,31 @@ if TYPE_CHECKING:
     from tenacity import AsyncRetrying, RetryCallState
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Team:
+    """The workspace a channel is in, where one app serves many: Slack's team id and, inside
+    an Enterprise Grid org, the org's id. A post there uses that workspace's token."""
+
+    team_id: str | None = None
+    enterprise_id: str | None = None
+
+    def __str__(self) -> str:
+        return "/".join(part for part in (self.enterprise_id, self.team_id) if part) or "-"
+
+
 class Poster(Protocol):
     """Posts a Reply to a channel and returns the platform's message id.
 
-    Raises `bot.errors.DeliveryError`: `permanent=True` when retrying cannot help (channel
-    gone, bot removed, no access), `permanent=False` for rate limits, 5xx and network errors,
-    with `maybe_posted=True` when the request went out and no answer came back.
+    `team` says which workspace the channel is in (Slack installed by OAuth posts with that
+    workspace's token; other posters ignore it). Raises `bot.errors.DeliveryError`:
+    `permanent=True` when retrying cannot help (channel gone, bot removed, app uninstalled,
+    no access), `permanent=False` for rate limits, 5xx and network errors, with
+    `maybe_posted=True` when the request went out and no answer came back.
     """
 
     platform: str
 
-    async def post(self, channel: str, reply: Reply) -> str: ...
+    async def post(self, channel: str, reply: Reply, *, team: Team | None = None) -> str: ...
 
 
 def may_retry(error: BaseException) -> bool:

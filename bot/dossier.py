@@ -9,9 +9,8 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from bot.corpus.bulk import cycles_collected_after
-from bot.corpus.loader import fold_for_verbatim
 from bot.corpus.model import Actor, Article, Corpus, Event, Issue, Quote
-from bot.matching.folding import fold
+from bot.corpus.verbatim import fold_for_verbatim
 from bot.matching.keywords import TextIndex
 from bot.matching.names import NameIndex
 
@@ -23,7 +22,7 @@ _SENTENCE_ENDS = (". ", "! ", "? ")
 
 
 def _actor_names(actor: Actor) -> list[tuple[str, str]]:
-    return [(actor.name, actor.id), *((alias, actor.id) for alias in actor.aliases)]
+    return [(name, actor.id) for name in actor.names]
 
 
 def _actor_roles(actor: Actor) -> list[tuple[str, str]]:
@@ -85,27 +84,6 @@ def quote_contexts(articles: Iterable[Article], quotes: Iterable[Quote]) -> dict
     return {quote_id: " ".join(dict.fromkeys(sentences)) for quote_id, sentences in found.items()}
 
 
-def fragments(quotes: tuple[Quote, ...]) -> frozenset[int]:
-    """The quotes (positions) whose words another quote of the same speaker from the same
-    article holds in full: a fragment the article repeats, listed with its whole instead."""
-    groups: dict[tuple[str, str], list[int]] = {}
-    for number, quote in enumerate(quotes):
-        for article in quote.articles:
-            groups.setdefault((quote.speaker, article), []).append(number)
-    found: set[int] = set()
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        folded = {n: fold(quotes[n].text) for n in members}
-        for n in members:
-            if any(
-                m != n and len(folded[m]) > len(folded[n]) and f" {folded[n]} " in f" {folded[m]} "
-                for m in members
-            ):
-                found.add(n)
-    return frozenset(found)
-
-
 def _years(corpus: Corpus) -> frozenset[int]:
     """The years the dossier's records fall in (no record spans two: a month or a year, or
     part of one, is its most)."""
@@ -116,12 +94,7 @@ def _years(corpus: Corpus) -> frozenset[int]:
 
 
 def _issue_names(issue: Issue) -> list[tuple[str, str]]:
-    return [
-        (issue.name.en, issue.id),
-        (issue.name.fr, issue.id),
-        (issue.id.replace("-", " "), issue.id),
-        *((alias, issue.id) for alias in issue.aliases),
-    ]
+    return [(name, issue.id) for name in issue.names]
 
 
 def _name_index(actors: Iterable[Actor]) -> NameIndex:
@@ -143,8 +116,8 @@ class Dossier:
     event_text: TextIndex = field(init=False)
     # Each speaker's quotes, as positions in corpus.quotes in dossier order.
     quotes_by_speaker: dict[str, tuple[int, ...]] = field(init=False)
-    # Quotes whose whole text another quote of theirs holds (positions in corpus.quotes).
-    fragments: frozenset[int] = field(init=False)
+    # Each quote's position in corpus.quotes, by id (a fragment answers as its whole).
+    quote_number: dict[str, int] = field(init=False)
     # Each quote's place when quotes are listed by date (said_on, then dossier order).
     quote_dates: tuple[int, ...] = field(init=False)
     # What date queries are read against (`frame`): the dispatches' days, the records' years.
@@ -207,7 +180,7 @@ class Dossier:
         for number, quote in enumerate(corpus.quotes):
             by_speaker.setdefault(quote.speaker, []).append(number)
         set_(self, "quotes_by_speaker", {s: tuple(n) for s, n in by_speaker.items()})
-        set_(self, "fragments", fragments(corpus.quotes))
+        set_(self, "quote_number", {q.id: n for n, q in enumerate(corpus.quotes)})
         by_date = sorted(range(len(corpus.quotes)), key=lambda n: corpus.quotes[n].said_on)
         places = [0] * len(by_date)
         for place, number in enumerate(by_date):
@@ -217,11 +190,16 @@ class Dossier:
         set_(self, "dispatches", dispatches)
         set_(self, "years", _years(corpus))
 
-    def _quote_document(self, quote: Quote, context: str) -> str:
-        """What a quote is searched by: its words, their translation, where it was said and
-        the sentence around it."""
-        return f"{quote.text} {quote.translation} {quote.where.en} {quote.where.fr} {context}"
+    def _quote_document(self, quote: Quote, around: str) -> str:
+        """What a quote is searched by: its words, their translation, where it was said, the
+        sentence around it in the article (`around`) and the English of what the dossier
+        says it is about (`Les armes entièrement autonomes`: fully autonomous weapons)."""
+        about = quote.context.translation if quote.context is not None else ""
+        return (
+            f"{quote.text} {quote.translation} {quote.where.en} {quote.where.fr} {around} {about}"
+        )
 
     def _event_document(self, event: Event) -> str:
         evidence = " ".join(e.sentence for e in event.evidence)
-        return f"{event.summary.en} {event.summary.fr} {' '.join(event.tags)} {evidence}"
+        names = " ".join((*event.tags, *event.translations, *event.search_terms))
+        return f"{event.summary.en} {event.summary.fr} {names} {evidence}"

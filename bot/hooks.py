@@ -1,11 +1,13 @@
 """What the composition root hands a platform shell or a service besides the core: how to say
-whether it is ready, how to count a reply in flight, how to count digests (kept by bot.ops).
+whether it is ready, how to count a reply in flight, how to count digests (kept by bot.ops),
+how to hear of a reload.
 
 Protocols, so the shells depend on the shape and never import the operations layer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
@@ -21,6 +23,15 @@ class RepliesInFlight(Protocol):
 
     def reply(self) -> AbstractAsyncContextManager[None]:
         """`async with in_flight.reply():` around one reply's work, request to delivery."""
+        ...
+
+
+class DossierReloads(Protocol):
+    """Tells whoever listens that the dossier was reloaded (the Slack Home tab republishes)."""
+
+    def listen(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call `callback` after each reload that swapped a dossier in, from whichever
+        thread reloaded; returns what stops it."""
         ...
 
 
@@ -45,3 +56,23 @@ class NoCounts:
 
     def digest_failed(self, platform: str, *, permanent: bool) -> None:
         pass
+
+
+class Reloads:
+    """A `DossierReloads` the root keeps: the listeners, told after each reload."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Callable[[], None]] = []
+
+    def listen(self, callback: Callable[[], None]) -> Callable[[], None]:
+        self._listeners.append(callback)
+
+        def stop() -> None:
+            if callback in self._listeners:
+                self._listeners.remove(callback)
+
+        return stop
+
+    def notify(self) -> None:
+        for callback in list(self._listeners):
+            callback()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -47,13 +47,35 @@ class Item:
     body: str = ""
     quote: str | None = None  # original text, shown verbatim as a quotation
     translation: str | None = None
+    # The reporter's own sentences ("AFP reports: …"): plain paragraphs, never in « ».
+    notes: tuple[str, ...] = ()
     fields: tuple[Field, ...] = ()
     sources: tuple[Source, ...] = ()
-    # The dossier record the item shows (`quote:<id>`, `event:<id>`, `position:<actor>/<issue>`,
-    # `issue:<id>`), for scripts reading `ask --format json`; platforms do not show it.
-    ref: str = ""
-    # In a reply of lines: the numbers of the notes (1 is the reply's first source) it cites.
-    notes: tuple[int, ...] = ()
+    # The dossier records the item shows, in order ("quote:trump-order", "event:ultimatum",
+    # "position:hegseth/sanctions"); platforms do not show them, tests and scripts read them.
+    refs: tuple[str, ...] = ()
+    # In a reply of lines: the numbers of the source notes it cites (1: the reply's first).
+    cites: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Attachment:
+    """A file: handed to a command (an article to draft) or sent with its reply (the draft).
+
+    Each platform carries it its own way: Slack uploads it, Discord attaches it to the
+    answer, the console prints it.
+    """
+
+    name: str  # a file name, no folder
+    media_type: str  # "text/yaml", "text/plain"
+    data: bytes = field(repr=False)
+    # The file's size as its platform declared it, when `data` holds less: a shell fetches
+    # no more of a file than its command takes, and passes on how big the file was.
+    declared_size: int = 0
+
+    @property
+    def size(self) -> int:
+        return max(self.declared_size, len(self.data))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -77,6 +99,7 @@ class Reply:
     sources: tuple[Source, ...] = ()  # every source cited by the items, once each
     locale: str = "en"
     footer: str = ""
+    attachments: tuple[Attachment, ...] = ()  # files sent with the reply (a draft to review)
     layout: Layout = Layout.CARDS
 
     @property
@@ -85,11 +108,11 @@ class Reply:
 
 
 def note_marks(item: Item) -> str:
-    """`[1][2]`: the notes an item of a reply of lines cites."""
-    return "".join(f"[{number}]" for number in item.notes)
+    """`[1][2]`: the source notes an item of a reply of lines cites."""
+    return "".join(f"[{number}]" for number in item.cites)
 
 
-def notes(reply: Reply) -> list[str]:
+def source_notes(reply: Reply) -> list[str]:
     """`[1] AFP, 2026-02-25: title`, for each source of a reply of lines."""
     return [
         f"[{number}] {source.credit}, {source.date}: {source.title}"

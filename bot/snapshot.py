@@ -22,7 +22,7 @@ from bot.dossier import Dossier
 
 log = logging.getLogger("dispute_bot.snapshot")
 
-FORMAT = 4  # 2: Corpus.drafts; 3: Dossier pickles its indexes only; 4: fragments, dates
+FORMAT = 5  # 2: Corpus.drafts; 3: the indexes only; 4: dates with their basis; 5: date frame
 WORTH_KEEPING_AFTER = 1.0  # seconds of building
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.core import Command
 from handlers.digest import digest_command
+from handlers.draft import COMMAND as DRAFT
 from handlers.help import COMMAND as HELP
 from handlers.positions import COMMAND as POSITIONS
 from handlers.quote import COMMAND as QUOTE
@@ -30,4 +31,5 @@ def build_commands(*, digest: DigestHub, reload: Callable[[], ReloadResult]) -> 
         SOURCES,
         HELP,
         reload_command(reload),
+        DRAFT,
     )

@@ -10,10 +10,11 @@ then.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import TYPE_CHECKING
 
 from bot.core import Args, Command, Context, Option
-from bot.errors import UsageError
+from bot.errors import DatabaseUnavailable, UsageError
 from bot.i18n import every_language
 from bot.matching.folding import fold
 from bot.matching.names import best_command
@@ -22,13 +23,33 @@ from bot.reply import Reply
 if TYPE_CHECKING:
     from bot.digest.hub import DigestHub
 
+log = logging.getLogger("dispute_bot.digest")
 
-def preview(ctx: Context) -> Reply:
-    """Today's digest as a channel would read it, news since yesterday."""
+
+def preview(ctx: Context, hub: DigestHub) -> Reply:
+    """Today's digest as this channel would read it: new since its last digest (yesterday
+    where it has had none, on the console, or when the state database cannot say)."""
     from bot.digest.compose import compose_digest, quote_for_day  # only when asked for
 
-    since = ctx.today - dt.timedelta(days=1)
+    since = _last_digest_day(ctx, hub) or ctx.today - dt.timedelta(days=1)
     return compose_digest(ctx, since=since, quote=quote_for_day(ctx.dossier.corpus, ctx.today))
+
+
+def _last_digest_day(ctx: Context, hub: DigestHub) -> dt.date | None:
+    """The day of the channel's last digest; None on the console (no channel, and nothing
+    opened), or when the state database is unavailable: the preview never fails for that."""
+    if not ctx.request.channel:
+        return None
+    from bot.schedule_words import PLATFORMS  # a channel's preview only
+
+    if ctx.platform not in PLATFORMS:
+        return None
+    try:
+        last = hub.store.last_post(ctx.platform, ctx.request.channel)
+    except DatabaseUnavailable as exc:
+        log.info("/digest preview without the channel's last digest: %s", exc)
+        return None
+    return last.local_date if last else None
 
 
 # The subcommands, with the French words that mean the same.
@@ -48,7 +69,7 @@ _ACTION_WORDS = {
 def digest(ctx: Context, args: Args, hub: DigestHub) -> Reply:
     words = args.words
     if not words:
-        return preview(ctx)
+        return preview(ctx, hub)
     action = _ACTION_WORDS.get(fold(words[0]).replace(" ", ""))
     if action is None:
         guess = best_command(words[0], ACTIONS)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 from bot.core import Context
+from bot.delivery import Team
 from bot.digest.hub import DigestHub
 from bot.digest.records import Delivery, Subscription
 from bot.digest.when import (
@@ -55,6 +56,14 @@ def _answer(ctx: Context, text: str, *, kind: ReplyKind = ReplyKind.OK) -> Reply
     )
 
 
+def _team(ctx: Context) -> Team | None:
+    """The workspace the command came from, which the channel's digest posts in."""
+    request = ctx.request
+    if not request.team and not request.enterprise:
+        return None
+    return Team(team_id=request.team or None, enterprise_id=request.enterprise or None)
+
+
 def _language(ctx: Context, locale: str) -> str:
     return ctx.t(f"digest.language.{locale}")
 
@@ -97,6 +106,7 @@ def _subscribe(ctx: Context, hub: DigestHub, words: list[str]) -> Reply:
             source="command",
             changed_by=ctx.request.user,
             effective_from=hub.clock(),
+            team=_team(ctx),
         )
     )
     hub.subscriptions_changed()
@@ -195,7 +205,13 @@ def _now(ctx: Context, hub: DigestHub) -> Reply:
     schedule = sub.schedule if sub else default_schedule(ctx.settings)
     locale = sub.locale if sub else ctx.locale
     day = hub.clock().astimezone(schedule.tz).date()
-    service.post_now(platform=ctx.platform, channel=ctx.request.channel, locale=locale, day=day)
+    service.post_now(
+        platform=ctx.platform,
+        channel=ctx.request.channel,
+        locale=locale,
+        day=day,
+        team=_team(ctx) or (sub.team if sub else None),
+    )
     return _answer(ctx, ctx.t("digest.now_posting", date=format_day(day, ctx.locale)))
 
 
@@ -204,7 +220,7 @@ def _resume(ctx: Context, hub: DigestHub) -> Reply:
     sub = store.subscription(ctx.platform, ctx.request.channel)
     if sub is None:
         return _answer(ctx, ctx.t("digest.not_subscribed"), kind=ReplyKind.EMPTY)
-    if not store.resume(ctx.platform, ctx.request.channel, now=hub.clock()):
+    if not store.resume(ctx.platform, ctx.request.channel, now=hub.clock(), team=_team(ctx)):
         return _answer(ctx, ctx.t("digest.not_paused"), kind=ReplyKind.EMPTY)
     hub.subscriptions_changed()
     values = _schedule_values(ctx, sub.schedule, sub.locale)

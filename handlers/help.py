@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.core import Args, Command, Context, Option, empty
 from bot.i18n import every_language
 from bot.matching.folding import fold
 from bot.matching.names import best_command
 from bot.reply import Field, Item, Reply, ReplyKind
+
+# The words of a command's usage line that name what to type, said in the reader's language
+# ("/timeline [acteur | date | période | mots-clés]"); subcommands and "page N" stay as typed.
+USAGE_WORDS = (
+    "actor",
+    "speaker",
+    "keywords",
+    "date",
+    "period",
+    "issue",
+    "command",
+    "time zone",
+    "weekdays",
+)
+_USAGE_WORD = re.compile(r"(?<![\w-])(" + "|".join(USAGE_WORDS) + r")(?![\w-])")
+
+
+def usage(ctx: Context, command: Command) -> str:
+    """The command's usage line with its argument names in the reader's language."""
+    return _USAGE_WORD.sub(lambda m: ctx.t(f"usage.{m[1].replace(' ', '_')}"), command.usage)
 
 
 def help_(ctx: Context, args: Args) -> Reply:
@@ -24,7 +46,7 @@ def help_(ctx: Context, args: Args) -> Reply:
                 suggestions=[f"/help {guess}"] if guess else [],
             )
         item = Item(
-            title=command.usage,
+            title=usage(ctx, command),
             body=command.summary.get(ctx.locale, command.summary["en"]),
             fields=(
                 Field(name=ctx.t("help.examples"), value="\n".join(command.examples), inline=False),
@@ -44,7 +66,7 @@ def help_(ctx: Context, args: Args) -> Reply:
         )
     items = tuple(
         Item(
-            title=c.usage,
+            title=usage(ctx, c),
             body=c.summary.get(ctx.locale, c.summary["en"]),
             fields=(Field(name=ctx.t("help.examples"), value="  ".join(c.examples[:3])),),
         )

@@ -19,8 +19,8 @@ def sources(ctx: Context, args: Args) -> Reply:
                 body=f"{article.credit}, {format_day(article.date, ctx.locale)}",
                 fields=(
                     Field(name=ctx.t("field.date"), value=article.date.isoformat()),
-                    Field(name="Quotes / citations", value=str(quotes)),
-                    Field(name="Events / événements", value=str(events)),
+                    Field(name=ctx.t("field.quotes"), value=str(quotes)),
+                    Field(name=ctx.t("field.events"), value=str(events)),
                 ),
                 sources=(ctx.source(article.id),),
             )

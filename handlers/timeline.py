@@ -10,8 +10,9 @@ from bot.core import Args, Command, Context, Option, empty, only_little_words, p
 from bot.corpus.model import Actor, Event
 from bot.errors import UsageError
 from bot.i18n import every_language, format_day, format_span
-from bot.items import event_item
+from bot.items import actor_name, describe_period, event_item
 from bot.matching.folding import STOPWORDS, words
+from bot.matching.keywords import Reach
 from bot.reply import Layout, Reply
 
 if TYPE_CHECKING:  # bot.dates is read when a timeline is asked for: `ask /quote` skips it
@@ -37,27 +38,33 @@ def date_problem(ctx: Context, problem: DateError) -> str:
 def matching(
     ctx: Context, *, actor: Actor | None, when: When | None, keywords: Sequence[str]
 ) -> list[Event]:
-    """The dossier's events (in its order: date, time, then as the dossier lists them) that
-    involve `actor`, lie within `when` and hold every keyword. A secondary organisation's
-    events include those that name it, as the unions' appeal names Google; a main actor's
-    are those the dossier gives it."""
+    """The dossier's events (in its order: date, then the order the dossier gives a day's
+    events, then time) that involve `actor`, lie within `when` and hold every keyword.
+
+    A secondary actor's events include those that only name it (the unions' appeal names
+    Google); a main actor's are those it takes part in, or `/timeline anthropic` would be
+    the whole dossier. Events holding the words as typed (or in their plural) come before
+    those reached only through a longer word or a slip (`refusal`: the refusal, then the
+    events saying `refus`)."""
     from bot.dates import span_of
 
     dossier = ctx.dossier
     events = list(dossier.corpus.events)
     if actor is not None:
-        named: set[int] = set()
-        if actor.kind == "organisation" and not actor.main:
-            for name in (actor.name, *actor.aliases):
-                named.update(dossier.event_text.rank(name, every_word=True, slips=False))
-        events = [e for n, e in enumerate(events) if actor.id in e.actors or n in named]
+        named = () if actor.main else (actor.id,)
+        events = [e for e in events if actor.id in e.actors or any(n in e.mentions for n in named)]
     if when is not None:
         events = [e for e in events if when.covers(*span_of(e.date, e.precision, e.qualifier))]
     if keywords and events:
         position = {e.id: n for n, e in enumerate(dossier.corpus.events)}
         wanted = {position[e.id] for e in events}
-        kept = set(dossier.event_text.rank(" ".join(keywords), within=wanted, every_word=True))
-        events = [e for e in events if position[e.id] in kept]
+        query = " ".join(keywords)
+        kept = set(dossier.event_text.rank(query, within=wanted, every_word=True))
+        exact = set(
+            dossier.event_text.rank(query, within=wanted, every_word=True, reach=Reach.FORMS)
+        )
+        first = [e for e in events if position[e.id] in exact]
+        events = first + [e for e in events if position[e.id] in kept - exact]
     return events
 
 
@@ -89,6 +96,24 @@ def read_as(ctx: Context, when: When, events: Sequence[Event]) -> str:
     return ctx.t("when.read_as", dates=dates)
 
 
+def _periods_ending(ctx: Context, when: When) -> list[str]:
+    """For a period with no event: the lengths the articles give ("six mois") that end in
+    it by our count, each with the event that opened it, said to be computed."""
+    found = []
+    for event in ctx.dossier.corpus.events:
+        period = event.period
+        if period is None:
+            continue
+        last = period.ends.replace(day=28) + dt.timedelta(days=4)
+        last -= dt.timedelta(days=last.day)  # the end of its month
+        if any(first <= period.ends and last <= end for first, end in when.spans):
+            what = event.summary.get(ctx.locale)
+            found.append(
+                ctx.t("timeline.period_ends", what=what, ends=describe_period(ctx, period))
+            )
+    return found
+
+
 def _coverage(ctx: Context) -> str:
     frame = ctx.dossier.frame
     if frame.first is None or frame.latest is None:
@@ -106,7 +131,7 @@ def _suggestions(
     index = ctx.dossier.event_text
     found: list[str] = []
     for word in keywords:
-        if index.corrections(word, slips=False):
+        if index.corrections(word, reach=Reach.WORDS):
             continue  # the word is there: nothing to correct
         for better in index.suggest_words(word, limit=2):
             others = [better if k == word else k for k in keywords]
@@ -143,7 +168,7 @@ def timeline(ctx: Context, args: Args) -> Reply:
     keywords = [w for w in dict.fromkeys(left) if w not in STOPWORDS]
     filters: list[str] = []
     if actor is not None:
-        filters.append(actor.name)
+        filters.append(actor_name(ctx, actor, start=True))
     if when is not None:
         filters.append(when.typed)
     if keywords:
@@ -158,7 +183,7 @@ def timeline(ctx: Context, args: Args) -> Reply:
     if not events:
         lead = [ctx.t("timeline.empty", query=ctx.t("any_word", query=args.text)), said]
         if when is not None:
-            lead.append(_coverage(ctx))
+            lead += [*_periods_ending(ctx, when), _coverage(ctx)]
         return empty(
             ctx,
             command="timeline",

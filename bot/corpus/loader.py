@@ -17,15 +17,25 @@ from bot.corpus.bulk import cycles_collected_after
 from bot.corpus.model import (
     Actor,
     Article,
+    Basis,
+    Context,
     Corpus,
     Event,
+    EventKind,
     Evidence,
+    EvidenceKind,
     Issue,
+    Period,
     Position,
     Precision,
     Quote,
+    SpeaksFor,
     Text,
+    When,
+    event_order,
 )
+from bot.corpus.rules import Located, Spot, check_rules
+from bot.corpus.verbatim import fold_for_verbatim
 from bot.corpus.yaml_reader import LinedMapping as _Mapping
 from bot.corpus.yaml_reader import load_lined_yaml
 from bot.errors import CorpusError
@@ -38,34 +48,37 @@ YEAR_RE = re.compile(r"\d{4}")
 MONTH_RE = re.compile(r"\d{4}-\d{2}")
 FIRST_LINE_RE = re.compile(r"^\s*date (\d{4}-\d{2}-\d{2}) (.+?)\s*$")
 TODO = "TODO"  # a placeholder `dispute-bot draft` leaves for the reviewer
-STANCES = ("supports", "opposes", "demands", "refuses", "denies", "mixed", "neutral")
+STANCES = (
+    "supports",
+    "opposes",
+    "demands",
+    "refuses",
+    "denies",
+    "mixed",
+    "neutral",
+    "criticises",
+    "imposes",
+)
+QUALIFIERS = ("early", "mid", "late", "about")
+# Date rules (bot/date_rules) that read a day and month, or a year, as written; any other
+# rule works the date out from the article's own date, and answers say it was inferred.
+STATED_RULES = frozenset(
+    (
+        "iso",
+        "weekday-day-month-year",
+        "day-month-year",
+        "month-day-year",
+        "weekday-day-month",
+        "weekday-month-day",
+        "day-month",
+        "month-day",
+        "qualified-year",
+        "month-year",
+        "year",
+    )
+)
+DATE_KEYS = ("date", "qualifier", "phrase", "rule", "via", "anchor")
 KINDS = ("person", "organisation", "group", "document")
-
-
-_LOOSE_SPACE = re.compile(r" [,.;:!?)\]]|[(\['\"] ")
-
-
-def fold_for_verbatim(text: str) -> str:
-    """Fold what typesetting changes but a quotation does not: spacing and quote marks.
-
-    Quote marks become `"` and apostrophes `'`; each run of spaces (no-break ones included)
-    becomes one space, dropped before closing punctuation and after opening marks. Plain
-    `str` methods do it, several times faster than regular expressions on 10,000 articles;
-    once runs are single spaces, removing one never makes a new pair to remove.
-    """
-    for mark in "«»“”„‟″":
-        if mark in text:
-            text = text.replace(mark, '"')
-    for mark in "’‘‚‛′`":
-        if mark in text:
-            text = text.replace(mark, "'")
-    text = " ".join(text.split())  # str.split and regex \s agree on what is a space
-    if _LOOSE_SPACE.search(text):  # most quotes have none: skip twelve replace calls
-        for mark in ",.;:!?)]":
-            text = text.replace(f" {mark}", mark)
-        for mark in "(['\"":
-            text = text.replace(f"{mark} ", mark)
-    return text
 
 
 class _Checker:
@@ -213,6 +226,39 @@ class _Record:
     def sub(self, value: Any, what: str, key: str) -> _Record:
         return _Record(self.checker, self.file, value, what, self.line_of(key))
 
+    def spot(self) -> Spot:
+        return Spot(file=self.file, line=self.line, lines=self.data)
+
+    def number(self, key: str, default: int = 0) -> int:
+        value = self.data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(f"{self.what}: {key!r} must be a whole number", key)
+            return default
+        return value
+
+    def pairs(self, key: str) -> tuple[tuple[str, str], ...]:
+        """A mapping of text to text, such as `translations: {Defense Secretary: ministre}`."""
+        value = self.data.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, _Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            self.fail(
+                f"{self.what}: {key!r} must map each English form to the article's words "
+                "({Defense Secretary: ministre de la Défense})",
+                key,
+            )
+            return ()
+        return tuple((k.strip(), v.strip()) for k, v in value.items())
+
+    def choice(self, key: str, allowed: tuple[str, ...], default: str) -> str:
+        value = self.string(key, default) if key in self.data else default
+        if value not in allowed:
+            self.fail(f"{self.what}: {key} {value!r} must be one of {', '.join(allowed)}", key)
+            return default
+        return value
+
 
 def _read_article(checker: _Checker, root: Path, record: _Record) -> Article | None:
     record.check_keys(("id", "file"), ("credit", "added", "draft"))
@@ -315,6 +361,80 @@ def _unique(checker: _Checker, records: list[tuple[_Record, str]], what: str) ->
             record.fail(f"duplicate {what} id {ident!r} (first at {where})", "id")
 
 
+def _read_when(record: _Record, key: str, reported_on: dt.date) -> When:
+    """A record's date: `{date, phrase, rule}` (with `via`, `anchor`, `qualifier`), or, when
+    the key is absent, the day the article reported it (`reported_on`).
+
+    The date is only read here; bot.corpus.rules reads the phrase again and checks it.
+    """
+    if key not in record.data:
+        return When(date=reported_on, precision=Precision.DAY, basis=Basis.REPORTED)
+    raw = record.data[key]
+    if not isinstance(raw, _Mapping):
+        record.fail(
+            f"{record.what}: {key!r} must say where it was read: "
+            "{date: YYYY-MM-DD, phrase: <the article's words>, rule: <date rule>} "
+            "(or leave it out when the text gives no date: it is then reported on the "
+            "article's date)",
+            key,
+        )
+        return When(date=reported_on, precision=Precision.DAY, basis=Basis.REPORTED)
+    sub = record.sub(raw, f"{record.what} {key}", key)
+    sub.check_keys(("date",), DATE_KEYS[1:])
+    qualifier = sub.optional_string("qualifier")
+    if qualifier and qualifier not in QUALIFIERS:
+        sub.fail(f"{sub.what}: qualifier {qualifier!r} must be {', '.join(QUALIFIERS)}", key)
+    phrase, rule = sub.optional_string("phrase"), sub.optional_string("rule")
+    via, anchor = sub.optional_string("via"), sub.optional_string("anchor")
+    if phrase and not rule:
+        sub.fail(f"{sub.what}: says {phrase!r} but not the date rule that reads it ('rule')")
+    if rule and not phrase:
+        sub.fail(f"{sub.what}: rule {rule!r} reads no words: give the 'phrase'", "rule")
+    if not phrase and not via:
+        sub.fail(
+            f"{sub.what}: give the words the date was read from ('phrase' and 'rule') or "
+            "the record it shares its day with ('via'); a date computed from a length "
+            "(\"six mois\") is no event: put 'period' on the record that gives the length"
+        )
+    stated = bool(phrase) and not via and rule in STATED_RULES
+    if rule == "qualified-month" and phrase and YEAR_RE.search(phrase):
+        stated = not via
+    return When(
+        date=sub.date("date"),
+        precision=sub.precision_of("date"),
+        basis=Basis.STATED if stated else Basis.INFERRED,
+        qualifier=qualifier,
+        phrase=phrase,
+        rule=rule,
+        via=via,
+        anchor=anchor,
+    )
+
+
+def _read_period(record: _Record, when: When) -> Period | None:
+    if "period" not in record.data:
+        return None
+    sub = record.sub(record.data["period"], f"{record.what} period", "period")
+    sub.check_keys(("phrase", "months", "ends"), ())
+    months = sub.number("months")
+    start = when.date
+    return Period(
+        phrase=sub.string("phrase"),
+        months=months,
+        start=start,
+        ends=sub.date("ends"),
+    )
+
+
+Names = tuple[tuple[str, ...], tuple[tuple[str, str], ...], tuple[str, ...]]
+
+
+def _read_names(record: _Record) -> Names:
+    """aliases (the articles' words), translations (English form -> article words) and
+    search terms (never shown) of an actor, an issue or an event."""
+    return record.strings("aliases"), record.pairs("translations"), record.strings("search_terms")
+
+
 def _parse(root: Path) -> tuple[Corpus | None, list[str]]:
     checker = _Checker()
     docs = list(_documents(root, checker))
@@ -346,10 +466,16 @@ def _parse(root: Path) -> tuple[Corpus | None, list[str]]:
 
     article_by_id = {a.id: a for a in articles}
     folded_bodies = {a.id: fold_for_verbatim(a.body) for a in articles}
+    latest = max((a.date for a in articles), default=dt.date.min)
     latest_added = max((a.added for a in articles), default=dt.date.min)
 
+    def first_report(ids: tuple[str, ...]) -> dt.date:
+        """The day the first of these articles was published: what the text reports on."""
+        return min((article_by_id[i].date for i in ids if i in article_by_id), default=latest)
+
     def article_added(ids: tuple[str, ...]) -> dt.date:
-        return max(
+        """A record entered the dossier with the first article that reported it."""
+        return min(
             (article_by_id[i].added for i in ids if i in article_by_id), default=latest_added
         )
 
@@ -363,46 +489,80 @@ def _parse(root: Path) -> tuple[Corpus | None, list[str]]:
                 path = article_by_id[article_id].path
                 record.fail(f"{record.what}: {what} is not verbatim in {path}: {text!r}", key)
 
-    actors: list[Actor] = []
+    actors: list[Located[Actor]] = []
     actor_records = list(_items(checker, docs, "actors"))
+    role_phrases: dict[str, str] = {}
     for r in actor_records:
-        r.check_keys(("id", "name", "kind", "role"), ("aliases", "main", "standing", "draft"))
+        r.check_keys(
+            ("id", "name", "kind", "role"),
+            (
+                "aliases",
+                "translations",
+                "search_terms",
+                "plural",
+                "speaks_for",
+                "main",
+                "standing",
+                "draft",
+            ),
+        )
         kind = r.string("kind")
         if r.is_draft():
             drafted.add(r.string("id"))
             pending += 1
-        else:
-            r.check_reviewed(r.text("role"))
+        role = _role(r)
+        if not r.is_draft():
+            r.check_reviewed(role)
+        if role_phrase := _role_phrase(r):
+            role_phrases[r.string("id")] = role_phrase
         if kind and kind not in KINDS:
             r.fail(f"actor: kind {kind!r} must be one of {', '.join(KINDS)}", "kind")
+        aliases, translations, search_terms = _read_names(r)
         actors.append(
-            Actor(
-                id=r.string("id"),
-                name=r.string("name"),
-                kind=kind,
-                role=r.text("role"),
-                aliases=r.strings("aliases"),
-                main=r.flag("main"),
-                standing=r.optional_text("standing"),
+            Located(
+                record=Actor(
+                    id=r.string("id"),
+                    name=r.text("name"),
+                    kind=kind,
+                    role=role,
+                    aliases=aliases,
+                    translations=tuple(k for k, _ in translations),
+                    search_terms=search_terms,
+                    plural=r.flag("plural"),
+                    speaks_for=_speaks_for(r),
+                    main=r.flag("main"),
+                    standing=r.optional_text("standing"),
+                ),
+                spot=r.spot(),
+                draft=r.is_draft(),
+                translations=translations,
+                phrase=role_phrase,
             )
         )
-    _unique(checker, [(r, a.id) for r, a in zip(actor_records, actors, strict=True)], "actor")
-    actor_ids = {a.id for a in actors}
+    _unique(checker, _ids(actor_records, actors), "actor")
+    actor_ids = {a.record.id for a in actors}
 
-    issues: list[Issue] = []
+    issues: list[Located[Issue]] = []
     issue_records = list(_items(checker, docs, "issues"))
     for r in issue_records:
-        r.check_keys(("id", "name", "summary"), ("aliases",))
+        r.check_keys(("id", "name", "summary"), ("aliases", "translations", "search_terms"))
+        aliases, translations, search_terms = _read_names(r)
         issues.append(
-            Issue(
-                id=r.string("id"),
-                name=r.text("name"),
-                aliases=r.strings("aliases"),
-                summary=r.text("summary"),
+            Located(
+                record=Issue(
+                    id=r.string("id"),
+                    name=r.text("name"),
+                    aliases=aliases,
+                    translations=tuple(k for k, _ in translations),
+                    search_terms=search_terms,
+                    summary=r.text("summary"),
+                ),
+                spot=r.spot(),
+                translations=translations,
             )
         )
-    _unique(checker, [(r, i.id) for r, i in zip(issue_records, issues, strict=True)], "issue")
-    issue_ids = {i.id for i in issues}
+    _unique(checker, _ids(issue_records, issues), "issue")
+    issue_ids = {i.record.id for i in issues}
 
     def check_refs(
         record: _Record, key: str, ids: tuple[str, ...], known: set[str], what: str
@@ -411,12 +571,12 @@ def _parse(root: Path) -> tuple[Corpus | None, list[str]]:
             if ident not in known:
                 record.fail(f"{record.what}: unknown {what} {ident!r}", key)
 
-    quotes: list[Quote] = []
+    quotes: list[Located[Quote]] = []
     quote_records = list(_items(checker, docs, "quotes"))
     for r in quote_records:
         r.check_keys(
-            ("id", "speaker", "text", "translation", "said_on", "where", "articles"),
-            ("issues", "added", "draft"),
+            ("id", "speaker", "text", "translation", "where", "articles"),
+            ("said_on", "issues", "part_of", "context", "added", "draft"),
         )
         speaker, text, refs = r.string("speaker"), r.string("text"), r.strings("articles")
         if r.is_draft():
@@ -431,22 +591,33 @@ def _parse(root: Path) -> tuple[Corpus | None, list[str]]:
         if not refs:
             r.fail("quote: needs at least one source article", "articles")
         check_verbatim(r, "text", text, refs, "quote")
+        context = None
+        if "context" in r.data:
+            sub = r.sub(r.data["context"], "quote context", "context")
+            sub.check_keys(("text", "translation"), ())
+            context = Context(text=sub.string("text"), translation=sub.string("translation"))
+            check_verbatim(sub, "text", context.text, refs, "context")
         quotes.append(
-            Quote(
-                id=r.string("id"),
-                speaker=speaker,
-                text=text,
-                translation=r.string("translation"),
-                said_on=r.date("said_on"),
-                precision=r.precision_of("said_on"),
-                where=r.text("where"),
-                articles=refs,
-                issues=r.strings("issues"),
-                added=r.date("added", article_added(refs)),
+            Located(
+                record=Quote(
+                    id=r.string("id"),
+                    speaker=speaker,
+                    text=text,
+                    translation=r.string("translation"),
+                    when=_read_when(r, "said_on", first_report(refs)),
+                    where=r.text("where"),
+                    articles=refs,
+                    issues=r.strings("issues"),
+                    part_of=r.optional_string("part_of"),
+                    context=context,
+                    added=r.date("added", article_added(refs)),
+                ),
+                spot=r.spot(),
+                draft=r.is_draft(),
             )
         )
-    _unique(checker, [(r, q.id) for r, q in zip(quote_records, quotes, strict=True)], "quote")
-    quote_ids = {q.id for q in quotes}
+    _unique(checker, _ids(quote_records, quotes), "quote")
+    quote_ids = {q.record.id for q in quotes}
 
     def read_evidence(record: _Record) -> tuple[Evidence, ...]:
         entries = record.data.get("evidence", [])
@@ -456,20 +627,43 @@ def _parse(root: Path) -> tuple[Corpus | None, list[str]]:
         found = []
         for entry in entries:
             sub = record.sub(entry, f"{record.what} evidence", "evidence")
-            sub.check_keys(("article", "sentence"), ())
+            sub.check_keys(("article", "sentence", "kind"), ("translation", "inferred"))
             article, sentence = sub.string("article"), sub.string("sentence")
             check_verbatim(sub, "sentence", sentence, (article,), "evidence sentence")
             if not record.is_draft():
                 check_accepted(sub, (article,), "article")
-            found.append(Evidence(article=article, sentence=sentence))
+            kind = sub.choice("kind", tuple(EvidenceKind), EvidenceKind.NARRATION)
+            found.append(
+                Evidence(
+                    article=article,
+                    sentence=sentence,
+                    kind=EvidenceKind(kind),
+                    translation=sub.optional_string("translation"),
+                    inferred=sub.flag("inferred"),
+                )
+            )
         return tuple(found)
 
-    events: list[Event] = []
+    events: list[Located[Event]] = []
     event_records = list(_items(checker, docs, "events"))
     for r in event_records:
         r.check_keys(
-            ("id", "date", "actors", "summary", "evidence"),
-            ("time", "qualifier", "tags", "decisive", "deadline", "added", "draft"),
+            ("id", "actors", "summary", "evidence"),
+            (
+                "date",
+                "time",
+                "order",
+                "kind",
+                "mentions",
+                "tags",
+                "translations",
+                "search_terms",
+                "period",
+                "decisive",
+                "deadline",
+                "added",
+                "draft",
+            ),
         )
         if r.is_draft():
             drafted.add(r.string("id"))
@@ -480,33 +674,43 @@ def _parse(root: Path) -> tuple[Corpus | None, list[str]]:
         time = r.optional_string("time")
         if time and not TIME_RE.match(time):
             r.fail(f"event: time {time!r} must be HH:MM with an optional zone (22:01 GMT)", "time")
-        qualifier = r.optional_string("qualifier")
-        if qualifier and qualifier not in ("early", "mid", "late", "about"):
-            r.fail(f"event: qualifier {qualifier!r} must be early, mid, late or about", "qualifier")
         evidence = read_evidence(r)
         if not evidence:
             r.fail("event: needs at least one evidence sentence", "evidence")
-        actors_of = r.strings("actors")
+        actors_of, mentions = r.strings("actors"), r.strings("mentions")
         check_refs(r, "actors", actors_of, actor_ids, "actor")
+        check_refs(r, "mentions", mentions, actor_ids, "actor")
+        cited = tuple(e.article for e in evidence)
+        when = _read_when(r, "date", first_report(cited))
+        translations = r.pairs("translations")
         events.append(
-            Event(
-                id=r.string("id"),
-                date=r.date("date"),
-                precision=r.precision_of("date"),
-                qualifier=qualifier,
-                time=time,
-                actors=actors_of,
-                summary=r.text("summary"),
-                evidence=evidence,
-                tags=r.strings("tags"),
-                decisive=r.flag("decisive"),
-                deadline=r.flag("deadline"),
-                added=r.date("added", article_added(tuple(e.article for e in evidence))),
+            Located(
+                record=Event(
+                    id=r.string("id"),
+                    when=when,
+                    time=time,
+                    order=r.number("order"),
+                    kind=EventKind(r.choice("kind", tuple(EventKind), EventKind.EVENT)),
+                    actors=actors_of,
+                    mentions=mentions,
+                    summary=r.text("summary"),
+                    evidence=evidence,
+                    tags=r.strings("tags"),
+                    translations=tuple(k for k, _ in translations),
+                    search_terms=r.strings("search_terms"),
+                    period=_read_period(r, when),
+                    decisive=r.flag("decisive"),
+                    deadline=r.flag("deadline"),
+                    added=r.date("added", article_added(cited)),
+                ),
+                spot=r.spot(),
+                draft=r.is_draft(),
+                translations=translations,
             )
         )
-    _unique(checker, [(r, e.id) for r, e in zip(event_records, events, strict=True)], "event")
+    _unique(checker, _ids(event_records, events), "event")
 
-    positions: list[Position] = []
+    positions: list[Located[Position]] = []
     seen_pairs: dict[tuple[str, str], str] = {}
     for r in _items(checker, docs, "positions"):
         r.check_keys(("actor", "issue", "stance", "summary"), ("quotes", "evidence"))
@@ -527,35 +731,77 @@ def _parse(root: Path) -> tuple[Corpus | None, list[str]]:
             )
         seen_pairs[(actor, issue)] = f"{r.file}:{r.line}"
         positions.append(
-            Position(
-                actor=actor,
-                issue=issue,
-                stance=stance,
-                summary=r.text("summary"),
-                quotes=r.strings("quotes"),
-                evidence=evidence,
+            Located(
+                record=Position(
+                    actor=actor,
+                    issue=issue,
+                    stance=stance,
+                    summary=r.text("summary"),
+                    quotes=r.strings("quotes"),
+                    evidence=evidence,
+                ),
+                spot=r.spot(),
             )
         )
 
+    if not checker.problems:  # the rules read the records whole: only once they all are
+        for problem in check_rules(
+            articles=article_by_id,
+            actors=actors,
+            issues=issues,
+            quotes=quotes,
+            events=events,
+            positions=positions,
+        ):
+            checker.problems.append(problem)
     if checker.problems:
         return None, checker.problems
-    articles = [a for a in articles if a.id not in drafted]
-    events = [e for e in events if e.id not in drafted]
+    served_events = [e.record for e in events if e.record.id not in drafted]
     corpus = Corpus(
         root=str(root),
         title=title,
         summary=summary,
-        articles=tuple(sorted(articles, key=lambda a: (a.date, a.id))),
-        actors=tuple(a for a in actors if a.id not in drafted),
-        quotes=tuple(q for q in quotes if q.id not in drafted),
-        # Date order; on one day, events with a time after those without, then as the
-        # dossier lists them (the order the articles tell them in), never by id.
-        events=tuple(sorted(events, key=lambda e: (e.date, e.time or ""))),
-        issues=tuple(issues),
-        positions=tuple(positions),
+        articles=tuple(sorted((a for a in articles if a.id not in drafted), key=_by_date)),
+        actors=tuple(a.record for a in actors if a.record.id not in drafted),
+        quotes=tuple(q.record for q in quotes if q.record.id not in drafted),
+        events=tuple(sorted(served_events, key=event_order)),
+        issues=tuple(i.record for i in issues),
+        positions=tuple(p.record for p in positions),
         drafts=pending,
     )
     return corpus, []
+
+
+def _ids(records: list[_Record], built: list[Located[Any]]) -> list[tuple[_Record, str]]:
+    return [(r, b.record.id) for r, b in zip(records, built, strict=True)]
+
+
+def _by_date(article: Article) -> tuple[dt.date, str]:
+    return article.date, article.id
+
+
+def _role(record: _Record) -> Text:
+    value = record.data.get("role")
+    if isinstance(value, _Mapping) and "phrase" in value:
+        sub = record.sub(value, "actor role", "role")
+        sub.check_keys(("en", "fr", "phrase"), ())
+        return Text(en=sub.string("en"), fr=sub.string("fr"))
+    return record.text("role")
+
+
+def _role_phrase(record: _Record) -> str | None:
+    value = record.data.get("role")
+    if isinstance(value, _Mapping) and "phrase" in value:
+        return str(value["phrase"]).strip() or None
+    return None
+
+
+def _speaks_for(record: _Record) -> SpeaksFor | None:
+    if "speaks_for" not in record.data:
+        return None
+    sub = record.sub(record.data["speaks_for"], "actor speaks_for", "speaks_for")
+    sub.check_keys(("actor", "as"), ())
+    return SpeaksFor(actor=sub.string("actor"), role=sub.text("as"))
 
 
 def check_corpus(root: str | Path) -> list[str]:

@@ -349,6 +349,37 @@ def _while_connecting(exc: Exception) -> bool:
     return exc.__class__.__name__ == "OperationalError" and getattr(exc, "statement", None) is None
 
 
+def bounded_postgres_url(
+    url: sa.URL, *, connect_timeout: float, statement_timeout: float
+) -> sa.URL:
+    """A PostgreSQL URL whose connections time out opening and cancel a statement that runs
+    too long (libpq options: any engine on it is bounded the same way)."""
+    options = url.query.get("options")
+    given = " ".join(_as_tuple(options)) if options else ""
+    bounded = f"-c statement_timeout={max(1, round(statement_timeout * 1000))}"
+    return url.update_query_dict(
+        {
+            "options": f"{given} {bounded}".strip(),
+            # libpq's unit is whole seconds, and it takes 2 at least.
+            "connect_timeout": str(max(2, math.ceil(connect_timeout))),
+        }
+    )
+
+
+def take_write_lock_first(engine: Engine) -> None:
+    """SQLite: take the write lock when a transaction begins (BEGIN IMMEDIATE), instead of
+    upgrading a read lock later, so two processes never deadlock; sqlite3's own transaction
+    handling, which skips BEGIN before reads and DDL, is turned off."""
+
+    @event.listens_for(engine, "connect")
+    def _no_driver_begin(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _engine(url: sa.URL, *, connect_timeout: float, statement_timeout: float) -> Engine:
     backend = url.get_backend_name()
     if backend == "sqlite":
@@ -360,31 +391,13 @@ def _engine(url: sa.URL, *, connect_timeout: float, statement_timeout: float) ->
         engine = sa.create_engine(
             url, connect_args={"timeout": statement_timeout}, poolclass=sa.pool.NullPool
         )
-
-        # sqlite3's own transaction handling skips BEGIN before reads and DDL; take it over
-        # and take the write lock up front, so two processes never deadlock upgrading a lock.
-        @event.listens_for(engine, "connect")
-        def _no_driver_begin(dbapi_connection: Any, record: Any) -> None:
-            dbapi_connection.isolation_level = None
-
-        @event.listens_for(engine, "begin")
-        def _begin_immediate(conn: Connection) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-
+        take_write_lock_first(engine)
         return engine
     if backend == "postgresql":
-        options = url.query.get("options")
-        given = " ".join(_as_tuple(options)) if options else ""
-        bounded = f"-c statement_timeout={max(1, round(statement_timeout * 1000))}"
-        url = url.update_query_dict(
-            {
-                "options": f"{given} {bounded}".strip(),
-                # libpq's unit is whole seconds, and it takes 2 at least.
-                "connect_timeout": str(max(2, math.ceil(connect_timeout))),
-            }
-        )
         return sa.create_engine(
-            url,
+            bounded_postgres_url(
+                url, connect_timeout=connect_timeout, statement_timeout=statement_timeout
+            ),
             pool_pre_ping=True,
             pool_size=WORKERS,
             max_overflow=0,

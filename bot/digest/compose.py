@@ -16,11 +16,20 @@ from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
 from bot.core import Context
-from bot.corpus.model import Actor, Article, Corpus, Event, Precision, Quote
+from bot.corpus.model import (
+    Actor,
+    Article,
+    Corpus,
+    Event,
+    EventKind,
+    Precision,
+    Quote,
+    event_order,
+)
 from bot.dates import span_of
 from bot.dossier import Dossier
 from bot.i18n import format_day
-from bot.items import event_when, quote_item
+from bot.items import actor_name, describe_period, event_when, quote_item
 from bot.reply import Field, Item, Reply, ReplyKind, Source
 
 
@@ -73,7 +82,7 @@ class DigestIndex:
     events: AddedIndex[Event]
     quotes: AddedIndex[Quote]
     articles: AddedIndex[Article]
-    key_events: tuple[Event, ...]  # decisive or deadline, in dossier order
+    key_events: tuple[Event, ...]  # decisive, deadline or with a period, in dossier order
     key_articles: tuple[str, ...]  # the articles the key events cite, in dossier order
     standing: tuple[Actor, ...]  # main actors with a standing line
     article_rank: dict[str, int]  # article id -> position in the dossier
@@ -82,7 +91,7 @@ class DigestIndex:
 
     @classmethod
     def of(cls, corpus: Corpus) -> DigestIndex:
-        key_events = tuple(e for e in corpus.events if e.decisive or e.deadline)
+        key_events = tuple(e for e in corpus.events if e.decisive or e.deadline or e.period)
         rank = {a.id: n for n, a in enumerate(corpus.articles)}
         cited = {a for e in key_events for a in e.articles if a in rank}
         return cls(
@@ -146,13 +155,25 @@ def has_news(dossier: Dossier, since: dt.date) -> bool:
 
 
 def _key_dates(ctx: Context, key_events: Sequence[Event]) -> list[str]:
+    """One line per key date, counted in days only where the text gives the day.
+
+    A count is never negative and never runs to or from a date the text does not give: an
+    approximate or month-precision date is shown as such, and a period's end (computed
+    from "six mois") has no count at all.
+    """
     lines = []
     for event in key_events:
         start, end = span_of(event.date, event.precision)
         what, when = event.summary.get(ctx.locale), event_when(ctx, event)
-        if event.deadline and start > ctx.today:
+        if event.period is not None:
+            lines.append(
+                ctx.t("digest.period", what=what, date=when, end=describe_period(ctx, event.period))
+            )
+        elif event.precision is not Precision.DAY or event.qualifier:
+            lines.append(ctx.t("digest.dated", what=what, date=when))
+        elif start > ctx.today:
             lines.append(ctx.t("digest.in_days", n=(start - ctx.today).days, what=what, date=when))
-        elif start <= ctx.today <= end and event.precision is Precision.DAY:
+        elif start <= ctx.today <= end:
             lines.append(ctx.t("digest.today", what=what))
         elif event.deadline:
             lines.append(ctx.t("digest.passed", n=(ctx.today - end).days, what=what, date=when))
@@ -160,6 +181,17 @@ def _key_dates(ctx: Context, key_events: Sequence[Event]) -> list[str]:
             days = (ctx.today - end).days
             lines.append(ctx.t("digest.days_since", n=days, what=what, date=when))
     return lines
+
+
+# "New since" lists at most this many events; the rest are counted, for /timeline.
+NEW_EVENTS_SHOWN = 8
+
+
+def _by_importance(events: Iterable[Event]) -> list[Event]:
+    """What entered the dossier, most important first: decisive events, then the others,
+    then photo captions and background; each group in the dossier's (date) order."""
+    rank = {EventKind.EVENT: 1, EventKind.BACKGROUND: 2, EventKind.CAPTION: 2}
+    return sorted(events, key=lambda e: (0 if e.decisive else rank[e.kind], event_order(e)))
 
 
 def compose_digest(
@@ -181,19 +213,25 @@ def compose_digest(
         new_quotes = index.quotes.added_after(since)
         new_articles = index.articles.added_after(since)
         heading = ctx.t("digest.new", date=format_day(since, ctx.locale))
-    shown_events = new_events[-5:]
+    ranked = _by_importance(new_events)
+    shown_events = ranked[:NEW_EVENTS_SHOWN]
     if new_events or new_quotes or new_articles:
-        lines = [f"• {a.title} ({a.credit}, {a.date.isoformat()})" for a in new_articles]
-        lines += [f"• {event_when(ctx, e)}: {e.summary.get(ctx.locale)}" for e in shown_events]
+        lines = [f"• {event_when(ctx, e)}: {e.summary.get(ctx.locale)}" for e in shown_events]
+        if len(ranked) > len(shown_events):
+            lines.append(f"• {ctx.t('digest.more_events', n=len(ranked) - len(shown_events))}")
         if new_quotes:
             lines.append(f"• {ctx.t('count.quotes', n=len(new_quotes))}")
-        items.append(Item(title=heading, body="\n".join(lines)))
+        lines += [f"• {a.title} ({a.credit}, {a.date.isoformat()})" for a in new_articles]
+        refs = tuple(f"event:{e.id}" for e in shown_events)
+        items.append(Item(title=heading, body="\n".join(lines), refs=refs))
     else:
         text = ctx.t("digest.nothing_new", date=format_day(since or ctx.today, ctx.locale))
         items.append(Item(title=heading, body=text))
     if not short:
         standing = [
-            Field(name=a.name, value=a.standing.get(ctx.locale), inline=False)
+            Field(
+                name=actor_name(ctx, a, start=True), value=a.standing.get(ctx.locale), inline=False
+            )
             for a in index.standing
             if a.standing
         ]
@@ -203,11 +241,12 @@ def compose_digest(
         shown = quote_item(ctx, quote)
         items.append(
             Item(
-                title=f"{ctx.t('digest.quote_of_day')}: {shown.title}",
+                title=ctx.t("label", name=ctx.t("digest.quote_of_day"), value=shown.title),
                 quote=shown.quote,
                 translation=shown.translation,
                 fields=shown.fields,
                 sources=shown.sources,
+                refs=shown.refs,
             )
         )
     # The sources of what the digest shows: new articles, the events and key dates listed, the

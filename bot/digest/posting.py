@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from bot.config import Settings
 from bot.core import Context, Core, Request
-from bot.delivery import Poster, RetryPolicy
+from bot.delivery import Poster, RetryPolicy, Team
 from bot.digest.compose import compose_digest, has_news
 from bot.digest.records import Claim, Key, Subscription
 from bot.digest.rotation import Pick, pick_quote
@@ -199,6 +199,7 @@ class Deliverer:
             sub.platform,
             sub.channel,
             prepared.reply,
+            team=sub.team,
             deadline=occurrence.at + self.policy.window,
             claim=claim,
         )
@@ -248,7 +249,9 @@ class Deliverer:
                 attempt += 1
                 await asyncio.sleep(wait)
 
-    async def post_now(self, *, platform: str, channel: str, locale: str, day: dt.date) -> None:
+    async def post_now(
+        self, *, platform: str, channel: str, locale: str, day: dt.date, team: Team | None = None
+    ) -> None:
         """An extra digest asked for with /digest now: no claim, but logged and rotated."""
         where = channel_name(platform, channel)
         try:
@@ -259,7 +262,7 @@ class Deliverer:
                 return
             deadline = self.clock() + min(self.policy.window, NOW_RETRY_LIMIT)
             message_id = await self._post(
-                platform, channel, prepared.reply, deadline=deadline, claim=None
+                platform, channel, prepared.reply, team=team, deadline=deadline, claim=None
             )
             if message_id is None:
                 return
@@ -319,6 +322,7 @@ class Deliverer:
         channel: str,
         reply: Reply,
         *,
+        team: Team | None,
         deadline: dt.datetime,
         claim: Claim | None,
     ) -> str | None:
@@ -361,7 +365,7 @@ class Deliverer:
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await poster.post(channel, reply)
+                    return await poster.post(channel, reply, team=team)
         except _ClaimLost:
             log.warning("digest for %s: claim lost while retrying; leaving it", where)
             return None

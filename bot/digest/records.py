@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.delivery import Team
 from bot.digest.when import Schedule
 
 Key = tuple[str, str, dt.date]  # platform, channel, local date
@@ -21,16 +22,19 @@ class Subscription:
     effective_from: dt.datetime
     paused_reason: str | None = None
     paused_at: dt.datetime | None = None
+    # Where the channel is (Slack's team and Grid org ids), when the platform has many.
+    team: Team | None = None
 
     @property
     def paused(self) -> bool:
         return self.paused_reason is not None
 
     def same_plan(self, other: Subscription) -> bool:
-        return (self.schedule, self.locale, self.source) == (
+        return (self.schedule, self.locale, self.source, self.team) == (
             other.schedule,
             other.locale,
             other.source,
+            other.team,
         )
 
 

@@ -60,6 +60,13 @@ subscriptions = sa.Table(
     sa.Column("effective_from", UTCDateTime, nullable=False),
     sa.Column("paused_reason", sa.Text, nullable=True),
     sa.Column("paused_at", UTCDateTime, nullable=True),
+    # The Slack workspace the channel is in (and its Enterprise Grid org): an app installed
+    # in many workspaces posts with that workspace's token, and stops when it is uninstalled.
+    sa.Column("team_id", sa.String(32), nullable=True),
+    sa.Column("enterprise_id", sa.String(32), nullable=True),
+)
+subscriptions_by_team = sa.Index(
+    "digest_subscriptions_by_team", subscriptions.c.platform, subscriptions.c.team_id
 )
 
 # One row per (platform, channel, local date): the claim that makes a digest post once.
@@ -113,9 +120,33 @@ def _create_v1(conn: Connection) -> None:
     conn.execute(CreateIndex(posts_by_channel, if_not_exists=True))
 
 
+def _add_columns(conn: Connection, table: sa.Table, names: Sequence[str]) -> None:
+    """ALTER TABLE ... ADD COLUMN for those of `names` the table lacks: a database created
+    by an earlier step has none of them, one created by `_create_v1` since has them all."""
+    present = {column["name"] for column in sa.inspect(conn).get_columns(table.name)}
+    preparer = conn.dialect.identifier_preparer
+    for name in names:
+        if name in present:
+            continue
+        column = table.c[name]
+        kind = column.type.compile(dialect=conn.dialect)
+        conn.execute(
+            sa.text(
+                f"ALTER TABLE {preparer.format_table(table)} "
+                f"ADD COLUMN {preparer.format_column(column)} {kind}"
+            )
+        )
+
+
+def _add_slack_workspace_v2(conn: Connection) -> None:
+    """Each subscription knows its Slack workspace (issue 14, OAuth: many workspaces)."""
+    _add_columns(conn, subscriptions, ("team_id", "enterprise_id"))
+    conn.execute(CreateIndex(subscriptions_by_team, if_not_exists=True))
+
+
 Migration = Callable[[Connection], None]
 # Append a step to change the schema; never edit a released one.
-MIGRATIONS: tuple[Migration, ...] = (_create_v1,)
+MIGRATIONS: tuple[Migration, ...] = (_create_v1, _add_slack_workspace_v2)
 _LOCK_KEY = 0x44_69_67_65_73_74  # "Digest", for pg_advisory_xact_lock
 
 

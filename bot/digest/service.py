@@ -24,11 +24,16 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.config import Settings
 from bot.core import Core
-from bot.delivery import Poster
+from bot.delivery import Poster, Team
 from bot.digest.posting import Deliverer, DeliveryPolicy, channel_name
 from bot.digest.records import Delivery, Key, Subscription
 from bot.digest.store import DigestStore
-from bot.digest.when import Occurrence, config_entry_schedule, default_schedule
+from bot.digest.when import (
+    Occurrence,
+    config_entry_schedule,
+    config_entry_team,
+    default_schedule,
+)
 from bot.errors import DatabaseUnavailable
 from bot.hooks import DigestCounts, NoCounts
 
@@ -144,11 +149,15 @@ class DigestService:
         if self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._spawn, self.sweep())
 
-    def post_now(self, *, platform: str, channel: str, locale: str, day: dt.date) -> None:
+    def post_now(
+        self, *, platform: str, channel: str, locale: str, day: dt.date, team: Team | None = None
+    ) -> None:
         """Post a digest in a channel now (/digest now), whatever its schedule."""
         if self._loop is None or self._loop.is_closed():
             raise RuntimeError("the digest service is not running")
-        asked = self._deliverer.post_now(platform=platform, channel=channel, locale=locale, day=day)
+        asked = self._deliverer.post_now(
+            platform=platform, channel=channel, locale=locale, day=day, team=team
+        )
         self._loop.call_soon_threadsafe(self._spawn, asked, self._asked)
 
     def _spawn(
@@ -172,6 +181,7 @@ class DigestService:
                 source="config",
                 changed_by="config",
                 effective_from=now,
+                team=config_entry_team(entry),
             )
             for entry in entries
         ]

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from bot.config import Settings
 from bot.database.bounded import Database, database_url
+from bot.delivery import Team
 from bot.digest.errors import DigestStoreError
 from bot.digest.records import Claim, Delivery, Key, Post, Subscription
 from bot.digest.schema import (
@@ -81,6 +82,9 @@ def _subscription(row: Any) -> Subscription:
         effective_from=row.effective_from,
         paused_reason=row.paused_reason,
         paused_at=row.paused_at,
+        team=Team(team_id=row.team_id, enterprise_id=row.enterprise_id)
+        if row.team_id or row.enterprise_id
+        else None,
     )
 
 
@@ -97,6 +101,8 @@ def _subscription_values(sub: Subscription) -> dict[str, Any]:
         "effective_from": sub.effective_from,
         "paused_reason": sub.paused_reason,
         "paused_at": sub.paused_at,
+        "team_id": sub.team.team_id if sub.team else None,
+        "enterprise_id": sub.team.enterprise_id if sub.team else None,
     }
 
 
@@ -106,6 +112,21 @@ def _delivery(row: Any) -> Delivery:
 
 def _where_key(table: sa.Table, platform: str, channel: str) -> sa.ColumnElement[bool]:
     return sa.and_(table.c.platform == platform, table.c.channel == channel)
+
+
+def _where_team(platform: str, team: Team) -> sa.ColumnElement[bool]:
+    """A workspace's subscriptions: by team id (unique across Slack), or every workspace of
+    an Enterprise Grid org when only the org is named (an org-wide install)."""
+    if team.team_id:
+        return sa.and_(
+            subscriptions.c.platform == platform, subscriptions.c.team_id == team.team_id
+        )
+    if team.enterprise_id:
+        return sa.and_(
+            subscriptions.c.platform == platform,
+            subscriptions.c.enterprise_id == team.enterprise_id,
+        )
+    return sa.false()
 
 
 def _where_claim(claim: Claim) -> sa.ColumnElement[bool]:
@@ -208,8 +229,37 @@ class DigestStore:
         return result.rowcount == 1
 
     @_bounded
-    def resume(self, platform: str, channel: str, *, now: dt.datetime) -> bool:
-        """Lift a pause; digests already missed stay missed."""
+    def team_subscriptions(self, platform: str, team: Team) -> list[Subscription]:
+        """The subscriptions of the channels of one workspace (its Home tab lists them)."""
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                sa.select(subscriptions)
+                .where(_where_team(platform, team))
+                .order_by(subscriptions.c.channel)
+            ).all()
+        return [_subscription(r) for r in rows]
+
+    @_bounded
+    def pause_team(self, platform: str, team: Team, *, reason: str, now: dt.datetime) -> int:
+        """Stop the digests of every channel of a workspace (the app was uninstalled there);
+        the reason shows in /digest status. Returns how many were paused."""
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                sa.update(subscriptions)
+                .where(_where_team(platform, team), subscriptions.c.paused_reason.is_(None))
+                .values(paused_reason=reason[:500], paused_at=now)
+            )
+        return int(result.rowcount)
+
+    @_bounded
+    def resume(
+        self, platform: str, channel: str, *, now: dt.datetime, team: Team | None = None
+    ) -> bool:
+        """Lift a pause; digests already missed stay missed. `team`, when given, is where the
+        channel is now (a subscription made before the bot recorded workspaces)."""
+        values: dict[str, Any] = {"paused_reason": None, "paused_at": None, "effective_from": now}
+        if team is not None:
+            values.update(team_id=team.team_id, enterprise_id=team.enterprise_id)
         with self.engine.begin() as conn:
             result = conn.execute(
                 sa.update(subscriptions)
@@ -217,7 +267,7 @@ class DigestStore:
                     _where_key(subscriptions, platform, channel),
                     subscriptions.c.paused_reason.is_not(None),
                 )
-                .values(paused_reason=None, paused_at=None, effective_from=now)
+                .values(**values)
             )
         return result.rowcount == 1
 

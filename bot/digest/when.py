@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bot.delivery import Team
 from bot.matching.folding import fold
 from bot.matching.names import NameIndex
 from bot.schedule_words import (
@@ -147,6 +148,17 @@ def config_entry_schedule(entry: Mapping[str, Any], default: Schedule) -> Schedu
         weekdays=parse_weekdays(str(entry["weekdays"]))
         if "weekdays" in entry
         else default.weekdays,
+    )
+
+
+def config_entry_team(entry: Mapping[str, Any]) -> Team | None:
+    """The Slack workspace of a `digest_subscriptions` entry (`team`, `enterprise`), needed
+    when the app is installed in many workspaces."""
+    team, enterprise = entry.get("team"), entry.get("enterprise")
+    if not team and not enterprise:
+        return None
+    return Team(
+        team_id=str(team) if team else None, enterprise_id=str(enterprise) if enterprise else None
     )
 
 

@@ -1,11 +1,12 @@
 """Drafts dossier entries from a new article: quotes, speakers, days, actors and events.
 
-The core of `dispute-bot draft`; a chat platform calls `draft_upload` with an attached file's
-bytes and the dossier, and sends back the YAML file and the one-line summary it returns.
+The core of `dispute-bot draft`; the chat's /draft command (handlers/draft.py) calls
+`draft_upload` with an attached file's bytes and the dossier, and sends back the YAML file
+it returns with a short summary.
 """
 
 from bot.draft.article import ArticleError, read_article, read_article_file
-from bot.draft.command import draft_upload
+from bot.draft.command import DraftFile, draft_upload
 from bot.draft.engine import draft_article, draft_articles, draft_bytes, draft_file
 from bot.draft.model import ArticleText, Draft, DraftActor, DraftEvent, DraftQuote
 from bot.draft.render import render_json, render_yaml
@@ -16,6 +17,7 @@ __all__ = [
     "Draft",
     "DraftActor",
     "DraftEvent",
+    "DraftFile",
     "DraftQuote",
     "draft_article",
     "draft_articles",

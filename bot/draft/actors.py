@@ -77,14 +77,14 @@ class ActorBook:
         for actor in known:
             entry = Entry(
                 id=actor.id,
-                name=actor.name,
+                name=actor.name.en,
                 kind=actor.kind,
                 aliases=list(actor.aliases),
                 new=False,
                 plural=actor.kind == "group",
                 gender=_gender_from_text(fold(actor.role.fr)) if actor.kind == "person" else None,
             )
-            entry.folded_aliases = {fold(a) for a in (actor.name, *actor.aliases) if fold(a)}
+            entry.folded_aliases = {fold(a) for a in (actor.name.en, *actor.aliases) if fold(a)}
             entry.loose_aliases = {fold(a) for a in actor.aliases if a == a.lower()}
             self.entries.append(entry)
         self._recent: list[Entry] = []  # most recent last

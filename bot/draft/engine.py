@@ -36,7 +36,8 @@ class _State:
     news_day: dt.date | None = None  # the day of the first sentence that gives one
     previous_day: dt.date | None = None  # the day the sentence before was about
     previous: list[DateMatch] = field(default_factory=list)  # that sentence's dates
-    said_on: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # the last quote's
+    # The last quote's day: (date, basis, how, the date words read) by speaker.
+    said_on: dict[str, tuple[str, str, str, DateMatch | None]] = field(default_factory=dict)
     sentence_speaker: Entry | None = None  # who the sentence's earlier quote is by
     last_day: DateMatch | None = None  # the last past day the text named
     last_speaker: Entry | None = None
@@ -118,7 +119,7 @@ def draft_articles(
         actors += [
             Actor(
                 id=a.id,
-                name=a.name,
+                name=Text(en=a.name, fr=a.name),
                 kind=a.kind,
                 role=Text(en=a.role, fr=a.role),
                 aliases=a.aliases,
@@ -131,7 +132,8 @@ def draft_articles(
 
 def _as_known(actor: DraftActor) -> Actor:
     role = Text(en=actor.role, fr=actor.role)
-    return Actor(id=actor.id, name=actor.name, kind=actor.kind, role=role, aliases=actor.aliases)
+    name = Text(en=actor.name, fr=actor.name)
+    return Actor(id=actor.id, name=name, kind=actor.kind, role=role, aliases=actor.aliases)
 
 
 def draft_bytes(
@@ -181,8 +183,8 @@ def _quote(
     entry = resolved[0]
     entry.used = entry.spoke = True
     book.mention(entry)
-    said_on, basis, how = _said_on(article, state, found, dates, entry, rule)
-    state.said_on = {entry.id: (said_on, basis, how)}  # only the quote just before carries on
+    said_on, basis, how, read = _said_on(article, state, found, dates, entry, rule)
+    state.said_on = {entry.id: (said_on, basis, how, read)}  # only the quote before carries on
     state.last_speaker = state.sentence_speaker = entry
     state.last_quote_sentence = index
     return DraftQuote(
@@ -194,6 +196,8 @@ def _quote(
         date_rule=how,
         rule=rule,
         sentence=sentence.text,
+        date_words=read.text if read else "",
+        date_rule_name=read.name if read else "",
     )
 
 
@@ -204,8 +208,9 @@ def _said_on(
     dates: list[DateMatch],
     entry: Entry,
     rule: str,
-) -> tuple[str, str, str]:
-    """(date, basis, how): the day the quote was said, and on what grounds.
+) -> tuple[str, str, str, DateMatch | None]:
+    """(date, basis, how, words): the day the quote was said, on what grounds, from which
+    date words (None when it is only the article's day).
 
     In order: a day in the attribution's own words; "à l'AFP" / "told reporters" (the
     article's day); the same speaker's earlier quote; "après le vote" (the day just
@@ -219,34 +224,33 @@ def _said_on(
             own = [d for d in dates if d.end <= start and _said_by_then(d, article.date)]
         if own:
             date = own[0]
-            return date.iso, day_basis(date), f"{date.rule} ('{date.text}')"
+            return date.iso, day_basis(date), f"{date.rule} ('{date.text}')", date
         if found.to_press:
-            return article.date.isoformat(), "reported", "said to the reporters: the article's day"
+            how = "said to the reporters: the article's day"
+            return article.date.isoformat(), "reported", how, None
     if entry.id in state.said_on:
-        date_text, basis, how = state.said_on[entry.id]
+        date_text, basis, how, read = state.said_on[entry.id]
         how = how.removeprefix("continues the quote before, same speaker: ")
-        return date_text, basis, f"continues the quote before, same speaker: {how}"
+        return date_text, basis, f"continues the quote before, same speaker: {how}", read
     clause = found.clause if found else (0, 0)
     cue = _AFTER_EVENT.search(fold_same_length(found.phrase if found else "")) or (
         found and _AFTER_EVENT.search(fold_same_length(state.sentence_text[clause[0] : clause[1]]))
     )
     if cue and state.last_day is not None:
         day = state.last_day
-        return day.iso, day_basis(day), f"'{cue[0]}': the occasion dated before ('{day.text}')"
+        how = f"'{cue[0]}': the occasion dated before ('{day.text}')"
+        return day.iso, day_basis(day), how, day
     continuing = found is None or "pronoun" in rule or "title" in rule
     near = [d for d in state.previous if _near(d, article.date)]
     if continuing and near:
         match = near[0]
-        return match.iso, "inferred", f"the sentence before: {match.rule} ('{match.text}')"
-    return article.date.isoformat(), "reported", "no day given: the article's day"
+        return match.iso, "inferred", f"the sentence before: {match.rule} ('{match.text}')", match
+    return article.date.isoformat(), "reported", "no day given: the article's day", None
 
 
 def day_basis(date: DateMatch) -> str:
     """ "stated" when the text names the calendar day, "inferred" when it was worked out."""
-    return "inferred" if date.relative and date.rule.split(":")[0] not in _STATED else "stated"
-
-
-_STATED = ("day-month", "month-day", "weekday-day-month", "weekday-month-day")
+    return "inferred" if date.inferred else "stated"
 
 
 def _names_a_thing(body: str, quote: Quotation) -> bool:
@@ -307,6 +311,8 @@ def _event(book: ActorBook, sentence: Sentence, date: DateMatch, reference: dt.d
         evidence=evidence,
         rule=f"{date.rule} ('{date.text}')",
         deadline=date.value > reference,
+        date_words=date.text,
+        date_rule_name=date.name,
     )
 
 

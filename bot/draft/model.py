@@ -43,6 +43,8 @@ class DraftQuote:
     date_rule: str  # the date rule that fired, or why the article's day was taken
     rule: str  # the attribution rule that fired
     sentence: str  # the sentence it stands in, verbatim
+    date_words: str = ""  # the words the day was read from ("vendredi"), if any
+    date_rule_name: str = ""  # the date rule that read them ("weekday")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,6 +59,8 @@ class DraftEvent:
     evidence: str  # the sentence, verbatim
     rule: str  # the date rule that fired
     deadline: bool = False
+    date_words: str = ""  # the words the date was read from
+    date_rule_name: str = ""  # the date rule that read them
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

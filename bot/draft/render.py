@@ -70,7 +70,7 @@ def render_yaml(
         article = draft.article
         given = article_files[index] if index < len(article_files) else None
         rel = given or f"articles/{PurePosixPath(article.file.replace(chr(92), '/')).name}"
-        article_id = _fresh(_slug(PurePosixPath(rel).stem) or "article", taken)
+        article_id = _fresh(slug(PurePosixPath(rel).stem) or "article", taken)
         source = _credit(article.body)
         french = article.language == "fr"
         header.append(
@@ -91,8 +91,11 @@ def render_yaml(
                 sections["actors"] += _actor(actor, french)
         for quote in draft.quotes:
             sections["quotes"] += _quote(quote, article_id, taken, french, source)
+        same_day: dict[str, int] = {}
         for event in draft.events:
-            sections["events"] += _event(event, article_id, taken, french)
+            same_day[event.date] = same_day.get(event.date, 0) + 1
+            order = same_day[event.date] if _shares_day(event, draft.events) else 0
+            sections["events"] += _event(event, article_id, taken, french, order)
     lines = [
         *header,
         "# Nothing here is served until a person reviews it. For each entry: check it against",
@@ -131,14 +134,19 @@ def _quote(
     quote: DraftQuote, article_id: str, taken: set[str], french: bool, source: str
 ) -> list[str]:
     words = fold(quote.text).split()[:5]
-    ident = _fresh(_slug(f"{quote.actor} {' '.join(words)}"), taken)
+    ident = _fresh(slug(f"{quote.actor} {' '.join(words)}"), taken)
     translation = f"{TODO}: English translation" if french else quote.text
-    return [
+    lines = [
         f"  - id: {ident}",
         f"    speaker: {quote.actor}",
         f"    text: {_q(quote.text)}",
         f"    translation: {_q(translation)}",
-        f"    said_on: {_q(quote.said_on)}",
+    ]
+    if quote.date_words:  # else no day: reported on the article's date
+        said = _date(quote.said_on, quote.date_words, quote.date_rule_name)
+        lines.append(f"    said_on: {said}")
+    return [
+        *lines,
         f"    where: {{en: {_q(_reported_by(source))}, fr: {_q(_selon(source))}}}",
         f"    articles: [{article_id}]",
         "    draft:",
@@ -148,17 +156,31 @@ def _quote(
     ]
 
 
-def _event(event: DraftEvent, article_id: str, taken: set[str], french: bool) -> list[str]:
+def _date(date: str, words: str, rule: str, qualifier: str | None = None) -> str:
+    """A date as the seeds keep it: with the words it was read from and the rule that read
+    them, so `corpus check` reads it again (the reviewer checks the words are this record's)."""
+    extra = f", qualifier: {qualifier}" if qualifier else ""
+    return f"{{date: {_q(date)}{extra}, phrase: {_q(words)}, rule: {rule}}}"
+
+
+def _shares_day(event: DraftEvent, events: Sequence[DraftEvent]) -> bool:
+    return sum(e.date == event.date for e in events) > 1
+
+
+def _event(
+    event: DraftEvent, article_id: str, taken: set[str], french: bool, order: int
+) -> list[str]:
     words = [w for w in fold(event.summary).split() if len(w) > 3][:4]
-    ident = _fresh(_slug(f"{event.date} {' '.join(words)}"), taken)
+    ident = _fresh(slug(f"{event.date} {' '.join(words)}"), taken)
     summary = (
         {"en": f"{TODO}: summary in English", "fr": event.summary}
         if french
         else {"en": event.summary, "fr": f"{TODO}: résumé en français"}
     )
-    lines = [f"  - id: {ident}", f"    date: {_q(event.date)}"]
-    if event.qualifier:
-        lines.append(f"    qualifier: {event.qualifier}")
+    date = _date(event.date, event.date_words, event.date_rule_name, event.qualifier)
+    lines = [f"  - id: {ident}", f"    date: {date}"]
+    if order:
+        lines.append(f"    order: {order}  # the same day as another event: check the order")
     if event.time:
         lines.append(f"    time: {_q(event.time)}")
     if event.deadline:
@@ -169,6 +191,7 @@ def _event(event: DraftEvent, article_id: str, taken: set[str], french: bool) ->
         "    evidence:",
         f"      - article: {article_id}",
         f"        sentence: {_q(event.evidence)}",
+        "        kind: narration",
         "    draft:",
         f"      date: {_q(event.rule)}",
     ]
@@ -190,7 +213,8 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
+    """Words of `text` folded and joined by hyphens, for ids and file names."""
     return "-".join(fold(text).split())[:60].strip("-")
 
 

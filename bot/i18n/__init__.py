@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gettext
+import re
+import unicodedata
 from pathlib import Path
 
 from bot.corpus.model import Precision
@@ -34,11 +36,54 @@ def t(locale: str, key: str, **values: object) -> str:
 
     A sentence that counts something is given the number as `n` (an int): the catalogue
     picks the form that agrees with it (1 day, 2 days; 0 jour, 1 jour, 2 jours), and the
-    sentence reads it as `{n}`.
+    sentence reads it as `{n}`. The same `n` gives a name's grammatical number (the unions
+    stand). In French, `de {actor}` / `de {speaker}` (and `à`) contract with the name filled
+    in (`d'Anthropic`, `du ministère`, `des syndicats`, `aux employés`): see `contract`.
     """
     found, count = catalogue(locale), values.get("n")
     text = found.ngettext(key, key, count) if isinstance(count, int) else found.gettext(key)
+    if locale == "fr" and ("de {" in text or "à {" in text):  # a cheap test first
+        text = _PREPOSITION.sub(lambda m: _contracted(m, values), text)
     return text.format(**values)
+
+
+# Only an actor's name contracts ("Lecture de {name}" keeps a file's name as it is).
+_PREPOSITION = re.compile(r"(?<![\w'])(de|De|à|À) \{(actor|speaker)\}")
+_ELIDING = frozenset("aeiouy")
+
+
+def contract(preposition: str, name: str) -> str:
+    """French `de`/`à` before a name: `d'Anthropic`, `du ministère`, `des employés`, `au`.
+
+    Names that take an article carry it in the dossier ("le ministère de la Défense");
+    a name starting with a vowel elides `de` (h is left alone: names like Hegseth do not).
+    """
+    lower = preposition.lower()
+    capital = preposition[:1].isupper()
+    for article, (after_de, after_a) in _CONTRACTIONS.items():
+        if name.startswith(article):
+            joined = (after_de if lower == "de" else after_a) + name[len(article) :]
+            return joined[:1].upper() + joined[1:] if capital else joined
+    first = unicodedata.normalize("NFKD", name[:1].lower())[:1]
+    if lower == "de" and first in _ELIDING:
+        return f"{preposition[0]}'{name}"
+    return f"{preposition} {name}"
+
+
+_CONTRACTIONS = {"le ": ("du ", "au "), "les ": ("des ", "aux ")}
+
+
+def _contracted(match: re.Match[str], values: dict[str, object]) -> str:
+    name = match[2]
+    if name not in values:
+        return match[0]
+    filled = contract(match[1], str(values[name]))
+    return filled.replace("{", "{{").replace("}", "}}")
+
+
+def capitalised(text: str) -> str:
+    """A name at the start of a title or a line: "Le ministère", "The US official"."""
+    return text[:1].upper() + text[1:]
 
 
 @functools.cache

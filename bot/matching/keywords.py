@@ -9,11 +9,20 @@ from array import array
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from enum import IntEnum
 from itertools import chain, repeat
 from operator import call
 
 from bot.matching.folding import STOPWORDS, content_words, fold, words
 from bot.matching.fuzzy import edits_allowed, ratio, similarity, within_edits
+
+
+class Reach(IntEnum):
+    """How far a typed word reaches into the vocabulary."""
+
+    FORMS = 1  # the word and its plural or singular
+    WORDS = 2  # and the words it extends by a letter or two, and those it begins
+    SLIPS = 3  # and, for a word the text lacks, the words a typing slip away
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -224,7 +233,7 @@ class TextIndex:
         return any(form in self._docs for form in _forms(word))
 
     def corrections(
-        self, word: str, *, slips: bool = True, eager: bool = False, short: bool = False
+        self, word: str, *, reach: Reach = Reach.SLIPS, eager: bool = False, short: bool = False
     ) -> list[tuple[str, float]]:
         """Vocabulary words a typed word may stand for, with a weight in (0, 1].
 
@@ -233,13 +242,15 @@ class TextIndex:
         (`selfish` finds `selfishness`). A word that is itself in the text, in one of those
         forms, is not corrected as a typing slip unless `eager`: an exact hit is not joined
         by a look-alike (`armes` never brings `armée`, `contrat` never `contraindre`).
-        Without `slips`, no word is; with `short`, a four-letter word may be corrected by any
+        `reach` says how far to go; with `short`, a four-letter word may be corrected by any
         slip, not only a swap.
         """
         found: dict[str, float] = {}
         for form in _forms(word):
             if form in self._docs:
                 found.setdefault(form, 1.0 if form == word else 0.95)
+        if reach is Reach.FORMS:
+            return sorted(found.items(), key=lambda item: -item[1])
         if len(word) >= 6:
             for cut in (1, 2):
                 if len(word) - cut >= 5 and word[:-cut] in self._docs:
@@ -251,7 +262,7 @@ class TextIndex:
                 if not candidate.startswith(word):
                     break
                 found.setdefault(candidate, 0.85)
-        if slips and (eager or not exact):
+        if reach is Reach.SLIPS and (eager or not exact):
             for candidate, _ in self._slips(word, short=short):
                 found.setdefault(candidate, ratio(word, candidate) / 100 * 0.9)
         return sorted(found.items(), key=lambda item: -item[1])
@@ -260,7 +271,7 @@ class TextIndex:
         self,
         word: str,
         within: set[int] | None,
-        slips: bool = True,
+        reach: Reach = Reach.SLIPS,
         eager: bool = False,
         short: bool = False,
     ) -> dict[int, float]:
@@ -274,7 +285,7 @@ class TextIndex:
         repeat the term are weighed one by one.
         """
         best: dict[int, float] = {}
-        for term, weight in self.corrections(word, slips=slips, eager=eager, short=short):
+        for term, weight in self.corrections(word, reach=reach, eager=eager, short=short):
             gain = weight * (CLOSENESS + self._idf[term])
             docs: Iterable[int] = self._docs[term]
             if within is not None:
@@ -315,18 +326,18 @@ class TextIndex:
         within: set[int] | None = None,
         every_word: bool = False,
         order: Sequence[int] | None = None,
-        slips: bool = True,
+        reach: Reach = Reach.SLIPS,
     ) -> list[int]:
         """The documents matching the query's words, in `search`'s order, without a Hit each.
 
-        With `every_word`, only documents matching each of them; without `slips`, words
-        are not corrected as typing slips. Ties keep document order, or the place each
-        document has in `order` (its date, for instance).
+        With `every_word`, only documents matching each of them; `reach` says how far each
+        word reaches (Reach). Ties keep document order, or the place each document has in
+        `order` (its date, for instance).
         """
-        return self._order(*self._scores(query, within, every_word, slips), order)
+        return self._order(*self._scores(query, within, every_word, reach), order)
 
     def _scores(
-        self, query: str, within: set[int] | None, every_word: bool, slips: bool = True
+        self, query: str, within: set[int] | None, every_word: bool, reach: Reach = Reach.SLIPS
     ) -> tuple[dict[int, float], dict[int, int]]:
         """Each matching document's summed weight, and how many query words it matched.
 
@@ -336,11 +347,11 @@ class TextIndex:
         of the query is held as typed (`gril banjoeur` finds `grinl banjoeur`, while
         `elon musk` still finds no `selon must`).
         """
-        found = self._scored(query, within, every_word, slips, eager=False)
-        if every_word and slips and not found[0]:
+        found = self._scored(query, within, every_word, reach, eager=False)
+        if every_word and reach is Reach.SLIPS and not found[0]:
             typed = list(dict.fromkeys(content_words(query)))
             short = any(len(word) > 4 and self.holds(word) for word in typed)
-            found = self._scored(query, within, every_word, slips, eager=True, short=short)
+            found = self._scored(query, within, every_word, reach, eager=True, short=short)
         return found
 
     def _scored(
@@ -348,7 +359,7 @@ class TextIndex:
         query: str,
         within: set[int] | None,
         every_word: bool,
-        slips: bool,
+        reach: Reach,
         eager: bool,
         short: bool = False,
     ) -> tuple[dict[int, float], dict[int, int]]:
@@ -359,7 +370,7 @@ class TextIndex:
         matched: dict[int, int] = {}
         typed = list(dict.fromkeys(content_words(query)))
         for number, word in enumerate(typed):
-            best = self._best(word, within, slips, eager, short)
+            best = self._best(word, within, reach, eager, short)
             if every_word:
                 if not best:
                     return {}, {}

@@ -24,22 +24,27 @@ def test_quote_trunp_gives_trumps_quotes_with_sources(ask: Ask) -> None:
     reply = ask("/quote trunp")
     assert reply.kind is ReplyKind.OK
     assert reply.title == "Quotes by Donald Trump"
-    assert all(item.title.startswith("Donald Trump, 27 February 2026") for item in reply.items)
-    # Every quote of his, on one page; "cesser immédiatement toute utilisation" is a fragment
-    # of his post, shown once, whole, not again on its own before it.
-    assert len(reply.items) == 4
+    # His post, dated by AFP's "vendredi"; the three others have no day in the text. The
+    # fragment "cesser immédiatement toute utilisation" is part of the post, not listed.
+    assert titles(reply) == [
+        "Donald Trump, 27 February 2026 (inferred from “vendredi”)",
+        "Donald Trump, reported on 28 February 2026",
+        "Donald Trump, reported on 28 February 2026",
+        "Donald Trump, reported on 28 February 2026",
+    ]
     assert quotes_of(reply)[0].startswith("J'ordonne à TOUTES les agences fédérales")
     assert "cesser immédiatement toute utilisation" not in quotes_of(reply)
     first = reply.items[0]
     assert first.translation
     fields = {f.name: f.value for f in first.fields}
     assert fields["Speaker"] == "Donald Trump"
-    assert fields["Where"] == "Truth Social"
+    assert fields["When"] == "27 February 2026 (inferred from “vendredi”)"
+    assert fields["Where"] == "on his platform Truth Social"
     assert "AFP, 2026-02-28: Trump se débarrasse de l'IA d'Anthropic" in fields["Source"]
     assert [s.article_id for s in reply.sources] == ["afp-2026-02-28"]
 
 
-def test_quote_keywords_filter_the_speakers_quotes(ask: Ask) -> None:
+def test_quote_keywords_keep_the_speakers_quotes_they_match(ask: Ask) -> None:
     """Only the quotes holding the words: the others of the speaker do not follow."""
     reply = ask("/quote trump woke")
     assert [q[:35] for q in quotes_of(reply)] == ["Les Etats-Unis ne laisseront jamais"]
@@ -50,7 +55,7 @@ def test_quote_keywords_filter_the_speakers_quotes(ask: Ask) -> None:
 def test_quote_without_speaker_searches_every_quote(ask: Ask) -> None:
     reply = ask("/quote surveillance")
     speakers = {item.title.split(",")[0] for item in reply.items}
-    assert speakers == {"Dario Amodei", "Unnamed US official"}
+    assert speakers == {"Dario Amodei", "US official (unnamed)"}
     assert quotes_of(ask("/quote pentagone"))[0].startswith("Le Pentagone négocie")
 
 
@@ -101,26 +106,29 @@ def test_the_whole_timeline_is_one_page_of_lines_in_date_order(ask: Ask, core: C
     reply = ask("/timeline")
     assert reply.layout is Layout.LINES
     assert reply.page is not None and reply.page.count == 1 and reply.page.next is None
-    assert [i.ref for i in reply.items] == [f"event:{e.id}" for e in core.dossier.corpus.events]
-    assert titles(reply)[:3] == ["1950", "2021", "June 2025"]
-    refs = [i.ref for i in reply.items]
+    refs = [i.refs[0] for i in reply.items]
+    assert refs == [f"event:{e.id}" for e in core.dossier.corpus.events]
+    assert titles(reply)[:3] == ["1950", "2021", "June 2025 (inferred from “en juin”)"]
     assert refs.index("event:ultimatum") < refs.index("event:trump-orders-stop")
+    # The last thing the articles report; the end of the six months is no event.
+    assert titles(reply)[-1] == "reported on 28 February 2026"
+    assert not any("August" in t for t in titles(reply))
     assert [s.article_id for s in reply.sources] == ["afp-2026-02-25", "afp-2026-02-28"]
     ultimatum = reply.items[refs.index("event:ultimatum")]
-    assert ultimatum.notes == (1,) and ultimatum.fields == ()
+    assert ultimatum.cites == (1,) and ultimatum.fields == ()
 
 
 def test_timeline_by_actor(ask: Ask, core: Core) -> None:
     reply = ask("/timeline hegseth")
     assert reply.title == "Timeline: Pete Hegseth"
     events = {e.id: e for e in core.dossier.corpus.events}
-    assert all("hegseth" in events[i.ref.removeprefix("event:")].actors for i in reply.items)
+    assert all("hegseth" in events[i.refs[0].removeprefix("event:")].actors for i in reply.items)
     assert titles(reply) == [
+        "24 February 2026 (inferred from “mardi”)",  # the meeting, then the ultimatum
         "24 February 2026",
-        "24 February 2026",
-        "27 February 2026",
-        "27 February 2026",
-        "27 February 2026, 22:01 GMT",
+        "27 February 2026 (inferred from “vendredi”)",
+        "27 February 2026, 22:01 GMT (inferred from “vendredi”)",
+        "reported on 28 February 2026",  # "trahison": no day in the text
     ]
 
 
@@ -132,11 +140,12 @@ def test_timeline_by_day_in_any_form(ask: Ask, typed: str) -> None:
     reply = ask(f"/timeline {typed}")
     assert reply.kind is ReplyKind.OK
     assert reply.page is not None and reply.page.count == 1
-    assert len(reply.items) == 7
+    assert len(reply.items) == 6
     assert all(t.startswith("27 February 2026") for t in titles(reply))
-    refs = [i.ref for i in reply.items]  # the order first, then the transition it set up
-    assert refs.index("event:trump-orders-stop") < refs.index("event:transition-announced")
-    assert refs[-1] == "event:ultimatum-deadline"  # the one with a time: 22:01 GMT
+    # The real order: Trump's order, then the transition it opened; the timed deadline last.
+    refs = [r for item in reply.items for r in item.refs]
+    assert refs[:2] == ["event:trump-orders-stop", "event:transition-announced"]
+    assert refs[-1] == "event:ultimatum-deadline"
 
 
 def test_timeline_by_month_and_year(ask: Ask) -> None:
@@ -145,19 +154,19 @@ def test_timeline_by_month_and_year(ask: Ask) -> None:
     assert titles(ask("/timeline février")) == february  # a month alone: its year is found
     assert all("February 2026" in t for t in february)
     assert titles(ask("/timeline 1950")) == ["1950"]
-    assert titles(ask("/timeline juin 2025")) == ["June 2025"]
+    assert titles(ask("/timeline juin 2025")) == ["June 2025 (inferred from “en juin”)"]
 
 
 def test_timeline_by_keyword_and_combined(ask: Ask) -> None:
     reply = ask("/timeline ultimatum")
     assert [i.title for i in reply.items] == [
+        "24 February 2026 (inferred from “mardi”)",
         "24 February 2026",
-        "24 February 2026",
-        "26 February 2026",
-        "27 February 2026, 22:01 GMT",
+        "26 February 2026 (inferred from “la veille”)",
+        "27 February 2026, 22:01 GMT (inferred from “vendredi”)",
     ]
     combined = ask("/timeline hegseth 27 février ultimatum")
-    assert titles(combined) == ["27 February 2026, 22:01 GMT"]
+    assert titles(combined) == ["27 February 2026, 22:01 GMT (inferred from “vendredi”)"]
     assert combined.title == "Timeline: Pete Hegseth · 27 février · “ultimatum”"
 
 
@@ -176,7 +185,7 @@ def test_positions_overview_has_every_issue_with_a_quote(ask: Ask) -> None:
         "Mass surveillance",
         "Fully autonomous weapons",
         "Lifting all usage restrictions",
-        "Sanctions against Anthropic",
+        "Threats and measures against Anthropic",
     ]
     surveillance = reply.items[0]
     assert surveillance.quote
@@ -190,7 +199,7 @@ def test_positions_of_one_actor_and_on_one_issue(ask: Ask) -> None:
     assert reply.items[0].quote and reply.items[0].translation
     issue = ask("/positions armes autonomes")
     assert issue.title == "Positions on Fully autonomous weapons"
-    assert titles(issue) == ["Anthropic", "Dario Amodei", "Unnamed US official"]
+    assert titles(issue) == ["Anthropic", "Dario Amodei", "US official (unnamed)"]
     assert ask("/positions survelance").title == "Positions on Mass surveillance"
 
 
@@ -213,7 +222,10 @@ def test_digest_preview(ask: Ask) -> None:
     key_dates = reply.items[2].body
     assert "5 days since: Hegseth gives Anthropic an ultimatum" in key_dates
     assert "2 days since: Donald Trump orders every federal agency" in key_dates
-    assert "In 153 days: End of the six-month transition" in key_dates
+    assert "Passed 2 days ago: The ultimatum expires at 22:01 GMT." in key_dates
+    # The six months' end is our count from "six mois", not a date AFP gives: no countdown.
+    assert "its end: about August 2026 (computed: “six mois” from 27 February 2026)" in key_dates
+    assert "days: End of" not in key_dates and "In 1" not in key_dates
     assert reply.items[3].quote and reply.items[3].translation
     assert [s.article_id for s in reply.sources] == ["afp-2026-02-25", "afp-2026-02-28"]
 
@@ -257,10 +269,13 @@ def test_a_page_past_the_end_shows_the_last(ask: Ask) -> None:
 def test_french_replies_keep_the_original_quotes(ask: Ask) -> None:
     reply = ask("/quote trump woke", locale="fr")
     assert reply.title == "Citations de Donald Trump"
-    assert reply.items[0].title == "Donald Trump, 27 février 2026"
+    assert reply.items[0].title == "Donald Trump, rapporté le 28 février 2026"
     assert reply.items[0].quote is not None and reply.items[0].quote.startswith("Les Etats-Unis")
     assert {f.name for f in reply.items[0].fields} >= {"Auteur", "Où", "Source"}
-    assert ask("/timeline juin 2025", locale="fr").items[0].title == "juin 2025"
+    assert (
+        ask("/timeline juin 2025", locale="fr").items[0].title
+        == "juin 2025 (déduit de « en juin »)"
+    )
     assert ask("/digest", locale="fr").title == "Résumé du jour, 1er mars 2026"
 
 

@@ -14,7 +14,7 @@ from bot.snapshot import load_dossier
 def test_a_small_dossier_leaves_no_snapshot(seeds_copy: Path, tmp_path: Path) -> None:
     kept = tmp_path / "snapshots"
     dossier = load_dossier(seeds_copy, kept)
-    assert len(dossier.corpus.quotes) == 19
+    assert len(dossier.corpus.quotes) == 18
     assert not kept.exists()
 
 
@@ -55,7 +55,7 @@ def test_an_unreadable_snapshot_is_rebuilt(seeds_copy: Path, tmp_path: Path) -> 
     (path,) = kept.glob("dossier-*.pickle")
     path.write_bytes(b"not a pickle")
     dossier = load_dossier(seeds_copy, kept)
-    assert len(dossier.corpus.quotes) == 19
+    assert len(dossier.corpus.quotes) == 18
     assert path.read_bytes() != b"not a pickle"
 
 
@@ -66,5 +66,5 @@ def test_an_unwritable_snapshot_folder_only_warns(
     blocker = tmp_path / "file"
     blocker.write_text("a file where the folder should be")
     dossier = load_dossier(seeds_copy, blocker / "snapshots")
-    assert len(dossier.corpus.quotes) == 19
+    assert len(dossier.corpus.quotes) == 18
     assert "cannot keep a snapshot" in caplog.text

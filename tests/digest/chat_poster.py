@@ -11,6 +11,7 @@ import json
 
 import aiohttp
 
+from bot.delivery import Team
 from bot.errors import DeliveryError
 from bot.platforms.console import render_json
 from bot.reply import Reply
@@ -21,7 +22,7 @@ class ChatPoster:
         self.platform = platform
         self._url = f"{base_url}/test/{platform}"
 
-    async def post(self, channel: str, reply: Reply) -> str:
+    async def post(self, channel: str, reply: Reply, *, team: Team | None = None) -> str:
         body = json.loads(render_json(reply))
         timeout = aiohttp.ClientTimeout(total=10)
         try:

@@ -8,7 +8,7 @@ import time_machine
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.corpus.model import Precision, Quote, Text
+from bot.corpus.model import Basis, Precision, Quote, Text, When
 from bot.digest.rotation import pick_quote
 from bot.dossier import Dossier
 from tests.digest.conftest import MakeReplica, paris
@@ -54,8 +54,7 @@ def make_quote(number: int) -> Quote:
         speaker="someone",
         text=f"quote {number}",
         translation=f"quote {number}",
-        said_on=dt.date(2026, 2, 27),
-        precision=Precision.DAY,
+        when=When(date=dt.date(2026, 2, 27), precision=Precision.DAY, basis=Basis.REPORTED),
         where=Text(en="here", fr="ici"),
         articles=(),
         added=dt.date(2026, 2, 28),

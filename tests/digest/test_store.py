@@ -4,6 +4,7 @@ that lets exactly one of many contenders post a digest (SQLite here, PostgreSQL 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from pathlib import Path
@@ -11,12 +12,15 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bot.config import Settings
+from bot.delivery import Team
 from bot.digest.errors import DigestStoreError
 from bot.digest.records import Claim, Subscription
-from bot.digest.schema import MIGRATIONS, schema_version, upgrade_schema
-from bot.digest.store import DigestStore, database_url
+from bot.digest.schema import MIGRATIONS, schema_version, subscriptions, upgrade_schema
+from bot.digest.store import DigestStore, _subscription_values, database_url
 from bot.digest.when import Schedule
 from tests.digest.conftest import digest_settings, postgres_settings
+from tests.digest.conftest import postgres_url as postgres_url  # the fixture, for "postgres"
 
 NOW = dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC)
 DAY = dt.date(2026, 3, 2)
@@ -76,6 +80,66 @@ def test_an_upgrade_step_runs_once_on_an_older_database(tmp_path: Path) -> None:
 
     with pytest.raises(DigestStoreError, match="newer than this bot knows"):
         DigestStore.open(settings)  # an older bot refuses a newer database instead of breaking it
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_database(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    if request.param == "sqlite":
+        return digest_settings(tmp_path / "state.sqlite3")
+    return postgres_settings(request.getfixturevalue("postgres_url"))
+
+
+def test_a_database_of_the_first_schema_learns_each_subscriptions_workspace(
+    any_database: Settings,
+) -> None:
+    """Schema 2 (issue 14): a subscription keeps the Slack workspace it posts in, and the
+    subscriptions made before keep working (their workspace unknown until /digest resume)."""
+    engine = sa.create_engine(database_url(any_database))
+    assert upgrade_schema(engine, MIGRATIONS[:1]) == 1  # a database of the first schema
+    first = subscription("C0OLD")
+    with engine.begin() as conn:
+        values = {k: v for k, v in _subscription_values(first).items() if not k.endswith("_id")}
+        conn.execute(sa.insert(subscriptions_v1()).values(**values))
+    engine.dispose()
+
+    store = DigestStore.open(any_database)  # the bot starts: upgraded to the newest schema
+    try:
+        assert store.subscription("slack", "C0OLD") == first  # no workspace: None
+        alpha = dataclasses.replace(subscription("C0NEW"), team=Team(team_id="T0002ALPHA"))
+        grid = dataclasses.replace(
+            subscription("C0GRID"), team=Team(team_id="T0003BETA", enterprise_id="E0003GRID")
+        )
+        for sub in (alpha, grid):
+            store.save_subscription(sub)
+        assert store.subscription("slack", "C0GRID") == grid
+        assert store.team_subscriptions("slack", Team(team_id="T0002ALPHA")) == [alpha]
+        assert store.pause_team("slack", Team(team_id="T0002ALPHA"), reason="gone", now=NOW) == 1
+        assert store.pause_team("slack", Team(team_id="T0002ALPHA"), reason="gone", now=NOW) == 0
+        assert store.subscription("slack", "C0GRID") == grid  # another workspace: untouched
+        org = Team(enterprise_id="E0003GRID")  # an org-wide uninstall names the org only
+        assert [s.channel for s in store.team_subscriptions("slack", org)] == ["C0GRID"]
+        assert store.resume("slack", "C0OLD", now=NOW, team=Team(team_id="T0001OLD")) is False
+        store.pause("slack", "C0OLD", reason="unknown workspace", now=NOW)
+        assert store.resume("slack", "C0OLD", now=NOW, team=Team(team_id="T0001OLD"))
+        old = store.subscription("slack", "C0OLD")
+        assert old is not None and old.team == Team(team_id="T0001OLD") and not old.paused
+        with store.engine.begin() as conn:
+            assert conn.execute(sa.select(schema_version.c.version)).scalar() == 2
+    finally:
+        store.close()
+
+
+def subscriptions_v1() -> sa.Table:
+    """digest_subscriptions as the first schema made it (without the workspace)."""
+    return sa.Table(
+        "digest_subscriptions",
+        sa.MetaData(),
+        *(
+            sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable)
+            for c in subscriptions.columns
+            if not c.name.endswith("_id")
+        ),
+    )
 
 
 def test_an_unreachable_database_is_a_clear_error() -> None:

@@ -203,7 +203,7 @@ def test_any_reply_renders_within_discords_limits(reply: Reply, share: bool) -> 
 
 
 def test_a_reply_of_many_long_lines_stays_within_discord_limits() -> None:
-    items = tuple(Item(title=f"Day {n}", body="mot " * 150, notes=(1,)) for n in range(1, 60))
+    items = tuple(Item(title=f"Day {n}", body="mot " * 150, cites=(1,)) for n in range(1, 60))
     reply = Reply(
         command="timeline",
         kind=ReplyKind.OK,

@@ -17,7 +17,9 @@ import contextlib, io, json, sys
 from bot.cli import main
 with contextlib.redirect_stdout(io.StringIO()):
     main(["ask", "/quote trump"])
-print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("spacy", "thinc"))))
+heavy = [m for m in sys.modules if m.split(".")[0] in ("spacy", "thinc")]
+heavy += [m for m in sys.modules if m.startswith("bot.draft")]
+print(json.dumps(sorted(heavy)))
 """
 _WITHOUT_SPACY = """
 import sys
@@ -27,7 +29,8 @@ sys.exit(main(["draft", "--format", "json", sys.argv[1]]))
 """
 
 
-def test_dispute_bot_ask_imports_no_spacy() -> None:
+def test_dispute_bot_ask_imports_no_spacy_nor_the_draft_engine() -> None:
+    """/draft is one of the bot's commands, but only a draft loads the engine."""
     probe = subprocess.run(
         [sys.executable, "-c", _ASK_PROBE], capture_output=True, text=True, check=True, timeout=60
     )

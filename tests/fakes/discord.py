@@ -4,8 +4,9 @@ The real discord.py client connects to it as to Discord: GET /users/@me, the app
 command sync, a gateway websocket (HELLO, IDENTIFY, READY, heartbeats, zlib-stream frames)
 that dispatches INTERACTION_CREATE, and the interaction callback and webhook routes. Like
 Discord it refuses what Discord refuses: a message over the embed limits, an interaction
-answered twice or after its 3-second window, a follow-up before any answer. Payloads start
-from the real samples in tests/fixtures/discord/.
+answered twice or after its 3-second window, a follow-up before any answer. Attachments
+given to a command and files sent with a message are in tests/fakes/discord_files.py.
+Payloads start from the real samples in tests/fixtures/discord/.
 """
 
 from __future__ import annotations
@@ -26,11 +27,20 @@ from typing import Any, TypeVar
 
 from aiohttp import WSMsgType, web
 
+from tests.fakes.discord_files import (
+    ENTITY_TOO_LARGE,
+    DiscordFiles,
+    SentFile,
+    read_multipart,
+    too_large,
+)
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "discord"
 DISCORD_EPOCH = 1420070400000
 EPHEMERAL, LOADING = 1 << 6, 1 << 7
 ALL_PERMISSIONS = (1 << 53) - 1
 MANAGE_CHANNELS = 1 << 4
+ATTACHMENT_OPTION = 11  # an application command option of type ATTACHMENT
 GUILDS_INTENT = 1 << 0
 _COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
 
@@ -65,6 +75,7 @@ class Sent:
     body: Any
     authorization: str | None
     status: int = 0
+    files: list[SentFile] = field(default_factory=list)  # a multipart body's files[n]
 
 
 SENT = web.RequestKey("sent", Sent)
@@ -80,6 +91,7 @@ class Answer:
     body: dict[str, Any]
     at: float  # seconds after the interaction was dispatched
     message: dict[str, Any] | None = None  # the message it created or changed, as it then was
+    files: list[SentFile] = field(default_factory=list)  # the files it sent
 
     def __post_init__(self) -> None:
         self.message = copy.deepcopy(self.message)
@@ -146,6 +158,12 @@ class FakeDiscord:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.files = DiscordFiles(
+            base=lambda: f"http://127.0.0.1:{self.port}",
+            application_id=self.application_id,
+            snowflake=self.snowflake,
+            size_limit=sample["attachment_size_limit"],
+        )
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -163,6 +181,7 @@ class FakeDiscord:
         app.router.add_patch(f"{api}/webhooks/{{app}}/{{token}}/messages/{{mid}}", self._edit)
         app.router.add_delete(f"{api}/webhooks/{{app}}/{{token}}/messages/{{mid}}", self._delete)
         app.router.add_post(f"{api}/channels/{{channel}}/messages", self._channel_message)
+        self.files.add_routes(app.router)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -240,7 +259,7 @@ class FakeDiscord:
         return message
 
     def _apply(self, message: dict[str, Any], body: dict[str, Any]) -> None:
-        for key in ("content", "embeds", "components"):
+        for key in ("content", "embeds", "components", "attachments"):
             if key in body:
                 message[key] = copy.deepcopy(body[key]) if body[key] is not None else None
         if message.get("content") is None:
@@ -261,10 +280,13 @@ class FakeDiscord:
 
     @web.middleware
     async def _record(self, request: web.Request, handler: Any) -> web.StreamResponse:
-        if request.path == "/gateway":
+        if not request.path.startswith("/api/"):  # the gateway, the CDN
             return await handler(request)  # type: ignore[no-any-return]
         body = None
-        if request.can_read_body:
+        files: list[SentFile] = []
+        if request.content_type == "multipart/form-data":
+            body, files = await read_multipart(request)
+        elif request.can_read_body:
             text = await request.text()
             body = json.loads(text) if text else None
         sent = Sent(
@@ -273,6 +295,7 @@ class FakeDiscord:
             dict(request.query),
             body,
             request.headers.get("Authorization"),
+            files=files,
         )
         self.requests.append(sent)
         request[SENT] = sent
@@ -383,10 +406,14 @@ class FakeDiscord:
         interaction = self._interaction(request, by="token")
         if interaction is None or not interaction.acknowledged:
             return self._refuse(request, 404, {"message": "Unknown Webhook", "code": 10015})
-        body = request[SENT].body
-        problems = _message_problems(body)
+        body, files = request[SENT].body, request[SENT].files
+        if too_large(files, self.files.size_limit):
+            return self._refuse(request, 413, ENTITY_TOO_LARGE)
+        problems = _message_problems(body, files=len(files))
         if problems:
             return self._refuse(request, 400, _invalid_form_body(problems))
+        if files:
+            body = {**body, "attachments": self.files.message_attachments(body, files)}
         elapsed = time.monotonic() - interaction.dispatched
         if interaction.loading and interaction.original_id in self.messages:
             # Discord: the first follow-up after a "thinking…" defer edits that message, and
@@ -397,7 +424,9 @@ class FakeDiscord:
             interaction.loading = False
         else:
             message = self._message(body, flags=body.get("flags", 0) & EPHEMERAL, kind=20)
-        self.answers.append(Answer("followup", interaction.id, None, body, elapsed, message))
+        self.answers.append(
+            Answer("followup", interaction.id, None, body, elapsed, message, files=files)
+        )
         if request.query.get("wait") in ("true", "1", "True"):
             return _json(message)
         return web.Response(status=204)
@@ -549,12 +578,16 @@ class FakeDiscord:
         return payload
 
     def _options(self, name: str, values: dict[str, Any]) -> list[dict[str, Any]]:
+        """The options as Discord sends them; an attachment (type 11) by its id."""
         declared = {o["name"]: o for o in self.registered(name).get("options", [])}
         options = []
         for key, value in values.items():
             if key not in declared:
                 raise AssertionError(f"/{name} has no option {key!r}")
-            options.append({"name": key, "type": declared[key]["type"], "value": value})
+            kind = declared[key]["type"]
+            if kind == ATTACHMENT_OPTION:
+                value = value["id"]  # the object itself goes in data.resolved.attachments
+            options.append({"name": key, "type": kind, "value": value})
         return options
 
     async def _dispatch(self, payload: dict[str, Any]) -> Interaction:
@@ -593,6 +626,9 @@ class FakeDiscord:
             "type": 1,
             "options": self._options(name, options),
         }
+        attachments = {v["id"]: v for v in options.values() if isinstance(v, dict) and "url" in v}
+        if attachments:
+            payload["data"]["resolved"] = {"attachments": attachments}
         if command.get("guild_id"):
             payload["data"]["guild_id"] = command["guild_id"]
         return await self._dispatch(payload)
@@ -705,14 +741,18 @@ def _component_problems(rows: list[dict[str, Any]]) -> list[str]:
     return problems
 
 
-def _message_problems(body: dict[str, Any], *, partial: bool = False) -> list[str]:
+def _message_problems(body: dict[str, Any], *, partial: bool = False, files: int = 0) -> list[str]:
     problems = []
     content = body.get("content") or ""
     if units(content) > 2000:
         problems.append("content: Must be 2000 or fewer in length.")
     problems += _embed_problems(body.get("embeds") or [])
     problems += _component_problems(body.get("components") or [])
-    if not partial and not (content or body.get("embeds") or body.get("components")):
+    if files and len(body.get("attachments") or []) != files:
+        problems.append("attachments: Each attachment must name one of the files sent.")
+    if files > 10:
+        problems.append("files: Must be 10 or fewer in length.")
+    if not partial and not (content or body.get("embeds") or body.get("components") or files):
         problems.append("content: Cannot send an empty message")
     return problems
 

@@ -5,7 +5,8 @@ It speaks Slack's wire format (form or JSON Web API calls with a Bearer token, J
 told to fail the next calls. It holds several workspaces, each with its own tokens, bot user
 and channels, and answers every call for the workspace of its token; the app can be installed
 by OAuth v2 (tests/fakes/slack_oauth.py), uninstalled, have its tokens revoked or rotated;
-Slack's posting rate limits can be switched on (tests/fakes/slack_limits.py). Only Slack is
+Slack's posting rate limits can be switched on (tests/fakes/slack_limits.py). People share
+files with the bot and the bot uploads files (tests/fakes/slack_files.py). Only Slack is
 faked: the bot's own code runs for real.
 """
 
@@ -25,6 +26,7 @@ from aiohttp import WSMsgType, web
 
 from tests.fakes import slack_events
 from tests.fakes.slack_events import sign, signed_headers, socket_envelope
+from tests.fakes.slack_files import SlackFiles
 from tests.fakes.slack_limits import RateLimiter, SlackLimits, Throttle, ratelimited
 from tests.fakes.slack_oauth import (
     CLIENT_ID,
@@ -138,6 +140,7 @@ class FakeSlack:
         self.hook_posts: list[dict[str, Any]] = []
         self.hook_urls: list[str] = []  # the response_url of each of hook_posts, in order
         self.hook_delay = 0.0  # seconds Slack takes to accept a response_url post
+        self.delays: dict[str, float] = {}  # seconds Slack takes to answer a Web API method
         self.acks: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.connections = 0
         self.attempts: dict[str, int] = {}  # answered calls per method (or "hooks"), failed too
@@ -162,6 +165,14 @@ class FakeSlack:
         )
         self._scripted: dict[str, list[Canned]] = {}
         self._changed = asyncio.Condition()
+        self.files = SlackFiles(
+            base=lambda: self.base,
+            tokens=self.tokens,
+            workspaces=self.workspaces,
+            record=self._record,
+            fixture=fixture,
+            now=self.now,
+        )
         self._sockets: list[web.WebSocketResponse] = []
         self._socket_open = asyncio.Event()
         self._ts = itertools.count(1)
@@ -173,9 +184,11 @@ class FakeSlack:
     async def start(self) -> FakeSlack:
         app = web.Application()
         app.router.add_post("/api/{method}", self._web_api)
+        app.router.add_get("/api/{method}", self._web_api)  # files.info, listings: by GET
         app.router.add_get("/oauth/v2/authorize", self._authorize_page)
         app.router.add_post("/hooks/{kind}/{team}/{id}/{secret}", self._hook)
         app.router.add_get("/link/", self._link)
+        self.files.add_routes(app.router)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -239,8 +252,10 @@ class FakeSlack:
         enterprise_id: str | None = None,
         enterprise_name: str | None = None,
         bot_user_id: str | None = None,
+        members: dict[str, tuple[str, ...]] | None = None,
     ) -> Workspace:
-        """A workspace the app is not installed in yet (see `install` and the OAuth flow)."""
+        """A workspace the app is not installed in yet (see `install` and the OAuth flow);
+        `members` lists who is in a channel (a channel not listed has every user)."""
         suffix = team_id[1:]
         workspace = Workspace(
             team_id=team_id,
@@ -252,6 +267,7 @@ class FakeSlack:
             bot_id=f"B0BOT{suffix}",
             channels=frozenset(channels or (f"C0{suffix}A", f"C0{suffix}B")),
             users=users or (f"U0{suffix}ED",),
+            members=tuple(sorted((members or {}).items())),
         )
         self.workspaces[team_id] = workspace
         return workspace
@@ -473,6 +489,8 @@ class FakeSlack:
             ),
         )
         self.attempts[method] = self.attempts.get(method, 0) + 1
+        if self.delays.get(method):
+            await asyncio.sleep(self.delays[method])
         canned = self._scripted_answer(method)
         if canned is not None:
             return self._answer(canned)
@@ -500,7 +518,38 @@ class FakeSlack:
             return web.json_response(answer, headers=scopes)
         if method == "views.publish":
             return await self._views_publish(workspace, token, params)
+        if method == "users.conversations":
+            return self._users_conversations(workspace, token, params)
+        if method.startswith("files."):
+            return await self.files.api(method, workspace, token, params)
         return web.json_response({"ok": False, "error": "unknown_method"})
+
+    @staticmethod
+    def _users_conversations(
+        workspace: Workspace, token: Token, params: dict[str, Any]
+    ) -> web.Response:
+        """The channels a user is in, paged with a cursor; public and private channels need
+        `channels:read` and `groups:read`, as Slack's bot tokens do."""
+        granted = set(token.scopes.split(","))
+        needed = [s for s in ("channels:read", "groups:read") if s not in granted]
+        if needed:
+            answer = {"ok": False, "error": "missing_scope", "needed": ",".join(needed)}
+            return web.json_response(answer, headers={"x-oauth-scopes": token.scopes})
+        user = str(params.get("user") or token.user_id)
+        found = workspace.channels_of(user)
+        start = int(params.get("cursor") or 0)
+        limit = max(1, min(int(params.get("limit") or 100), 1000))
+        page = found[start : start + limit]
+        after = start + limit
+        channels = [{"id": c, "is_channel": True, "is_private": False} for c in page]
+        return web.json_response(
+            {
+                "ok": True,
+                "channels": channels,
+                "response_metadata": {"next_cursor": str(after) if after < len(found) else ""},
+            },
+            headers={"x-oauth-scopes": token.scopes},
+        )
 
     @staticmethod
     def _auth_test(workspace: Workspace, token: Token) -> dict[str, Any]:

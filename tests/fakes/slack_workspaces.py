@@ -16,7 +16,7 @@ from typing import Any
 
 APP_ID = "A0DISPUTE1"
 DEFAULT_TEAM = "T0001DOSSIER"
-DEFAULT_BOT_SCOPES = "app_mentions:read,chat:write,commands,im:history"
+DEFAULT_BOT_SCOPES = "app_mentions:read,chat:write,commands,files:read,files:write,im:history"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -34,9 +34,20 @@ class Workspace:
     # Channel ids of the workspace; None accepts any (the default workspace of older tests).
     channels: frozenset[str] | None = None
     users: tuple[str, ...] = ("U0REPORTER",)
+    # Who is in which channel; a channel not listed has every user of the workspace.
+    members: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def has_channel(self, channel: str) -> bool:
         return self.channels is None or channel in self.channels
+
+    def channels_of(self, user: str) -> list[str]:
+        """The channels `user` is a member of, in id order (users.conversations)."""
+        listed = dict(self.members)
+        return [
+            channel
+            for channel in sorted(self.channels or ())
+            if user in listed.get(channel, self.users)
+        ]
 
     @property
     def team(self) -> dict[str, str]:

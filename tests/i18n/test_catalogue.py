@@ -24,6 +24,7 @@ from bot.corpus.loader import STANCES
 from bot.i18n import DOMAIN, LOCALE_DIR, languages, t
 from bot.i18n.extract import KeyUse, keys_in, keys_under
 from bot.schedule_words import PLATFORMS
+from handlers.help import USAGE_WORDS
 
 LANGUAGES = list(languages())
 CODE = (PROJECT_ROOT / "bot", PROJECT_ROOT / "handlers")
@@ -176,6 +177,7 @@ def test_every_value_a_key_is_built_from_has_a_sentence(
         # bot/digest/records.py: Delivery.status, as /digest status shows it
         + [f"digest.delivery.{s}" for s in ("delivered", "skipped", "missed", "failed")]
         + ["digest.delivery.unknown"]
+        + [f"usage.{w.replace(' ', '_')}" for w in USAGE_WORDS]  # handlers/help.py
     )
     assert len(schedule_errors) >= 4
     missing = [

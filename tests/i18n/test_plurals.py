@@ -6,6 +6,7 @@ news, and what /reload answers.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -70,10 +71,22 @@ def test_the_day_after_the_ultimatum_the_digest_says_one_day(settings: Settings)
 
 
 def test_the_day_before_a_deadline_the_digest_says_in_one_day(settings: Settings) -> None:
-    english = key_dates(settings, dt.date(2026, 7, 31), "en")
-    assert any(line.startswith("• In 1 day: End of the six-month transition") for line in english)
-    french = key_dates(settings, dt.date(2026, 7, 31), "fr")
-    assert any(line.startswith("• Dans 1 jour : ") for line in french)
+    english = key_dates(settings, dt.date(2026, 2, 26), "en")
+    assert any(line.startswith("• In 1 day: The ultimatum expires") for line in english)
+    french = key_dates(settings, dt.date(2026, 2, 26), "fr")
+    assert any(line.startswith("• Dans 1 jour : L'ultimatum expire") for line in french)
+
+
+def test_no_count_runs_to_a_computed_end_or_below_zero(settings: Settings) -> None:
+    """The six months' end is our count from "six mois" (about August 2026): never "In 153
+    days" before it, never "Passed -16 days ago" in August, never "Passed 15 days" after."""
+    for day in (dt.date(2026, 3, 1), dt.date(2026, 8, 15), dt.date(2026, 9, 15)):
+        for locale, end in (("en", "about August 2026"), ("fr", "vers août 2026")):
+            lines = key_dates(settings, day, locale)
+            transition = [line for line in lines if "six" in line and end in line]
+            assert len(transition) == 1, (day, locale, lines)
+            assert not re.search(r"\d+ (days?|jours?)\b", transition[0]), transition
+            assert not any(re.search(r"-\d", line) for line in lines), lines
 
 
 def test_a_reload_refused_for_one_problem_says_so_in_the_singular(corpus: Corpus) -> None:
@@ -92,7 +105,7 @@ def test_a_reload_refused_for_one_problem_says_so_in_the_singular(corpus: Corpus
 def test_a_reload_counts_what_it_serves_in_the_singular_and_plural(corpus: Corpus) -> None:
     served = ReloadResult(ok=True, trigger="command", corpus=corpus, new_quotes=("q",))
     text = render_result(served, "en").text
-    assert "articles, 19 quotes and " in text
+    assert "articles, 18 quotes and " in text
     assert "New since the previous load: 0 articles, 1 quote, 0 events;" in text
     french = render_result(served, "fr").text
     assert "Nouveau depuis le chargement précédent : 0 article, 1 citation, 0 événement ;" in french

@@ -34,7 +34,7 @@ NEW_RECORDS = textwrap.dedent(
         speaker: trump
         text: "menace pour notre armée"
         translation: "a threat to our army"
-        said_on: 2026-03-09
+        said_on: {date: 2026-03-09, phrase: lundi, rule: weekday}
         where: {en: "to reporters", fr: "devant la presse"}
         articles: [test-2026-03-09]
     """

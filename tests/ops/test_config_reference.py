@@ -79,6 +79,8 @@ def test_the_variables_are_the_prefixed_names_and_the_short_ones_people_know() -
         "HEALTH_PORT": "health_port",
         "DISCORD_GUILD_ID": "discord_guild_id",
         "SLACK_API_URL": "slack_api_url",
+        "SLACK_CLIENT_ID": "slack_client_id",
+        "SLACK_REDIRECT_URI": "slack_redirect_uri",
         "DISCORD_API_URL": "discord_api_url",
         "DISCORD_GATEWAY_URL": "discord_gateway_url",
     }

@@ -124,12 +124,13 @@ def test_ask_and_corpus_check_work_from_an_empty_directory_with_no_environment(
     assert answer.returncode == 0, answer.stderr
     assert answer.stdout.startswith("Quotes by Donald Trump\n")
     assert "« J'ordonne à TOUTES les agences fédérales" in answer.stdout
+    assert "« cesser immédiatement toute utilisation »" not in answer.stdout  # a fragment of it
 
     check = installed.run("corpus", "check")
     assert check.returncode == 0, check.stderr
     shipped = installed.venv / "lib"
     assert check.stdout.startswith(str(shipped)), check.stdout
-    assert "/bot/shipped/seeds: OK: 2 articles, 12 actors, 19 quotes (all verbatim)" in (
+    assert "/bot/shipped/seeds: OK: 2 articles, 12 actors, 18 quotes (all verbatim)" in (
         check.stdout
     )
     assert list(installed.workdir.iterdir()) == []  # nothing written where it was run

@@ -27,7 +27,6 @@ quotes:
     speaker: nobody-we-know
     text: "never said"
     translation: "never said"
-    said_on: 2026-03-09
     where: {en: "nowhere", fr: "nulle part"}
     articles: [no-such-article]
 """

@@ -31,7 +31,14 @@ from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStor
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from tests.fakes.slack import CLIENT_ID, CLIENT_SECRET, SIGNING_SECRET, Browser, FakeSlack
+from tests.fakes.slack import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    SIGNING_SECRET,
+    Browser,
+    FakeSlack,
+    Workspace,
+)
 
 SCOPES = ("chat:write", "commands")
 
@@ -129,28 +136,55 @@ class BoltOAuthApp:
         )
 
     def browser(self) -> aiohttp.ClientSession:
-        """A browser session: keeps Bolt's state cookie (Secure: loopback is a secure origin)."""
-        jar = aiohttp.CookieJar(unsafe=True, treat_as_secure_origin=self.base)
-        return aiohttp.ClientSession(cookie_jar=jar)
+        return browser_at(self.base)
 
     async def install_link(self, browser: aiohttp.ClientSession) -> str:
-        """The "Add to Slack" link of Bolt's install page (its state cookie now set)."""
-        async with browser.get(f"{self.base}/slack/install") as page:
-            assert page.status == 200, await page.text()
-            link = re.search(r'<a href="([^"]+)"', await page.text())
-        assert link is not None
-        return html.unescape(link.group(1))
+        return await install_link_at(self.base, browser)
 
     async def install(
         self, browser: aiohttp.ClientSession, team_id: str, user_id: str
     ) -> tuple[int, str]:
-        """Open /slack/install, follow its "Add to Slack" link as `user_id` signed in to
-        `team_id` (clicking Allow), land on the redirect URL: its status and page."""
-        link = await self.install_link(browser)
-        self.fake.oauth.browser = Browser(team_id=team_id, user_id=user_id)
-        back = self.fake.approve(link)
-        async with browser.get(back) as landed:
-            return landed.status, await landed.text()
+        return await install_at(self.base, self.fake, browser, team_id, user_id)
+
+
+def browser_at(base: str) -> aiohttp.ClientSession:
+    """A browser session: keeps Bolt's state cookie (Secure: loopback is a secure origin)."""
+    jar = aiohttp.CookieJar(unsafe=True, treat_as_secure_origin=base)
+    return aiohttp.ClientSession(cookie_jar=jar)
+
+
+async def install_link_at(base: str, browser: aiohttp.ClientSession) -> str:
+    """The "Add to Slack" link of the install page at `base` (its state cookie now set)."""
+    async with browser.get(f"{base}/slack/install") as page:
+        assert page.status == 200, await page.text()
+        link = re.search(r'<a href="([^"]+)"', await page.text())
+    assert link is not None
+    return html.unescape(link.group(1))
+
+
+async def install_at(
+    base: str, fake: FakeSlack, browser: aiohttp.ClientSession, team_id: str, user_id: str
+) -> tuple[int, str]:
+    """Open `base`/slack/install, follow its "Add to Slack" link as `user_id` signed in to
+    `team_id` (clicking Allow), land on the redirect URL: its status and page."""
+    link = await install_link_at(base, browser)
+    fake.oauth.browser = Browser(team_id=team_id, user_id=user_id)
+    back = fake.approve(link)
+    async with browser.get(back) as landed:
+        return landed.status, await landed.text()
+
+
+def two_workspaces(fake: FakeSlack) -> tuple[Workspace, Workspace]:
+    """Alpha, a plain workspace, and Beta, a workspace of an Enterprise Grid org."""
+    alpha = fake.add_workspace("T0002ALPHA", "Alpha Desk", channels=("C0ALPHA1",))
+    beta = fake.add_workspace(
+        "T0003BETA",
+        "Beta Desk",
+        channels=("C0BETA1",),
+        enterprise_id="E0003GRID",
+        enterprise_name="Beta Grid",
+    )
+    return alpha, beta
 
 
 def build_app(

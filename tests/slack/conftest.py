@@ -11,7 +11,8 @@ import time
 import urllib.parse
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import pytest
@@ -31,6 +32,9 @@ from tests.fakes.slack import (
     fixture,
     signed_headers,
 )
+
+if TYPE_CHECKING:
+    from tests.slack.oauth_bot import OAuthBot
 
 # Two days after Trump's order, as in the core tests, so digests are stable.
 NOW = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
@@ -156,3 +160,14 @@ def run_http_bot(fake: FakeSlack, make_settings: MakeSettings, dossier: Dossier)
             await running.close()
 
     return run
+
+
+@pytest.fixture
+async def served(fake: FakeSlack, tmp_path: Path, dossier: Dossier) -> AsyncIterator[OAuthBot]:
+    """The bot in OAuth mode, its state in a SQLite file, the clock at 06:00 UTC on 1 March."""
+    from tests.slack.oauth_bot import Clock, oauth_settings, run_oauth_bot
+
+    settings = oauth_settings(fake, database=str(tmp_path / "state.sqlite3"))
+    clock = Clock(NOW.replace(hour=6))
+    async with run_oauth_bot(fake, settings, dossier, clock=clock) as served:
+        yield served

@@ -30,7 +30,14 @@ from tests.fakes.slack import (
     OAuthApp,
     Workspace,
 )
-from tests.slack.bolt_oauth import SCOPES, BoltOAuthApp, Stores, file_stores, sqlalchemy_stores
+from tests.slack.bolt_oauth import (
+    SCOPES,
+    BoltOAuthApp,
+    Stores,
+    file_stores,
+    sqlalchemy_stores,
+    two_workspaces,
+)
 from tests.slack.conftest import SlackSender
 
 
@@ -54,18 +61,6 @@ async def bolt(fake: FakeSlack, stores: Stores) -> AsyncIterator[BoltOAuthApp]:
     served = await BoltOAuthApp(fake, stores).start()
     yield served
     await served.close()
-
-
-def two_workspaces(fake: FakeSlack) -> tuple[Workspace, Workspace]:
-    alpha = fake.add_workspace("T0002ALPHA", "Alpha Desk", channels=("C0ALPHA1",))
-    beta = fake.add_workspace(
-        "T0003BETA",
-        "Beta Desk",
-        channels=("C0BETA1",),
-        enterprise_id="E0003GRID",
-        enterprise_name="Beta Grid",
-    )
-    return alpha, beta
 
 
 async def install_both(bolt: BoltOAuthApp, *workspaces: Workspace) -> None:

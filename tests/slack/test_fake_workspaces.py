@@ -41,7 +41,9 @@ async def test_auth_test_names_the_team_of_each_token(fake: FakeSlack) -> None:
     token = fake.install(grid.team_id)["access_token"]
     default = await client(fake, BOT_TOKEN).auth_test()
     assert default.data == fixture("auth_test.json")  # the default workspace, as recorded
-    assert default.headers["x-oauth-scopes"] == "app_mentions:read,chat:write,commands,im:history"
+    assert default.headers["x-oauth-scopes"] == (
+        "app_mentions:read,chat:write,commands,files:read,files:write,im:history"
+    )
     beta = await client(fake, token).auth_test()
     assert (beta["team_id"], beta["team"], beta["enterprise_id"]) == (
         "T0003BETA",

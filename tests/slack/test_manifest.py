@@ -60,16 +60,22 @@ def test_manifest_declares_every_command_and_no_more_scopes_than_used(
     assert commands[:4] == ["/timeline", "/quote", "/positions", "/digest"]
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == [
         "app_mentions:read",
+        "channels:read",  # the Home tab: which channels the user is in (users.conversations)
         "chat:write",
         "commands",
+        "files:read",
+        "files:write",
+        "groups:read",
         "im:history",
     ]
     assert manifest["settings"]["event_subscriptions"] == {
-        "bot_events": ["app_mention", "message.im"]
+        "bot_events": ["app_home_opened", "app_mention", "message.im"]
     }
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert manifest["settings"]["interactivity"] == {"is_enabled": True}
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True  # DMs
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert "redirect_urls" not in manifest["oauth_config"]  # one workspace, one token
     quote = manifest["features"]["slash_commands"][1]
     assert quote["usage_hint"] == "[speaker] [keywords] [page N]"
     assert quote["should_escape"] is False
@@ -86,6 +92,35 @@ def test_http_mode_manifest_points_everything_at_the_request_url(
     assert manifest["settings"]["event_subscriptions"]["request_url"] == url
     assert manifest["settings"]["interactivity"]["request_url"] == url
     assert manifest["settings"]["socket_mode_enabled"] is False
+
+
+def test_oauth_manifest_has_the_redirect_url_and_hears_uninstalls(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    events_url = "https://bot.newsroom.example/slack/events"
+    assert main(["slack", "manifest", "--request-url", events_url, "--oauth"]) == 0
+    manifest = yaml.safe_load(capsys.readouterr().out)
+    redirect = "https://bot.newsroom.example/slack/oauth_redirect"
+    assert manifest["oauth_config"]["redirect_urls"] == [redirect]
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
+        "app_home_opened",
+        "app_mention",
+        "message.im",
+        "app_uninstalled",
+        "tokens_revoked",
+    ]
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert manifest["settings"]["token_rotation_enabled"] is False  # opt in: Slack cannot undo
+
+    given = "https://install.newsroom.example/slack/oauth_redirect"
+    assert main(["slack", "manifest", "--redirect-url", given, "--token-rotation"]) == 0
+    manifest = yaml.safe_load(capsys.readouterr().out)
+    assert manifest["oauth_config"]["redirect_urls"] == [given]
+    assert manifest["settings"]["socket_mode_enabled"] is True  # events over Socket Mode
+    assert manifest["settings"]["token_rotation_enabled"] is True
+
+    assert main(["slack", "manifest", "--oauth"]) == 2  # no URL to redirect to
+    assert "--oauth needs --redirect-url" in capsys.readouterr().err
 
 
 def test_admin_commands_are_reached_through_the_umbrella_only(

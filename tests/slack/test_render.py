@@ -288,7 +288,7 @@ def test_the_whole_timeline_is_one_message_of_lines_with_notes(core: Core) -> No
 
 
 def test_a_reply_of_many_long_lines_stays_within_slack_limits() -> None:
-    items = tuple(Item(title=f"Day {n}", body="word " * 200, notes=(1, 2)) for n in range(1, 400))
+    items = tuple(Item(title=f"Day {n}", body="word " * 200, cites=(1, 2)) for n in range(1, 400))
     reply = Reply(
         command="timeline",
         kind=ReplyKind.OK,

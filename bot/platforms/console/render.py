@@ -9,7 +9,7 @@ from enum import Enum
 from typing import Any
 
 from bot.i18n import t
-from bot.reply import Layout, Reply, note_marks, notes
+from bot.reply import Layout, Reply, note_marks, source_notes
 
 WIDTH = 88
 
@@ -19,7 +19,13 @@ def _wrap(text: str, indent: str = "", *, hanging: str | None = None) -> list[st
     after = indent if hanging is None else hanging
     for paragraph in text.splitlines() or [""]:
         lines.extend(
-            textwrap.wrap(paragraph, WIDTH, initial_indent=indent, subsequent_indent=after)
+            textwrap.wrap(
+                paragraph,
+                WIDTH,
+                initial_indent=indent,
+                subsequent_indent=after,
+                break_on_hyphens=False,  # "porte-parole" stays whole
+            )
             or [indent]
         )
     return lines
@@ -33,7 +39,7 @@ def _lines(reply: Reply) -> list[str]:
         out += _wrap(text, hanging="    ")
     if reply.sources:
         out.append("")
-        for note in notes(reply):
+        for note in source_notes(reply):
             out += _wrap(note, hanging="    ")
     return out
 
@@ -53,17 +59,26 @@ def render_text(reply: Reply) -> str:
         if item.quote:
             out += _wrap(f"« {item.quote} »", "   ")
         if item.translation:
-            out += _wrap(f"({t(reply.locale, 'field.translation')}: {item.translation})", "   ")
+            label = t(reply.locale, "field.translation")
+            out += _wrap(f"({t(reply.locale, 'label', name=label, value=item.translation)})", "   ")
+        for note in item.notes:
+            out += _wrap(note, "   ")
         for field in item.fields:
             value = field.value.replace("\n", "; ")
-            out += _wrap(f"{field.name}: {value}", "   ")
+            out += _wrap(t(reply.locale, "label", name=field.name, value=value), "   ")
     if reply.page and reply.page.count > 1:
         out.append("")
         hint = t(reply.locale, "page", number=reply.page.number, count=reply.page.count)
         if reply.page.next:
             hint += f" ({t(reply.locale, 'next')}: {reply.page.next})"
         out.append(hint)
+    for attachment in reply.attachments:  # a draft: printed whole, to copy or redirect
+        out += ["", f"--- {attachment.name} ---", _text(attachment.data).rstrip("\n")]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
 
 
 def _plain(value: Any) -> Any:
@@ -73,6 +88,8 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, bytes):  # an attachment's content, as text
+        return _text(value)
     return value
 
 

@@ -2,13 +2,15 @@
 
 The core's handlers are synchronous, so they run in a worker thread; when one takes longer
 than `defer_after` the interaction is deferred first (Discord allows 3 seconds to answer)
-and the reply follows up. Every failure ends in a short ephemeral apology, logged with its
-traceback.
+and the reply follows up. A command given a file (/draft) is deferred at once ("thinking…"),
+the file read, and the reply follows up with its own files. Every failure ends in a short
+ephemeral apology, logged with its traceback.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -20,7 +22,8 @@ from bot.config import Settings
 from bot.core import Command, Core, Request
 from bot.hooks import RepliesInFlight
 from bot.i18n import t
-from bot.platforms.discord.commands import options_to_args
+from bot.platforms.discord.attachments import fetch, files
+from bot.platforms.discord.commands import FILE, options_to_args
 from bot.platforms.discord.custom_ids import SHARE_ID, line_from_custom_id
 from bot.platforms.discord.render import clip, escape_crowd_mentions, render_message
 from bot.platforms.discord.views import build_view, specs_from_components, specs_from_message
@@ -41,8 +44,10 @@ def can_manage(interaction: discord.Interaction) -> bool:
     return interaction.guild_id is not None and interaction.permissions.manage_channels
 
 
-def message_kwargs(message: dict[str, Any], *, editing: bool = False) -> dict[str, Any]:
-    """A rendered message body as discord.py send/edit arguments."""
+def message_kwargs(
+    message: dict[str, Any], *, editing: bool = False, reply: Reply | None = None
+) -> dict[str, Any]:
+    """A rendered message body as discord.py send/edit arguments, with `reply`'s files."""
     kwargs: dict[str, Any] = {
         "embeds": [discord.Embed.from_dict(embed) for embed in message["embeds"]],
         "allowed_mentions": discord.AllowedMentions.none(),
@@ -52,6 +57,8 @@ def message_kwargs(message: dict[str, Any], *, editing: bool = False) -> dict[st
     view = build_view(specs_from_components(message["components"]))
     if view is not None or editing:
         kwargs["view"] = view
+    if reply is not None and reply.attachments:
+        kwargs["files"] = files(reply.attachments)
     return kwargs
 
 
@@ -104,9 +111,34 @@ class Answers:
         self, interaction: discord.Interaction, command: Command, values: Mapping[str, Any]
     ) -> None:
         args = options_to_args(command, values)
-        await self.answer(
-            interaction, Request(command=command.name, args=args, **self.context(interaction))
-        )
+        request = Request(command=command.name, args=args, **self.context(interaction))
+        given = [values.get(o.name) for o in command.options if o.kind == FILE]
+        attachment = next((v for v in given if isinstance(v, discord.Attachment)), None)
+        if attachment is not None and request.can_manage:
+            await self.answer_with_file(interaction, request, attachment)
+        else:  # nothing to fetch, or not for this member: the core says so
+            await self.answer(interaction, request)
+
+    async def answer_with_file(
+        self, interaction: discord.Interaction, request: Request, attachment: discord.Attachment
+    ) -> None:
+        """Defer at once (reading the file and drafting can take seconds), read the file,
+        and follow up with the core's reply and its files."""
+        async with self.in_flight.reply():
+            await interaction.response.defer(ephemeral=not self.public, thinking=True)
+            fetched = await fetch(attachment, self.locale(interaction))
+            if isinstance(fetched, str):
+                reply = Reply(
+                    command=request.command,
+                    kind=ReplyKind.USAGE,
+                    title=f"/{request.command}",
+                    text=fetched,
+                    locale=self.locale(interaction),
+                )
+            else:
+                with_file = dataclasses.replace(request, attachment=fetched)
+                reply = await asyncio.to_thread(self.core.handle, with_file)
+            await self._deliver(interaction, reply, deferred=True)
 
     async def answer_unknown(self, interaction: discord.Interaction, name: str) -> None:
         await self.answer(interaction, Request(command=name, **self.context(interaction)))
@@ -121,9 +153,16 @@ class Answers:
             request,
             lambda: interaction.response.defer(ephemeral=not self.public, thinking=True),
         )
+        await self._deliver(interaction, reply, deferred=deferred)
+
+    async def _deliver(
+        self, interaction: discord.Interaction, reply: Reply, *, deferred: bool
+    ) -> None:
+        """The reply as the interaction's answer, or as the follow-up of its deferral."""
         ephemeral = not self.public or reply.kind is ReplyKind.ERROR
-        message = render_message(reply, share_button=not self.public and reply.ok)
-        kwargs = message_kwargs(message)
+        share = not self.public and reply.ok and not reply.attachments
+        message = render_message(reply, share_button=share)
+        kwargs = message_kwargs(message, reply=reply)
         if not deferred:
             await interaction.response.send_message(**kwargs, ephemeral=ephemeral)
         elif ephemeral and self.public:

@@ -18,6 +18,7 @@ from bot.platforms.discord.render import clip
 
 # Option kinds that name something the dossier knows, so Discord autocompletes them.
 NAMED_KINDS = frozenset({"speaker", "actor", "issue", "subject", "date", "command"})
+FILE = "file"  # an option that takes an attachment (/draft's article)
 DESCRIPTION_LIMIT = 100  # Discord's limit for command and option descriptions
 TEXT_OPTION_LIMIT = 100  # typed text, like autocomplete values, stays within 100 characters
 PAGE_LIMIT = 1000
@@ -39,12 +40,13 @@ class CommandRunner(Protocol):
 
 
 def options_to_args(command: Command, values: Mapping[str, Any]) -> str:
-    """Option values as the core's argument text: speaker, keywords, then `page N`."""
+    """Option values as the core's argument text: speaker, keywords, then `page N` (a file
+    option is no text: it reaches the core as the request's attachment)."""
     words: list[str] = []
     page = None
     for option in command.options:
         value = values.get(option.name)
-        if value is None or str(value).strip() == "":
+        if option.kind == FILE or value is None or str(value).strip() == "":
             continue
         if option.kind == "page":
             page = int(value)
@@ -78,6 +80,8 @@ def build_app_command(command: Command, runner: CommandRunner) -> AppCommand:
     for option in command.options:
         if option.kind == "page":
             annotation: Any = app_commands.Range[int, 1, PAGE_LIMIT]
+        elif option.kind == FILE:
+            annotation = discord.Attachment
         else:
             annotation = app_commands.Range[str, 1, TEXT_OPTION_LIMIT]
         parameters.append(

@@ -11,7 +11,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.delivery import network_failure
+from bot.delivery import Team, network_failure
 from bot.errors import DeliveryError
 from bot.platforms.discord.render import render_message
 from bot.reply import Reply
@@ -52,8 +52,9 @@ class DiscordPoster:
     def __repr__(self) -> str:
         return f"DiscordPoster(api_url={self.api_url!r}, token=<SECRET>)"
 
-    async def post(self, channel: str, reply: Reply) -> str:
-        """Post `reply` to `channel`; the new message's id."""
+    async def post(self, channel: str, reply: Reply, *, team: Team | None = None) -> str:
+        """Post `reply` to `channel` (a channel id says its server: `team` is not needed);
+        the new message's id."""
         if not channel.isdigit():
             raise DeliveryError(f"discord channel {channel!r} is not a channel id", permanent=True)
         url = f"{self.api_url}/channels/{channel}/messages"

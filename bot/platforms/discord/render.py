@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.i18n import t
 from bot.platforms.discord.custom_ids import INERT_PREFIX, SHARE_ID, page_custom_id
-from bot.reply import Field, Item, Layout, Reply, ReplyKind, note_marks, notes
+from bot.reply import Field, Item, Layout, Reply, ReplyKind, note_marks, source_notes
 
 # Discord's limits, in characters (counted as UTF-16 code units, which is never fewer).
 TITLE_LIMIT = 256
@@ -132,8 +132,9 @@ def _item_text(item: Item, locale: str) -> str:
         quoted = escape_markdown(f"« {item.quote} »")
         parts.append("\n".join(f"> {line}" for line in quoted.splitlines()))
     if item.translation:
-        label = t(locale, "field.translation")
-        parts.append(f"*{label}: {escape_markdown(item.translation)}*")
+        label = t(locale, "label", name=t(locale, "field.translation"), value=item.translation)
+        parts.append(f"*{escape_markdown(label)}*")
+    parts += [escape_markdown(note) for note in item.notes]
     return "\n".join(parts)
 
 
@@ -145,10 +146,38 @@ def _field(name: str, value: str, inline: bool) -> dict[str, Any]:
     }
 
 
+def _in_parts(text: str, limit: int = FIELD_VALUE_LIMIT) -> list[str]:
+    """A long text as field values of at most `limit`, cut between lines where it can be.
+
+    A digest's key dates run past one field's 1024 characters; cut there, the last lines
+    would be lost, so they go on in the fields that follow.
+    """
+    parts: list[str] = []
+    current = ""
+    for line in text.splitlines():
+        joined = f"{current}\n{line}" if current else line
+        if units(joined) <= limit:
+            current = joined
+            continue
+        if current:
+            parts.append(current)
+        current = line
+    parts.append(current)
+    return parts or [""]
+
+
+def _heading(item: Item, locale: str) -> list[dict[str, Any]]:
+    """The item's title over its text, the text going on in untitled fields when long."""
+    first, *more = _in_parts(_item_text(item, locale))
+    return [_field(escape_markdown(item.title), first, False)] + [
+        _field(BLANK, part, False) for part in more
+    ]
+
+
 def _item_fields(items: tuple[Item, ...], locale: str) -> list[dict[str, Any]]:
     """Each item as a heading field followed by its own fields; folded into one if too many."""
     spread = [
-        [_field(escape_markdown(item.title), _item_text(item, locale), False)]
+        _heading(item, locale)
         + [_field(escape_markdown(f.name), escape_markdown(f.value), f.inline) for f in item.fields]
         for item in items
     ]
@@ -165,7 +194,8 @@ def _item_fields(items: tuple[Item, ...], locale: str) -> list[dict[str, Any]]:
 
 def _folded_text(item: Item, locale: str) -> str:
     lines = [_item_text(item, locale)] if _item_text(item, locale) else []
-    lines += [f"**{escape_markdown(f.name)}:** {_one_line(f)}" for f in item.fields]
+    separator = t(locale, "label", name="", value="")  # ": ", or " : " in French
+    lines += [f"**{escape_markdown(f.name)}**{separator}{_one_line(f)}" for f in item.fields]
     return "\n".join(lines)
 
 
@@ -203,11 +233,11 @@ def _footer(reply: Reply) -> str:
     if reply.page is not None and reply.page.count > 1:
         lines.append(t(reply.locale, "page", number=reply.page.number, count=reply.page.count))
     if reply.sources and reply.layout is Layout.LINES:
-        lines += notes(reply)
+        lines += source_notes(reply)
     elif reply.sources:
         label = t(reply.locale, "field.source")
         cited = "; ".join(f"{s.credit}, {s.date}: {s.title}" for s in reply.sources)
-        lines.append(f"{label}: {cited}")
+        lines.append(t(reply.locale, "label", name=label, value=cited))
     if reply.footer:
         lines.append(reply.footer)
     return "\n".join(lines)

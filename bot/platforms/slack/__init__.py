@@ -1,16 +1,23 @@
 """The Slack platform: slash commands, mentions and DMs answered in Block Kit.
 
 Nothing here imports slack_bolt until `serve` runs, so the console and the CLI stay light;
-`bot.platforms.slack.poster` and `.render` need only slack_sdk (or nothing).
+`bot.platforms.slack.poster` and `.render` need only slack_sdk (or nothing). OAuth mode's
+modules (`.installations`, `.oauth`: SQLAlchemy's asyncio layer, greenlet, aiosqlite) load
+only in that mode.
 """
 
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.core import Core
-from bot.hooks import RepliesInFlight, ReportReadiness
+from bot.hooks import DossierReloads, RepliesInFlight, ReportReadiness
+
+if TYPE_CHECKING:
+    from bot.digest.hub import DigestHub
+    from bot.platforms.slack.installations import Installations
 
 
 async def serve(
@@ -20,11 +27,23 @@ async def serve(
     *,
     report: ReportReadiness,
     in_flight: RepliesInFlight,
+    digest: DigestHub | None = None,
+    reloads: DossierReloads | None = None,
+    installations: Installations | None = None,
 ) -> None:
-    """Socket Mode with SLACK_APP_TOKEN, else HTTP on settings.port; returns once `stop` is set."""
+    """Socket Mode with SLACK_APP_TOKEN, else HTTP on settings.port; with one bot token, or
+    installed by OAuth in many workspaces (`installations`, shared with the digest's poster).
+    Returns once `stop` is set."""
     from bot.platforms.slack.startup import start_slack
 
-    running = await start_slack(core, settings, in_flight=in_flight)
+    running = await start_slack(
+        core,
+        settings,
+        in_flight=in_flight,
+        digest=digest,
+        reloads=reloads,
+        installations=installations,
+    )
     watching = asyncio.create_task(running.report_readiness(stop, report), name="slack-readiness")
     try:
         await stop.wait()

@@ -70,14 +70,15 @@ def make_session() -> aiohttp.ClientSession:
 
 def make_web_client(
     *,
-    token: str,
+    token: str | None,
     api_url: str | None = None,
     session: aiohttp.ClientSession | None = None,
     timeout: float = TIMEOUT_SECONDS,
     retries: bool = True,
 ) -> AsyncWebClient:
     """A Web API client; with `session`, its calls reuse that session's connections. Without
-    `retries`, each call is one request (the caller retries)."""
+    `retries`, each call is one request (the caller retries). Without `token`, each call
+    names its own (OAuth mode: the token of the workspace it is for)."""
     return AsyncWebClient(
         token=token,
         base_url=api_base_url(api_url),

@@ -140,3 +140,33 @@ class RefusalLog:
         more = f" ({self._unlogged} more refused since the last line)" if self._unlogged else ""
         log.warning("slack: refused a request: %s%s", reason, more)
         self._last, self._unlogged = now, 0
+
+
+class PageRate:
+    """How often anyone may open the OAuth pages, which are not signed (a browser opens
+    them): a bucket of `burst` requests refilled at `per_minute`. Each install page writes a
+    state to the database, so a flood is answered 429 before it costs anything; installs are
+    rare, a person opens a page or two."""
+
+    def __init__(
+        self,
+        *,
+        per_minute: float = 30.0,
+        burst: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.rate = per_minute / 60.0
+        self.burst = burst
+        self.clock = clock
+        self._tokens = burst
+        self._at = clock()
+
+    def wait(self) -> float:
+        """0 and one request counted if one may go now, else the seconds until one may."""
+        now = self.clock()
+        self._tokens = min(self.burst, self._tokens + (now - self._at) * self.rate)
+        self._at = now
+        if self._tokens >= 1.0:
+            self._tokens -= 1.0
+            return 0.0
+        return (1.0 - self._tokens) / self.rate

@@ -26,8 +26,17 @@ def can_manage(settings: Settings, user: str) -> bool:
     return not settings.slack_admins or user in settings.slack_admins
 
 
-def from_line(line: str, *, settings: Settings, user: str, channel: str) -> Request:
-    """A typed command line ("quote trump", "/quote trump"); empty means help."""
+def from_line(
+    line: str,
+    *,
+    settings: Settings,
+    user: str,
+    channel: str,
+    team: str | None = None,
+    enterprise: str | None = None,
+) -> Request:
+    """A typed command line ("quote trump", "/quote trump"); empty means help. `team` and
+    `enterprise` say which workspace it came from (Bolt's context has them)."""
     text = readable(line).strip() or "help"
     return Request.parse(
         "/" + text.removeprefix("/"),
@@ -35,6 +44,8 @@ def from_line(line: str, *, settings: Settings, user: str, channel: str) -> Requ
         user=readable(user),
         channel=readable(channel),
         can_manage=can_manage(settings, user),
+        team=readable(team or ""),
+        enterprise=readable(enterprise or ""),
     )
 
 
@@ -43,8 +54,12 @@ def from_slash_command(body: dict[str, Any], slash: SlashCommand, *, settings: S
     text = readable(unescape(str(body.get("text") or ""))).strip()
     user = readable(str(body.get("user_id") or ""))
     channel = readable(str(body.get("channel_id") or ""))
+    team = readable(str(body.get("team_id") or ""))
+    enterprise = readable(str(body.get("enterprise_id") or ""))
     if slash.command is None:
-        return from_line(text, settings=settings, user=user, channel=channel)
+        return from_line(
+            text, settings=settings, user=user, channel=channel, team=team, enterprise=enterprise
+        )
     return Request(
         command=slash.command,
         args=text,
@@ -52,6 +67,8 @@ def from_slash_command(body: dict[str, Any], slash: SlashCommand, *, settings: S
         user=user,
         channel=channel,
         can_manage=can_manage(settings, user),
+        team=team,
+        enterprise=enterprise,
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 import aiohttp
 from slack_sdk.errors import SlackApiError
 
-from bot.delivery import network_failure
+from bot.delivery import Team, network_failure
 from bot.errors import DeliveryError
 from bot.platforms.slack.client import TIMEOUT_SECONDS, api_error_code, make_web_client
 from bot.platforms.slack.render import render_message
@@ -62,27 +64,56 @@ def _retry_after(exc: SlackApiError) -> float | None:
         return None
 
 
+class WorkspaceTokens(Protocol):
+    """Where a post finds its token when the app is installed in many workspaces (OAuth)."""
+
+    async def token_for_post(self, team: Team | None) -> str:
+        """The workspace's bot token, renewed if due; DeliveryError when there is none."""
+        ...
+
+
 class SlackPoster:
     """`bot.delivery.Poster` for Slack: chat.postMessage with the rendered Block Kit reply, one
-    request per post."""
+    request per post: with the one bot token, or (OAuth) with the token of the workspace the
+    channel is in, looked up for each post."""
 
     platform = "slack"
 
     def __init__(
-        self, *, token: str, api_url: str | None = None, timeout: float = TIMEOUT_SECONDS
+        self,
+        *,
+        token: str | None = None,
+        tokens: WorkspaceTokens | None = None,
+        api_url: str | None = None,
+        timeout: float = TIMEOUT_SECONDS,
     ) -> None:
+        if (token is None) == (tokens is None):
+            raise ValueError("a SlackPoster posts with one token or with each workspace's")
+        self._tokens = tokens
         # One request per post: the caller retries (bot.delivery's policy), never twice a
         # post that may have arrived.
         self._client = make_web_client(token=token, api_url=api_url, timeout=timeout, retries=False)
 
-    async def post(self, channel: str, reply: Reply) -> str:
-        """Post `reply` to `channel`; returns the message ts. Raises DeliveryError."""
+    async def post(self, channel: str, reply: Reply, *, team: Team | None = None) -> str:
+        """Post `reply` to `channel` (in workspace `team`); returns the message ts. Raises
+        DeliveryError."""
+        per_workspace: dict[str, Any] = {}
+        if self._tokens is not None:
+            per_workspace["token"] = await self._tokens.token_for_post(team)
         try:
             response = await self._client.chat_postMessage(
-                channel=channel, unfurl_links=False, unfurl_media=False, **render_message(reply)
+                channel=channel,
+                unfurl_links=False,
+                unfurl_media=False,
+                **render_message(reply),
+                **per_workspace,
             )
         except SlackApiError as exc:
-            raise delivery_error(exc, channel) from exc
+            error = delivery_error(exc, channel)
+            if self._tokens is not None and api_error_code(exc) == "token_expired":
+                # The next attempt looks the token up again, and renews it: not for ever.
+                error = DeliveryError(str(error), permanent=False)
+            raise error from exc
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             message = "slack: {what} posting to " + channel
             raise network_failure(exc, platform="Slack", message=message) from exc

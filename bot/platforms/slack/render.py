@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.i18n import t
 from bot.platforms.slack.mrkdwn import clip, escape
-from bot.reply import Field, Item, Layout, Reply, ReplyKind, Source, note_marks, notes
+from bot.reply import Field, Item, Layout, Reply, ReplyKind, Source, note_marks, source_notes
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -40,19 +40,19 @@ def render_message(reply: Reply, *, share_button: bool = False) -> dict[str, Any
 
 def build_message(reply: Reply, *, share_line: str | None) -> dict[str, Any]:
     """As `render_message`, with a Share button that re-runs `share_line` publicly, if given."""
-    head: list[Block] = [_header(reply.title)]
+    head: list[Block] = [header_block(reply.title)]
     if reply.text:
         lead = escape(reply.text)
         if reply.kind is ReplyKind.ERROR:
             lead = f":warning: {lead}"
-        head.append(_section(lead))
+        head.append(section_block(lead))
     tail = _tail(reply, share_line)
     budget = MAX_BLOCKS - len(head) - len(tail) - 1  # one left for the "+N" note
     body = _line_blocks(reply, budget) if reply.layout is Layout.LINES else []
     for shown, item in enumerate(reply.items if reply.layout is Layout.CARDS else ()):
         blocks = _item_blocks(item, reply.locale)
         if len(body) + len(blocks) > budget:
-            body.append(_context(f"+{len(reply.items) - shown} …"))
+            body.append(context_block(f"+{len(reply.items) - shown} …"))
             break
         body.extend(blocks)
     return {"text": fallback_text(reply), "blocks": head + body + tail}
@@ -70,13 +70,13 @@ def _line_blocks(reply: Reply, budget: int) -> list[Block]:
         if sum(len(x) + 1 for x in sections[-1]) + len(line) > MAX_SECTION_TEXT:
             sections.append([])
         sections[-1].append(line)
-    blocks = [_section("\n".join(lines)) for lines in sections if lines]
+    blocks = [section_block("\n".join(lines)) for lines in sections if lines]
     room = budget - 1  # the notes
     if len(blocks) > room:
         hidden = sum(len(lines) for lines in sections[room - 1 :])
-        blocks = [*blocks[: room - 1], _context(f"+{hidden} …")]
+        blocks = [*blocks[: room - 1], context_block(f"+{hidden} …")]
     if reply.sources:
-        blocks.append(_context("\n".join(escape(note) for note in notes(reply))))
+        blocks.append(context_block("\n".join(escape(note) for note in source_notes(reply))))
     return blocks
 
 
@@ -111,18 +111,18 @@ def _mrkdwn(text: str, limit: int) -> dict[str, Any]:
     return {"type": "mrkdwn", "text": clip(text, limit) or " ", "verbatim": True}
 
 
-def _header(title: str) -> Block:
+def header_block(title: str) -> Block:
     return {"type": "header", "text": _plain(title or "dispute-bot", MAX_HEADER_TEXT)}
 
 
-def _section(text: str, fields: list[dict[str, Any]] | None = None) -> Block:
+def section_block(text: str, fields: list[dict[str, Any]] | None = None) -> Block:
     block: Block = {"type": "section", "text": _mrkdwn(text, MAX_SECTION_TEXT)}
     if fields:
         block["fields"] = fields
     return block
 
 
-def _context(text: str) -> Block:
+def context_block(text: str) -> Block:
     return {"type": "context", "elements": [_mrkdwn(text, MAX_CONTEXT_TEXT)]}
 
 
@@ -143,15 +143,17 @@ def _item_blocks(item: Item, locale: str) -> list[Block]:
     if item.quote:
         lines += [f">{escape(line)}" for line in f"« {item.quote} »".splitlines()]
     if item.translation:
-        lines.append(f"_{escape(t(locale, 'field.translation'))}: {escape(item.translation)}_")
+        label = t(locale, "label", name=t(locale, "field.translation"), value=item.translation)
+        lines.append(f"_{escape(label)}_")
+    lines += [escape(note) for note in item.notes]
     inline = [f for f in item.fields if f.inline and f.value]
     blocks = [f for f in item.fields if not f.inline and f.value and f.name != source_name]
     lines += [_field_text(f) for f in inline[MAX_FIELDS:] + blocks]
     fields = [_mrkdwn(_field_text(f), MAX_FIELD_TEXT) for f in inline[:MAX_FIELDS]]
-    out = [_section("\n".join(lines), fields)]
+    out = [section_block("\n".join(lines), fields)]
     cited = [s for s in item.sources if s.title != item.title]
     if cited:
-        out.append(_context(_sources_text(cited)))
+        out.append(context_block(_sources_text(cited)))
     return out
 
 
@@ -167,13 +169,13 @@ def _tail(reply: Reply, share_line: str | None) -> list[Block]:
         shown = {s.article_id for s in reply.sources}
     uncited = [s for s in reply.sources if s.article_id not in shown]
     if uncited:
-        blocks.append(_context(_sources_text(uncited)))
+        blocks.append(context_block(_sources_text(uncited)))
     if reply.footer:
-        blocks.append(_context(escape(reply.footer)))
+        blocks.append(context_block(escape(reply.footer)))
     page = reply.page
     if page and page.count > 1:
         blocks.append(
-            _context(escape(t(reply.locale, "page", number=page.number, count=page.count)))
+            context_block(escape(t(reply.locale, "page", number=page.number, count=page.count)))
         )
     buttons = _buttons(reply, share_line)
     if buttons:

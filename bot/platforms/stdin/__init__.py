@@ -35,6 +35,8 @@ def reply_line(reply: Reply) -> str:
             return {k: plain(v) for k, v in value.items()}
         if isinstance(value, list | tuple):
             return [plain(v) for v in value]
+        if isinstance(value, bytes):  # an attachment's content, as text
+            return value.decode("utf-8", "replace")
         return value
 
     return json.dumps(plain(dataclasses.asdict(reply)), ensure_ascii=False) + "\n"

@@ -1,0 +1,54 @@
+"""Slack's OAuth mode on a PostgreSQL that accepts connections and never answers: the
+installations' own (asyncio) engine is bounded like the rest of the bot's database access,
+so the install page answers 503 and a command gets the apology, each within the bound."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.dossier import Dossier
+from tests.fakes.slack import FakeSlack
+from tests.faults.proxy import TcpProxy
+from tests.slack.oauth_bot import Clock, oauth_settings, run_oauth_bot
+
+CONNECT, STATEMENT = 2, 1  # seconds: a call is given up after 3
+BOUND = CONNECT + STATEMENT
+
+
+@pytest.mark.postgres
+async def test_a_black_holed_database_gives_a_503_install_page_and_an_apology_in_time(
+    postgres_url: str, proxy: TcpProxy, fake: FakeSlack, dossier: Dossier, tmp_path: Path
+) -> None:
+    settings = oauth_settings(
+        fake,
+        database_url=proxy.url(postgres_url),
+        database_connect_timeout_seconds=float(CONNECT),
+        database_statement_timeout_seconds=float(STATEMENT),
+    )
+    now = dt.datetime(2026, 3, 1, 6, 0, tzinfo=dt.UTC)
+    async with run_oauth_bot(fake, settings, dossier, clock=Clock(now)) as served:
+        alpha = fake.add_workspace("T0002ALPHA", "Alpha Desk", channels=("C0ALPHA1",))
+        status, _ = await served.install(alpha)
+        assert status == 200
+
+        proxy.black_hole()
+        started = time.monotonic()
+        async with served.browser() as browser:
+            page = await asyncio.wait_for(browser.get(f"{served.base}/slack/install"), BOUND + 3)
+            assert page.status == 503 and page.headers["Retry-After"] == "60"
+        page_seconds = time.monotonic() - started
+
+        started = time.monotonic()
+        answer = await served.command(alpha, "/quote", "trump")
+        assert answer.status == 200
+        apology = await fake.hook_post(1, timeout=BOUND + 3)
+        command_seconds = time.monotonic() - started
+        proxy.pass_through()
+    assert "went wrong" in str(apology) or "Sorry" in str(apology), apology
+    assert page_seconds < BOUND + 1.5, page_seconds
+    assert command_seconds < BOUND + 1.5, command_seconds
