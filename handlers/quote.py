@@ -18,7 +18,7 @@ from bot.core import Args, Command, Context, Option, empty, only_little_words, p
 from bot.corpus.model import Actor, Quote
 from bot.i18n import every_language
 from bot.items import actor_name, quote_item
-from bot.matching.folding import STOPWORDS, words
+from bot.matching.folding import STOPWORDS, fold, words
 from bot.matching.keywords import Reach
 from bot.matching.names import Span
 from bot.reply import Item, Reply
@@ -147,10 +147,13 @@ def _suggestions(ctx: Context, args: Args, keywords: Sequence[str]) -> list[str]
     """What might have been meant, each checked to find something: a speaker's name close to
     the whole query, or a word corrected in the whole query."""
     dossier = ctx.dossier
+    folded = fold(args.text)
     found = [
         f"/quote {m.label}"
         for m in dossier.actors.suggest(args.text, limit=2, score_cutoff=80)
         if _speaks(ctx, dossier.corpus.actor_by_id[m.target])
+        # a few letters only suggest the names they begin (`tr`: Trump, not "ministre")
+        and (len(folded) >= 4 or any(w.startswith(folded) for w in fold(m.label).split()))
     ]
     for word in keywords:
         if dossier.quote_text.corrections(word, reach=Reach.WORDS):
