@@ -9,8 +9,9 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from bot.corpus.bulk import cycles_collected_after
-from bot.corpus.model import Actor, Article, Corpus, Event, Issue, Quote
+from bot.corpus.model import Actor, Article, Corpus, Event, Issue, Quote, Text
 from bot.corpus.verbatim import fold_for_verbatim
+from bot.matching.folding import words
 from bot.matching.keywords import TextIndex
 from bot.matching.names import NameIndex
 
@@ -84,6 +85,12 @@ def quote_contexts(articles: Iterable[Article], quotes: Iterable[Quote]) -> dict
     return {quote_id: " ".join(dict.fromkeys(sentences)) for quote_id, sentences in found.items()}
 
 
+def _once(text: Text) -> str:
+    """Both languages of a short text, each word once (`to AFP` / `à l'AFP`: to afp a l): a
+    word the two share would count twice for the quote, and keep a count per quote."""
+    return " ".join(dict.fromkeys(words(f"{text.en} {text.fr}")))
+
+
 def _years(corpus: Corpus) -> frozenset[int]:
     """The years the dossier's records fall in (no record spans two: a month or a year, or
     part of one, is its most)."""
@@ -116,8 +123,8 @@ class Dossier:
     event_text: TextIndex = field(init=False)
     # Each speaker's quotes, as positions in corpus.quotes in dossier order.
     quotes_by_speaker: dict[str, tuple[int, ...]] = field(init=False)
-    # Each quote's position in corpus.quotes, by id (a fragment answers as its whole).
-    quote_number: dict[str, int] = field(init=False)
+    # The position in corpus.quotes of each quote a fragment is part of (it answers as it).
+    wholes: dict[str, int] = field(init=False)
     # Each quote's place when quotes are listed by date (said_on, then dossier order).
     quote_dates: tuple[int, ...] = field(init=False)
     # What date queries are read against (`frame`): the dispatches' days, the records' years.
@@ -180,7 +187,8 @@ class Dossier:
         for number, quote in enumerate(corpus.quotes):
             by_speaker.setdefault(quote.speaker, []).append(number)
         set_(self, "quotes_by_speaker", {s: tuple(n) for s, n in by_speaker.items()})
-        set_(self, "quote_number", {q.id: n for n, q in enumerate(corpus.quotes)})
+        parts = {q.part_of for q in corpus.quotes if q.part_of}
+        set_(self, "wholes", {q.id: n for n, q in enumerate(corpus.quotes) if q.id in parts})
         by_date = sorted(range(len(corpus.quotes)), key=lambda n: corpus.quotes[n].said_on)
         places = [0] * len(by_date)
         for place, number in enumerate(by_date):
@@ -195,9 +203,7 @@ class Dossier:
         sentence around it in the article (`around`) and the English of what the dossier
         says it is about (`Les armes entièrement autonomes`: fully autonomous weapons)."""
         about = quote.context.translation if quote.context is not None else ""
-        return (
-            f"{quote.text} {quote.translation} {quote.where.en} {quote.where.fr} {around} {about}"
-        )
+        return f"{quote.text} {quote.translation} {_once(quote.where)} {around} {about}"
 
     def _event_document(self, event: Event) -> str:
         evidence = " ".join(e.sentence for e in event.evidence)

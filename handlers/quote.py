@@ -52,7 +52,7 @@ def listed(ctx: Context, numbers: Iterable[int]) -> list[int]:
     found: dict[int, None] = {}
     for number in numbers:
         whole = dossier.corpus.quotes[number].part_of
-        found.setdefault(dossier.quote_number.get(whole, number) if whole else number)
+        found.setdefault(dossier.wholes.get(whole, number) if whole else number)
     return list(found)
 
 
