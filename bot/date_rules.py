@@ -11,7 +11,9 @@ How relative words are read, against a reference day (an article's date, or toda
   before the reference, as the dossier does (seeds/dispute.yaml, header). After a word that
   looks ahead (`jusqu'à`, `d'ici`, `until`, `by`) or with `prochain`/`next` it is the next
   one on or after; `ce vendredi` / `this Friday` is the one in the reference's week
-  (Monday to Sunday).
+  (Monday to Sunday, `in_week_of`). A query has no tense to lean on: `/timeline vendredi`
+  reads the Friday of each dispatch's week, the day the dossier gave every `vendredi` of
+  its articles.
 - A day and month with no year (`le 21 mai`, `au 1er juillet`) takes the year that puts it
   nearest the reference (a tie goes to the past); `dernier`/`last` and `prochain`/`next`
   force the past or the future. A weekday written with it (`mardi 24 février`) picks the
@@ -20,6 +22,9 @@ How relative words are read, against a reference day (an article's date, or toda
   reference, or the next one after a word that looks ahead.
 - `la veille` / `the day before` and `le lendemain` / `the next day` count from an anchor:
   the day the text was last talking about (the caller passes it), else the reference.
+- A qualified month or year covers part of it (`qualified_span`): early/`début` the days 1
+  to 10 (January to April of a year), mid/`mi-` 11 to 20 (May to August), late/`fin` 21 to
+  its end (September to December); `about`/`vers` the whole of it.
 """
 
 from __future__ import annotations
@@ -676,7 +681,7 @@ def _weekday(
     name = groups["weekday"]
     this = groups.get("this")
     if direction is None and this in ("ce", "this"):
-        value = reference + dt.timedelta(days=target - reference.weekday())
+        value = in_week_of(target, reference)
         return value, Precision.DAY, f"the {name} of the week of {reference}", None, True
     way = direction or _way(None, groups, ahead, Direction.PAST)
     if this == "last":
@@ -688,3 +693,49 @@ def _weekday(
         return value, Precision.DAY, f"next {name} on or after {reference}", None, True
     value = reference - dt.timedelta(days=(reference.weekday() - target) % 7)
     return value, Precision.DAY, f"last {name} on or before {reference}", None, True
+
+
+def qualifier_of(word: str) -> str | None:
+    """`early`, `mid`, `late` or `about` for the word that qualifies a date (`fin`, `début`,
+    `mid`, `vers`), else None."""
+    return _QUALIFIERS.get(fold_same_length(word).strip())
+
+
+def weekday_number(word: str) -> int | None:
+    """0 (Monday) to 6 (Sunday) for a weekday's name in French or English, else None."""
+    return _WEEKDAYS.get(fold_same_length(word).strip())
+
+
+def in_week_of(weekday: int, reference: dt.date) -> dt.date:
+    """That weekday (0 is Monday) in the week of `reference`, Monday to Sunday: `ce vendredi`."""
+    return reference + dt.timedelta(days=weekday - reference.weekday())
+
+
+# Which days of a month, and which months of a year, a qualifier covers.
+_QUALIFIED_DAYS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
+_QUALIFIED_MONTHS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
+
+
+def qualified_span(
+    value: dt.date, precision: Precision, qualifier: str | None = None
+) -> tuple[dt.date, dt.date]:
+    """The first and last day a date covers at its precision, a qualifier narrowing a month
+    or a year to a part of it (`fin février`: 21 to 28 February; `début 2026`: January to
+    April); `about` and no qualifier cover the whole month or year."""
+    if precision is Precision.DAY:
+        return value, value
+    if precision is Precision.MONTH:
+        last = calendar.monthrange(value.year, value.month)[1]
+        first_day, last_day = _QUALIFIED_DAYS.get(qualifier or "", (1, last))
+        return value.replace(day=first_day), value.replace(day=min(last_day, last))
+    first_month, last_month = _QUALIFIED_MONTHS.get(qualifier or "", (1, 12))
+    last = calendar.monthrange(value.year, last_month)[1]
+    return dt.date(value.year, first_month, 1), dt.date(value.year, last_month, last)
+
+
+def span_of_match(match: DateMatch) -> tuple[dt.date, dt.date]:
+    """The days a date expression covers: a week read as `la semaine dernière` is its Monday
+    to Sunday; otherwise as `qualified_span` says."""
+    if match.rule.startswith("relative-week:"):
+        return match.value, match.value + dt.timedelta(days=6)
+    return qualified_span(match.value, match.precision, match.qualifier)
