@@ -249,9 +249,81 @@ _TIME_OF_DAY = r"(?:\s+(?:soir|matin|apres-midi|midi|night|morning|afternoon|eve
 _PAST_WORD = r"(?:\s+(?P<past>dernier|derniere|passe|passee))?"
 _NEXT_WORD = r"(?:\s+(?P<next>prochain|prochaine))?"
 
+# What a pattern needs in the text before it can match: each group, a word of it (a run of
+# letters of the folded text; "#" stands for a digit, "####" for four in a row). A text
+# without them is not searched with it, and a pattern is compiled the first time a text may
+# hold it: compiling all of them was a fifth of a cold start, and most texts need a few.
+_DIGIT = frozenset("#")
+_FOUR_DIGITS = frozenset(("####",))  # a year
+_MONTH_WORDS = frozenset(word.rstrip(".") for word in (*_MONTHS, *_ABBREVIATED))
+_WEEKDAY_WORDS = frozenset(_WEEKDAYS)
+_NEEDS: dict[str, tuple[frozenset[str], ...]] = {
+    "iso": (_FOUR_DIGITS,),
+    "weekday-day-month-year": (_WEEKDAY_WORDS, _MONTH_WORDS, _FOUR_DIGITS),
+    "day-month-year": (_MONTH_WORDS, _FOUR_DIGITS),
+    "month-day-year": (_MONTH_WORDS, _FOUR_DIGITS),
+    "weekday-day-month": (_WEEKDAY_WORDS, _MONTH_WORDS, _DIGIT),
+    "weekday-month-day": (_WEEKDAY_WORDS, _MONTH_WORDS, _DIGIT),
+    "day-month": (_MONTH_WORDS, _DIGIT),
+    "month-day": (_MONTH_WORDS, _DIGIT),
+    "qualified-year": (_FOUR_DIGITS,),
+    "qualified-month": (_MONTH_WORDS,),
+    "month-year": (_MONTH_WORDS, _FOUR_DIGITS),
+    "month": (_MONTH_WORDS,),
+    "month-after": (_MONTH_WORDS,),
+    "year": (_FOUR_DIGITS,),
+    "relative-day-2": (frozenset(("hier", "demain", "yesterday")),),
+    "anchor-day": (frozenset(("veille", "lendemain", "day")),),
+    "relative-day": (
+        frozenset(
+            "hier aujourd demain yesterday today tomorrow matin soir nuit morning tonight "
+            "evening".split()
+        ),
+    ),
+    "relative-week": (frozenset(("semaine", "week")),),
+    "relative-month": (frozenset(("mois", "month")),),
+    "relative-year": (frozenset(("an", "annee", "year")),),
+    "ago": (frozenset(("il", "ago")),),
+    "in-duration": (frozenset(("dans", "ici", "in", "within")),),
+    "weekday": (_WEEKDAY_WORDS,),
+}
+_LETTERS = re.compile(r"[a-z]+")
+_YEAR_DIGITS = re.compile(r"\d{4}")
+
+
+class _Rule:
+    """A named pattern, compiled the first time a text may hold it."""
+
+    __slots__ = ("_compiled", "name", "needs", "source")
+
+    def __init__(self, name: str, source: str) -> None:
+        self.name = name
+        self.source = source
+        self.needs = _NEEDS[name]
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.source)
+        return self._compiled
+
+    def may_match(self, words: set[str]) -> bool:
+        return all(not group.isdisjoint(words) for group in self.needs)
+
+
+def _words_of(folded: str) -> set[str]:
+    found = set(_LETTERS.findall(folded))
+    if any(char.isdigit() for char in folded):
+        found.add("#")
+        if _YEAR_DIGITS.search(folded):
+            found.add("####")
+    return found
+
+
 # Each pattern with the name of its rule, longest forms first; the first match at a place wins.
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(_B + pattern + _E))
+_RULES: tuple[_Rule, ...] = tuple(
+    _Rule(name, _B + pattern + _E)
     for name, pattern in (
         ("iso", r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"),
         (
@@ -365,30 +437,41 @@ def find_dates(
     *,
     anchor: dt.date | None = None,
     direction: Direction | None = None,
+    start: int = 0,
+    stop: int | None = None,
 ) -> list[DateMatch]:
     """Every date expression in `text`, in order, resolved against `reference`.
 
     `anchor` is the day the text was last talking about (for `la veille`); `direction`
     overrides how a date with a missing part is looked for (default: by the rules above).
+    With `start` and `stop`, only text[start:stop] is read, as if it stood alone, though the
+    words before it still tell a deadline from a past day: the corpus check reads a record's
+    own phrase where it stands.
     """
     folded = fold_same_length(text)
+    stop = len(folded) if stop is None else stop
     found: list[DateMatch] = []
-    taken = 0  # matches never overlap: scan on from the end of the last one
-    while taken < len(folded):
+    words = _words_of(folded[start:stop])
+    candidates = [rule for rule in _RULES if rule.may_match(words)]
+    taken = start  # matches never overlap: scan on from the end of the last one
+    while taken < stop:
         best: tuple[int, int, str, re.Match[str]] | None = None
-        for name, pattern in _PATTERNS:
-            match = pattern.search(folded, taken)
+        for candidate in candidates:
+            name = candidate.name
+            match = candidate.pattern.search(folded, taken, stop)
             if match and (
                 best is None
                 or match.start() < best[0]
                 or (match.start() == best[0] and match.end() > best[1])
             ):
                 best = (match.start(), match.end(), name, match)
-        if best is None:
+                if best[:2] == (taken, stop):
+                    break  # nothing starts sooner or ends later: the later rules need not run
+        if best is None or best[0] >= stop:
             break
-        start, end, name, match = best
-        before = folded[max(0, start - 30) : start]
-        wide = folded[max(0, start - 80) : start]
+        begins, end, name, match = best
+        before = folded[max(0, begins - 30) : begins]
+        wide = folded[max(0, begins - 80) : begins]
         resolved = _resolve(name, match, reference, anchor, direction, before, wide)
         if resolved is not None and _capitalised_where_needed(match, text):
             value, precision, rule, qualifier, relative = resolved
@@ -397,14 +480,14 @@ def find_dates(
                     value=value,
                     precision=precision,
                     rule=f"{name}: {rule}",
-                    text=text[start:end],
-                    start=start,
+                    text=text[begins:end],
+                    start=begins,
                     end=end,
                     relative=relative,
                     qualifier=qualifier,
                 )
             )
-        taken = end if end > start else start + 1
+        taken = end if end > begins else begins + 1
     return found
 
 
