@@ -23,7 +23,7 @@ from bot.matching.keywords import TextIndex
 
 def quote_documents(corpus: Corpus) -> list[str]:
     """What the alternatives search for each quote: who said it (every name), and the words."""
-    names = {a.id: " ".join((a.name, *a.aliases)) for a in corpus.actors}
+    names = {a.id: " ".join(a.names) for a in corpus.actors}
     return [f"{names[q.speaker]} {q.text} {q.translation}" for q in corpus.quotes]
 
 

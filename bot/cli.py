@@ -7,7 +7,9 @@ the root for a wired bot, and turns errors into exit codes.
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -264,8 +266,32 @@ def cmd_slack_manifest(args: argparse.Namespace) -> int:
     return 0
 
 
+@functools.cache
+def _help_width() -> int:
+    """The terminal's width for help, read once: argparse asks `shutil` for it at every
+    argument it declares, which was a twentieth of a cold `ask`."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size().columns
+    except (ValueError, OSError):
+        columns = 80
+    return max(columns - 2, 20)
+
+
+class _Formatter(argparse.HelpFormatter):
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=_help_width())
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose help (its subcommands' too) is laid out by `_Formatter`."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dispute-bot", description=__doc__)
+    parser = _Parser(prog="dispute-bot", description=__doc__)
     parser.add_argument("--config", help="settings file (read after the shipped defaults)")
     parser.add_argument("--seeds", help="dossier folder (overrides the config)")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -25,13 +25,15 @@ from bot.dossier import Dossier
 from bot.errors import UsageError
 from bot.i18n import t
 from bot.library import Library
-from bot.matching.folding import MAX_QUERY_CHARS, fold
+from bot.matching.folding import MAX_QUERY_CHARS, STOPWORDS, fold
 from bot.matching.names import Match, best_command
-from bot.reply import Attachment, Item, Page, Reply, ReplyKind, Source
+from bot.reply import Attachment, Item, Layout, Page, Reply, ReplyKind, Source
 
 log = logging.getLogger("dispute_bot.core")
 MAX_NAME_ECHO = 40  # characters of an unknown command's name said back to the user
 TEAM_SETTINGS = ("language", "replies", "managers")  # what /settings changes, as typed
+# Signs that ask for the help, as a command of their own.
+HELP_SIGNS = {"?": "help"}
 # The most a platform fetches of a file handed to a command, and the most text a command
 # that takes text (an article pasted after /draft) reads: a news article is a few kilobytes.
 MAX_ATTACHMENT_BYTES = 200_000
@@ -163,6 +165,8 @@ class Command:
     usage: str
     examples: tuple[str, ...]
     options: tuple[Option, ...] = ()
+    # Other words people type for it (`/chronologie`), offered as the command they meant.
+    words: tuple[str, ...] = ()
     # Only for users who may manage the channel (Request.can_manage); platforms may hide it.
     admin: bool = False
     # Only for users who may change the team's settings (Request.can_configure).
@@ -190,7 +194,9 @@ class Args:
     def parse(cls, text: str) -> Args:
         words = _split(text)
         page = 1
-        if len(words) >= 2 and fold(words[-2]) in ("page", "p") and _is_number(words[-1]):
+        if len(words) >= 2 and fold(words[-2]) in ("page", "p") and fold(words[-1]) in NUMBERS:
+            page, words = NUMBERS[fold(words[-1])], words[:-2]
+        elif len(words) >= 2 and fold(words[-2]) in ("page", "p") and _is_number(words[-1]):
             page, words = _page_number(words[-1]), words[:-2]
         elif words and fold(words[-1]).startswith("p") and _is_number(fold(words[-1])[1:]):
             page, words = _page_number(fold(words[-1])[1:]), words[:-1]
@@ -200,6 +206,32 @@ class Args:
     def words(self) -> list[str]:
         return self.text.split()
 
+
+# One-line items a page: twenty lines of the dossier's length fit a Discord embed's 4,096
+# characters and Slack's 50 blocks, so a timeline of this size is one message everywhere
+# (docs/commands.md has the figures).
+LINES_PER_PAGE = 20
+
+# Page numbers written as words (`page deux`, `page two`).
+NUMBERS = {
+    word: number
+    for number, names in enumerate(
+        (
+            "un une one premiere first",
+            "deux two deuxieme second",
+            "trois three troisieme third",
+            "quatre four",
+            "cinq five",
+            "six",
+            "sept seven",
+            "huit eight",
+            "neuf nine",
+            "dix ten",
+        ),
+        start=1,
+    )
+    for word in names.split()
+}
 
 # No dossier has this many pages; a longer number reads as this one (int() refuses numbers
 # of more than 4,300 digits, and each digit costs time before that).
@@ -230,12 +262,16 @@ def paginate(
     items: Sequence[Item],
     title: str,
     text: str = "",
+    layout: Layout = Layout.CARDS,
+    notes: Sequence[Source] = (),
 ) -> Reply:
     """One page of items, with the command lines that show its neighbours.
 
     Only the page's slice of `items` is read, so a lazy sequence builds just five items.
+    A reply of lines shows LINES_PER_PAGE a page, and `notes`, the sources its items'
+    note numbers point to, on every page.
     """
-    size = ctx.settings.page_size
+    size = LINES_PER_PAGE if layout is Layout.LINES else ctx.settings.page_size
     count = max(1, -(-len(items) // size))
     number = min(args.page, count)
     lead = text
@@ -249,10 +285,12 @@ def paginate(
         previous=f"{base} page {number - 1}" if number > 1 else None,
         next=f"{base} page {number + 1}" if number < count else None,
     )
-    sources: dict[str, Source] = {}
-    for item in shown:
-        for source in item.sources:
-            sources.setdefault(source.article_id, source)
+    sources: dict[str, Source] = {s.article_id: s for s in notes}
+    if not notes:
+        for item in shown:
+            for source in item.sources:
+                sources.setdefault(source.article_id, source)
+    ordered = tuple(sources.values()) if notes else tuple(sorted(sources.values(), key=_date))
     return Reply(
         command=command,
         kind=ReplyKind.OK,
@@ -260,9 +298,14 @@ def paginate(
         text=lead,
         items=shown,
         page=page,
-        sources=tuple(sorted(sources.values(), key=lambda s: s.date)),
+        sources=ordered,
         locale=ctx.locale,
+        layout=layout,
     )
+
+
+def _date(source: Source) -> str:
+    return source.date
 
 
 def empty(ctx: Context, *, command: str, title: str, text: str, suggestions: list[str]) -> Reply:
@@ -278,6 +321,13 @@ def empty(ctx: Context, *, command: str, title: str, text: str, suggestions: lis
         suggestions=tuple(suggestions),
         locale=ctx.locale,
     )
+
+
+def only_little_words(ctx: Context, typed: Sequence[str], text: str) -> None:
+    """A query of little words alone (`the`, `le`, `a`) would find everything or nothing:
+    ask for a name, a date or a word that says something instead."""
+    if typed and all(word in STOPWORDS for word in typed):
+        raise UsageError(ctx.t("query.too_common", query=text))
 
 
 def utc_now() -> dt.datetime:
@@ -447,15 +497,19 @@ class Core:
             place = answering.place
             ctx = self.context(request, answering)
             locale = ctx.locale
-            command = self.commands.get(request.command or "help")
+            command = self.commands.get(HELP_SIGNS.get(request.command, request.command) or "help")
             if command is None:
-                reply = self._unknown(ctx, request.command)
+                reply = self._unknown(ctx, request)
             elif command.takes_text:
                 reply = command.run(ctx, Args(text=request.args))
             elif len(request.args) > MAX_QUERY_CHARS:
                 raise UsageError(ctx.t("too_long", limit=MAX_QUERY_CHARS))
             else:
-                reply = command.run(ctx, Args.parse(request.args))
+                args = request.args
+                first, _, rest = args.partition(" ")
+                if first.lower() == f"/{command.name}":  # `/quote /quote trump`: typed twice
+                    args = rest.strip()
+                reply = command.run(ctx, Args.parse(args))
                 if command.reads_dossier:
                     reply = self._with_notice(reply, answering, ctx)
         except UsageError as exc:
@@ -493,17 +547,27 @@ class Core:
     def handle_line(self, line: str, **context: Any) -> Reply:
         return self.handle(Request.parse(line, **context))
 
-    def _unknown(self, ctx: Context, name: str) -> Reply:
-        guess = best_command(name, self.commands)
-        suggestions = [f"/{guess}"] if guess else []
+    def _unknown(self, ctx: Context, request: Request) -> Reply:
+        """A command we do not have: the one meant, by its name or another word for it
+        (`/qoute`, `/citation`), offered with what was typed after it."""
+        name = request.command
+        known = {word: c.name for c in self.commands.values() for word in (c.name, *c.words)}
+        guess = known.get(fold(name)) or known.get(best_command(name, known) or "")
+        suggestions = [f"/{guess} {request.args}".strip()] if guess else []
+        if len(suggestions[0] if suggestions else "") > MAX_NAME_ECHO + MAX_QUERY_CHARS:
+            suggestions = [f"/{guess}"]
         if len(name) > MAX_NAME_ECHO:  # no command is this long: say so briefly
             name = name[: MAX_NAME_ECHO - 1] + "…"
-        return empty(
-            ctx,
+        text = f"{ctx.t('unknown_command', command=name)} {ctx.t('try_help')}"
+        if suggestions:
+            text = f"{text} {ctx.t('did_you_mean', options=suggestions[0])}"
+        return Reply(
             command=name,
+            kind=ReplyKind.USAGE,
             title=f"/{name}",
-            text=f"{ctx.t('unknown_command', command=name)} {ctx.t('try_help')}",
-            suggestions=suggestions,
+            text=text,
+            suggestions=tuple(suggestions),
+            locale=ctx.locale,
         )
 
     def complete(

@@ -11,7 +11,9 @@ How relative words are read, against a reference day (an article's date, or toda
   before the reference, as the dossier does (seeds/dispute.yaml, header). After a word that
   looks ahead (`jusqu'à`, `d'ici`, `until`, `by`) or with `prochain`/`next` it is the next
   one on or after; `ce vendredi` / `this Friday` is the one in the reference's week
-  (Monday to Sunday).
+  (Monday to Sunday, `in_week_of`). A query has no tense to lean on: `/timeline vendredi`
+  reads the Friday of each dispatch's week, the day the dossier gave every `vendredi` of
+  its articles.
 - A day and month with no year (`le 21 mai`, `au 1er juillet`) takes the year that puts it
   nearest the reference (a tie goes to the past); `dernier`/`last` and `prochain`/`next`
   force the past or the future. A weekday written with it (`mardi 24 février`) picks the
@@ -20,6 +22,9 @@ How relative words are read, against a reference day (an article's date, or toda
   reference, or the next one after a word that looks ahead.
 - `la veille` / `the day before` and `le lendemain` / `the next day` count from an anchor:
   the day the text was last talking about (the caller passes it), else the reference.
+- A qualified month or year covers part of it (`qualified_span`): early/`début` the days 1
+  to 10 (January to April of a year), mid/`mi-` 11 to 20 (May to August), late/`fin` 21 to
+  its end (September to December); `about`/`vers` the whole of it.
 """
 
 from __future__ import annotations
@@ -244,9 +249,81 @@ _TIME_OF_DAY = r"(?:\s+(?:soir|matin|apres-midi|midi|night|morning|afternoon|eve
 _PAST_WORD = r"(?:\s+(?P<past>dernier|derniere|passe|passee))?"
 _NEXT_WORD = r"(?:\s+(?P<next>prochain|prochaine))?"
 
+# What a pattern needs in the text before it can match: each group, a word of it (a run of
+# letters of the folded text; "#" stands for a digit, "####" for four in a row). A text
+# without them is not searched with it, and a pattern is compiled the first time a text may
+# hold it: compiling all of them was a fifth of a cold start, and most texts need a few.
+_DIGIT = frozenset("#")
+_FOUR_DIGITS = frozenset(("####",))  # a year
+_MONTH_WORDS = frozenset(word.rstrip(".") for word in (*_MONTHS, *_ABBREVIATED))
+_WEEKDAY_WORDS = frozenset(_WEEKDAYS)
+_NEEDS: dict[str, tuple[frozenset[str], ...]] = {
+    "iso": (_FOUR_DIGITS,),
+    "weekday-day-month-year": (_WEEKDAY_WORDS, _MONTH_WORDS, _FOUR_DIGITS),
+    "day-month-year": (_MONTH_WORDS, _FOUR_DIGITS),
+    "month-day-year": (_MONTH_WORDS, _FOUR_DIGITS),
+    "weekday-day-month": (_WEEKDAY_WORDS, _MONTH_WORDS, _DIGIT),
+    "weekday-month-day": (_WEEKDAY_WORDS, _MONTH_WORDS, _DIGIT),
+    "day-month": (_MONTH_WORDS, _DIGIT),
+    "month-day": (_MONTH_WORDS, _DIGIT),
+    "qualified-year": (_FOUR_DIGITS,),
+    "qualified-month": (_MONTH_WORDS,),
+    "month-year": (_MONTH_WORDS, _FOUR_DIGITS),
+    "month": (_MONTH_WORDS,),
+    "month-after": (_MONTH_WORDS,),
+    "year": (_FOUR_DIGITS,),
+    "relative-day-2": (frozenset(("hier", "demain", "yesterday")),),
+    "anchor-day": (frozenset(("veille", "lendemain", "day")),),
+    "relative-day": (
+        frozenset(
+            "hier aujourd demain yesterday today tomorrow matin soir nuit morning tonight "
+            "evening".split()
+        ),
+    ),
+    "relative-week": (frozenset(("semaine", "week")),),
+    "relative-month": (frozenset(("mois", "month")),),
+    "relative-year": (frozenset(("an", "annee", "year")),),
+    "ago": (frozenset(("il", "ago")),),
+    "in-duration": (frozenset(("dans", "ici", "in", "within")),),
+    "weekday": (_WEEKDAY_WORDS,),
+}
+_LETTERS = re.compile(r"[a-z]+")
+_YEAR_DIGITS = re.compile(r"\d{4}")
+
+
+class _Rule:
+    """A named pattern, compiled the first time a text may hold it."""
+
+    __slots__ = ("_compiled", "name", "needs", "source")
+
+    def __init__(self, name: str, source: str) -> None:
+        self.name = name
+        self.source = source
+        self.needs = _NEEDS[name]
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.source)
+        return self._compiled
+
+    def may_match(self, words: set[str]) -> bool:
+        return all(not group.isdisjoint(words) for group in self.needs)
+
+
+def _words_of(folded: str) -> set[str]:
+    found = set(_LETTERS.findall(folded))
+    if any(char.isdigit() for char in folded):
+        found.add("#")
+        if _YEAR_DIGITS.search(folded):
+            found.add("####")
+    return found
+
+
 # Each pattern with the name of its rule, longest forms first; the first match at a place wins.
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(_B + pattern + _E))
+_RULES: tuple[_Rule, ...] = tuple(
+    _Rule(name, _B + pattern + _E)
     for name, pattern in (
         ("iso", r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"),
         (
@@ -360,30 +437,41 @@ def find_dates(
     *,
     anchor: dt.date | None = None,
     direction: Direction | None = None,
+    start: int = 0,
+    stop: int | None = None,
 ) -> list[DateMatch]:
     """Every date expression in `text`, in order, resolved against `reference`.
 
     `anchor` is the day the text was last talking about (for `la veille`); `direction`
     overrides how a date with a missing part is looked for (default: by the rules above).
+    With `start` and `stop`, only text[start:stop] is read, as if it stood alone, though the
+    words before it still tell a deadline from a past day: the corpus check reads a record's
+    own phrase where it stands.
     """
     folded = fold_same_length(text)
+    stop = len(folded) if stop is None else stop
     found: list[DateMatch] = []
-    taken = 0  # matches never overlap: scan on from the end of the last one
-    while taken < len(folded):
+    words = _words_of(folded[start:stop])
+    candidates = [rule for rule in _RULES if rule.may_match(words)]
+    taken = start  # matches never overlap: scan on from the end of the last one
+    while taken < stop:
         best: tuple[int, int, str, re.Match[str]] | None = None
-        for name, pattern in _PATTERNS:
-            match = pattern.search(folded, taken)
+        for candidate in candidates:
+            name = candidate.name
+            match = candidate.pattern.search(folded, taken, stop)
             if match and (
                 best is None
                 or match.start() < best[0]
                 or (match.start() == best[0] and match.end() > best[1])
             ):
                 best = (match.start(), match.end(), name, match)
-        if best is None:
+                if best[:2] == (taken, stop):
+                    break  # nothing starts sooner or ends later: the later rules need not run
+        if best is None or best[0] >= stop:
             break
-        start, end, name, match = best
-        before = folded[max(0, start - 30) : start]
-        wide = folded[max(0, start - 80) : start]
+        begins, end, name, match = best
+        before = folded[max(0, begins - 30) : begins]
+        wide = folded[max(0, begins - 80) : begins]
         resolved = _resolve(name, match, reference, anchor, direction, before, wide)
         if resolved is not None and _capitalised_where_needed(match, text):
             value, precision, rule, qualifier, relative = resolved
@@ -392,14 +480,14 @@ def find_dates(
                     value=value,
                     precision=precision,
                     rule=f"{name}: {rule}",
-                    text=text[start:end],
-                    start=start,
+                    text=text[begins:end],
+                    start=begins,
                     end=end,
                     relative=relative,
                     qualifier=qualifier,
                 )
             )
-        taken = end if end > start else start + 1
+        taken = end if end > begins else begins + 1
     return found
 
 
@@ -676,7 +764,7 @@ def _weekday(
     name = groups["weekday"]
     this = groups.get("this")
     if direction is None and this in ("ce", "this"):
-        value = reference + dt.timedelta(days=target - reference.weekday())
+        value = in_week_of(target, reference)
         return value, Precision.DAY, f"the {name} of the week of {reference}", None, True
     way = direction or _way(None, groups, ahead, Direction.PAST)
     if this == "last":
@@ -688,3 +776,49 @@ def _weekday(
         return value, Precision.DAY, f"next {name} on or after {reference}", None, True
     value = reference - dt.timedelta(days=(reference.weekday() - target) % 7)
     return value, Precision.DAY, f"last {name} on or before {reference}", None, True
+
+
+def qualifier_of(word: str) -> str | None:
+    """`early`, `mid`, `late` or `about` for the word that qualifies a date (`fin`, `début`,
+    `mid`, `vers`), else None."""
+    return _QUALIFIERS.get(fold_same_length(word).strip())
+
+
+def weekday_number(word: str) -> int | None:
+    """0 (Monday) to 6 (Sunday) for a weekday's name in French or English, else None."""
+    return _WEEKDAYS.get(fold_same_length(word).strip())
+
+
+def in_week_of(weekday: int, reference: dt.date) -> dt.date:
+    """That weekday (0 is Monday) in the week of `reference`, Monday to Sunday: `ce vendredi`."""
+    return reference + dt.timedelta(days=weekday - reference.weekday())
+
+
+# Which days of a month, and which months of a year, a qualifier covers.
+_QUALIFIED_DAYS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
+_QUALIFIED_MONTHS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
+
+
+def qualified_span(
+    value: dt.date, precision: Precision, qualifier: str | None = None
+) -> tuple[dt.date, dt.date]:
+    """The first and last day a date covers at its precision, a qualifier narrowing a month
+    or a year to a part of it (`fin février`: 21 to 28 February; `début 2026`: January to
+    April); `about` and no qualifier cover the whole month or year."""
+    if precision is Precision.DAY:
+        return value, value
+    if precision is Precision.MONTH:
+        last = calendar.monthrange(value.year, value.month)[1]
+        first_day, last_day = _QUALIFIED_DAYS.get(qualifier or "", (1, last))
+        return value.replace(day=first_day), value.replace(day=min(last_day, last))
+    first_month, last_month = _QUALIFIED_MONTHS.get(qualifier or "", (1, 12))
+    last = calendar.monthrange(value.year, last_month)[1]
+    return dt.date(value.year, first_month, 1), dt.date(value.year, last_month, last)
+
+
+def span_of_match(match: DateMatch) -> tuple[dt.date, dt.date]:
+    """The days a date expression covers: a week read as `la semaine dernière` is its Monday
+    to Sunday; otherwise as `qualified_span` says."""
+    if match.rule.startswith("relative-week:"):
+        return match.value, match.value + dt.timedelta(days=6)
+    return qualified_span(match.value, match.precision, match.qualifier)

@@ -7,7 +7,7 @@ was computed, and the reporter's own sentences are shown as narration, never as 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from bot.core import Context
 from bot.corpus.model import (
@@ -124,30 +124,21 @@ def event_when(ctx: Context, event: Event) -> str:
     return describe_when(ctx, event.when, event.time)
 
 
-def event_item(ctx: Context, event: Event) -> Item:
-    corpus = ctx.dossier.corpus
-    fields = []
-    if event.actors:
-        names = ", ".join(actor_name(ctx, corpus.actor_by_id[a]) for a in event.actors)
-        fields.append(Field(name=ctx.t("field.actors"), value=capitalised(names)))
-    if event.mentions:
-        names = ", ".join(actor_name(ctx, corpus.actor_by_id[a]) for a in event.mentions)
-        fields.append(Field(name=ctx.t("field.mentions"), value=capitalised(names)))
+def event_item(ctx: Context, event: Event, notes: Mapping[str, int]) -> Item:
+    """An event as one line: when (and how the date is known), what happened, when a period
+    it opens ends by our count, and the numbers of the source notes citing its articles
+    (`notes`: article id -> its number among the reply's sources)."""
+    articles = tuple(dict.fromkeys(event.articles))
+    body = event.summary.get(ctx.locale)
     if event.period is not None:
-        fields.append(Field(name=ctx.t("field.ends"), value=describe_period(ctx, event.period)))
-    fields.append(
-        Field(
-            name=ctx.t("field.source"),
-            value="\n".join(source_label(ctx, a) for a in dict.fromkeys(event.articles)),
-            inline=False,
-        )
-    )
+        ends = ctx.t("label", name=ctx.t("field.ends"), value=describe_period(ctx, event.period))
+        body = f"{body} {ends}."
     return Item(
         title=event_when(ctx, event),
-        body=event.summary.get(ctx.locale),
-        fields=tuple(fields),
-        sources=tuple(ctx.source(a) for a in dict.fromkeys(event.articles)),
+        body=body,
+        sources=tuple(ctx.source(a) for a in articles),
         refs=(f"event:{event.id}",),
+        cites=tuple(sorted(notes[a] for a in articles if a in notes)),
     )
 
 

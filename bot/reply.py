@@ -6,6 +6,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 
+class Layout(StrEnum):
+    """How a reply's items are laid out: each on its own, or each on one line."""
+
+    CARDS = "cards"  # a title, its text and quote, and its fields (sources among them)
+    # One line per item (title, text and note numbers), the sources once, as numbered notes
+    # under the lines: a whole timeline in one message.
+    LINES = "lines"
+
+
 class ReplyKind(StrEnum):
     OK = "ok"
     EMPTY = "empty"  # nothing matched; suggestions say what might have been meant
@@ -45,6 +54,8 @@ class Item:
     # The dossier records the item shows, in order ("quote:trump-order", "event:ultimatum",
     # "position:hegseth/sanctions"); platforms do not show them, tests and scripts read them.
     refs: tuple[str, ...] = ()
+    # In a reply of lines: the numbers of the source notes it cites (1: the reply's first).
+    cites: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -92,7 +103,21 @@ class Reply:
     # Who sees it where the platform lets the bot choose: ephemeral (the caller) or public;
     # the core sets it from the team's settings or the deployment's.
     visibility: str = "ephemeral"
+    layout: Layout = Layout.CARDS
 
     @property
     def ok(self) -> bool:
         return self.kind is ReplyKind.OK
+
+
+def note_marks(item: Item) -> str:
+    """`[1][2]`: the source notes an item of a reply of lines cites."""
+    return "".join(f"[{number}]" for number in item.cites)
+
+
+def source_notes(reply: Reply) -> list[str]:
+    """`[1] AFP, 2026-02-25: title`, for each source of a reply of lines."""
+    return [
+        f"[{number}] {source.credit}, {source.date}: {source.title}"
+        for number, source in enumerate(reply.sources, 1)
+    ]

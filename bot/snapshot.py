@@ -23,8 +23,8 @@ from bot.dossier import Dossier
 
 log = logging.getLogger("dispute_bot.snapshot")
 
-FORMAT = 5  # 2: Corpus.drafts; 3: Dossier pickles its indexes only; 4: dates with their
-# basis; 5: Corpus.id
+FORMAT = 6  # 2: Corpus.drafts; 3: Dossier pickles its indexes only; 4: dates with their
+# basis; 5: Corpus.id; 6: the date frame of queries
 WORTH_KEEPING_AFTER = 1.0  # seconds of building
 
 

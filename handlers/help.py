@@ -92,6 +92,7 @@ COMMAND = Command(
     summary=every_language("summary.help"),
     usage="/help [command]",
     examples=("/help", "/help quote"),
+    words=("aide", "help me"),
     options=(Option(name="command", description="A command name", kind="command"),),
     run=help_,
 )

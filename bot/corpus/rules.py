@@ -299,13 +299,13 @@ def _dates(
         article_id, sentence = holding[0]
         reference = texts.by_id[article_id].date
         start = sentence.find(phrase)
-        found = [
-            m
-            for m in find_dates(
-                sentence, reference, anchor=anchor.date if anchor is not None else None
-            )
-            if start <= m.start and m.end <= start + len(phrase)
-        ]
+        found = find_dates(
+            sentence,
+            reference,
+            anchor=anchor.date if anchor is not None else None,
+            start=start,
+            stop=start + len(phrase),
+        )
         if not found:
             yield f"{where}: {name}: no date rule reads {when.phrase!r}"
             continue

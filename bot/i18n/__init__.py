@@ -131,6 +131,46 @@ def format_day(date: dt.date, locale: str) -> str:
     return format_date(date, Precision.DAY, locale)
 
 
+def format_span(first: dt.date, last: dt.date, locale: str) -> str:
+    """Days from `first` to `last` as people write them: `27 February 2026`, `February
+    2026`, `2026`, `21–28 February 2026`, `24 February 2026 to 1 March 2026`, and an open
+    end (`dt.date.min`, `dt.date.max`) as `until …` or `from … on`."""
+    if first == dt.date.min:
+        return t(locale, "span.until", end=format_day(last, locale))
+    if last == dt.date.max:
+        return t(locale, "span.from", start=format_day(first, locale))
+    if first == last:
+        return format_day(first, locale)
+    whole_months = first.day == 1 and (last + dt.timedelta(days=1)).day == 1
+    if whole_months and (first.month, last.month) == (1, 12) and first.year == last.year:
+        return str(first.year)
+    if whole_months and (first.year, first.month) == (last.year, last.month):
+        return format_date(first, Precision.MONTH, locale)
+    if (first.year, first.month) == (last.year, last.month):
+        return t(
+            locale,
+            "span.days",
+            first=t(locale, "date.first_day_number") if first.day == 1 else first.day,
+            last=last.day,
+            month=t(locale, f"month.{first.month}"),
+            year=first.year,
+        )
+    if whole_months and first.year == last.year:  # September to December 2025
+        return t(
+            locale,
+            "span.months",
+            first=t(locale, f"month.{first.month}"),
+            last=t(locale, f"month.{last.month}"),
+            year=first.year,
+        )
+    if whole_months:
+        first_text = format_date(first, Precision.MONTH, locale)
+        last_text = format_date(last, Precision.MONTH, locale)
+    else:
+        first_text, last_text = format_day(first, locale), format_day(last, locale)
+    return t(locale, "span.range", start=first_text, end=last_text)
+
+
 def format_weekdays(days: tuple[int, ...], locale: str) -> str:
     """`every day`, `Mon–Fri`, `Mon, Wed, Fri` (consecutive days read as a range)."""
     if len(days) == 7:

@@ -9,11 +9,20 @@ from array import array
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from enum import IntEnum
 from itertools import chain, repeat
 from operator import call
 
-from bot.matching.folding import content_words, fold, words
-from bot.matching.fuzzy import close, closest
+from bot.matching.folding import STOPWORDS, content_words, fold, words
+from bot.matching.fuzzy import edits_allowed, ratio, similarity, within_edits
+
+
+class Reach(IntEnum):
+    """How far a typed word reaches into the vocabulary."""
+
+    FORMS = 1  # the word and its plural or singular
+    WORDS = 2  # and the words it extends by a letter or two, and those it begins
+    SLIPS = 3  # and, for a word the text lacks, the words a typing slip away
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -23,6 +32,9 @@ class Hit:
     matched: int  # how many query words this document matched
 
 
+# How much a term's closeness to the typed word outweighs its rarity (idf, at most ~12 at
+# 100,000 quotes): `arme` finds the quote with `armes` before the one with `armée`.
+CLOSENESS = 100.0
 # Below this many words, rapidfuzz scores the whole vocabulary faster than a sieve is built.
 SIEVE_FROM_WORDS = 5_000
 _BITS_OF_BYTE = tuple(tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256))
@@ -32,11 +44,11 @@ _NONZERO_BYTE = re.compile(rb"[^\x00]")
 class _LetterSieve:
     """For words of one length: which hold each letter at least k times, as one bit per word.
 
-    A typed word scores `fuzz.ratio >= cutoff` only against words sharing enough letters with
-    it (their longest common subsequence never exceeds the letters they share), so a few
-    big-integer operations rule out most of a large vocabulary before rapidfuzz scores the
-    rest. The words kept are a superset of the ones that can pass, in vocabulary order, so
-    rapidfuzz returns exactly what it would on the whole vocabulary.
+    A typed word is a few edits from a word only if they share enough letters (an edit
+    loses at most one shared letter, a swap none), so a few big-integer operations rule out
+    most of a large vocabulary before rapidfuzz counts the edits of the rest. The words
+    kept are a superset of the ones that can pass, in vocabulary order, so rapidfuzz returns
+    exactly what it would on the whole vocabulary.
     """
 
     def __init__(self, words: list[str]) -> None:
@@ -76,13 +88,21 @@ class _LetterSieve:
         ]
 
 
-def _least_shared(length: int, other: int, cutoff: float) -> int:
-    """Fewest letters two words must share for `fuzz.ratio` to reach `cutoff`.
+def _least_shared(length: int, other: int, edits: int) -> int:
+    """Fewest letters two words must share to be at most `edits` edits apart.
 
-    ratio = 200 * LCS / (length + other), and LCS is at most the letters they share; the
-    small margin keeps a float on the boundary in (rapidfuzz decides it).
+    No edit adds a letter the two words share, and a swap keeps them all: words `edits`
+    apart share at least the longer one's letters less `edits` (the bag distance, a lower
+    bound of the edit distance).
     """
-    return math.ceil(cutoff * (length + other) / 200 - 1e-6)
+    return max(length, other) - edits
+
+
+def _forms(word: str) -> tuple[str, ...]:
+    """A word and its plural or singular, as French and English mostly make them."""
+    if len(word) > 3 and word[-1] in "sx":
+        return (word, word[:-1])
+    return (word, word + "s", word + "x") if len(word) > 2 else (word,)
 
 
 def _word_id(
@@ -165,59 +185,108 @@ class TextIndex:
             ]
         return pool
 
-    def _candidates(self, word: str, spread: int, cutoff: float) -> list[str]:
-        """The vocabulary words `word` is scored against: a length band, sieved when large."""
+    def _candidates(self, word: str, most: int) -> list[str]:
+        """The vocabulary words `word` is compared with: a length band, sieved when large."""
         if not self._sieves:
-            return self._pool(len(word), spread)
+            return self._pool(len(word), most)
         found: list[str] = []
-        for n in range(len(word) - spread, len(word) + spread + 1):
+        for n in range(len(word) - most, len(word) + most + 1):
             sieve = self._sieves.get(n)
             if sieve is not None:
-                found += sieve.sharing(word, _least_shared(len(word), n, cutoff))
+                found += sieve.sharing(word, _least_shared(len(word), n, most))
         return found
 
+    def _slips(self, word: str, *, limit: int = 5, short: bool = False) -> list[tuple[str, int]]:
+        """Vocabulary words a slip of typing from `word`, with their edits, best first: only
+        the fewest edits away, a swap of its own letters before any other edit, then the
+        most alike. A word of four letters is only corrected by a swap (`woek` is `woke`,
+        not `work`): one letter off, too many short words are near it (`musk` is not
+        `must`); `short` lifts that, for a word beside others the text holds as typed."""
+        most = edits_allowed(len(word))
+        letters = sorted(word)
+        found = [
+            (distance, sorted(candidate) != letters, -ratio(word, candidate), candidate)
+            for candidate, distance, _ in within_edits(
+                word, self._candidates(word, most), most=most
+            )
+            if distance and (short or len(word) > 4 or sorted(candidate) == letters)
+        ]
+        if not found:
+            return []
+        fewest = min(found)[0]
+        kept = sorted(f for f in found if f[0] == fewest)
+        return [(candidate, distance) for distance, _, _, candidate in kept[:limit]]
+
     def closeness(self, word: str) -> float:
-        """How close (0-100) a folded word comes to a word of the vocabulary."""
+        """How close (0-100) a folded word comes to a word of the vocabulary, by its slips."""
         if word in self._docs:
             return 100.0
-        if len(word) < 4:
-            return 0.0
-        cutoff = 80.0 if len(word) <= 5 else 75.0
-        best = closest(
-            word, self._candidates(word, 1 if len(word) <= 5 else 2, cutoff), cutoff=cutoff
-        )
-        return best[1] if best else 0.0
+        found = self._slips(word, limit=1)
+        return similarity(word, *found[0]) * 100 if found else 0.0
 
-    def corrections(self, word: str) -> list[tuple[str, float]]:
-        """Vocabulary words a typed word may stand for, with a weight in (0, 1]."""
+    def has(self, word: str) -> bool:
+        """Whether a folded word is a word of the vocabulary."""
+        return word in self._docs
+
+    def holds(self, word: str) -> bool:
+        """Whether the text has a word as typed, or its plural or singular."""
+        return any(form in self._docs for form in _forms(word))
+
+    def corrections(
+        self, word: str, *, reach: Reach = Reach.SLIPS, eager: bool = False, short: bool = False
+    ) -> list[tuple[str, float]]:
+        """Vocabulary words a typed word may stand for, with a weight in (0, 1].
+
+        The word itself and its forms first: its plural or singular (`guerre`, `guerres`), a
+        word it extends by a letter or two (`refusal` finds `refus`) and the words it begins
+        (`selfish` finds `selfishness`). A word that is itself in the text, in one of those
+        forms, is not corrected as a typing slip unless `eager`: an exact hit is not joined
+        by a look-alike (`armes` never brings `armée`, `contrat` never `contraindre`).
+        `reach` says how far to go; with `short`, a four-letter word may be corrected by any
+        slip, not only a swap.
+        """
         found: dict[str, float] = {}
-        if word in self._docs:
-            found[word] = 1.0
+        for form in _forms(word):
+            if form in self._docs:
+                found.setdefault(form, 1.0 if form == word else 0.95)
+        if reach is Reach.FORMS:
+            return sorted(found.items(), key=lambda item: -item[1])
+        if len(word) >= 6:
+            for cut in (1, 2):
+                if len(word) - cut >= 5 and word[:-cut] in self._docs:
+                    found.setdefault(word[:-cut], 0.8)
+        exact = bool(found)
         if len(word) >= 4:
             start = bisect.bisect_left(self._vocabulary, word)
             for candidate in self._vocabulary[start : start + 50]:
                 if not candidate.startswith(word):
                     break
                 found.setdefault(candidate, 0.85)
-        if len(word) >= 4:
-            cutoff = 80.0 if len(word) <= 5 else 75.0
-            spread = 1 if len(word) <= 5 else 2
-            for candidate, score, _ in close(
-                word, self._candidates(word, spread, cutoff), cutoff=cutoff, limit=5
-            ):
-                found.setdefault(candidate, score / 100 * 0.9)
+        if reach is Reach.SLIPS and (eager or not exact):
+            for candidate, _ in self._slips(word, short=short):
+                found.setdefault(candidate, ratio(word, candidate) / 100 * 0.9)
         return sorted(found.items(), key=lambda item: -item[1])
 
-    def _best(self, word: str, within: set[int] | None) -> dict[int, float]:
+    def _best(
+        self,
+        word: str,
+        within: set[int] | None,
+        reach: Reach = Reach.SLIPS,
+        eager: bool = False,
+        short: bool = False,
+    ) -> dict[int, float]:
         """Each document's best weight for one query word, over the word's corrections.
 
-        The weight of a term in a document is gain * (1 + log(count)): the gain itself where
-        the count is 1, as it mostly is, so those are merged with C-speed dict operations and
-        only documents that repeat the term are weighed one by one.
+        A term's gain is its correction's weight times (CLOSENESS + idf): how close the term
+        is to what was typed counts first (the word itself, then its forms, the words it
+        begins, then slips, the likest first), how rare it is next. The weight of a term in
+        a document is gain * (1 + log(count)): the gain itself where the count is 1, as it
+        mostly is, so those are merged with C-speed dict operations and only documents that
+        repeat the term are weighed one by one.
         """
         best: dict[int, float] = {}
-        for term, weight in self.corrections(word):
-            gain = weight * self._idf[term]
+        for term, weight in self.corrections(word, reach=reach, eager=eager, short=short):
+            gain = weight * (CLOSENESS + self._idf[term])
             docs: Iterable[int] = self._docs[term]
             if within is not None:
                 docs = within.intersection(docs)
@@ -242,52 +311,114 @@ class TextIndex:
         return best
 
     def search(self, query: str, *, within: set[int] | None = None) -> list[Hit]:
-        """Documents matching any query word, most words matched first, then by weight."""
+        """Documents matching any query word, most words matched first, then by weight,
+        with what each scored (`rank` gives the documents alone, and takes more options)."""
+        scores, matched = self._scores(query, within, every_word=False)
         return [
-            Hit(doc=doc, score=score, matched=matched)
-            for matched, score, doc in self._ranked(query, within)
+            Hit(doc=doc, score=scores[doc], matched=matched[doc])
+            for doc in self._order(scores, matched)
         ]
 
-    def rank(self, query: str, *, within: set[int] | None = None) -> list[int]:
-        """The documents `search` finds, in its order, without building a Hit for each."""
-        return self._order(*self._scores(query, within))
+    def rank(
+        self,
+        query: str,
+        *,
+        within: set[int] | None = None,
+        every_word: bool = False,
+        order: Sequence[int] | None = None,
+        reach: Reach = Reach.SLIPS,
+    ) -> list[int]:
+        """The documents matching the query's words, in `search`'s order, without a Hit each.
 
-    def _ranked(self, query: str, within: set[int] | None) -> list[tuple[int, float, int]]:
-        scores, matched = self._scores(query, within)
-        return [(matched[doc], scores[doc], doc) for doc in self._order(scores, matched)]
+        With `every_word`, only documents matching each of them; `reach` says how far each
+        word reaches (Reach). Ties keep document order, or the place each document has in
+        `order` (its date, for instance).
+        """
+        return self._order(*self._scores(query, within, every_word, reach), order)
 
     def _scores(
-        self, query: str, within: set[int] | None
+        self, query: str, within: set[int] | None, every_word: bool, reach: Reach = Reach.SLIPS
     ) -> tuple[dict[int, float], dict[int, int]]:
-        """Each matching document's summed weight, and how many query words it matched."""
+        """Each matching document's summed weight, and how many query words it matched.
+
+        With `every_word`, when no document holds every word as typed (or in its forms),
+        each word is also corrected as a typing slip: a slip can make another word of the
+        text (`bris` for `brins`); then a four-letter word takes any slip if a longer word
+        of the query is held as typed (`gril banjoeur` finds `grinl banjoeur`, while
+        `elon musk` still finds no `selon must`).
+        """
+        found = self._scored(query, within, every_word, reach, eager=False)
+        if every_word and reach is Reach.SLIPS and not found[0]:
+            typed = list(dict.fromkeys(content_words(query)))
+            short = any(len(word) > 4 and self.holds(word) for word in typed)
+            found = self._scored(query, within, every_word, reach, eager=True, short=short)
+        return found
+
+    def _scored(
+        self,
+        query: str,
+        within: set[int] | None,
+        every_word: bool,
+        reach: Reach,
+        eager: bool,
+        short: bool = False,
+    ) -> tuple[dict[int, float], dict[int, int]]:
+        """`_scores` for one way of correcting words. A word typed twice counts once. With
+        `every_word`, each word searches only the documents the words before it matched,
+        and a word matching nothing ends the search."""
         scores: dict[int, float] = {}
         matched: dict[int, int] = {}
-        for word in content_words(query):
-            best = self._best(word, within)
+        typed = list(dict.fromkeys(content_words(query)))
+        for number, word in enumerate(typed):
+            best = self._best(word, within, reach, eager, short)
+            if every_word:
+                if not best:
+                    return {}, {}
+                if number + 1 < len(typed):
+                    within = set(best)
             if not scores:
                 scores, matched = best, dict.fromkeys(best, 1)
                 continue
             for doc, value in best.items():
                 scores[doc] = scores.get(doc, 0.0) + value
                 matched[doc] = matched.get(doc, 0) + 1
+        if every_word:
+            wanted = len(typed)
+            scores = {doc: score for doc, score in scores.items() if matched[doc] == wanted}
         return scores, matched
 
     @staticmethod
-    def _order(scores: dict[int, float], matched: dict[int, int]) -> list[int]:
-        """Most words matched first, then by weight, then in document order.
+    def _order(
+        scores: dict[int, float], matched: dict[int, int], order: Sequence[int] | None = None
+    ) -> list[int]:
+        """Most words matched first, then by weight, then in document order (or `order`).
 
-        Three stable sorts with C-speed keys, instead of a key tuple built per document.
+        Stable sorts with C-speed keys, instead of a key tuple built per document.
         """
         docs = sorted(scores)
+        if order is not None:
+            docs.sort(key=order.__getitem__)
         docs.sort(key=scores.__getitem__, reverse=True)
         docs.sort(key=matched.__getitem__, reverse=True)
         return docs
 
     def suggest_words(self, word: str, *, limit: int = 3) -> list[str]:
-        """Vocabulary words close to a word that matched nothing."""
+        """Vocabulary words close to a word that matched nothing, for "did you mean": up to
+        a slip more than a search forgives, the most alike first.
+
+        Never a short or common word (`ce`, `que`, `must` for `musk`): a suggestion is only
+        worth a click when it is a word someone could have meant.
+        """
         folded = fold(word)
-        if not folded:
+        if len(folded) < 4:
             return []
+        most = edits_allowed(len(folded)) + 1
+        nearby = within_edits(folded, self._candidates(folded, most), most=most)
+        ranked = sorted(nearby, key=lambda found: (-ratio(folded, found[0]), found[2]))
         return [
-            candidate for candidate, _, _ in close(folded, self._vocabulary, cutoff=70, limit=limit)
-        ]
+            candidate
+            for candidate, _, _ in ranked
+            if ratio(folded, candidate) >= 70
+            and len(candidate) >= max(4, len(folded) - 2)
+            and candidate not in STOPWORDS
+        ][:limit]

@@ -19,8 +19,10 @@ _MONTHS = {
     11: ("novembre", "november", "nov"),
     12: ("decembre", "december", "dec"),
 }
+# Month words of four letters or fewer must be typed exactly: `tout` is not `août`.
 _MONTH_INDEX = NameIndex(
-    ((name, str(number)) for number, names in _MONTHS.items() for name in names), score_cutoff=80
+    ((name, str(number)) for number, names in _MONTHS.items() for name in names),
+    shortest_slip=5,
 )
 
 
@@ -29,5 +31,5 @@ def resolve_month(word: str) -> int | None:
     folded = fold(word)
     if len(folded) < 3 or folded.isdigit():
         return None
-    match = _MONTH_INDEX.resolve(folded)
+    match = _MONTH_INDEX.resolve(folded, resemblance=False)
     return int(match.target) if match else None

@@ -53,9 +53,20 @@ def plain_fold_for_verbatim(text: str) -> str:
 
 
 def plain_search(
-    index: TextIndex, documents: list[str], query: str, within: set[int] | None
+    index: TextIndex,
+    documents: list[str],
+    query: str,
+    within: set[int] | None,
+    every_word: bool = False,
+    order: list[int] | None = None,
+    eager: bool = False,
+    short: bool = False,
 ) -> list[tuple[int, float, int]]:
-    """Dict-of-dicts postings, each posting weighed one by one, one sort key per hit."""
+    """Dict-of-dicts postings, each posting weighed one by one, one sort key per hit.
+
+    With `every_word`, documents holding every word; when none does, the same with each
+    word also corrected as a typing slip (four-letter ones by any slip when a longer word
+    is held as typed)."""
     postings: dict[str, dict[int, int]] = defaultdict(dict)
     for doc, text in enumerate(documents):
         for word in words(text):
@@ -63,10 +74,11 @@ def plain_search(
     idf = {w: math.log(1 + max(len(documents), 1) / len(p)) for w, p in postings.items()}
     scores: dict[int, float] = defaultdict(float)
     matched: dict[int, int] = defaultdict(int)
-    for word in content_words(query):
+    typed = list(dict.fromkeys(content_words(query)))
+    for word in typed:
         best: dict[int, float] = {}
-        for term, weight in index.corrections(word):
-            gain = weight * idf[term]
+        for term, weight in index.corrections(word, eager=eager, short=short):
+            gain = weight * (keywords.CLOSENESS + idf[term])
             for doc, count in postings[term].items():
                 if within is not None and doc not in within:
                     continue
@@ -76,8 +88,14 @@ def plain_search(
         for doc, value in best.items():
             scores[doc] += value
             matched[doc] += 1
-    ranked = [(d, s, matched[d]) for d, s in scores.items()]
-    return sorted(ranked, key=lambda h: (-h[2], -h[1], h[0]))
+    ranked = [
+        (d, s, matched[d]) for d, s in scores.items() if not every_word or matched[d] == len(typed)
+    ]
+    if every_word and not ranked and not eager:
+        short = any(len(w) > 4 and index.holds(w) for w in typed)
+        return plain_search(index, documents, query, within, every_word, order, True, short)
+    place = order or list(range(len(documents)))
+    return sorted(ranked, key=lambda h: (-h[2], -h[1], place[h[0]], h[0]))
 
 
 TEXT = st.text(
@@ -111,17 +129,27 @@ WORDS = st.sampled_from(
 DOCUMENTS = st.lists(st.lists(WORDS, max_size=12).map(" ".join), min_size=1, max_size=25)
 
 
-@settings(max_examples=200, deadline=None)
-@given(DOCUMENTS, st.lists(WORDS, min_size=1, max_size=3).map(" ".join), st.booleans())
+@settings(max_examples=300, deadline=None)
+@given(
+    DOCUMENTS,
+    st.lists(WORDS, min_size=1, max_size=3).map(" ".join),
+    st.booleans(),
+    st.booleans(),
+    st.booleans(),
+)
 def test_keyword_search_ranks_as_its_definition(
-    documents: list[str], query: str, filtered: bool
+    documents: list[str], query: str, filtered: bool, every_word: bool, reordered: bool
 ) -> None:
     index = TextIndex(documents)
     within = set(range(0, len(documents), 2)) if filtered else None
-    expected = plain_search(index, documents, query, within)
+    order = list(reversed(range(len(documents)))) if reordered else None
     hits = index.search(query, within=within)
-    assert [(h.doc, h.score, h.matched) for h in hits] == expected
-    assert index.rank(query, within=within) == [h.doc for h in hits]
+    assert [(h.doc, h.score, h.matched) for h in hits] == plain_search(
+        index, documents, query, within
+    )
+    expected = plain_search(index, documents, query, within, every_word, order)
+    ranked = index.rank(query, within=within, every_word=every_word, order=order)
+    assert ranked == [doc for doc, _, _ in expected]
 
 
 def test_the_sieve_leaves_spelling_corrections_unchanged(

@@ -84,3 +84,13 @@ def test_odd_lines_get_an_answer(line: str) -> None:
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout.strip()
+
+
+def test_the_console_continues_the_last_answer() -> None:
+    result = run("console", stdin="/quote\nnext\nsuivant\npage 4\nnext\n/quote trump\nnext\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for number in (1, 2, 3, 4):
+        assert f"Page {number} of 4" in out
+    assert out.count("That was the last page (4 of 4).") == 1
+    assert "That was the last page (1 of 1)." in out  # /quote trump has one page

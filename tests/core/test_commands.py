@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from bot.core import Core
-from bot.reply import Reply, ReplyKind
+from bot.reply import Layout, Reply, ReplyKind
 
 Ask = Callable[..., Reply]
 
@@ -32,6 +32,8 @@ def test_quote_trunp_gives_trumps_quotes_with_sources(ask: Ask) -> None:
         "Donald Trump, reported on 28 February 2026",
         "Donald Trump, reported on 28 February 2026",
     ]
+    assert quotes_of(reply)[0].startswith("J'ordonne à TOUTES les agences fédérales")
+    assert "cesser immédiatement toute utilisation" not in quotes_of(reply)
     first = reply.items[0]
     assert first.translation
     fields = {f.name: f.value for f in first.fields}
@@ -43,10 +45,11 @@ def test_quote_trunp_gives_trumps_quotes_with_sources(ask: Ask) -> None:
 
 
 def test_quote_keywords_keep_the_speakers_quotes_they_match(ask: Ask) -> None:
+    """Only the quotes holding the words: the others of the speaker do not follow."""
     reply = ask("/quote trump woke")
-    assert len(quotes_of(reply)) == 1  # the others do not say it
-    assert quotes_of(reply)[0].startswith("Les Etats-Unis ne laisseront jamais")
-    assert quotes_of(ask("/quote trump égoisme"))[0].startswith("Leur égoïsme")
+    assert [q[:35] for q in quotes_of(reply)] == ["Les Etats-Unis ne laisseront jamais"]
+    assert [q[:12] for q in quotes_of(ask("/quote trump égoisme"))] == ["Leur égoïsme"]
+    assert [q[:12] for q in quotes_of(ask("/quote trump woek"))] == ["Les Etats-Un"]  # a swap
 
 
 def test_quote_without_speaker_searches_every_quote(ask: Ask) -> None:
@@ -97,24 +100,29 @@ def event_dates(reply: Reply) -> list[str]:
     return titles(reply)
 
 
-def test_timeline_is_in_date_order_and_pages(ask: Ask) -> None:
+def test_the_whole_timeline_is_one_page_of_lines_in_date_order(ask: Ask, core: Core) -> None:
+    """Page 1 holds the heart of the dispute: every event, one line each, with numbered
+    notes for its sources, in date order."""
     reply = ask("/timeline")
+    assert reply.layout is Layout.LINES
+    assert reply.page is not None and reply.page.count == 1 and reply.page.next is None
+    refs = [i.refs[0] for i in reply.items]
+    assert refs == [f"event:{e.id}" for e in core.dossier.corpus.events]
     assert titles(reply)[:3] == ["1950", "2021", "June 2025 (inferred from “en juin”)"]
-    assert reply.page is not None and reply.page.count == 4
-    assert reply.page.next == "/timeline page 2"
-    last = ask("/timeline page 4")
+    assert refs.index("event:ultimatum") < refs.index("event:trump-orders-stop")
     # The last thing the articles report; the end of the six months is no event.
-    assert titles(last)[-1] == "reported on 28 February 2026"
-    assert last.items[-1].body == "Contacted by AFP, Anthropic does not respond immediately."
-    assert not any("August" in t for p in (1, 2, 3, 4) for t in titles(ask(f"/timeline p{p}")))
+    assert titles(reply)[-1] == "reported on 28 February 2026"
+    assert not any("August" in t for t in titles(reply))
+    assert [s.article_id for s in reply.sources] == ["afp-2026-02-25", "afp-2026-02-28"]
+    ultimatum = reply.items[refs.index("event:ultimatum")]
+    assert ultimatum.cites == (1,) and ultimatum.fields == ()
 
 
-def test_timeline_by_actor(ask: Ask) -> None:
+def test_timeline_by_actor(ask: Ask, core: Core) -> None:
     reply = ask("/timeline hegseth")
     assert reply.title == "Timeline: Pete Hegseth"
-    for item in reply.items:
-        actors = next(f.value for f in item.fields if f.name == "Actors")
-        assert "Pete Hegseth" in actors
+    events = {e.id: e for e in core.dossier.corpus.events}
+    assert all("hegseth" in events[i.refs[0].removeprefix("event:")].actors for i in reply.items)
     assert titles(reply) == [
         "24 February 2026 (inferred from “mardi”)",  # the meeting, then the ultimatum
         "24 February 2026",
@@ -125,26 +133,25 @@ def test_timeline_by_actor(ask: Ask) -> None:
 
 
 @pytest.mark.parametrize(
-    "typed", ["2026-02-27", "27 février", "feb 27", "27/02/2026", "27 fevrier"]
+    "typed",
+    ["2026-02-27", "27 février", "feb 27", "27/02/2026", "27 fevrier", "vendredi", "friday"],
 )
 def test_timeline_by_day_in_any_form(ask: Ask, typed: str) -> None:
     reply = ask(f"/timeline {typed}")
     assert reply.kind is ReplyKind.OK
-    assert reply.page is not None and reply.page.count == 2
-    second = ask(f"/timeline {typed} page 2")
-    everything = titles(reply) + titles(second)
-    assert len(everything) == 6
-    assert all(t.startswith("27 February 2026") for t in everything)
+    assert reply.page is not None and reply.page.count == 1
+    assert len(reply.items) == 6
+    assert all(t.startswith("27 February 2026") for t in titles(reply))
     # The real order: Trump's order, then the transition it opened; the timed deadline last.
-    refs = [r for page in (reply, second) for item in page.items for r in item.refs]
+    refs = [r for item in reply.items for r in item.refs]
     assert refs[:2] == ["event:trump-orders-stop", "event:transition-announced"]
     assert refs[-1] == "event:ultimatum-deadline"
 
 
 def test_timeline_by_month_and_year(ask: Ask) -> None:
-    february = titles(ask("/timeline février 2026")) + titles(ask("/timeline février 2026 page 2"))
-    february += titles(ask("/timeline février 2026 page 3"))
+    february = titles(ask("/timeline février 2026"))
     assert len(february) == 12
+    assert titles(ask("/timeline février")) == february  # a month alone: its year is found
     assert all("February 2026" in t for t in february)
     assert titles(ask("/timeline 1950")) == ["1950"]
     assert titles(ask("/timeline juin 2025")) == ["June 2025 (inferred from “en juin”)"]
@@ -244,18 +251,20 @@ def test_help_and_sources(ask: Ask, core: Core) -> None:
     assert sources.items[0].body == "AFP, 25 February 2026"
 
 
-def test_unknown_command_suggests_the_nearest(ask: Ask) -> None:
+def test_unknown_command_suggests_the_nearest_with_what_followed(ask: Ask) -> None:
     reply = ask("/timline hegseth")
-    assert reply.kind is ReplyKind.EMPTY
-    assert reply.suggestions == ("/timeline",)
+    assert reply.kind is ReplyKind.USAGE
+    assert reply.suggestions == ("/timeline hegseth",)
     assert "Unknown command /timline" in reply.text
+    assert "Did you mean: /timeline hegseth?" in reply.text
+    assert ask("/citation trump", locale="fr").suggestions == ("/quote trump",)
 
 
 def test_a_page_past_the_end_shows_the_last(ask: Ask) -> None:
-    reply = ask("/timeline anthropic page 9")
-    assert reply.page is not None and reply.page.number == 3
-    assert reply.text.startswith("Page 9 does not exist; here is page 3, the last.")
-    assert reply.page.previous == "/timeline anthropic page 2"
+    reply = ask("/quote page 9")
+    assert reply.page is not None and reply.page.number == 4
+    assert reply.text.startswith("Page 9 does not exist; here is page 4, the last.")
+    assert reply.page.previous == "/quote page 3"
     assert reply.page.next is None
 
 

@@ -23,14 +23,14 @@ def test_a_page_number_of_thousands_of_digits_is_a_clear_answer(ask: Ask, line: 
 
 @pytest.mark.parametrize("digits", ["9" * 400, "123456789"])
 def test_a_page_number_past_the_last_page_shows_the_last(ask: Ask, digits: str) -> None:
-    reply = ask(f"/timeline page {digits}")
+    reply = ask(f"/quote page {digits}")
     assert reply.kind is ReplyKind.OK and reply.page is not None
     assert reply.page.number == reply.page.count == 4
     assert reply.text == f"Page {MAX_PAGE} does not exist; here is page 4, the last."
 
 
 def test_leading_zeros_do_not_make_a_page_number_huge(ask: Ask) -> None:
-    reply = ask("/timeline page " + "0" * 300 + "2")
+    reply = ask("/quote page " + "0" * 300 + "2")
     assert reply.page is not None and reply.page.number == 2
 
 
@@ -63,6 +63,6 @@ def test_a_long_word_within_the_limit_is_answered_quickly(ask: Ask) -> None:
 
 def test_an_unknown_command_of_a_million_letters_is_named_briefly(ask: Ask) -> None:
     reply = ask("/" + "y" * 1_000_000)
-    assert reply.kind is ReplyKind.EMPTY
+    assert reply.kind is ReplyKind.USAGE
     assert len(reply.title) <= 41 and reply.title.endswith("…")
     assert len(reply.text) < 150

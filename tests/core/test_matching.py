@@ -124,3 +124,65 @@ def test_a_word_closer_to_the_quotes_than_to_a_name_stays_a_keyword() -> None:
     assert span is not None and (span.match.target, span.start) == ("marie", 0)
     span = names.find(["trunp", "erreur"], keywords=text)
     assert span is not None and span.match.target == "trump"
+
+
+def test_a_swap_of_two_letters_is_one_slip() -> None:
+    index = TextIndex(["une entreprise woke", "nous ne travaillerons plus, we will not work"])
+    assert index.rank("woek") == [0]  # a swap: woke, not work (a letter changed)
+    assert index.rank("musk") == []  # four letters: only a swap is forgiven, not must
+    assert index.rank("entrepirse") == [0]
+
+
+def test_an_exact_hit_is_never_joined_by_a_look_alike() -> None:
+    index = TextIndex(
+        ["l'utilisation des armes autonomes", "notre grande armée", "un contrat", "contraindre"]
+    )
+    assert index.rank("armes") == [0]
+    assert index.rank("armée") == [1]
+    assert index.rank("contrat") == [2]
+    assert index.rank("arme") == [0, 1]  # its plural first, then a word it begins
+    assert index.rank("armse")[0] == 0  # no exact hit: corrected, the swap first
+
+
+def test_every_word_keeps_only_documents_holding_them_all() -> None:
+    index = TextIndex(["armes autonomes", "armes", "autonomes mortelles", "bris de glace"])
+    assert index.rank("armes autonomes", every_word=True) == [0]
+    assert index.rank("armes xylophone", every_word=True) == []
+    # A slip that makes another word of the text is corrected when nothing holds them all.
+    index = TextIndex(["la voiture rouge", "un rogue", "la voiture"])
+    assert index.rank("rogue voiture", every_word=True) == [0]
+
+
+def test_names_are_found_word_by_word(core: Core) -> None:
+    actors = core.dossier.actors
+
+    def named(typed: str) -> list[str]:
+        return [span.match.target for span in actors.find_all(words(typed))]
+
+    assert named("ministre de la Défense") == ["hegseth"]  # four words
+    assert named("ministère de la Défense") == ["pentagon"]  # not the minister
+    assert named("secrétaire à la Défense") == ["hegseth"]  # Secretary of Defense, in French
+    assert named("donald j. trump") == ["trump"]
+    assert named("président des états-unis") == ["trump"]  # his role
+    assert named("trump et hegseth") == ["trump", "hegseth"]
+    assert named("Department of War") == []  # Department of Defense is not it
+
+
+def test_a_word_only_one_actors_names_hold_names_them(core: Core) -> None:
+    actors = core.dossier.actors
+
+    def part(typed: str) -> str | None:
+        span = actors.find_part(words(typed))
+        return span.match.target if span else None
+
+    assert part("ministre") == "hegseth"
+    assert part("le président") == "trump"
+    assert part("responsable") == "us-official"
+    assert part("chief executive") == "amodei"
+    assert part("CEO") == "amodei"
+    assert part("microsoft") == "tech-unions"
+    # "le dirigeant quadragénaire" is Amodei, but the quotes say "nos dirigeants": /quote
+    # takes the word as a word of the quotes (tests/relevance, `/quote dirigeant`).
+    assert part("dirigeant") == "amodei"
+    assert part("defense") is None  # Hegseth's and the Pentagon's
+    assert part("ministre surveillance") is None  # every word must be the same speaker's

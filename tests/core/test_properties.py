@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core import Core, Request
-from bot.dates import find_period
+from bot.dates import DateError, read_when
 from bot.matching.folding import fold, words
 from bot.platforms.console import render_json, render_text
 from bot.reply import ReplyKind
@@ -72,12 +72,24 @@ def test_any_command_line_parses(core: Core, line: str) -> None:
     assert reply.kind is not ReplyKind.ERROR
 
 
-@given(st.lists(typed, max_size=6))
-def test_date_parsing_never_raises(tokens: list[str]) -> None:
-    period, rest = find_period(tokens)
-    assert len(rest) <= len(tokens)
-    if period is not None:
-        assert period.start <= period.end
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tokens=st.lists(typed, max_size=6))
+def test_date_reading_says_why_or_gives_ordered_days(core: Core, tokens: list[str]) -> None:
+    """Any words read as days in order and the words left, or fail with a reason to tell."""
+    text = " ".join(tokens)
+    try:
+        when, rest = read_when(text, core.dossier.frame)
+    except DateError as problem:
+        assert problem.reason in (
+            "not_a_date",
+            "no_such_day",
+            "weekday_mismatch",
+            "days_without_month",
+        )
+        return
+    assert len(rest) <= len(text.split()) + text.count("..")
+    if when is not None:
+        assert all(first <= last for first, last in when.spans)
 
 
 @given(st.text())
@@ -87,15 +99,18 @@ def test_folding_is_stable(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("tokens", "start", "end"),
+    ("text", "first_span"),
     [
-        (["2001", "fév"], dt.date(2001, 1, 1), dt.date(2001, 12, 31)),  # a year, then its month
-        (["27", "février", "au", "24", "février"], dt.date(2000, 2, 24), dt.date(2000, 2, 27)),
+        ("2001 fév", (dt.date(2001, 1, 1), dt.date(2001, 12, 31))),  # a year; `fév` left over
+        ("27 février au 24 février", (dt.date(2026, 2, 24), dt.date(2026, 2, 27))),
     ],
 )
 def test_a_range_typed_oddly_still_runs_forwards(
-    tokens: list[str], start: dt.date, end: dt.date
+    core: Core, text: str, first_span: tuple[dt.date, dt.date]
 ) -> None:
-    """Found by the property above: "2001 fév" ran from 2001 back to February 2000."""
-    period, _ = find_period(tokens)
-    assert period is not None and (period.start, period.end) == (start, end)
+    """Found by the property above: "2001 fév" once ran from 2001 back to February 2000; a
+    range typed end first is read as the days between, in each of the dossier's years."""
+    when, _ = read_when(text, core.dossier.frame)
+    assert when is not None
+    assert all(first <= last for first, last in when.spans)
+    assert first_span in when.spans

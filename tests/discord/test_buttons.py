@@ -69,7 +69,7 @@ async def test_share_posts_the_same_answer_publicly_without_a_share_button(bot: 
 
 async def test_paging_a_shared_answer_edits_it_for_everyone(bot: Bot) -> None:
     fake = bot.fake
-    _, first = await bot.ask("timeline")
+    _, first = await bot.ask("quote")
     assert first.message is not None
     shared = await fake.next_answer(await fake.click(first.message, "dbot:share"))
     assert shared.message is not None

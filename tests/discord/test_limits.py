@@ -56,9 +56,9 @@ async def test_the_largest_possible_answer_is_cut_to_fit_and_accepted(
     assert embed["title"].endswith("…")
 
 
-async def test_walking_every_page_of_the_timeline_stays_within_limits(bot: Bot) -> None:
+async def test_walking_every_page_of_all_quotes_stays_within_limits(bot: Bot) -> None:
     fake = bot.fake
-    _, answer = await bot.ask("timeline")
+    _, answer = await bot.ask("quote")
     message = answer.message
     pages = 1
     while message is not None:

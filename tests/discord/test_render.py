@@ -19,10 +19,11 @@ from bot.platforms.discord.render import (
     CONTENT_LIMIT,
     EMBED_TOTAL_LIMIT,
     embed_size,
+    escape_markdown,
     render_message,
     units,
 )
-from bot.reply import Field, Item, Page, Reply, ReplyKind, Source
+from bot.reply import Field, Item, Layout, Page, Reply, ReplyKind, Source
 from tests.fakes.discord import _message_problems
 
 
@@ -79,9 +80,11 @@ def test_the_longest_real_answer_keeps_every_item_and_field(offline_core: Core) 
     replies = [offline_core.handle_line(line) for line in LINES]
     longest = max(replies, key=lambda r: sum(len(i.body) + len(i.quote or "") for i in r.items))
     [embed] = render_message(longest)["embeds"]
-    names = [f["name"] for f in embed["fields"]]
+    assert longest.layout is Layout.LINES  # the whole timeline, one line an event
+    shown = embed.get("description", "") + "".join(f["value"] for f in embed.get("fields", []))
     for item in longest.items:
-        assert item.title in names
+        assert f"**{escape_markdown(item.title)}** — {escape_markdown(item.body)}" in shown
+    assert "…" not in shown
     assert embed_size(embed) <= EMBED_TOTAL_LIMIT
 
 
@@ -197,3 +200,21 @@ def test_any_reply_renders_within_discords_limits(reply: Reply, share: bool) -> 
     body = render_message(reply, share_button=share)
     assert_within_discord_limits(body)
     assert "@everyone" not in body["content"] and "@here" not in body["content"]
+
+
+def test_a_reply_of_many_long_lines_stays_within_discord_limits() -> None:
+    items = tuple(Item(title=f"Day {n}", body="mot " * 150, cites=(1,)) for n in range(1, 60))
+    reply = Reply(
+        command="timeline",
+        kind=ReplyKind.OK,
+        title="Timeline",
+        text="Read as February 2026.",
+        items=items,
+        sources=(Source(article_id="a", title="A", date="2026-02-25"),),
+        layout=Layout.LINES,
+    )
+    body = render_message(reply)
+    assert_within_discord_limits(body)
+    [embed] = body["embeds"]
+    assert embed["description"].startswith("Read as February 2026.\n\n**Day 1** — mot")
+    assert embed["footer"]["text"].endswith("[1] AFP, 2026-02-25: A")

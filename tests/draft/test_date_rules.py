@@ -59,6 +59,17 @@ def test_la_veille_counts_from_the_day_the_text_was_about() -> None:
     assert find_dates("la veille de son départ", SAT) == []  # the eve of an event, not a day
 
 
+def test_a_phrase_is_read_where_it_stands_as_if_alone() -> None:
+    """The corpus check reads a record's own words (`vendredi`) in their sentence: the words
+    after them are not read, the words before still make a deadline of the day."""
+    text = "Il a jusqu'à vendredi 6 mars pour répondre"
+    start = text.index("vendredi")
+    (alone,) = find_dates(text, SAT, start=start, stop=start + len("vendredi"))
+    assert (alone.text, alone.iso) == ("vendredi", "2026-03-06")  # a deadline: looks ahead
+    (whole,) = find_dates(text, SAT)
+    assert whole.text == "vendredi 6 mars"
+
+
 @pytest.mark.parametrize(
     "text",
     ["this may be the end", "Barfleur Demain soutient le projet", "200 millions de dollars", ""],

@@ -74,7 +74,7 @@ def test_every_sentence_is_in_every_language(catalogues: dict[str, dict[str, Mes
         catalog = read_catalogue(language)
         if catalog.fuzzy:
             problems.append(f"{language}: the header is fuzzy (pybabel compile would skip it)")
-        problems += [f"{language}: {m.id} is obsolete (#~): delete it" for m in catalog.obsolete]
+        problems += [f"{language}: {key} is obsolete (#~): delete it" for key in catalog.obsolete]
         found = catalogues[language]
         for key in sorted(english.keys() - found.keys()):
             problems.append(f"{language}: {key} is missing (English has it)")

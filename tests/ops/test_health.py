@@ -186,7 +186,7 @@ async def test_metrics_count_commands_latency_errors_corpus_and_reloads(
     assert grew("dispute_bot_commands_total", **ok_quote) == 2
     assert grew("dispute_bot_commands_total", command="timeline", platform="discord", outcome="ok")
     assert grew(
-        "dispute_bot_commands_total", command="unknown", platform="discord", outcome="empty"
+        "dispute_bot_commands_total", command="unknown", platform="discord", outcome="usage"
     )
     assert "users" not in after and 'command="drop"' not in after  # user text is no label
     assert grew("dispute_bot_command_latency_seconds_count", command="quote", platform="slack") == 2

@@ -51,7 +51,7 @@ def test_json_logs_one_event_a_line_with_platform_command_and_latency(seeds_copy
     served = [e for e in events if e["message"].startswith("served")]
     assert [(e["platform"], e["command"], e["outcome"]) for e in served] == [
         ("slack", "quote", "ok"),
-        ("discord", "unknown", "empty"),
+        ("discord", "unknown", "usage"),
     ]
     assert all(isinstance(e["latency_ms"], float) and e["latency_ms"] >= 0 for e in served)
     assert served[0]["level"] == "INFO" and served[0]["time"].endswith("Z")

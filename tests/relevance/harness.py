@@ -24,6 +24,7 @@ from bot.config import Settings
 from bot.core import Request
 from bot.corpus.model import Corpus
 from bot.i18n import t
+from bot.platforms.console import Session
 from bot.platforms.console.render import render_text
 from bot.platforms.discord.render import render_message as discord_message
 from bot.platforms.slack.render import render_message as slack_message
@@ -163,7 +164,13 @@ def ask(base: Settings, case: dict[str, Any], tmp: Path) -> Answer:
             now=dt.datetime.combine(last, dt.time(8, 0), tzinfo=dt.UTC),
         )
     try:
-        pages = [core.handle(Request.parse(case["line"], platform=platform, channel=channel))]
+        if case.get("session"):  # lines typed before, at the console: `next` continues them
+            session = Session(core)
+            for line in case["session"]:
+                session.answer(line)
+            pages = [session.answer(case["line"])]
+        else:
+            pages = [core.handle(Request.parse(case["line"], platform=platform, channel=channel))]
         while pages[-1].page and pages[-1].page.next and len(pages) < MAX_PAGES:
             line = pages[-1].page.next
             pages.append(core.handle(Request.parse(line, platform=platform, channel=channel)))
@@ -233,6 +240,20 @@ def check(answer: Answer, case: dict[str, Any], corpus: Corpus) -> list[str]:
         wrong.append(f"{len(answer.pages)} pages, not {case['pages']}")
     wrong += _same_order_everywhere(answer)
     return wrong
+
+
+def run(base: Settings, case: dict[str, Any], corpus: Corpus, tmp: Path) -> list[str]:
+    """What the answer to a case gets wrong, each page checked against its platform's limits
+    too (Slack's blocks, Discord's embed): empty when it answers as described."""
+    from tests.discord.test_render import assert_within_discord_limits
+    from tests.slack.test_render import assert_valid_for_slack
+
+    answer = ask(base, case, tmp)
+    for page in answer.pages:
+        assert_valid_for_slack(slack_message(page, share_button=True))
+        assert_within_discord_limits(discord_message(page, share_button=True))
+    wrong = check(answer, case, corpus)
+    return [f"{case['line']!r} ({case['locale']}): {case['why']}", *wrong] if wrong else []
 
 
 def _same_order_everywhere(answer: Answer) -> list[str]:

@@ -13,39 +13,24 @@ from typing import Any
 
 import pytest
 
-from bot.config import Settings, load_settings
-from bot.corpus import load_corpus
-from tests.relevance.harness import ask, case_id, check, known_ids, load_cases
+from bot.config import Settings
+from bot.corpus.model import Corpus
+from tests.relevance.harness import case_id, known_ids, load_cases, run
 
 DOSSIER_CASES = load_cases("dossier")
 
 
-@pytest.fixture(scope="module")
-def settings() -> Settings:
-    return load_settings(environ={})
-
-
 @pytest.mark.parametrize("case", DOSSIER_CASES, ids=case_id)
 def test_the_answer_is_what_the_case_says(
-    case: dict[str, Any], settings: Settings, tmp_path: Path
+    case: dict[str, Any], settings: Settings, corpus: Corpus, tmp_path: Path
 ) -> None:
-    answer = ask(settings, case, tmp_path)
-    wrong = check(answer, case, answer_corpus(settings))
-    assert not wrong, "\n".join([f"{case['line']!r} ({case['locale']}): {case['why']}", *wrong])
+    wrong = run(settings, case, corpus, tmp_path)
+    assert not wrong, "\n".join(wrong)
 
 
-_CORPUS: dict[str, Any] = {}
-
-
-def answer_corpus(settings: Settings) -> Any:
-    if "corpus" not in _CORPUS:
-        _CORPUS["corpus"] = load_corpus(settings.seeds)
-    return _CORPUS["corpus"]
-
-
-def test_every_case_names_records_the_dossier_has(settings: Settings) -> None:
+def test_every_case_names_records_the_dossier_has(corpus: Corpus) -> None:
     """What a case expects first or next exists (rule R16): the table and the data agree."""
-    ids = known_ids(answer_corpus(settings))
+    ids = known_ids(corpus)
     cases = load_cases("dossier") + load_cases("relevance")
     missing = [
         f"case {c['number']} {c['line']!r}: {ident}"

@@ -170,11 +170,11 @@ async def test_public_visibility_answers_in_channel_without_share_button(
     run_http_bot: RunBot, fake: FakeSlack
 ) -> None:
     async with run_http_bot(reply_visibility="public") as slack:
-        await slack.command("/timeline")
+        await slack.command("/quote")
         reply = await fake.hook_post()
     assert reply["response_type"] == "in_channel"
     assert "dispute_share" not in buttons(reply)
-    assert buttons(reply)["dispute_page_next"] == "/timeline page 2"
+    assert buttons(reply)["dispute_page_next"] == "/quote page 2"
 
 
 async def test_handler_error_answers_a_short_apology_and_logs_the_traceback(
@@ -301,6 +301,7 @@ async def test_next_button_replaces_the_private_message_with_page_two(
 ) -> None:
     payload = fixture("block_actions_ephemeral.json")
     payload["response_url"] = fake.response_url("actions")
+    payload["actions"][0].update(value="/quote page 2")  # the timeline is one page now
     async with run_http_bot() as slack:
         answer = await slack.action(payload)
         page_two = await fake.hook_post()
@@ -308,9 +309,9 @@ async def test_next_button_replaces_the_private_message_with_page_two(
     assert page_two["replace_original"] is True
     assert "Page 2 of 4" in texts(page_two)
     assert buttons(page_two) == {
-        "dispute_page_previous": "/timeline page 1",
-        "dispute_page_next": "/timeline page 3",
-        "dispute_share": "/timeline page 2",
+        "dispute_page_previous": "/quote page 1",
+        "dispute_page_next": "/quote page 3",
+        "dispute_share": "/quote page 2",
     }
 
 
@@ -341,14 +342,14 @@ async def test_did_you_mean_button_runs_the_suggestion(
         await slack.command("/dispute", "qoute trump")
         unknown = await fake.hook_post(1)
         suggestion = buttons(unknown)
-        assert suggestion == {"dispute_suggest_0": "/quote"}
+        assert suggestion == {"dispute_suggest_0": "/quote trump"}  # what followed kept
         payload = fixture("block_actions_ephemeral.json")
         payload["response_url"] = fake.response_url("actions")
-        payload["actions"][0].update(action_id="dispute_suggest_0", value="/quote")
+        payload["actions"][0].update(action_id="dispute_suggest_0", value="/quote trump")
         await slack.action(payload)
         answered = await fake.hook_post(2)
     assert answered["replace_original"] is True
-    assert answered["blocks"][0]["text"]["text"] == "Quotes"
+    assert answered["blocks"][0]["text"]["text"] == "Quotes by Donald Trump"
 
 
 # -- mentions and direct messages --------------------------------------------------------------

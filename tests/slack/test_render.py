@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from bot.core import Core
 from bot.dossier import Dossier
 from bot.platforms.slack.mrkdwn import clip, escape, slack_length, unescape
 from bot.platforms.slack.render import build_message, render_message
-from bot.reply import Field, Item, Page, Reply, ReplyKind, Source
+from bot.reply import Field, Item, Layout, Page, Reply, ReplyKind, Source
 from tests.slack.conftest import make_core
 
 CROWD_PINGS = [
@@ -121,13 +122,13 @@ def test_the_longest_real_reply_is_complete(core: Core) -> None:
 
 
 def test_paging_buttons_rerun_the_neighbouring_pages(core: Core) -> None:
-    reply = core.handle_line("/timeline page 2", platform="slack")
-    message = build_message(reply, share_line="/timeline page 2")
+    reply = core.handle_line("/quote page 2", platform="slack")
+    message = build_message(reply, share_line="/quote page 2")
     actions = next(b for b in message["blocks"] if b["type"] == "actions")
     assert [(b["action_id"], b["value"], b["text"]["text"]) for b in actions["elements"]] == [
-        ("dispute_page_previous", "/timeline page 1", "◀ Previous"),
-        ("dispute_page_next", "/timeline page 3", "Next ▶"),
-        ("dispute_share", "/timeline page 2", "Share in channel"),
+        ("dispute_page_previous", "/quote page 1", "◀ Previous"),
+        ("dispute_page_next", "/quote page 3", "Next ▶"),
+        ("dispute_share", "/quote page 2", "Share in channel"),
     ]
     assert {"type": "mrkdwn", "text": "Page 2 of 4", "verbatim": True} in [
         e for b in message["blocks"] if b["type"] == "context" for e in b["elements"]
@@ -135,7 +136,7 @@ def test_paging_buttons_rerun_the_neighbouring_pages(core: Core) -> None:
 
 
 def test_french_buttons_and_page_label(core: Core) -> None:
-    reply = core.handle_line("/timeline", platform="slack", locale="fr")
+    reply = core.handle_line("/quote", platform="slack", locale="fr")
     message = render_message(reply, share_button=True)
     labels = [
         b["text"]["text"]
@@ -267,3 +268,37 @@ def test_clip_respects_the_limit_as_slack_counts(text: str, limit: int) -> None:
     assert slack_length(clipped) <= limit
     if slack_length(escape(text)) <= limit:
         assert clipped == escape(text)
+
+
+def test_the_whole_timeline_is_one_message_of_lines_with_notes(core: Core) -> None:
+    for locale in ("en", "fr"):
+        reply = core.handle_line("/timeline", platform="slack", locale=locale)
+        message = render_message(reply, share_button=True)
+        assert_valid_for_slack(message)
+        text = "\n".join(visible_texts(message))
+        assert "…" not in text  # nothing clipped
+        for item in reply.items:
+            assert f"*{escape(item.title)}* — {escape(item.body)} [" in text
+        notes = [
+            e["text"] for b in message["blocks"] if b["type"] == "context" for e in b["elements"]
+        ]
+        assert any(
+            n.startswith("[1] AFP, 2026-02-25: ") and "\n[2] AFP, 2026-02-28: " in n for n in notes
+        )
+
+
+def test_a_reply_of_many_long_lines_stays_within_slack_limits() -> None:
+    items = tuple(Item(title=f"Day {n}", body="word " * 200, cites=(1, 2)) for n in range(1, 400))
+    reply = Reply(
+        command="timeline",
+        kind=ReplyKind.OK,
+        title="Timeline",
+        items=items,
+        sources=(Source(article_id="a", title="A", date="2026-02-25"),),
+        layout=Layout.LINES,
+    )
+    message = render_message(reply)
+    assert_valid_for_slack(message)
+    text = "\n".join(visible_texts(message))
+    assert "[1] AFP, 2026-02-25: A" in text
+    assert re.search(r"^\+\d+ …$", text, re.MULTILINE)  # what does not fit is counted

@@ -2,5 +2,6 @@
 
 from bot.platforms.console.render import render_json, render_text
 from bot.platforms.console.repl import run_console
+from bot.platforms.console.session import Session
 
-__all__ = ["render_json", "render_text", "run_console"]
+__all__ = ["Session", "render_json", "render_text", "run_console"]

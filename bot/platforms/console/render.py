@@ -8,20 +8,21 @@ from enum import Enum
 from typing import Any
 
 from bot.i18n import t
-from bot.reply import Reply
+from bot.reply import Layout, Reply, note_marks, source_notes
 
 WIDTH = 88
 
 
-def _wrap(text: str, indent: str = "") -> list[str]:
+def _wrap(text: str, indent: str = "", *, hanging: str | None = None) -> list[str]:
     lines: list[str] = []
+    after = indent if hanging is None else hanging
     for paragraph in text.splitlines() or [""]:
         lines.extend(
             textwrap.wrap(
                 paragraph,
                 WIDTH,
                 initial_indent=indent,
-                subsequent_indent=indent,
+                subsequent_indent=after,
                 break_on_hyphens=False,  # "porte-parole" stays whole
             )
             or [indent]
@@ -29,12 +30,27 @@ def _wrap(text: str, indent: str = "") -> list[str]:
     return lines
 
 
+def _lines(reply: Reply) -> list[str]:
+    """A reply of lines: each item on its line (wrapped under itself), then the notes."""
+    out = [""]
+    for item in reply.items:
+        text = " ".join(p for p in (f"{item.title} —", item.body, note_marks(item)) if p)
+        out += _wrap(text, hanging="    ")
+    if reply.sources:
+        out.append("")
+        for note in source_notes(reply):
+            out += _wrap(note, hanging="    ")
+    return out
+
+
 def render_text(reply: Reply) -> str:
     """A reply as a person reads it in a terminal."""
     out = [reply.title, "=" * min(len(reply.title), WIDTH)]
     if reply.text:
         out += _wrap(reply.text)
-    for number, item in enumerate(reply.items, 1):
+    if reply.layout is Layout.LINES:
+        out += _lines(reply)
+    for number, item in enumerate(reply.items if reply.layout is Layout.CARDS else (), 1):
         out.append("")
         out.append(f"{number}. {item.title}")
         if item.body:

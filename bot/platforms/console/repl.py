@@ -9,9 +9,13 @@ from typing import TextIO
 
 from bot.core import Core
 from bot.platforms.console.render import render_text
+from bot.platforms.console.session import Session
 
 HISTORY = Path.home() / ".dispute_bot_history"
-BANNER = "dispute-bot console. Type /help for the commands, /quit (or Ctrl-D) to leave."
+BANNER = (
+    "dispute-bot console. Type /help for the commands, next (or page 2) for more of an answer,"
+    " /quit (or Ctrl-D) to leave."
+)
 
 
 def _enable_history() -> None:
@@ -46,6 +50,7 @@ def run_console(
     if interactive:
         _enable_history()
     stdout.write(BANNER + "\n")
+    session = Session(core, dossier=dossier)
     while True:
         try:
             line = input("> ") if interactive else stdin.readline()
@@ -59,5 +64,5 @@ def run_console(
             continue
         if line in ("/quit", "/exit", "quit", "exit"):
             return 0
-        stdout.write(render_text(core.handle_line(line, platform="console", dossier=dossier)))
+        stdout.write(render_text(session.answer(line)))
         stdout.flush()

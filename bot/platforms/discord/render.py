@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.i18n import t
 from bot.platforms.discord.custom_ids import INERT_PREFIX, SHARE_ID, page_custom_id
-from bot.reply import Field, Item, Reply, ReplyKind
+from bot.reply import Field, Item, Layout, Reply, ReplyKind, note_marks, source_notes
 
 # Discord's limits, in characters (counted as UTF-16 code units, which is never fewer).
 TITLE_LIMIT = 256
@@ -203,11 +203,38 @@ def _one_line(field: Field) -> str:
     return escape_markdown(field.value.replace("\n", "; "))
 
 
+def _line_parts(reply: Reply) -> tuple[str, list[dict[str, Any]]]:
+    """A reply of lines: its lead and lines in the description, as many as its 4,096
+    characters hold, the rest in fields of up to 1,024 characters."""
+    lead = escape_markdown(reply.text) if reply.text else ""
+    size = units(lead) + 2 if lead else 0
+    described: list[str] = []
+    chunks: list[list[str]] = []
+    for item in reply.items:
+        parts = (f"**{escape_markdown(item.title)}** —", escape_markdown(item.body))
+        line = " ".join(p for p in (*parts, note_marks(item)) if p)
+        if not chunks and size + units(line) + 1 <= DESCRIPTION_LIMIT:
+            described.append(line)
+            size += units(line) + 1
+            continue
+        line = clip(line, FIELD_VALUE_LIMIT)
+        if not chunks or sum(units(x) + 1 for x in chunks[-1]) + units(line) > FIELD_VALUE_LIMIT:
+            chunks.append([])
+        chunks[-1].append(line)
+    fields = [_field(BLANK, "\n".join(chunk), False) for chunk in chunks]
+    if len(fields) > FIELD_COUNT_LIMIT:
+        hidden = sum(len(chunk) for chunk in chunks[FIELD_COUNT_LIMIT - 1 :])
+        fields = [*fields[: FIELD_COUNT_LIMIT - 1], _field("…", f"+{hidden}", False)]
+    return "\n\n".join(p for p in (lead, "\n".join(described)) if p), fields
+
+
 def _footer(reply: Reply) -> str:
     lines = []
     if reply.page is not None and reply.page.count > 1:
         lines.append(t(reply.locale, "page", number=reply.page.number, count=reply.page.count))
-    if reply.sources:
+    if reply.sources and reply.layout is Layout.LINES:
+        lines += source_notes(reply)
+    elif reply.sources:
         label = t(reply.locale, "field.source")
         cited = "; ".join(f"{s.credit}, {s.date}: {s.title}" for s in reply.sources)
         lines.append(t(reply.locale, "label", name=label, value=cited))
@@ -250,9 +277,13 @@ def render_embed(reply: Reply) -> dict[str, Any]:
         "title": clip(escape_markdown(reply.title) or BLANK, TITLE_LIMIT),
         "color": COLOURS[reply.kind],
     }
-    if reply.text:
-        embed["description"] = clip(escape_markdown(reply.text), DESCRIPTION_LIMIT)
-    fields = _item_fields(reply.items, reply.locale)
+    if reply.layout is Layout.LINES:
+        description, fields = _line_parts(reply)
+    else:
+        description = escape_markdown(reply.text) if reply.text else ""
+        fields = _item_fields(reply.items, reply.locale)
+    if description:
+        embed["description"] = clip(description, DESCRIPTION_LIMIT)
     if fields:
         embed["fields"] = fields
     footer = _footer(reply)

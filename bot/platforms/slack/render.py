@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.i18n import t
 from bot.platforms.slack.mrkdwn import clip, escape
-from bot.reply import Field, Item, Reply, ReplyKind, Source
+from bot.reply import Field, Item, Layout, Reply, ReplyKind, Source, note_marks, source_notes
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -48,14 +48,36 @@ def build_message(reply: Reply, *, share_line: str | None) -> dict[str, Any]:
         head.append(section_block(lead))
     tail = _tail(reply, share_line)
     budget = MAX_BLOCKS - len(head) - len(tail) - 1  # one left for the "+N" note
-    body: list[Block] = []
-    for shown, item in enumerate(reply.items):
+    body = _line_blocks(reply, budget) if reply.layout is Layout.LINES else []
+    for shown, item in enumerate(reply.items if reply.layout is Layout.CARDS else ()):
         blocks = _item_blocks(item, reply.locale)
         if len(body) + len(blocks) > budget:
             body.append(context_block(f"+{len(reply.items) - shown} …"))
             break
         body.extend(blocks)
     return {"text": fallback_text(reply), "blocks": head + body + tail}
+
+
+def _line_blocks(reply: Reply, budget: int) -> list[Block]:
+    """A reply of lines: its lines packed into as few sections as Slack's 3,000 characters
+    allow, then its numbered notes."""
+    sections: list[list[str]] = [[]]
+    for item in reply.items:
+        line = " ".join(
+            p for p in (f"*{escape(item.title)}* —", escape(item.body), note_marks(item)) if p
+        )
+        line = clip(line, MAX_SECTION_TEXT)
+        if sum(len(x) + 1 for x in sections[-1]) + len(line) > MAX_SECTION_TEXT:
+            sections.append([])
+        sections[-1].append(line)
+    blocks = [section_block("\n".join(lines)) for lines in sections if lines]
+    room = budget - 1  # the notes
+    if len(blocks) > room:
+        hidden = sum(len(lines) for lines in sections[room - 1 :])
+        blocks = [*blocks[: room - 1], context_block(f"+{hidden} …")]
+    if reply.sources:
+        blocks.append(context_block("\n".join(escape(note) for note in source_notes(reply))))
+    return blocks
 
 
 def current_line(reply: Reply) -> str:
@@ -73,7 +95,10 @@ def fallback_text(reply: Reply) -> str:
     lines = [reply.title]
     if reply.text:
         lines.append(reply.text)
-    lines += [f"• {item.title}" for item in reply.items]
+    if reply.layout is Layout.LINES:
+        lines += [f"• {item.title} — {item.body}" for item in reply.items]
+    else:
+        lines += [f"• {item.title}" for item in reply.items]
     return clip(escape("\n".join(lines)), MAX_FALLBACK_TEXT)
 
 
@@ -140,6 +165,8 @@ def _tail(reply: Reply, share_line: str | None) -> list[Block]:
     """What follows the items: uncited sources, footer, page number, and the buttons."""
     blocks: list[Block] = []
     shown = {s.article_id for item in reply.items for s in item.sources}
+    if reply.layout is Layout.LINES:  # its notes cite every source
+        shown = {s.article_id for s in reply.sources}
     uncited = [s for s in reply.sources if s.article_id not in shown]
     if uncited:
         blocks.append(context_block(_sources_text(uncited)))
@@ -179,7 +206,7 @@ def _buttons(reply: Reply, share_line: str | None) -> list[dict[str, Any]]:
         buttons.append(_button(PAGE_PREVIOUS, f"◀ {t(reply.locale, 'previous')}", page.previous))
     if page and page.next and _fits(page.next):
         buttons.append(_button(PAGE_NEXT, f"{t(reply.locale, 'next')} ▶", page.next))
-    if reply.kind is ReplyKind.EMPTY:
+    if reply.kind in (ReplyKind.EMPTY, ReplyKind.USAGE):  # "did you mean", one click away
         suggestions = [s for s in reply.suggestions if _fits(s)][:MAX_SUGGESTIONS]
         buttons += [
             _button(f"{SUGGEST_PREFIX}{n}", suggestion, suggestion)
