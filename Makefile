@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck install clean image-test bench bench-quick bench-draft catalogue
+.PHONY: run test lint typecheck install clean image-test bench bench-quick bench-draft bench-fanout catalogue
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -62,3 +62,11 @@ bench-quick: $(STAMP)
 # (about 40 s; see docs/PERFORMANCE.md). Results also go to build/bench/draft.json.
 bench-draft: $(STAMP)
 	PYTHONPATH=. $(BIN)/python -m bench.measure_draft --json build/bench/draft.json
+
+# Issue 14: 10,000 digests on the hour. Three `dispute-bot serve` replicas (Slack OAuth mode,
+# 1,000 workspaces x 10 channels) share one PostgreSQL and post against the fleet's fake Slack,
+# then again with one replica SIGKILLed halfway (about 6 minutes; see docs/PERFORMANCE.md).
+# BENCH_DATABASE_URL names a PostgreSQL database of its own: the bot's tables there are
+# dropped at each run. Not part of `make test`. Results go to build/bench/fanout.json.
+bench-fanout: $(STAMP)
+	PYTHONPATH=. $(BIN)/python -m bench.measure_fanout --runs plain,kill --json build/bench/fanout.json

@@ -7,12 +7,15 @@ bot token and channels (`fleet()` says which, `GET /workspaces` too); `auth.test
 (tests/fakes/slack_limits.py: about one post a second per channel with a short burst, and a
 burst limit per workspace; beyond them 429 with `Retry-After`), unless `--no-limits`.
 
-`POST /round {"hour": <unix seconds>}` starts a round (counts cleared, lags measured from that
-hour); `GET /stats` reports it as JSON: posts per channel (missing channels, duplicates), the
-delivery lag of each channel's first digest, every 429 and every post made before its
-Retry-After had elapsed, and posts refused (a token posting into another workspace's channel
-gets `channel_not_found`, as Slack answers). `GET /stats?channels=1` adds each channel's
-arrival lags.
+`POST /round {"hour": <unix seconds>, "digests": N}` starts a round (counts cleared, lags
+measured from that hour, N digests expected: one per channel unless said). A digest is told
+apart from the channel's others by its headline, the second line of its `text` (the dossier's
+title: a channel that follows two dossiers gets two digests, neither a duplicate of the other).
+`GET /stats` reports the round as JSON: the digests and channels served and missing,
+duplicates (a digest posted twice), the delivery lag of each digest's first post, every 429
+and every post made before its Retry-After had elapsed, and posts refused (a token posting
+into another workspace's channel gets `channel_not_found`, as Slack answers).
+`GET /stats?channels=1` adds each channel's arrival lags, and each digest's.
 """
 
 from __future__ import annotations
@@ -74,9 +77,10 @@ class FleetSlack:
         self.hour = time.time()
         self._reset()
 
-    def _reset(self) -> None:
+    def _reset(self, digests: int | None = None) -> None:
         self.limiter = RateLimiter(self.limits) if self.limits is not None else None
-        self.arrivals: dict[str, list[float]] = {}
+        self.expected = len(self.channel_team) if digests is None else digests
+        self.arrivals: dict[tuple[str, str], list[float]] = {}  # (channel, headline): when
         self.refused: Counter[str] = Counter()
         self.requests = 0
         self.serial = 0
@@ -84,7 +88,7 @@ class FleetSlack:
     async def round(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.hour = float(body.get("hour", time.time()))
-        self._reset()
+        self._reset(int(body["digests"]) if "digests" in body else None)
         return web.json_response({"ok": True, "hour": self.hour})
 
     async def web_api(self, request: web.Request) -> web.Response:
@@ -124,7 +128,8 @@ class FleetSlack:
         throttle = self.limiter.check(workspace.team_id, channel) if self.limiter else None
         if throttle is not None:
             return ratelimited(throttle)
-        self.arrivals.setdefault(channel, []).append(time.time())
+        headline = str(params.get("text", "")).split("\n")[1:2]
+        self.arrivals.setdefault((channel, "".join(headline)), []).append(time.time())
         self.serial += 1
         ts = f"{int(self.hour)}.{self.serial:06d}"
         return web.json_response(
@@ -158,6 +163,9 @@ class FleetSlack:
     def stats(self, *, per_channel: bool = False) -> dict[str, Any]:
         expected = len(self.channel_team)
         firsts = sorted(times[0] - self.hour for times in self.arrivals.values())
+        channels: dict[str, list[float]] = {}
+        for (channel, _), times in self.arrivals.items():
+            channels.setdefault(channel, []).extend(t - self.hour for t in times)
         throttled = self.limiter.throttled if self.limiter else []
         reasons = Counter(t.reason for t in throttled)
         answer: dict[str, Any] = {
@@ -166,14 +174,17 @@ class FleetSlack:
             "channels": expected,
             "requests": self.requests,
             "posts": sum(len(times) for times in self.arrivals.values()),
-            "delivered_channels": len(self.arrivals),
-            "missing_channels": expected - len(self.arrivals),
+            "digests": self.expected,
+            "delivered": len(self.arrivals),
+            "missing": self.expected - len(self.arrivals),
+            "delivered_channels": len(channels),
+            "missing_channels": expected - len(channels),
             "duplicates": sum(len(times) - 1 for times in self.arrivals.values()),
             "ratelimited": len(throttled),
             "ratelimited_by": dict(reasons),
             "unhonoured": reasons.get("unhonoured", 0),
             "refused": dict(self.refused),
-            # Each channel's first digest, seconds after the hour (none yet: no figures).
+            # Each digest's first post, seconds after the hour (none yet: no figures).
             "lag_seconds": {
                 "first": firsts[0],
                 "p50": percentile(firsts, 0.50),
@@ -184,9 +195,11 @@ class FleetSlack:
             else {},
         }
         if per_channel:
-            answer["per_channel"] = {
-                channel: [t - self.hour for t in times] for channel, times in self.arrivals.items()
-            }
+            answer["per_channel"] = {channel: sorted(lags) for channel, lags in channels.items()}
+            answer["per_digest"] = [
+                [channel, headline, [t - self.hour for t in times]]
+                for (channel, headline), times in self.arrivals.items()
+            ]
         return answer
 
     async def get_stats(self, request: web.Request) -> web.Response:

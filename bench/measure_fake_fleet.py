@@ -25,6 +25,8 @@ from typing import Any
 
 import aiohttp
 
+from bench.stats import emit_json
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -160,11 +162,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the result here")
     args = parser.parse_args()
     result = asyncio.run(measure(args))
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text + "\n", encoding="utf-8")
+    emit_json(result, args.json)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,12 @@
-"""Percentiles and medians, as the benchmark reports them."""
+"""Percentiles and medians, as the benchmark reports them, and its JSON output."""
 
 from __future__ import annotations
 
+import json
 import statistics
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 
 def percentile(values: Sequence[float], share: float) -> float:
@@ -30,3 +33,12 @@ def latency_summary(seconds: Sequence[float]) -> dict[str, float]:
         "p99_ms": percentile(seconds, 0.99) * 1000,
         "mean_ms": statistics.fmean(seconds) * 1000 if seconds else float("nan"),
     }
+
+
+def emit_json(result: Any, path: Path | None) -> None:
+    """Print a benchmark's result as JSON, and also write it to `path` when given."""
+    text = json.dumps(result, indent=2)
+    print(text)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text + "\n", encoding="utf-8")

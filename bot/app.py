@@ -21,11 +21,13 @@ from typing import TYPE_CHECKING
 from bot.config import Settings
 from bot.core import Core, utc_now
 from bot.database.shared import SharedDatabase
+from bot.digest.hub import DATABASE_CALLS as DIGEST_CALLS
 from bot.digest.hub import DigestHub
 from bot.dossier import Dossier
 from bot.errors import ConfigError
 from bot.hooks import Reloads
 from bot.library import Library
+from bot.preferences.lookup import DATABASE_CALLS as PLACE_CALLS
 from bot.preferences.lookup import Preferences
 from handlers import build_commands
 
@@ -100,8 +102,9 @@ class DisputeBot:
                 check_subscribed_dossiers(settings, dossier)
         library = dossier if isinstance(dossier, Library) else Library.of(dossier)
         # Creating these opens nothing: the database only when a channel's command, a
-        # /digest subcommand or the scheduler first needs it, and once for both.
-        self.database = SharedDatabase(settings)
+        # /digest subcommand or the scheduler first needs it, and once for both; with room
+        # for a digest round's calls and the commands' together.
+        self.database = SharedDatabase(settings, workers=DIGEST_CALLS + PLACE_CALLS)
         self.preferences = Preferences(settings, database=self.database, clock=clock)
         self.digest = DigestHub(
             settings, clock=clock, default_dossier=library.default, database=self.database
@@ -244,11 +247,16 @@ class DisputeBot:
             from bot.platforms.slack.installations import open_installations
 
             installations = await open_installations(self.settings)
+        posters: dict[str, Poster] = {}
         try:
             posters = self.posters(installations)
             services = self.services(names, posters, installations)
             await self.service_runner(stop, posters).serve(services)
         finally:
+            for poster in posters.values():  # the keep-alive sessions some posters opened
+                close = getattr(poster, "close", None)
+                if close is not None:
+                    await close()
             if installations is not None:
                 await installations.close()
 

@@ -331,8 +331,12 @@ class Settings:
     )
     digest_claim_timeout_seconds: float = setting(
         300.0,
-        doc="A replica refreshes its claim on a digest every third of this while posting; one "
-        "silent this long is presumed dead and another replica takes the digest over.",
+        doc="A replica refreshes every claim it holds every third of this (one statement); "
+        "one silent this long is presumed dead and another replica takes its digests over "
+        "(one whose post was on its way is recorded as may not have arrived, never posted "
+        "twice). Many replicas and thousands of channels due together: 30, with "
+        "`digest_sync_seconds` 10, so the others finish a dead replica's share within a "
+        "minute.",
         check=checks.more_than(0),
     )
     digest_retry_backoff_seconds: tuple[float, ...] = setting(
@@ -349,7 +353,8 @@ class Settings:
     )
     digest_sync_seconds: float = setting(
         60.0,
-        doc="How often each replica re-reads subscriptions and catches up (seconds).",
+        doc="How often each replica re-reads subscriptions, catches up and looks for the claims "
+        "of a replica that fell silent (seconds).",
         check=checks.more_than(0),
     )
     digest_subscriptions: tuple[dict[str, Any], ...] = setting(

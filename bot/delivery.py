@@ -8,6 +8,7 @@ attempt is one request, counted once (no retry loop inside another).
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -30,6 +31,12 @@ class Team:
     def __str__(self) -> str:
         return "/".join(part for part in (self.enterprise_id, self.team_id) if part) or "-"
 
+    @property
+    def workspace(self) -> str:
+        """Whose rate limits a post here counts against: the workspace's team id (a Discord
+        server's id), else the org's (an org-wide install); "" when neither is known."""
+        return self.team_id or self.enterprise_id or ""
+
 
 class Poster(Protocol):
     """Posts a Reply to a channel and returns the platform's message id.
@@ -43,7 +50,60 @@ class Poster(Protocol):
 
     platform: str
 
+    async def ready(self, channel: str, *, team: Team | None = None) -> None:
+        """Wait until a post into `channel` would be within the platform's rate limits (a
+        platform without any returns at once). The digest waits here before it marks a post
+        as being sent, so the mark and the request stay close together."""
+        ...
+
     async def post(self, channel: str, reply: Reply, *, team: Team | None = None) -> str: ...
+
+
+class Pacer:
+    """Posts paced per lane (a Slack workspace, say): a burst, then `rate` a second, and a lane
+    held back for as long as the platform asked (`Retry-After`), so rate limits are rarely
+    hit and never pushed against. Lanes are independent: a slow one holds up no other.
+
+    A lane is a token bucket whose level may go below zero: each slot taken while it is empty
+    is a slot reserved further in the future."""
+
+    def __init__(
+        self, *, rate: float, burst: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.rate = rate
+        self.burst = burst
+        self._clock = clock
+        self._lanes: dict[object, tuple[float, float]] = {}  # lane -> (tokens, when)
+
+    def _level(self, lane: object, now: float) -> float:
+        tokens, when = self._lanes.get(lane, (float(self.burst), now))
+        return min(float(self.burst), tokens + (now - when) * self.rate)
+
+    def wait(self, lane: object) -> float:
+        """Take a slot in `lane`: the seconds to wait for it (0.0 when it is free now)."""
+        now = self._clock()
+        tokens = self._level(lane, now) - 1.0
+        self._lanes[lane] = (tokens, now)
+        if len(self._lanes) > 100_000:
+            self._forget(now)
+        return -tokens / self.rate if tokens < 0 else 0.0
+
+    async def slot(self, lane: object) -> None:
+        """Wait for a slot in `lane`."""
+        seconds = self.wait(lane)
+        if seconds > 0:
+            await asyncio.sleep(seconds)
+
+    def hold(self, lane: object, seconds: float) -> None:
+        """The platform asked this lane to wait `seconds` (a 429's Retry-After): no slot is
+        free before then, and they come back one at a time."""
+        now = self._clock()
+        self._lanes[lane] = (min(self._level(lane, now), -seconds * self.rate), now)
+
+    def _forget(self, now: float) -> None:
+        """Drop the lanes full again (idle long enough): they read as full when missing."""
+        for lane in [lane for lane in self._lanes if self._level(lane, now) >= self.burst]:
+            del self._lanes[lane]
 
 
 def may_retry(error: BaseException) -> bool:
@@ -63,10 +123,13 @@ class RetryPolicy:
     backoff: Sequence[float]
 
     def wait(self, attempt: int, error: BaseException | None) -> float:
-        """Seconds before the attempt after `attempt`, which failed with `error`."""
-        base = float(self.backoff[min(attempt, len(self.backoff)) - 1])
+        """Seconds before the attempt after `attempt`, which failed with `error`: what the
+        platform asked (a rate limit's Retry-After: not a failure, so no backoff on top),
+        else the backoff."""
         asked = error.retry_after if isinstance(error, DeliveryError) else None
-        return max(base, asked or 0.0)
+        if asked:
+            return asked
+        return float(self.backoff[min(attempt, len(self.backoff)) - 1])
 
     def retrying(
         self,

@@ -145,7 +145,7 @@ def _unsubscribe(ctx: Context, hub: DigestHub) -> Reply:
 
 def _delivery_text(ctx: Context, row: Delivery) -> str:
     date = format_day(row.local_date, ctx.locale)
-    if row.status == "claimed":
+    if row.status in ("claimed", "sending"):  # held by a replica: no request out, or one
         key = "digest.delivery.retrying" if row.error else "digest.delivery.claimed"
         return ctx.t(key, date=date, attempts=row.attempts, error=row.error or "")
     return ctx.t(f"digest.delivery.{row.status}", date=date, error=row.error or "")

@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.database.bounded import (
     UNAVAILABLE_ERRORS,
     bounded_postgres_url,
+    count_round_trips,
     database_url,
     first_line,
     take_write_lock_first,
@@ -113,4 +114,5 @@ def open_async_database(settings: Settings, *, name: str) -> AsyncDatabase:
             max_overflow=0,
             pool_timeout=connect,
         )
+    count_round_trips(engine.sync_engine, name)
     return AsyncDatabase(engine=engine, bound=connect + statement, name=name)

@@ -41,8 +41,12 @@ log = logging.getLogger("dispute_bot.database")
 P = ParamSpec("P")
 T = TypeVar("T")
 
-WORKERS = 4  # threads per database: the digest's calls are short, a few at a time
+WORKERS = 4  # threads (and connections) per database unless told: its calls are short
 _on_worker = threading.local()
+# Round trips to each database since the process started, by database and kind (statement,
+# transaction, checkout): /metrics shows them, the fan-out benchmark divides them by digests.
+_ROUND_TRIPS: dict[tuple[str, str], int] = {}
+_COUNTING = threading.Lock()
 # Errors meaning the database cannot be used now (unreachable, not answering, read-only,
 # full, locked), as opposed to a bug in a query.
 UNAVAILABLE_ERRORS = (
@@ -76,6 +80,26 @@ def database_url(settings: Settings) -> sa.URL:
 
 def _as_tuple(value: str | tuple[str, ...]) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else value
+
+
+def _count(database: str, kind: str) -> None:
+    with _COUNTING:
+        _ROUND_TRIPS[database, kind] = _ROUND_TRIPS.get((database, kind), 0) + 1
+
+
+def count_round_trips(engine: Engine, database: str) -> None:
+    """Count what `engine` sends its server: each statement, each transaction (psycopg sends
+    BEGIN, then COMMIT or ROLLBACK: two round trips) and each pool checkout (the pre-ping)."""
+    event.listen(engine, "before_cursor_execute", lambda *_: _count(database, "statement"))
+    event.listen(engine, "commit", lambda *_: _count(database, "transaction"))
+    event.listen(engine, "rollback", lambda *_: _count(database, "transaction"))
+    event.listen(engine, "checkout", lambda *_: _count(database, "checkout"))
+
+
+def round_trips() -> dict[tuple[str, str], int]:
+    """The counts so far, by (database, kind)."""
+    with _COUNTING:
+        return dict(_ROUND_TRIPS)
 
 
 def first_line(exc: BaseException) -> str:
@@ -156,15 +180,22 @@ class Database:
         statement_timeout: float,
         name: str = "database",
         report_outages: bool = True,
+        workers: int = WORKERS,
     ) -> None:
+        """`workers`: the calls run at once, each on a thread and a connection of its own;
+        the others wait their turn (and that wait counts in their bound)."""
         self.url = url
         self.bound = connect_timeout + statement_timeout
         self.name = name
         self.engine = _engine(
-            url, connect_timeout=connect_timeout, statement_timeout=statement_timeout
+            url,
+            connect_timeout=connect_timeout,
+            statement_timeout=statement_timeout,
+            connections=workers,
         )
+        count_round_trips(self.engine, name)
         self.report_outages = report_outages  # log an outage's start and end (once each)
-        self._workers = _Workers(WORKERS, name)
+        self._workers = _Workers(workers, name)
         self._lock = threading.Lock()
         self._down_until: float | None = None  # calls fail at once until then
         self._reason = ""
@@ -380,7 +411,9 @@ def take_write_lock_first(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _engine(url: sa.URL, *, connect_timeout: float, statement_timeout: float) -> Engine:
+def _engine(
+    url: sa.URL, *, connect_timeout: float, statement_timeout: float, connections: int
+) -> Engine:
     backend = url.get_backend_name()
     if backend == "sqlite":
         if url.database and url.database != ":memory:":
@@ -405,7 +438,7 @@ def _engine(url: sa.URL, *, connect_timeout: float, statement_timeout: float) ->
                 url, connect_timeout=connect_timeout, statement_timeout=statement_timeout
             ),
             pool_pre_ping=True,
-            pool_size=WORKERS,
+            pool_size=connections,
             max_overflow=0,
             pool_timeout=connect_timeout,
         )

@@ -15,10 +15,13 @@ if TYPE_CHECKING:
 class SharedDatabase:
     """One state database shared by whatever keeps state (the digest, the preferences): one
     pool, and one outage known to all, so a command that needs both waits for a database
-    that does not answer once, not twice."""
+    that does not answer once, not twice. `workers`: the calls it runs at once (a thread and
+    a connection each), enough for all its users' at their busiest: a digest round's must
+    not make a command wait."""
 
-    def __init__(self, settings: Settings, *, name: str = "state database") -> None:
+    def __init__(self, settings: Settings, *, workers: int, name: str = "state database") -> None:
         self.settings = settings
+        self.workers = workers
         self.name = name
         self._database: Database | None = None
         self._lock = threading.Lock()
@@ -28,7 +31,9 @@ class SharedDatabase:
             if self._database is None:
                 from bot.database.bounded import Database
 
-                self._database = Database.from_settings(self.settings, name=self.name)
+                self._database = Database.from_settings(
+                    self.settings, name=self.name, workers=self.workers
+                )
             return self._database
 
     def close(self) -> None:

@@ -18,6 +18,12 @@ if TYPE_CHECKING:
     from bot.digest.service import DigestService
     from bot.digest.store import DigestStore
 
+# The digest's database calls at once, at most, while thousands of digests go out: a claim of
+# a batch, a batch of "sending" marks, a batch of posts recorded, the heartbeat and the sweep
+# (bot.digest.service and bot.digest.posting run one of each at a time). A shared state
+# database has room for them beside the commands' (bot.app).
+DATABASE_CALLS = 5
+
 
 class DigestHub:
     def __init__(

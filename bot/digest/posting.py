@@ -1,7 +1,11 @@
-"""Posting one digest: claim it, compose it, post it with retries, then record it or pause.
+"""Posting a claimed digest: compose it, mark it as on its way, post it with retries, then
+record it or pause.
 
-The scheduler (bot.digest.service) decides when a digest is due; this decides whether this
-replica posts it (the claim), what it says, and what a platform's refusal means.
+The scheduler (bot.digest.service) decides when a digest is due and claims it; this decides
+what it says and what a platform's refusal means, keeps this replica's claims alive (one
+heartbeat for all), and groups its database writes (`Batcher`). A digest is marked `sending`
+just before each request, so that if this replica dies with the request out, no other posts
+it again.
 """
 
 from __future__ import annotations
@@ -13,13 +17,13 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bot.config import Settings
 from bot.core import Core, Request
 from bot.delivery import Poster, RetryPolicy, Team
 from bot.digest.compose import compose_digest, has_news
-from bot.digest.records import Claim, Key, Subscription
+from bot.digest.records import Claim, Done, History, Key, Stream, Subscription
 from bot.digest.rotation import Pick, pick_quote
 from bot.digest.store import DigestStore
 from bot.digest.when import Occurrence
@@ -87,6 +91,45 @@ class Prepared:
     pick: Pick | None
 
 
+class Batcher(Generic[T]):
+    """Database writes asked for while one is running go together in the next: a round of
+    thousands of digests marks and records them a few dozen to a transaction, while a lone
+    digest is written at once. `submit` says whether the item's claim was still held."""
+
+    def __init__(
+        self, write: Callable[[list[T]], Awaitable[set[Key]]], key: Callable[[T], Key]
+    ) -> None:
+        self._write = write
+        self._key = key
+        self._waiting: list[tuple[T, asyncio.Future[bool]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def submit(self, item: T) -> bool:
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._waiting.append((item, future))
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        try:
+            await asyncio.sleep(0)  # what the same turn of the loop asks for goes together
+            while self._waiting:
+                batch, self._waiting = self._waiting, []
+                try:
+                    held = await self._write([item for item, _ in batch])
+                except Exception as exc:
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                    continue
+                for item, future in batch:
+                    if not future.done():
+                        future.set_result(self._key(item) in held)
+        finally:
+            self._writer = None
+
+
 class Deliverer:
     """Posts digests for one replica."""
 
@@ -110,9 +153,39 @@ class Deliverer:
         self.replica = replica
         # Digests posted whose record the database has not taken yet, with their message id.
         self._posted: dict[Key, str] = {}
+        self.held: dict[Key, Claim] = {}  # the claims this replica holds (its heartbeat)
+        self._out: set[Key] = set()  # requests out with no answer yet
+        self._marks = Batcher(self._mark, lambda claim: claim.key)
+        self._records = Batcher(self._record, lambda done: done.claim.key)
 
-    async def deliver(self, sub: Subscription, occurrence: Occurrence) -> None:
-        """Claim a scheduled digest and, if this replica won it, post and record it.
+    async def _mark(self, claims: list[Claim]) -> set[Key]:
+        return await self.store.run(self.store.mark_sending, claims, now=self.clock())
+
+    async def _record(self, done: list[Done]) -> set[Key]:
+        return await self.store.run(self.store.complete_deliveries, done, now=self.clock())
+
+    async def keep_claims(self) -> None:
+        """The replica's heartbeat: every third of the claim timeout, one statement refreshes
+        every claim it holds, so a slow post is not taken over and a dead replica's are."""
+        interval = self.policy.claim_timeout.total_seconds() / 3
+        while True:
+            await asyncio.sleep(interval)
+            if not self.held:
+                continue
+            try:
+                await self.store.run(
+                    self.store.refresh_claims,
+                    list(self.held),
+                    replica=self.replica,
+                    now=self.clock(),
+                )
+            except DatabaseUnavailable as exc:  # the database logs its outage; keep trying
+                log.debug("could not refresh the digest claims: %s", exc)
+
+    async def deliver(
+        self, sub: Subscription, occurrence: Occurrence, claim: Claim, history: History
+    ) -> None:
+        """Post a scheduled digest this replica claimed, and record it.
 
         The database may fail at any step. Before the post, the claim is left as it is: this
         replica resumes it at its next sweep (another takes it over only if this one dies).
@@ -120,24 +193,7 @@ class Deliverer:
         is never posted again by this replica, however long the outage.
         """
         where = digest_name(*sub.key)
-        key = (*sub.key, occurrence.local_date)
-        try:
-            claim = await self.store.run(
-                self.store.claim_delivery,
-                platform=sub.platform,
-                channel=sub.channel,
-                dossier=sub.dossier,
-                local_date=occurrence.local_date,
-                scheduled_at=occurrence.at,
-                replica=self.replica,
-                now=self.clock(),
-                stale_after=self.policy.claim_timeout,
-            )
-        except DatabaseUnavailable as exc:  # logged once by the database; the sweep retries
-            log.debug("digest of %s for %s waits for the database: %s", where, key[3], exc)
-            return
-        if claim is None:
-            return
+        key = claim.key
         if claim.taken_over_from:
             log.warning(
                 "digest of %s for %s taken over from replica %s, silent for over %s",
@@ -146,24 +202,11 @@ class Deliverer:
                 claim.taken_over_from,
                 self.policy.claim_timeout,
             )
-        heartbeat = asyncio.create_task(self._keep_claim(claim))
+        self.held[key] = claim
         try:
-            await self._post_claimed(sub, occurrence, claim)
+            await self._post_claimed(sub, occurrence, claim, history)
         except asyncio.CancelledError:
-            if key in self._posted:
-                log.error(
-                    "digest of %s for %s was posted (message %s) but the bot stopped before "
-                    "the database recorded it; its claim is kept, and if this replica does not "
-                    "come back within digest_claim_timeout_seconds another one posts it again",
-                    where,
-                    occurrence.local_date,
-                    self._posted.pop(key),
-                )
-            else:
-                try:
-                    await self.store.run(self.store.release_claim, claim)
-                except DatabaseUnavailable:
-                    log.warning("could not release the claim on the digest of %s", where)
+            await self._stopped(where, key, claim)
             raise
         except DatabaseUnavailable as exc:  # before the post: this replica resumes it later
             log.debug("digest of %s for %s waits for the database: %s", where, key[3], exc)
@@ -185,28 +228,48 @@ class Deliverer:
                     self.store.finish_claim, claim, status="failed", now=self.clock(), error=error
                 )
         finally:
-            heartbeat.cancel()
+            self.held.pop(key, None)
+            self._out.discard(key)
 
-    async def _keep_claim(self, claim: Claim) -> None:
-        """Refresh a held claim every third of the timeout, so a slow post is not taken over."""
-        interval = self.policy.claim_timeout.total_seconds() / 3
-        while True:
-            await asyncio.sleep(interval)
+    async def _stopped(self, where: str, key: Key, claim: Claim) -> None:
+        """The bot is stopping: give the claim back if no request is out; a post that may have
+        arrived stays recorded as such (its row says a request was out), never posted again."""
+        if key in self._posted:
+            log.error(
+                "digest of %s for %s was posted (message %s) but the bot stopped before the "
+                "database recorded it; its row says it may have arrived, so it is not posted "
+                "again",
+                where,
+                key[3],
+                self._posted.pop(key),
+            )
+        elif key in self._out:
+            log.warning(
+                "digest of %s for %s: the bot stopped while its post was on its way; it may "
+                "have arrived, so it is not posted again",
+                where,
+                key[3],
+            )
+            with contextlib.suppress(DatabaseUnavailable):
+                await self.store.run(
+                    self.store.finish_claim,
+                    claim,
+                    status="unknown",
+                    now=self.clock(),
+                    error="the bot stopped while the post was on its way",
+                )
+        else:
             try:
-                if not await self.store.run(self.store.refresh_claim, claim, now=self.clock()):
-                    return  # finished or lost; the delivery itself notices and says so
-            except DatabaseUnavailable as exc:  # the database logs its outage; keep trying
-                log.debug("could not refresh a digest claim: %s", exc)
+                await self.store.run(self.store.release_claim, claim)
+            except DatabaseUnavailable:
+                log.warning("could not release the claim on the digest of %s", where)
 
-    async def _post_claimed(self, sub: Subscription, occurrence: Occurrence, claim: Claim) -> None:
+    async def _post_claimed(
+        self, sub: Subscription, occurrence: Occurrence, claim: Claim, history: History
+    ) -> None:
         where = digest_name(*sub.key)
-        prepared = await self._prepare(
-            platform=sub.platform,
-            channel=sub.channel,
-            dossier=sub.dossier,
-            locale=sub.locale,
-            day=occurrence.local_date,
-            scheduled=True,
+        prepared = self._compose(
+            sub.key, locale=sub.locale, day=occurrence.local_date, history=history, scheduled=True
         )
         if prepared is None:
             await self.store.run(self.store.finish_claim, claim, status="skipped", now=self.clock())
@@ -225,19 +288,15 @@ class Deliverer:
         if message_id is None:
             return
         self.counts.digest_posted(sub.platform)
-        key = (*sub.key, occurrence.local_date)
+        key = claim.key
         self._posted[key] = message_id
-        kept = await self._until_recorded(
-            where,
-            lambda: self.store.run(
-                self.store.complete_delivery,
-                claim,
-                message_id=message_id,
-                now=self.clock(),
-                quote_id=prepared.pick.quote.id if prepared.pick else None,
-                rotation_round=prepared.pick.round if prepared.pick else 0,
-            ),
+        done = Done(
+            claim=claim,
+            message_id=message_id,
+            quote_id=prepared.pick.quote.id if prepared.pick else None,
+            rotation_round=prepared.pick.round if prepared.pick else 0,
         )
+        kept = await self._until_recorded(where, lambda: self._records.submit(done))
         self._posted.pop(key, None)
         if kept:
             log.info(
@@ -281,13 +340,10 @@ class Deliverer:
         """An extra digest asked for with /digest now: no claim, but logged and rotated."""
         where = digest_name(platform, channel, dossier)
         try:
-            prepared = await self._prepare(
-                platform=platform,
-                channel=channel,
-                dossier=dossier,
-                locale=locale,
-                day=day,
-                scheduled=False,
+            stream = (platform, channel, dossier)
+            history = await self.store.run(self.store.history, [stream])
+            prepared = self._compose(
+                stream, locale=locale, day=day, history=history[stream], scheduled=False
             )
             if prepared is None:  # only scheduled digests are skipped; never here
                 return
@@ -327,35 +383,27 @@ class Deliverer:
         except Exception:
             log.exception("digest asked for with /digest now in %s failed", where)
 
-    async def _prepare(
-        self,
-        *,
-        platform: str,
-        channel: str,
-        dossier: str,
-        locale: str,
-        day: dt.date,
-        scheduled: bool,
+    def _compose(
+        self, stream: Stream, *, locale: str, day: dt.date, history: History, scheduled: bool
     ) -> Prepared | None:
-        """The digest of a dossier for a channel and day; None when a quiet day is to be
-        skipped. _NotServed when the dossier is not served."""
+        """The digest of a dossier for a channel and day after `history`; None when a quiet
+        day is to be skipped. _NotServed when the dossier is not served."""
+        platform, channel, dossier = stream
         request = Request(command="digest", platform=platform, channel=channel, locale=locale)
         try:  # one dossier for the whole digest, whatever reloads
             ctx = self.core.context_in(dossier, request)
         except KeyError:
             raise _NotServed(dossier) from None
         ctx = dataclasses.replace(ctx, locale=locale, today=day)
-        corpus = ctx.dossier.corpus
-        last = await self.store.run(self.store.last_post, platform, channel, dossier)
-        since = last.local_date if last else None
+        since = history.last_post
         quiet = since is not None and not has_news(ctx.dossier, since)
         if quiet and scheduled and self.policy.quiet_days == "skip":
             return None
-        rotation_round, shown = await self.store.run(
-            self.store.rotation, platform, channel, dossier
-        )
         pick = pick_quote(
-            corpus.quotes, shown=shown, round=rotation_round, seed=channel_name(platform, channel)
+            ctx.dossier.corpus.quotes,
+            shown=history.shown,
+            round=history.round,
+            seed=channel_name(platform, channel),
         )
         reply = compose_digest(
             ctx,
@@ -386,6 +434,11 @@ class Deliverer:
         """
         where = digest_name(platform, channel, dossier)
         poster = self.posters[platform]
+        key = claim.key if claim is not None else None
+        await poster.ready(channel, team=team)  # paced: the platform's limits, rarely a 429
+        if claim is not None and not await self._marks.submit(claim):
+            log.warning("digest for %s: claim lost before posting; leaving it", where)
+            return None
 
         def give_up(attempts: int, wait: float) -> bool:
             return self.clock() + dt.timedelta(seconds=wait) > deadline
@@ -404,10 +457,27 @@ class Deliverer:
 
         async def sleep(seconds: float) -> None:
             await asyncio.sleep(seconds)
+            await poster.ready(channel, team=team)
+            # The next request may be out from now on: the row says so (attempt).
             if claim is not None and not await self.store.run(
                 self.store.refresh_claim, claim, now=self.clock(), attempt=True
             ):
                 raise _ClaimLost
+
+        async def request() -> str:
+            if key is not None:
+                self._out.add(key)
+            try:
+                message_id = await poster.post(channel, reply, team=team)
+            except asyncio.CancelledError:
+                raise  # stopped with the request out: it may have arrived
+            except BaseException:
+                if key is not None:
+                    self._out.discard(key)
+                raise
+            if key is not None:
+                self._out.discard(key)
+            return message_id
 
         retrying = RetryPolicy(backoff=self.policy.backoff).retrying(
             give_up=give_up, before_retry=before_retry, sleep=sleep
@@ -415,7 +485,7 @@ class Deliverer:
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await poster.post(channel, reply, team=team)
+                    return await request()
         except _ClaimLost:
             log.warning("digest for %s: claim lost while retrying; leaving it", where)
             return None

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from bot.delivery import Team
 from bot.digest.when import Schedule
 
-Key = tuple[str, str, str, dt.date]  # platform, channel, dossier, local date
+Stream = tuple[str, str, str]  # platform, channel, dossier: a channel's digest of a dossier
+Key = tuple[str, str, str, dt.date]  # platform, channel, dossier, local date: one digest
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -34,7 +35,7 @@ class Subscription:
         return self.paused_reason is not None
 
     @property
-    def key(self) -> tuple[str, str, str]:
+    def key(self) -> Stream:
         return (self.platform, self.channel, self.dossier)
 
     def same_plan(self, other: Subscription) -> bool:
@@ -54,7 +55,8 @@ class Delivery:
     channel: str
     dossier: str
     local_date: dt.date
-    status: str  # claimed | delivered | skipped | missed | failed
+    # claimed | sending (a request may be out) | delivered | skipped | missed | failed | unknown
+    status: str
     replica: str
     scheduled_at: dt.datetime
     claimed_at: dt.datetime
@@ -80,6 +82,10 @@ class Claim:
     attempts: int
     taken_over_from: str | None = None  # the replica presumed dead, on a takeover
 
+    @property
+    def key(self) -> Key:
+        return (self.platform, self.channel, self.dossier, self.local_date)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Post:
@@ -91,3 +97,46 @@ class Post:
     message_id: str
     quote_id: str | None
     posted_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class History:
+    """What a channel's next digest of a dossier depends on: its last post's day and its
+    rotation through the dossier's quotes."""
+
+    last_post: dt.date | None = None
+    round: int = 0
+    shown: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Claims:
+    """What one claim of many digests won, with the history of each stream won."""
+
+    won: dict[Key, Claim]
+    # Stale claims whose holder fell silent with its request out: recorded as unknown (the
+    # post may have arrived), never posted again; the silent holder, by key.
+    unknown: dict[Key, str]
+    history: dict[Stream, History]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Done:
+    """A digest posted, to record: its claim, Slack's message id, the quote it showed."""
+
+    claim: Claim
+    message_id: str
+    quote_id: str | None
+    rotation_round: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Deliveries:
+    """The deliveries since some day, as the sweep needs them: the keys of those that ended
+    (posted, skipped, missed, failed, unknown) and, in full, those a replica still holds."""
+
+    ended: frozenset[Key]
+    held: dict[Key, Delivery]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.ended or key in self.held

@@ -6,7 +6,7 @@ also keeps its team (the Slack workspace and its Enterprise Grid org, or the Dis
 server), so the digest finds what it needs about a channel in its own row.
 `schema(default_dossier)` is the digest's part of the state database (bot.database.schema):
 version 2 added the team, version 3 the dossier (the rows of older versions belong to the
-deployment's default dossier).
+deployment's default dossier), version 4 the deliveries' index by day.
 """
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ deliveries = sa.Table(
     sa.Column("channel", sa.String(128), primary_key=True),
     sa.Column("dossier", sa.String(64), primary_key=True),
     sa.Column("local_date", sa.Date, primary_key=True),
-    # claimed | delivered | skipped | missed | failed | unknown (sent, no answer)
+    # claimed | sending (a request may be out) | delivered | skipped | missed | failed |
+    # unknown (sent, no answer; or its replica fell silent while sending)
     sa.Column("status", sa.String(12), nullable=False),
     sa.Column("replica", sa.String(64), nullable=False),
     sa.Column("scheduled_at", UTCDateTime, nullable=False),
@@ -67,6 +68,9 @@ deliveries = sa.Table(
     sa.Column("finished_at", UTCDateTime, nullable=True),
     sa.Column("error", sa.Text, nullable=True),
 )
+# The sweep reads the last days' deliveries, every few seconds in a fleet: by day, not through
+# a table that grows by a row per digest and is never emptied.
+deliveries_by_day = sa.Index("digest_deliveries_by_day", deliveries.c.local_date)
 
 # Every digest that reached a channel, scheduled or asked for with /digest now.
 posts = sa.Table(
@@ -99,7 +103,7 @@ quotes_shown = sa.Table(
 )
 
 TABLES = (subscriptions, deliveries, posts, quotes_shown)
-INDEXES = (subscriptions_by_team, posts_by_channel)
+INDEXES = (subscriptions_by_team, posts_by_channel, deliveries_by_day)
 _LOCK_KEY = 0x44_69_67_65_73_74  # "Digest", for pg_advisory_xact_lock
 
 
@@ -144,7 +148,7 @@ def _added_dossier_v3(default_dossier: str) -> Step:
             _rebuild_sqlite(conn, default_dossier)
         else:
             _alter_postgresql(conn, default_dossier)
-        for index in INDEXES:
+        for index in (subscriptions_by_team, posts_by_channel):
             conn.execute(CreateIndex(index, if_not_exists=True))
 
     return upgrade
@@ -179,6 +183,11 @@ def _alter_postgresql(conn: Connection, default_dossier: str) -> None:
             conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD PRIMARY KEY ({keys})")
 
 
+def _deliveries_by_day_v4(conn: Connection) -> None:
+    """Version 4: the deliveries indexed by day, for the sweep."""
+    conn.execute(CreateIndex(deliveries_by_day, if_not_exists=True))
+
+
 def schema(default_dossier: str) -> Part:
     """The digest's part of the state database; rows older than the dossiers (version 1)
     are given `default_dossier`."""
@@ -187,5 +196,9 @@ def schema(default_dossier: str) -> Part:
         version_table=schema_version,
         lock_key=_LOCK_KEY,
         create=_create,
-        steps=(_add_slack_workspace_v2, _added_dossier_v3(default_dossier)),
+        steps=(
+            _add_slack_workspace_v2,
+            _added_dossier_v3(default_dossier),
+            _deliveries_by_day_v4,
+        ),
     )

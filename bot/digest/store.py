@@ -4,14 +4,16 @@ SQLite (a file) by default, PostgreSQL when DATABASE_URL is set. Each method is 
 transaction, run as a bounded call of `bot.database` (DatabaseUnavailable when the database
 cannot be used or does not answer in time); the service awaits them with `run`. Everything
 belongs to a channel and a dossier. The claim that makes a digest post once is a row keyed
-by (platform, channel, dossier, local date), inserted before posting.
+by (platform, channel, dossier, local date), inserted before posting; the methods that
+claim, mark and record take many digests at once, a few statements for all.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, ParamSpec, TypeVar
 
 import sqlalchemy as sa
@@ -24,7 +26,18 @@ from bot.database.schema import bounded as _bounded
 from bot.database.schema import upsert as _insert
 from bot.delivery import Team
 from bot.digest.errors import DigestStoreError
-from bot.digest.records import Claim, Delivery, Key, Post, Subscription
+from bot.digest.records import (
+    Claim,
+    Claims,
+    Deliveries,
+    Delivery,
+    Done,
+    History,
+    Key,
+    Post,
+    Stream,
+    Subscription,
+)
 from bot.digest.schema import deliveries, posts, quotes_shown, schema, subscriptions
 from bot.digest.when import Schedule, weekdays_code, weekdays_from_code
 from bot.errors import DatabaseUnavailable
@@ -36,6 +49,14 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 __all__ = ["DigestStore", "database_url"]
+
+# A delivery a replica holds: "claimed" (no request out), "sending" (its request may be out:
+# if its holder falls silent, the digest is recorded as unknown and never posted again).
+HELD = ("claimed", "sending")
+SILENT_SENDING = " fell silent while its post was on its way"
+# Rows one multi-row statement carries at most: 14 columns x 500 stays well under the bound
+# parameters PostgreSQL (65,535) and SQLite (32,766) take.
+ROWS_PER_STATEMENT = 500
 
 
 def _inserted(conn: Connection, table: sa.Table, values: dict[str, Any]) -> bool:
@@ -99,7 +120,8 @@ def _where_key(
     )
 
 
-_KEY = ("platform", "channel", "dossier")
+_KEY = ("platform", "channel", "dossier")  # a Stream: a channel's digest of a dossier
+KEY_NAMES = (*_KEY, "local_date")  # a delivery's Key
 
 
 def _where_team(platform: str, team: Team) -> sa.ColumnElement[bool]:
@@ -122,7 +144,49 @@ def _where_claim(claim: Claim) -> sa.ColumnElement[bool]:
         _where_key(deliveries, claim.platform, claim.channel, claim.dossier),
         deliveries.c.local_date == claim.local_date,
         deliveries.c.replica == claim.replica,
-        deliveries.c.status == "claimed",
+        deliveries.c.status.in_(HELD),
+    )
+
+
+def _key_columns() -> tuple[sa.Column[Any], ...]:
+    """A delivery's key (`Key`), as columns of `deliveries`."""
+    return tuple(deliveries.c[name] for name in KEY_NAMES)
+
+
+def _keys_in(keys: Sequence[Key]) -> sa.ColumnElement[bool]:
+    return sa.tuple_(*_key_columns()).in_(keys)
+
+
+def _where_delivery(key: Key) -> sa.ColumnElement[bool]:
+    return sa.and_(_where_key(deliveries, *key[:3]), deliveries.c.local_date == key[3])
+
+
+def _streams_in(table: sa.Table, streams: Sequence[Stream]) -> sa.ColumnElement[bool]:
+    return sa.tuple_(*(table.c[k] for k in _KEY)).in_(streams)
+
+
+def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), ROWS_PER_STATEMENT):
+        yield items[start : start + ROWS_PER_STATEMENT]
+
+
+def _row_key(row: Any) -> Key:
+    return (row.platform, row.channel, row.dossier, row.local_date)
+
+
+def _row_stream(row: Any) -> Stream:
+    return (row.platform, row.channel, row.dossier)
+
+
+def _claim(key: Key, *, replica: str, attempts: int) -> Claim:
+    platform, channel, dossier, local_date = key
+    return Claim(
+        platform=platform,
+        channel=channel,
+        dossier=dossier,
+        local_date=local_date,
+        replica=replica,
+        attempts=attempts,
     )
 
 
@@ -198,18 +262,28 @@ class DigestStore(StateStore):
             ).all()
         return [_subscription(r) for r in rows]
 
-    @_bounded
     def save_subscription(self, sub: Subscription) -> None:
         """Insert or replace a channel's subscription to a dossier."""
-        values = _subscription_values(sub)
+        self.save_subscriptions([sub])
+
+    @_bounded
+    def save_subscriptions(self, subs: Iterable[Subscription]) -> None:
+        """Insert or replace channels' subscriptions to dossiers, in one statement a few hundred
+        (a fleet's thousands)."""
+        rows = [_subscription_values(sub) for sub in subs]
         with self.engine.begin() as conn:
-            statement = _insert(conn, subscriptions).values(**values)
-            conn.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[subscriptions.c[k] for k in _KEY],
-                    set_={k: v for k, v in values.items() if k not in _KEY},
+            for start in range(0, len(rows), ROWS_PER_STATEMENT):
+                statement = _insert(conn, subscriptions).values(
+                    rows[start : start + ROWS_PER_STATEMENT]
                 )
-            )
+                conn.execute(
+                    statement.on_conflict_do_update(
+                        index_elements=[subscriptions.c[k] for k in _KEY],
+                        set_={
+                            name: statement.excluded[name] for name in rows[0] if name not in _KEY
+                        },
+                    )
+                )
 
     @_bounded
     def remove_subscription(self, platform: str, channel: str, dossier: str) -> bool:
@@ -315,7 +389,6 @@ class DigestStore(StateStore):
 
     # Deliveries: claim, keep, finish
 
-    @_bounded
     def claim_delivery(
         self,
         *,
@@ -328,74 +401,234 @@ class DigestStore(StateStore):
         now: dt.datetime,
         stale_after: dt.timedelta,
     ) -> Claim | None:
-        """Win the right to post this digest, or None if another replica has it or had it.
+        """Win the right to post this digest, or None if another replica has it or had it
+        (see `claim_deliveries`)."""
+        key = (platform, channel, dossier, local_date)
+        claims = self.claim_deliveries(
+            [(key, scheduled_at)], replica=replica, now=now, stale_after=stale_after
+        )
+        return claims.won.get(key)
+
+    @_bounded
+    def claim_deliveries(
+        self,
+        due: Iterable[tuple[Key, dt.datetime]],
+        *,
+        replica: str,
+        now: dt.datetime,
+        stale_after: dt.timedelta,
+        history: bool = False,
+    ) -> Claims:
+        """Win the right to post these digests (each a key and when it was due), in one
+        transaction; with `history`, read the history of the digests won in it too.
 
         A claim whose holder has been silent for `stale_after` is taken over: the update
-        only matches while the row is still stale, so two replicas cannot both take it. A
-        claim this replica already holds is given back to it, however old.
+        only matches while the row is still stale, so two replicas cannot both take it. One
+        silent while its request was out is not: the post may have arrived, so the digest is
+        recorded as unknown (at most once, never twice). A claim this replica already holds
+        is given back to it, however old.
         """
-        key = {"platform": platform, "channel": channel, "dossier": dossier}
-        where = sa.and_(
-            _where_key(deliveries, platform, channel, dossier),
-            deliveries.c.local_date == local_date,
-        )
+        # One order for every replica, so that two claiming the same rows never deadlock.
+        wanted = sorted(due)
+        won: dict[Key, Claim] = {}
+        unknown: dict[Key, str] = {}
         with self.engine.begin() as conn:
-            inserted = _inserted(
-                conn,
-                deliveries,
-                {
-                    **key,
-                    "local_date": local_date,
-                    "status": "claimed",
-                    "replica": replica,
-                    "scheduled_at": scheduled_at,
-                    "claimed_at": now,
-                    "attempts": 1,
-                },
-            )
-            if inserted:
-                return Claim(**key, local_date=local_date, replica=replica, attempts=1)
-            row = conn.execute(sa.select(deliveries).where(where)).one()
-            if row.status == "claimed" and row.replica == replica:
-                # This replica's own claim, left by a delivery the database interrupted: it
-                # is kept (refreshed), never taken over as if its holder had died.
-                conn.execute(
-                    sa.update(deliveries)
-                    .where(where, deliveries.c.replica == replica)
-                    .values(claimed_at=now)
+            for chunk in _chunks(wanted):
+                rows = [
+                    {
+                        **dict(zip(KEY_NAMES, key, strict=True)),
+                        "status": "claimed",
+                        "replica": replica,
+                        "scheduled_at": scheduled_at,
+                        "claimed_at": now,
+                        "attempts": 1,
+                    }
+                    for key, scheduled_at in chunk
+                ]
+                inserted = conn.execute(
+                    _insert(conn, deliveries)
+                    .values(rows)
+                    .on_conflict_do_nothing()
+                    .returning(*_key_columns())
                 )
-                return Claim(**key, local_date=local_date, replica=replica, attempts=row.attempts)
-            if row.status != "claimed" or row.claimed_at >= now - stale_after:
-                return None
-            taken = conn.execute(
+                for row in inserted:
+                    key = _row_key(row)
+                    won[key] = _claim(key, replica=replica, attempts=1)
+            taken = [key for key, _ in wanted if key not in won]
+            for keys in _chunks(taken):
+                for row in conn.execute(sa.select(deliveries).where(_keys_in(keys))).all():
+                    self._claim_taken(conn, row, replica, now, stale_after, won, unknown)
+            found = self._history(conn, sorted({k[:3] for k in won})) if history else {}
+        return Claims(won=won, unknown=unknown, history=found)
+
+    @staticmethod
+    def _claim_taken(
+        conn: Connection,
+        row: Any,
+        replica: str,
+        now: dt.datetime,
+        stale_after: dt.timedelta,
+        won: dict[Key, Claim],
+        unknown: dict[Key, str],
+    ) -> None:
+        """A digest some replica claimed already: this one's own, a dead one's, or lost."""
+        key = _row_key(row)
+        where = _where_delivery(key)
+        claim = _claim(key, replica=replica, attempts=row.attempts)
+        if row.status in HELD and row.replica == replica:
+            # This replica's own claim, left by a delivery the database interrupted (before
+            # its request: a request out is awaited until recorded): kept, never taken over
+            # as if its holder had died.
+            conn.execute(
                 sa.update(deliveries)
-                .where(
-                    where,
-                    deliveries.c.status == "claimed",
-                    deliveries.c.claimed_at < now - stale_after,
-                )
-                .values(replica=replica, claimed_at=now, attempts=deliveries.c.attempts + 1)
+                .where(where, deliveries.c.replica == replica)
+                .values(claimed_at=now, status="claimed")
             )
-            if taken.rowcount != 1:
-                return None
-            return Claim(
-                **key,
-                local_date=local_date,
-                replica=replica,
-                attempts=row.attempts + 1,
-                taken_over_from=row.replica,
+            won[key] = claim
+            return
+        if row.status not in HELD or row.claimed_at >= now - stale_after:
+            return
+        stale = sa.and_(
+            where,
+            deliveries.c.status == row.status,
+            deliveries.c.replica == row.replica,
+            deliveries.c.claimed_at < now - stale_after,
+        )
+        if row.status == "sending":
+            gone = conn.execute(
+                sa.update(deliveries)
+                .where(stale)
+                .values(
+                    status="unknown",
+                    finished_at=now,
+                    error=f"replica {row.replica}{SILENT_SENDING}"[:500],
+                )
+            )
+            if gone.rowcount == 1:
+                unknown[key] = row.replica
+            return
+        taken = conn.execute(
+            sa.update(deliveries)
+            .where(stale)
+            .values(replica=replica, claimed_at=now, attempts=deliveries.c.attempts + 1)
+        )
+        if taken.rowcount == 1:
+            won[key] = dataclasses.replace(
+                claim, attempts=row.attempts + 1, taken_over_from=row.replica
             )
 
     @_bounded
+    def history(self, streams: Sequence[Stream]) -> dict[Stream, History]:
+        """The last post day and current quote rotation of each channel's digest of a
+        dossier."""
+        with self.engine.begin() as conn:
+            return self._history(conn, streams)
+
+    @staticmethod
+    def _history(conn: Connection, streams: Sequence[Stream]) -> dict[Stream, History]:
+        """Each stream's last post day and current quote rotation, in two statements a chunk
+        (the same answers as `last_post` and `rotation`)."""
+        last: dict[Stream, dt.date] = {}
+        shown: dict[Stream, tuple[int, set[str]]] = {}
+        for chunk in _chunks(streams):
+            latest = (
+                sa.select(
+                    *(posts.c[k] for k in _KEY),
+                    posts.c.local_date,
+                    sa.func.row_number()
+                    .over(
+                        partition_by=[posts.c[k] for k in _KEY],
+                        order_by=(posts.c.posted_at.desc(), posts.c.id.desc()),
+                    )
+                    .label("newest"),
+                )
+                .where(_streams_in(posts, chunk))
+                .subquery()
+            )
+            for newest in conn.execute(
+                sa.select(*(latest.c[k] for k in _KEY), latest.c.local_date).where(
+                    latest.c.newest == 1
+                )
+            ):
+                last[_row_stream(newest)] = newest.local_date
+            newer = quotes_shown.alias("newer")
+            current = sa.select(newer.c.round).where(
+                *(newer.c[k] == quotes_shown.c[k] for k in _KEY),
+                newer.c.round > quotes_shown.c.round,
+            )
+            for row in conn.execute(
+                sa.select(
+                    *(quotes_shown.c[k] for k in _KEY),
+                    quotes_shown.c.round,
+                    quotes_shown.c.quote_id,
+                ).where(_streams_in(quotes_shown, chunk), ~current.exists())
+            ):
+                shown.setdefault(_row_stream(row), (row.round, set()))[1].add(row.quote_id)
+        return {
+            stream: History(
+                last_post=last.get(stream),
+                round=shown[stream][0] if stream in shown else 0,
+                shown=frozenset(shown[stream][1]) if stream in shown else frozenset(),
+            )
+            for stream in streams
+        }
+
+    @_bounded
+    def mark_sending(self, claims: Sequence[Claim], *, now: dt.datetime) -> set[Key]:
+        """Say these digests' requests are about to go out; returns the keys still held (a
+        claim lost meanwhile must not be posted)."""
+        held: set[Key] = set()
+        with self.engine.begin() as conn:
+            for replica in {claim.replica for claim in claims}:
+                keys = [c.key for c in claims if c.replica == replica]
+                held |= self._update_held(conn, keys, replica, status="sending", claimed_at=now)
+        return held
+
+    @_bounded
+    def refresh_claims(self, keys: Sequence[Key], *, replica: str, now: dt.datetime) -> set[Key]:
+        """Show this replica is alive on every claim it holds, in one statement a chunk (its
+        heartbeat); returns the keys still held."""
+        with self.engine.begin() as conn:
+            return self._update_held(conn, keys, replica, claimed_at=now)
+
+    @staticmethod
+    def _update_held(
+        conn: Connection, keys: Sequence[Key], replica: str, **values: Any
+    ) -> set[Key]:
+        """Set `values` on those of `keys` `replica` still holds; returns those keys."""
+        held: set[Key] = set()
+        for chunk in _chunks(sorted(keys)):
+            result = conn.execute(
+                sa.update(deliveries)
+                .where(
+                    _keys_in(chunk), deliveries.c.replica == replica, deliveries.c.status.in_(HELD)
+                )
+                .values(**values)
+                .returning(*_key_columns())
+            )
+            held.update(_row_key(row) for row in result)
+        return held
+
+    @_bounded
     def refresh_claim(
-        self, claim: Claim, *, now: dt.datetime, error: str | None = None, attempt: bool = False
+        self,
+        claim: Claim,
+        *,
+        now: dt.datetime,
+        error: str | None = None,
+        attempt: bool = False,
     ) -> bool:
-        """Show this replica is alive (and why it is waiting); False if the claim was lost."""
+        """Show this replica is alive (and why it is waiting); False if the claim was lost.
+
+        An `error` means the last request was answered (nothing posted): no request is out.
+        An `attempt` counts the request about to go out (it may be out from now on)."""
         values: dict[str, Any] = {"claimed_at": now}
         if error is not None:
             values["error"] = error[:500]
+            values["status"] = "claimed"
         if attempt:
             values["attempts"] = deliveries.c.attempts + 1
+            values["status"] = "sending"
         with self.engine.begin() as conn:
             result = conn.execute(sa.update(deliveries).where(_where_claim(claim)).values(**values))
         return result.rowcount == 1
@@ -419,7 +652,6 @@ class DigestStore(StateStore):
         with self.engine.begin() as conn:
             conn.execute(sa.delete(deliveries).where(_where_claim(claim)))
 
-    @_bounded
     def complete_delivery(
         self,
         claim: Claim,
@@ -429,30 +661,81 @@ class DigestStore(StateStore):
         quote_id: str | None,
         rotation_round: int,
     ) -> bool:
-        """Record a posted digest: the claim's message id, the post, the quote shown.
+        """Record a posted digest (see `complete_deliveries`); whether its claim was kept."""
+        done = Done(
+            claim=claim, message_id=message_id, quote_id=quote_id, rotation_round=rotation_round
+        )
+        return bool(self.complete_deliveries([done], now=now))
 
-        The post happened, so it is recorded even if the claim was lost meanwhile (the
-        return value says so, for the log).
+    @_bounded
+    def complete_deliveries(self, done: Sequence[Done], *, now: dt.datetime) -> set[Key]:
+        """Record posted digests: each claim's message id, the posts, the quotes shown; three
+        statements for all of them. Returns the keys whose claim was still this replica's.
+
+        The posts happened, so they are recorded even if a claim was lost meanwhile (another
+        replica took it over, or recorded it as unknown while this one could not write).
         """
+        if not done:
+            return set()
+        mine = sa.and_(
+            *(column == sa.bindparam(f"b_{column.name}") for column in _key_columns()),
+            deliveries.c.replica == sa.bindparam("b_replica"),
+            # No IN here: an executemany takes no expanding parameter.
+            sa.or_(*(deliveries.c.status == status for status in (*HELD, "unknown"))),
+        )
+        rows = [
+            {
+                **{f"b_{name}": value for name, value in zip(KEY_NAMES, d.claim.key, strict=True)},
+                "b_replica": d.claim.replica,
+                "b_message": d.message_id,
+            }
+            for d in done
+        ]
+        keys = [d.claim.key for d in done]
         with self.engine.begin() as conn:
-            result = conn.execute(
+            updated = conn.execute(
                 sa.update(deliveries)
-                .where(_where_claim(claim))
-                .values(status="delivered", message_id=message_id, finished_at=now, error=None)
+                .where(mine)
+                .values(
+                    status="delivered",
+                    message_id=sa.bindparam("b_message"),
+                    finished_at=now,
+                    error=None,
+                ),
+                rows,
             )
-            self._record_post(
+            kept = set(keys)
+            if updated.rowcount != len(rows):  # some claim was lost: say which, for the log
+                kept = {
+                    _row_key(row)
+                    for row in conn.execute(
+                        sa.select(*_key_columns()).where(
+                            _keys_in(keys),
+                            deliveries.c.status == "delivered",
+                            deliveries.c.message_id.in_([d.message_id[:128] for d in done]),
+                        )
+                    )
+                }
+            self._record_posts(
                 conn,
-                platform=claim.platform,
-                channel=claim.channel,
-                dossier=claim.dossier,
-                local_date=claim.local_date,
-                kind="daily",
-                message_id=message_id,
-                quote_id=quote_id,
-                rotation_round=rotation_round,
-                now=now,
+                [
+                    (
+                        Post(
+                            platform=d.claim.platform,
+                            channel=d.claim.channel,
+                            dossier=d.claim.dossier,
+                            local_date=d.claim.local_date,
+                            kind="daily",
+                            message_id=d.message_id,
+                            quote_id=d.quote_id,
+                            posted_at=now,
+                        ),
+                        d.rotation_round,
+                    )
+                    for d in done
+                ],
             )
-        return result.rowcount == 1
+        return kept
 
     @_bounded
     def record_post(
@@ -468,51 +751,55 @@ class DigestStore(StateStore):
         rotation_round: int,
         now: dt.datetime,
     ) -> None:
+        post = Post(
+            platform=platform,
+            channel=channel,
+            dossier=dossier,
+            local_date=local_date,
+            kind=kind,
+            message_id=message_id,
+            quote_id=quote_id,
+            posted_at=now,
+        )
         with self.engine.begin() as conn:
-            self._record_post(
-                conn,
-                platform=platform,
-                channel=channel,
-                dossier=dossier,
-                local_date=local_date,
-                kind=kind,
-                message_id=message_id,
-                quote_id=quote_id,
-                rotation_round=rotation_round,
-                now=now,
-            )
+            self._record_posts(conn, [(post, rotation_round)])
 
     @staticmethod
-    def _record_post(
-        conn: Connection,
-        *,
-        platform: str,
-        channel: str,
-        dossier: str,
-        local_date: dt.date,
-        kind: str,
-        message_id: str,
-        quote_id: str | None,
-        rotation_round: int,
-        now: dt.datetime,
-    ) -> None:
-        key = {"platform": platform, "channel": channel, "dossier": dossier}
-        conn.execute(
-            sa.insert(posts).values(
-                **key,
-                local_date=local_date,
-                kind=kind,
-                message_id=message_id[:128],
-                quote_id=quote_id,
-                posted_at=now,
-            )
-        )
-        if quote_id is not None:
+    def _record_posts(conn: Connection, records: Sequence[tuple[Post, int]]) -> None:
+        """Insert the posts, and the quotes they showed in their rotation round."""
+        for chunk in _chunks(records):
             conn.execute(
-                _insert(conn, quotes_shown)
-                .values(**key, round=rotation_round, quote_id=quote_id, shown_at=now)
-                .on_conflict_do_nothing()
+                sa.insert(posts).values(
+                    [
+                        dataclasses.asdict(post) | {"message_id": post.message_id[:128]}
+                        for post, _ in chunk
+                    ]
+                )
             )
+            shown = [
+                {
+                    "platform": post.platform,
+                    "channel": post.channel,
+                    "dossier": post.dossier,
+                    "round": rotation_round,
+                    "quote_id": post.quote_id,
+                    "shown_at": post.posted_at,
+                }
+                for post, rotation_round in chunk
+                if post.quote_id is not None
+            ]
+            if shown:
+                conn.execute(_insert(conn, quotes_shown).values(shown).on_conflict_do_nothing())
+
+    @_bounded
+    def deliveries_for(self, keys: Sequence[Key]) -> Mapping[Key, Delivery]:
+        """The rows of these digests (those that have one)."""
+        found: dict[Key, Delivery] = {}
+        with self.engine.begin() as conn:
+            for chunk in _chunks(keys):
+                for row in conn.execute(sa.select(deliveries).where(_keys_in(chunk))):
+                    found[_row_key(row)] = _delivery(row)
+        return found
 
     @_bounded
     def mark_missed(
@@ -550,23 +837,46 @@ class DigestStore(StateStore):
             )
             if inserted:
                 return True
+            stale = sa.and_(
+                _where_delivery((platform, channel, dossier, local_date)),
+                deliveries.c.claimed_at < now - stale_after,
+            )
             expired = conn.execute(
                 sa.update(deliveries)
-                .where(
-                    _where_key(deliveries, platform, channel, dossier),
-                    deliveries.c.local_date == local_date,
-                    deliveries.c.status == "claimed",
-                    deliveries.c.claimed_at < now - stale_after,
-                )
+                .where(stale, deliveries.c.status == "claimed")
                 .values(status="missed", finished_at=now)
+            )
+            # A dead replica's post on its way: it may have arrived, so not "missed".
+            conn.execute(
+                sa.update(deliveries)
+                .where(stale, deliveries.c.status == "sending")
+                .values(
+                    status="unknown",
+                    finished_at=now,
+                    error=sa.literal("replica ") + deliveries.c.replica + SILENT_SENDING,
+                )
             )
         return expired.rowcount == 1
 
     @_bounded
-    def deliveries_since(self, day: dt.date) -> Mapping[Key, Delivery]:
+    def deliveries_since(self, day: dt.date) -> Deliveries:
+        """The deliveries of `day` and after: the keys of those that ended, the held ones in
+        full (the sweep reads this every few seconds: keys cost a fraction of full rows)."""
         with self.engine.begin() as conn:
-            rows = conn.execute(sa.select(deliveries).where(deliveries.c.local_date >= day)).all()
-        return {(r.platform, r.channel, r.dossier, r.local_date): _delivery(r) for r in rows}
+            ended = conn.execute(
+                sa.select(*_key_columns()).where(
+                    deliveries.c.local_date >= day, deliveries.c.status.not_in(HELD)
+                )
+            ).all()
+            held = conn.execute(
+                sa.select(deliveries).where(
+                    deliveries.c.local_date >= day, deliveries.c.status.in_(HELD)
+                )
+            ).all()
+        return Deliveries(
+            ended=frozenset(_row_key(r) for r in ended),
+            held={_row_key(r): _delivery(r) for r in held},
+        )
 
     @_bounded
     def last_delivery(self, platform: str, channel: str, dossier: str) -> Delivery | None:
@@ -600,21 +910,12 @@ class DigestStore(StateStore):
             ).all()
         return [_post(r) for r in rows]
 
-    @_bounded
     def rotation(self, platform: str, channel: str, dossier: str) -> tuple[int, frozenset[str]]:
         """The channel's current rotation round through the dossier's quotes, and the quotes
         shown in it."""
-        where = _where_key(quotes_shown, platform, channel, dossier)
-        with self.engine.begin() as conn:
-            current = conn.execute(
-                sa.select(sa.func.max(quotes_shown.c.round)).where(where)
-            ).scalar()
-            if current is None:
-                return 0, frozenset()
-            shown = conn.execute(
-                sa.select(quotes_shown.c.quote_id).where(where, quotes_shown.c.round == current)
-            ).scalars()
-            return int(current), frozenset(shown)
+        stream = (platform, channel, dossier)
+        found = self.history([stream])[stream]
+        return found.round, found.shown
 
 
 def _post(row: Any) -> Post:

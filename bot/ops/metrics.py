@@ -19,7 +19,7 @@ from prometheus_client import (
     ProcessCollector,
     generate_latest,
 )
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from bot.dossier_names import DOSSIER_NAME
@@ -162,6 +162,27 @@ class _CorpusCollector(Collector):
 
 _CORPUS = _CorpusCollector()
 REGISTRY.register(_CORPUS)
+
+
+class _RoundTripCollector(Collector):
+    """What the bot sent its state database, counted as it goes (bot.database.bounded)."""
+
+    def collect(self) -> Iterator[Metric]:
+        from bot.database.bounded import round_trips
+
+        family = CounterMetricFamily(
+            "dispute_bot_database_round_trips",
+            "Round trips to the state database by database and kind: statements, "
+            "transactions (BEGIN and COMMIT or ROLLBACK, two each) and pool checkouts (a ping "
+            "each).",
+            labels=["database", "kind"],
+        )
+        for (database, kind), count in sorted(round_trips().items()):
+            family.add_metric([database, kind], count)
+        yield family
+
+
+REGISTRY.register(_RoundTripCollector())
 
 
 def instrument(core: Core) -> None:

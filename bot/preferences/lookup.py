@@ -30,6 +30,9 @@ log = logging.getLogger("dispute_bot.preferences")
 
 KEEP_SECONDS = 30.0
 CAPACITY = 10_000  # places kept, the least recently used dropped first
+# Commands looking their Place up at once, at most, before one waits for another (each takes
+# a millisecond or two); a shared state database has room for them beside the digest's.
+DATABASE_CALLS = 3
 
 _Key = tuple[str, str, str]  # platform, team, channel
 

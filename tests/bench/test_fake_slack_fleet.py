@@ -50,10 +50,10 @@ async def get(url: str) -> Any:
         return await response.json()
 
 
-async def post(token: str, channel: str, url: str) -> str:
+async def post(token: str, channel: str, url: str, text: str = "Daily digest\nDossier A") -> str:
     web = AsyncWebClient(token=token, base_url=f"{url}/api/", retry_handlers=[])
     try:
-        await web.chat_postMessage(channel=channel, text="Daily digest")
+        await web.chat_postMessage(channel=channel, text=text)
     except SlackApiError as refused:
         return f"{refused.response.status_code} {refused.response['error']}"
     return "ok"
@@ -63,12 +63,16 @@ async def test_the_fleet_counts_digests_duplicates_refusals_and_limits(fleet_url
     workspaces = await get(f"{fleet_url}/workspaces")
     assert [w["bot_token"] for w in workspaces] == [w.bot_token for w in fleet(3, 2)]
     hour = time.time() - 5.0  # the digests are due five seconds ago
-    async with session() as http, http.post(f"{fleet_url}/round", json={"hour": hour}):
+    # Seven digests: every channel's of dossier A, and one channel's of dossier B too.
+    round_ = {"hour": hour, "digests": 7}
+    async with session() as http, http.post(f"{fleet_url}/round", json=round_):
         pass
     for workspace in workspaces:
         for channel in workspace["channels"]:
             assert await post(workspace["bot_token"], channel, fleet_url) == "ok"
     first, second = workspaces[0], workspaces[1]
+    other = "Daily digest\nDossier B"  # another dossier's digest: not a duplicate
+    assert await post(second["bot_token"], second["channels"][1], fleet_url, other) == "ok"
     token, channel = first["bot_token"], first["channels"][0]
     assert await post(token, channel, fleet_url) == "ok"  # a duplicate digest
     assert await post(token, channel, fleet_url) == "429 ratelimited"  # past the burst
@@ -80,15 +84,22 @@ async def test_the_fleet_counts_digests_duplicates_refusals_and_limits(fleet_url
     stats = await get(f"{fleet_url}/stats")
     assert stats["channels"] == 6 and stats["delivered_channels"] == 6
     assert stats["missing_channels"] == 0
-    assert stats["posts"] == 7 and stats["duplicates"] == 1
+    assert (stats["digests"], stats["delivered"], stats["missing"]) == (7, 7, 0)
+    assert stats["posts"] == 8 and stats["duplicates"] == 1
     assert stats["ratelimited"] == 2 and stats["unhonoured"] == 1
     assert stats["ratelimited_by"] == {"channel": 1, "unhonoured": 1}
     assert stats["refused"] == {"channel_not_found": 1, "invalid_auth": 1}
     assert 5.0 <= stats["lag_seconds"]["p50"] <= stats["lag_seconds"]["max"] < 30.0
-    per_channel = (await get(f"{fleet_url}/stats?channels=1"))["per_channel"]
-    assert len(per_channel[channel]) == 2
+    detail = await get(f"{fleet_url}/stats?channels=1")
+    assert len(detail["per_channel"][channel]) == 2
+    assert len(detail["per_channel"][second["channels"][1]]) == 2
+    headlines = {(c, h): len(lags) for c, h, lags in detail["per_digest"]}
+    assert headlines[channel, "Dossier A"] == 2
+    assert headlines[second["channels"][1], "Dossier A"] == 1
+    assert headlines[second["channels"][1], "Dossier B"] == 1
 
     async with session() as http, http.post(f"{fleet_url}/round", json={"hour": time.time()}):
         pass
     fresh = await get(f"{fleet_url}/stats")
     assert (fresh["posts"], fresh["missing_channels"], fresh["ratelimited"]) == (0, 6, 0)
+    assert fresh["missing"] == 6  # one digest a channel, when the round says nothing

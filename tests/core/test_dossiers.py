@@ -3,9 +3,11 @@ that follow it, a broken one refused alone; from the console with `--dossier`.""
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import logging
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from bot import snapshot
 from bot.app import DisputeBot
 from bot.config import Settings, load_settings
 from bot.core import Core
+from bot.digest.hub import DATABASE_CALLS as DIGEST_CALLS
 from bot.errors import ConfigError, CorpusError
 from bot.library import Library, find_dossiers
 from bot.reply import ReplyKind
@@ -178,6 +181,26 @@ def test_the_database_down_answers_from_the_default_and_says_so(
         dataclasses.replace(settings, seeds=SHIPPED), clock=lambda: NOW
     ).core.handle_line("/quote trump", platform="slack", channel="C1")
     assert not alone.text.startswith("(")  # one dossier: nothing worth saying
+
+
+def test_a_channel_finds_its_dossier_while_a_digest_round_keeps_the_database_busy(
+    bot: DisputeBot,
+) -> None:
+    """The digest and the preferences share one state database: while a round of digests has
+    all its calls out at once, a command still finds its channel's dossier at once."""
+    core = bot.core
+    assert core.handle_line("/use stadium", platform="slack", channel="C1", can_manage=True).ok
+    database = bot.database.get()
+    release = threading.Event()  # the digest's calls last until the command has answered
+    with concurrent.futures.ThreadPoolExecutor(DIGEST_CALLS + 1) as pool:
+        busy = [pool.submit(database.call, release.wait, 10) for _ in range(DIGEST_CALLS)]
+        answer = pool.submit(in_channel, core, "/quote mayor", "C1")
+        try:
+            text = answer.result(timeout=5)  # else it waited for the digest's calls
+        finally:
+            release.set()
+        assert all(call.result() for call in busy)
+    assert MAYOR_SAYS in text and "database is not answering" not in text
 
 
 # From the console

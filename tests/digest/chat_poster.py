@@ -22,6 +22,9 @@ class ChatPoster:
         self.platform = platform
         self._url = f"{base_url}/test/{platform}"
 
+    async def ready(self, channel: str, *, team: Team | None = None) -> None:
+        """The fake chat has no limits to pace."""
+
     async def post(self, channel: str, reply: Reply, *, team: Team | None = None) -> str:
         body = json.loads(render_json(reply))
         timeout = aiohttp.ClientTimeout(total=10)

@@ -41,7 +41,7 @@ async def live(spec: dict[str, Any]) -> None:
     overrides: dict[str, Any] = {
         "digest_sync_seconds": spec.get("sync_seconds", 0.5),
         "digest_claim_timeout_seconds": spec.get("claim_timeout", 60.0),
-        "digest_retry_backoff_seconds": (0.05, 0.1),
+        "digest_retry_backoff_seconds": tuple(spec.get("backoff", (0.05, 0.1))),
         "digest_subscriptions": tuple(spec.get("config_subscriptions", ())),
     }
     if spec.get("database_url"):

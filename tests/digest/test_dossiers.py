@@ -123,7 +123,9 @@ def _upgraded(settings: Settings) -> None:
         ]  # a channel may now have one per dossier
         with store.engine.begin() as conn:
             version = conn.execute(sa.select(digest_schema.schema_version.c.version)).scalar()
-        assert version == digest_schema.schema(DOSSIER).latest == 3
+            indexes = {i["name"] for i in sa.inspect(conn).get_indexes("digest_deliveries")}
+        assert version == digest_schema.schema(DOSSIER).latest == 4
+        assert "digest_deliveries_by_day" in indexes  # version 4: the sweep reads by day
     finally:
         store.close()
     DigestStore.open(settings, default_dossier="stadium").close()  # upgraded once, not again

@@ -135,7 +135,7 @@ async def test_fall_back_posts_the_repeated_hour_once(
                 traveller.move_to(utc(2026, 10, 25, 1, 29, 59.8))
                 bot.wake()
                 await asyncio.sleep(0.8)
-                assert 'Running job "digest slack:C3' in caplog.text
+                assert 'Running job "digests at 02:30 Europe/Paris' in caplog.text
                 assert len(chat.posts) == number - 1
             traveller.move_to(due - dt.timedelta(seconds=0.2))
             bot.wake()

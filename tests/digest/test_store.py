@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.database.schema import upgrade_schema
 from bot.delivery import Team
 from bot.digest.errors import DigestStoreError
-from bot.digest.records import Claim, Subscription
+from bot.digest.records import Claim, History, Subscription
 from bot.digest.schema import TABLES, schema, schema_version, version_table
 from bot.digest.store import DigestStore, _subscription_values, database_url
 from bot.digest.when import Schedule
@@ -25,6 +25,7 @@ from tests.digest.conftest import postgres_url as postgres_url  # the fixture, f
 
 NOW = dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC)
 DAY = dt.date(2026, 3, 2)
+OTHER = "stadium"  # a second dossier
 
 
 def subscription(channel: str = "C1") -> Subscription:
@@ -63,6 +64,8 @@ def test_the_bot_creates_its_schema_and_keeps_data_across_restarts(tmp_path: Pat
     assert reopened.subscription("slack", "C1", DOSSIER) == subscription()
     with reopened.engine.begin() as conn:
         assert conn.execute(sa.select(schema_version.c.version)).scalar() == schema("").latest
+        indexes = {i["name"] for i in sa.inspect(conn).get_indexes("digest_deliveries")}
+    assert indexes == {"digest_deliveries_by_day"}  # made with the tables, as an upgrade does
     reopened.close()
 
 
@@ -134,7 +137,7 @@ def test_a_database_of_the_first_schema_learns_each_subscriptions_workspace(
         old = store.subscription("slack", "C0OLD", DOSSIER)
         assert old is not None and old.team == team and not old.paused
         with store.engine.begin() as conn:
-            assert conn.execute(sa.select(schema_version.c.version)).scalar() == 3
+            assert conn.execute(sa.select(schema_version.c.version)).scalar() == 4
     finally:
         store.close()
 
@@ -223,4 +226,92 @@ def test_one_winner_among_concurrent_claims_on_postgres(postgres_url: str) -> No
     assert len(contend([store], 8)) == 1
     row = store.last_delivery("slack", "C1", DOSSIER)
     assert row is not None and row.status == "claimed"
+    store.close()
+
+
+def claim_many_and_mark(store: DigestStore) -> None:
+    """Replica a claims four digests in one go (C2's of two dossiers) and sends one; b claims
+    all four later."""
+    five = dt.timedelta(minutes=5)
+    streams = [("slack", "C1", DOSSIER), ("slack", "C2", DOSSIER), ("slack", "C2", OTHER)]
+    streams.append(("slack", "C3", DOSSIER))
+    due = [((*stream, DAY), NOW) for stream in streams]
+    # C2's digest of the other dossier was posted yesterday, with a quote; the default's never.
+    store.record_post(
+        platform="slack",
+        channel="C2",
+        dossier=OTHER,
+        local_date=DAY - dt.timedelta(days=1),
+        kind="daily",
+        message_id="m0",
+        quote_id="q1",
+        rotation_round=3,
+        now=NOW - dt.timedelta(days=1),
+    )
+    first = store.claim_deliveries(due, replica="a", now=NOW, stale_after=five, history=True)
+    assert sorted(first.won) == [key for key, _ in due] and first.unknown == {}
+    # Each stream's history, read in the same transaction: the dossiers' apart.
+    assert first.history["slack", "C2", DOSSIER] == History()
+    assert first.history["slack", "C2", OTHER] == History(
+        last_post=DAY - dt.timedelta(days=1), round=3, shown=frozenset({"q1"})
+    )
+    assert store.claim_deliveries(due, replica="b", now=NOW, stale_after=five).won == {}
+    sent = first.won["slack", "C2", DOSSIER, DAY]
+    assert store.mark_sending([sent], now=NOW) == {sent.key}  # its request goes out
+    # a falls silent: b takes over the three that were not sent (C2's other dossier's too)
+    # but not C2's, which may have arrived; it is recorded as such, never posted again.
+    later = NOW + dt.timedelta(minutes=6)
+    second = store.claim_deliveries(due, replica="b", now=later, stale_after=five)
+    assert sorted(second.won) == [
+        ("slack", "C1", DOSSIER, DAY),
+        ("slack", "C2", OTHER, DAY),
+        ("slack", "C3", DOSSIER, DAY),
+    ]
+    assert all(c.taken_over_from == "a" for c in second.won.values())
+    assert second.unknown == {sent.key: "a"}
+    row = store.last_delivery("slack", "C2", DOSSIER)
+    assert row is not None and row.status == "unknown"
+    assert row.error == "replica a fell silent while its post was on its way"
+    row = store.last_delivery("slack", "C2", OTHER)
+    assert row is not None and (row.status, row.replica) == ("claimed", "b")
+    # a comes back: it may not send the three it lost; its post of C2 is still recorded.
+    assert store.mark_sending(list(first.won.values()), now=later) == set()
+    recorded = store.complete_delivery(
+        sent, message_id="m2", now=later, quote_id=None, rotation_round=0
+    )
+    assert recorded  # the claim was still its own: unknown until then
+    row = store.last_delivery("slack", "C2", DOSSIER)
+    assert row is not None and (row.status, row.message_id) == ("delivered", "m2")
+    assert [p.message_id for p in store.posts("slack", "C2", OTHER)] == ["m0"]
+
+
+def test_many_claims_at_once_and_a_post_on_its_way_is_never_taken_over(tmp_path: Path) -> None:
+    store = DigestStore.open(digest_settings(tmp_path / "state.sqlite3"))
+    claim_many_and_mark(store)
+    store.close()
+
+
+@pytest.mark.postgres
+def test_many_claims_at_once_and_a_post_on_its_way_on_postgres(postgres_url: str) -> None:
+    store = DigestStore.open(postgres_settings(postgres_url))
+    claim_many_and_mark(store)
+    store.close()
+
+
+def test_a_stale_post_on_its_way_past_the_window_is_unknown_not_missed(tmp_path: Path) -> None:
+    store = DigestStore.open(digest_settings(tmp_path / "state.sqlite3"))
+    taken = claim(store, "a")
+    assert taken is not None and store.mark_sending([taken], now=NOW) == {taken.key}
+    missed = store.mark_missed(
+        platform="slack",
+        channel="C1",
+        dossier=DOSSIER,
+        local_date=DAY,
+        scheduled_at=NOW,
+        replica="b",
+        now=NOW + dt.timedelta(days=1),
+        stale_after=dt.timedelta(minutes=5),
+    )
+    row = store.last_delivery("slack", "C1", DOSSIER)
+    assert not missed and row is not None and row.status == "unknown"
     store.close()

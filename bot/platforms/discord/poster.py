@@ -52,6 +52,9 @@ class DiscordPoster:
     def __repr__(self) -> str:
         return f"DiscordPoster(api_url={self.api_url!r}, token=<SECRET>)"
 
+    async def ready(self, channel: str, *, team: Team | None = None) -> None:
+        """Discord's limits are answered with 429 and Retry-After, which the digest waits out."""
+
     async def post(self, channel: str, reply: Reply, *, team: Team | None = None) -> str:
         """Post `reply` to `channel` (a channel id says its server: `team` is not needed);
         the new message's id."""

@@ -117,6 +117,7 @@ class Installations(AsyncInstallationStore):
         self._renewing: weakref.WeakValueDictionary[CacheKey, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
+        self._finding: dict[CacheKey, asyncio.Future[Bot | None]] = {}
         self.lookups = 0  # database reads of a bot, for the benchmark and the tests
 
     @property
@@ -148,12 +149,7 @@ class Installations(AsyncInstallationStore):
         key = _key(team.enterprise_id, team.team_id, is_enterprise_install)
         bot = self._bots.get(key)
         if bot is None:
-            self.lookups += 1
-            bot = await self.database.run(
-                self.store.async_find_bot(
-                    enterprise_id=key[0], team_id=key[1], is_enterprise_install=False
-                )
-            )
+            bot = await self._find(key)
             if bot is None:
                 return None
         if self._due(bot):
@@ -162,6 +158,30 @@ class Installations(AsyncInstallationStore):
                 self._bots.pop(key, None)
                 return None
         self._bots[key] = bot
+        return bot
+
+    async def _find(self, key: CacheKey) -> Bot | None:
+        """The workspace's bot from the database, read once however many ask at once (a
+        digest round posts into a workspace's channels together: one read, not ten)."""
+        finding = self._finding.get(key)
+        if finding is None:
+            self.lookups += 1
+            finding = asyncio.ensure_future(
+                self.database.run(
+                    self.store.async_find_bot(
+                        enterprise_id=key[0], team_id=key[1], is_enterprise_install=False
+                    )
+                )
+            )
+            self._finding[key] = finding
+
+            def ended(done: asyncio.Future[Bot | None]) -> None:
+                self._finding.pop(key, None)
+                if not done.cancelled():
+                    done.exception()  # retrieved: every waiter may have been cancelled
+
+            finding.add_done_callback(ended)
+        bot: Bot | None = await asyncio.shield(finding)
         return bot
 
     async def token(self, team: Team) -> str:

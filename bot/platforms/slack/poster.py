@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import inspect
+import weakref
 from typing import Any, Protocol
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery import Team, network_failure
+from bot.delivery import Pacer, Team, network_failure
 from bot.errors import DeliveryError
 from bot.platforms.slack.client import TIMEOUT_SECONDS, api_error_code, make_web_client
 from bot.platforms.slack.render import render_message
@@ -72,10 +76,32 @@ class WorkspaceTokens(Protocol):
         ...
 
 
+# Slack allows about one post a second in a channel (short bursts pass) and "several hundred
+# a minute" in a workspace: the digest posts a workspace's channels a burst at a time, then
+# four a second (240 a minute), and a 429 holds the whole workspace for its Retry-After.
+WORKSPACE_BURST = 5
+WORKSPACE_POSTS_PER_SECOND = 4.0
+# Connections kept open to Slack for the digest's posts (one session, reused).
+CONNECTIONS = 64
+
+
+def _shut(session: aiohttp.ClientSession) -> None:
+    """Close a session's connections without awaiting (its loop may be gone already)."""
+    connector = session.connector
+    if connector is None:
+        return
+    closing = connector.close()
+    if inspect.iscoroutine(closing):
+        with contextlib.suppress(BaseException):
+            closing.send(None)  # its first step closes every connection at once
+        closing.close()
+
+
 class SlackPoster:
     """`bot.delivery.Poster` for Slack: chat.postMessage with the rendered Block Kit reply, one
     request per post: with the one bot token, or (OAuth) with the token of the workspace the
-    channel is in, looked up for each post."""
+    channel is in, looked up for each post. Posts are paced per workspace (`ready`), over one
+    keep-alive HTTP session opened on the first post (`close` closes it)."""
 
     platform = "slack"
 
@@ -89,10 +115,54 @@ class SlackPoster:
     ) -> None:
         if (token is None) == (tokens is None):
             raise ValueError("a SlackPoster posts with one token or with each workspace's")
+        self._token = token
         self._tokens = tokens
-        # One request per post: the caller retries (bot.delivery's policy), never twice a
-        # post that may have arrived.
-        self._client = make_web_client(token=token, api_url=api_url, timeout=timeout, retries=False)
+        self._api_url = api_url
+        self._timeout = timeout
+        self._session: aiohttp.ClientSession | None = None
+        self._dropped: weakref.finalize[[aiohttp.ClientSession], SlackPoster] | None = None
+        self._client: AsyncWebClient | None = None
+        self.pacer = Pacer(rate=WORKSPACE_POSTS_PER_SECOND, burst=WORKSPACE_BURST)
+
+    def _web(self) -> AsyncWebClient:
+        """The client, on a session opened in the running loop at the first post."""
+        if self._client is None or self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=CONNECTIONS),
+                timeout=aiohttp.ClientTimeout(total=self._timeout),
+            )
+            # A poster dropped without `close` (a tool, a test) shuts its connections then.
+            self._dropped = weakref.finalize(self, _shut, self._session)
+            # One request per post: the caller retries (bot.delivery's policy), never twice a
+            # post that may have arrived.
+            self._client = make_web_client(
+                token=self._token,
+                api_url=self._api_url,
+                session=self._session,
+                timeout=self._timeout,
+                retries=False,
+            )
+        return self._client
+
+    async def close(self) -> None:
+        if self._session is not None:
+            if self._dropped is not None:
+                self._dropped.detach()
+            await self._session.close()
+            self._session = self._client = None
+
+    @staticmethod
+    def _lane(team: Team | None) -> str:
+        """The workspace a post counts against: its subscription's team id."""
+        return team.workspace if team is not None else ""
+
+    async def ready(self, channel: str, *, team: Team | None = None) -> None:
+        """Wait for the workspace's next slot (see WORKSPACE_POSTS_PER_SECOND), and have its
+        token at hand (kept a minute), so `post` goes out at once."""
+        await self.pacer.slot(self._lane(team))
+        if self._tokens is not None:
+            with contextlib.suppress(DeliveryError):  # `post` says it, and how to retry
+                await self._tokens.token_for_post(team)
 
     async def post(self, channel: str, reply: Reply, *, team: Team | None = None) -> str:
         """Post `reply` to `channel` (in workspace `team`); returns the message ts. Raises
@@ -101,7 +171,7 @@ class SlackPoster:
         if self._tokens is not None:
             per_workspace["token"] = await self._tokens.token_for_post(team)
         try:
-            response = await self._client.chat_postMessage(
+            response = await self._web().chat_postMessage(
                 channel=channel,
                 unfurl_links=False,
                 unfurl_media=False,
@@ -110,6 +180,8 @@ class SlackPoster:
             )
         except SlackApiError as exc:
             error = delivery_error(exc, channel)
+            if error.retry_after:  # the whole workspace waits, not only this channel
+                self.pacer.hold(self._lane(team), error.retry_after)
             if self._tokens is not None and api_error_code(exc) == "token_expired":
                 # The next attempt looks the token up again, and renews it: not for ever.
                 error = DeliveryError(str(error), permanent=False)
