@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from bot.config import Settings, inspect_settings, load_settings
 from bot.errors import BotError, ConfigError, CorpusError
@@ -290,12 +290,10 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="dispute-bot", description=__doc__)
-    parser.add_argument("--config", help="settings file (read after the shipped defaults)")
-    parser.add_argument("--seeds", help="dossier folder (overrides the config)")
-    sub = parser.add_subparsers(dest="command", required=True)
+_Subparsers: TypeAlias = "argparse._SubParsersAction[_Parser]"
 
+
+def _add_ask(sub: _Subparsers) -> None:
     ask = sub.add_parser("ask", help='answer one command line, e.g. "/quote trump"')
     ask.add_argument("line")
     ask.add_argument("--format", choices=("text", "json"), default="text")
@@ -304,14 +302,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ask.set_defaults(func=cmd_ask)
 
+
+def _add_console(sub: _Subparsers) -> None:
     console = sub.add_parser("console", help="an interactive prompt")
     console.add_argument(
         "--dossier", default="", help="answer from this dossier (default: the default)"
     )
     console.set_defaults(func=cmd_console)
+
+
+def _add_run(sub: _Subparsers) -> None:
     sub.add_parser(
         "run", help="start the platforms whose credentials are set (none: the console)"
     ).set_defaults(func=cmd_run)
+
+
+def _add_serve(sub: _Subparsers) -> None:
     serve = sub.add_parser(
         "serve",
         help="run as a service: the platforms whose credentials are set, with health, metrics "
@@ -323,12 +329,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="also answer command lines on stdin, one JSON reply a line; end of input stops",
     )
     serve.set_defaults(func=cmd_serve)
+
+
+def _add_health(sub: _Subparsers) -> None:
     health = sub.add_parser("health", help="ask the running bot's health server (HEALTHCHECK)")
     health.add_argument("--ready", action="store_true", help="ask /readyz instead of /healthz")
     health.add_argument("--port", type=int, help="health port (default: the configured one)")
     health.add_argument("--timeout", type=float, default=5.0, help="seconds (default 5)")
     health.set_defaults(func=cmd_health)
 
+
+def _add_corpus(sub: _Subparsers) -> None:
     corpus = sub.add_parser("corpus", help="dossier tools").add_subparsers(
         dest="action", required=True
     )
@@ -339,6 +350,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--dossier", default="", help="check only this dossier")
     check.set_defaults(func=cmd_corpus_check)
 
+
+def _add_draft(sub: _Subparsers) -> None:
     draft = sub.add_parser(
         "draft",
         help="draft quotes, speakers, days, actors and events from new articles (for review)",
@@ -355,6 +368,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     draft.set_defaults(func=cmd_draft)
 
+
+def _add_config(sub: _Subparsers) -> None:
     config = sub.add_parser("config", help="configuration tools").add_subparsers(
         dest="action", required=True
     )
@@ -367,6 +382,8 @@ def build_parser() -> argparse.ArgumentParser:
     defaults.add_argument("--format", choices=("yaml", "markdown"), default="yaml")
     defaults.set_defaults(func=cmd_config_defaults)
 
+
+def _add_slack(sub: _Subparsers) -> None:
     slack = sub.add_parser("slack", help="Slack tools").add_subparsers(dest="action", required=True)
     manifest = slack.add_parser("manifest", help="print the Slack app manifest (YAML)")
     manifest.add_argument(
@@ -390,11 +407,54 @@ def build_parser() -> argparse.ArgumentParser:
     )
     manifest.add_argument("--output", help="write to this file instead of stdout")
     manifest.set_defaults(func=cmd_slack_manifest)
+
+
+# Every subcommand, in the order `dispute-bot --help` lists them.
+SUBCOMMANDS = {
+    "ask": _add_ask,
+    "console": _add_console,
+    "run": _add_run,
+    "serve": _add_serve,
+    "health": _add_health,
+    "corpus": _add_corpus,
+    "draft": _add_draft,
+    "config": _add_config,
+    "slack": _add_slack,
+}
+_TAKES_VALUE = ("--config", "--seeds")  # the top-level options followed by a value
+
+
+def _subcommand(argv: Sequence[str]) -> str | None:
+    """The subcommand `argv` names, or None when it names none we know (or asks for help)."""
+    words = iter(argv)
+    for word in words:
+        if word in _TAKES_VALUE:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word if word in SUBCOMMANDS else None
+        elif not word.startswith(_TAKES_VALUE):  # -h, --help, or an option we don't know
+            return None
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser. Given `argv`, only the subcommand it names is declared:
+    declaring all of them was a twentieth of a cold `dispute-bot ask`; help, and anything
+    else, declares them all."""
+    parser = _Parser(prog="dispute-bot", description=__doc__)
+    parser.add_argument("--config", help="settings file (read after the shipped defaults)")
+    parser.add_argument("--seeds", help="dossier folder (overrides the config)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    chosen = _subcommand(argv) if argv is not None else None
+    for name, add in SUBCOMMANDS.items():
+        if chosen is None or name == chosen:
+            add(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         return int(args.func(args))

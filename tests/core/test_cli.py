@@ -94,3 +94,20 @@ def test_the_console_continues_the_last_answer() -> None:
         assert f"Page {number} of 4" in out
     assert out.count("That was the last page (4 of 4).") == 1
     assert "That was the last page (1 of 1)." in out  # /quote trump has one page
+
+
+def test_help_lists_every_subcommand_and_each_one_parses() -> None:
+    """Only the subcommand named is declared (a cold `ask` pays for each): help and a
+    misspelt one still see them all, and options before the name are skipped over."""
+    listed = run("--help")
+    assert listed.returncode == 0
+    for name in ("ask", "console", "run", "serve", "health", "corpus", "draft", "config", "slack"):
+        assert name in listed.stdout
+    misspelt = run("aks", "/quote trump")
+    assert misspelt.returncode == 2
+    assert "invalid choice: 'aks'" in misspelt.stderr and "'slack'" in misspelt.stderr
+    seeds = run("--seeds", "seeds", "ask", "/quote trump")
+    assert seeds.returncode == 0, seeds.stderr
+    assert seeds.stdout.startswith("Quotes by Donald Trump\n")
+    usage = run("config", "defaults", "--format", "nope")
+    assert usage.returncode == 2 and "invalid choice: 'nope'" in usage.stderr
