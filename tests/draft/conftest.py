@@ -18,6 +18,7 @@ SEEDS = PROJECT_ROOT / "seeds"
 ARTICLES = sorted((SEEDS / "articles").glob("*.txt"))
 GOLD = Path(__file__).parent / "gold"
 HELDOUT = Path(__file__).parent / "heldout"
+UNSEEN = Path(__file__).parent / "unseen"  # set 3: scored by `make bench-draft` only
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 

@@ -1,4 +1,7 @@
-"""Check the held-out gold files against their articles (run: python3 check_gold.py)."""
+"""Check gold files against their articles (run: python3 check_gold.py [FOLDER]).
+
+FOLDER defaults to this one (the held-out set); `check_gold.py ../unseen` checks set 3.
+"""
 
 import datetime as dt
 import json
@@ -14,6 +17,7 @@ KINDS = {"person", "organisation", "group"}
 # Quoted spans that are not quotations (see README: names and AFP section headings).
 NOT_QUOTES = {
     "2026-05-21-greve-dockers-saint-nazaire.txt": {"Montoir 2030", "Pas de retour en arrière"},
+    "2026-05-28-prix-du-lait-bocalait.txt": {"Pas de lait, pas de fromage"},  # unseen set 3
 }
 PAIRS = {"«": "»", "“": "”"}
 
@@ -38,12 +42,13 @@ def quoted_spans(body: str) -> list[str]:
 
 
 def main() -> int:
+    folder = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else HERE
     errors: list[str] = []
-    golds = sorted(HERE.glob("*.gold.json"))
+    golds = sorted(folder.glob("*.gold.json"))
     for gpath in golds:
         g = json.loads(gpath.read_text(encoding="utf-8"))
         art = g["article"]
-        apath = HERE / art["file"]
+        apath = folder / art["file"]
         raw = apath.read_text(encoding="utf-8")
         first, _, body = raw.partition("\n")
         err = lambda m: errors.append(f"{gpath.name}: {m}")  # noqa: E731
