@@ -1,6 +1,7 @@
 """Check gold files against their articles (run: python3 check_gold.py [FOLDER]).
 
-FOLDER defaults to this one (the held-out set); `check_gold.py ../unseen` checks set 3.
+FOLDER defaults to this one (the held-out set); `check_gold.py ../unseen` checks set 3,
+`check_gold.py ../unseen4` set 4.
 """
 
 import datetime as dt
