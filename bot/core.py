@@ -309,15 +309,13 @@ def _date(source: Source) -> str:
 
 
 def empty(ctx: Context, *, command: str, title: str, text: str, suggestions: list[str]) -> Reply:
-    """Nothing matched: say so briefly, with what might have been meant."""
-    lead = text
-    if suggestions:
-        lead = f"{text} {ctx.t('did_you_mean', options=', '.join(suggestions))}"
+    """Nothing matched: say so briefly, with what might have been meant (`/command words`
+    lines). The core runs each suggestion and offers only those that find something."""
     return Reply(
         command=command,
         kind=ReplyKind.EMPTY,
         title=title,
-        text=lead,
+        text=text,
         suggestions=tuple(suggestions),
         locale=ctx.locale,
     )
@@ -328,6 +326,19 @@ def only_little_words(ctx: Context, typed: Sequence[str], text: str) -> None:
     ask for a name, a date or a word that says something instead."""
     if typed and all(word in STOPWORDS for word in typed):
         raise UsageError(ctx.t("query.too_common", query=text))
+
+
+def unheard_of(ctx: Context, words: Sequence[str]) -> bool:
+    """Whether a query's words are all foreign to the dossier: no quote or event holds any
+    of them, in any form, nor a word they could be a slip of. Such words are most often a
+    name the dossier does not know (`elon musk`), answered as such, not corrected."""
+    dossier = ctx.dossier
+    indexes = (dossier.quote_text, dossier.event_text)
+    return bool(words) and not any(
+        index.corrections(word) or index.suggest_words(word, limit=1)
+        for word in words
+        for index in indexes
+    )
 
 
 def utc_now() -> dt.datetime:
@@ -510,6 +521,8 @@ class Core:
                 if first.lower() == f"/{command.name}":  # `/quote /quote trump`: typed twice
                     args = rest.strip()
                 reply = command.run(ctx, Args.parse(args))
+                if reply.kind is ReplyKind.EMPTY:
+                    reply = self._leading(reply, command, ctx)
                 if command.reads_dossier:
                     reply = self._with_notice(reply, answering, ctx)
         except UsageError as exc:
@@ -533,6 +546,30 @@ class Core:
             )
         visibility = place.visibility or self.settings.reply_visibility
         return dataclasses.replace(reply, visibility=visibility)
+
+    @staticmethod
+    def _leading(reply: Reply, command: Command, ctx: Context) -> Reply:
+        """An empty answer offers only the suggestions that lead somewhere: each is run (its
+        own command, in the same place; no other command is run) and kept if it finds
+        something, then said ("Did you mean ...?")."""
+        kept = []
+        for line in reply.suggestions:
+            tried = Request.parse(line)
+            if tried.command != command.name:
+                continue
+            request = dataclasses.replace(ctx.request, command=tried.command, args=tried.args)
+            try:
+                found = command.run(
+                    dataclasses.replace(ctx, request=request), Args.parse(tried.args)
+                )
+            except UsageError:
+                continue
+            if found.kind is ReplyKind.OK:
+                kept.append(line)
+        text = reply.text
+        if kept:
+            text = f"{text} {ctx.t('did_you_mean', options=', '.join(kept))}"
+        return dataclasses.replace(reply, text=text, suggestions=tuple(kept))
 
     def _with_notice(self, reply: Reply, answering: Answering, ctx: Context) -> Reply:
         """Say briefly why the answer may not be from the channel's dossier: it cannot be

@@ -14,7 +14,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import overload
 
-from bot.core import Args, Command, Context, Option, empty, only_little_words, paginate
+from bot.core import (
+    Args,
+    Command,
+    Context,
+    Option,
+    empty,
+    only_little_words,
+    paginate,
+    unheard_of,
+)
 from bot.corpus.model import Actor, Quote
 from bot.i18n import every_language
 from bot.items import actor_name, quote_item
@@ -228,13 +237,11 @@ def quote(ctx: Context, args: Args) -> Reply:
     else:
         ranked = candidates if candidates is not None else _by_date(ctx, range(len(quotes)))
     if not ranked:
-        return empty(
-            ctx,
-            command="quote",
-            title=title,
-            text=nothing,
-            suggestions=_suggestions(ctx, args, keywords),
-        )
+        suggestions = _suggestions(ctx, args, keywords)
+        if not actors and not suggestions and unheard_of(ctx, keywords):
+            # no speaker and no word of the dossier (`elon musk`): no one by that name
+            nothing = ctx.t("quote.no_one", query=ctx.t("any_word", query=args.text))
+        return empty(ctx, command="quote", title=title, text=nothing, suggestions=suggestions)
     return paginate(
         ctx,
         command="quote",

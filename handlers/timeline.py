@@ -6,7 +6,16 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.core import Args, Command, Context, Option, empty, only_little_words, paginate
+from bot.core import (
+    Args,
+    Command,
+    Context,
+    Option,
+    empty,
+    only_little_words,
+    paginate,
+    unheard_of,
+)
 from bot.corpus.model import Actor, Event
 from bot.errors import UsageError
 from bot.i18n import every_language, format_day, format_span
@@ -181,7 +190,12 @@ def timeline(ctx: Context, args: Args) -> Reply:
     events = matching(ctx, actor=actor, when=when, keywords=keywords)
     said = read_as(ctx, when, events) if when is not None else ""
     if not events:
-        lead = [ctx.t("timeline.empty", query=ctx.t("any_word", query=args.text)), said]
+        suggestions = _suggestions(ctx, args, actor, when, keywords)
+        nothing = ctx.t("timeline.empty", query=ctx.t("any_word", query=args.text))
+        if actor is None and when is None and not suggestions and unheard_of(ctx, keywords):
+            # no actor, date or word of the dossier (`elon musk`): no one by that name
+            nothing = ctx.t("timeline.no_one", query=ctx.t("any_word", query=args.text))
+        lead = [nothing, said]
         if when is not None:
             lead += [*_periods_ending(ctx, when), _coverage(ctx)]
         return empty(
@@ -189,7 +203,7 @@ def timeline(ctx: Context, args: Args) -> Reply:
             command="timeline",
             title=title,
             text=" ".join(p for p in lead if p),
-            suggestions=_suggestions(ctx, args, actor, when, keywords),
+            suggestions=suggestions,
         )
     cited = {a for e in events for a in e.articles}
     notes = [ctx.source(a.id) for a in dossier.corpus.articles if a.id in cited]
