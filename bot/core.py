@@ -18,16 +18,19 @@ import shlex
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.config import Settings
 from bot.dossier import Dossier
 from bot.errors import UsageError
 from bot.i18n import t
 from bot.library import Library
-from bot.matching.folding import MAX_QUERY_CHARS, STOPWORDS, fold
-from bot.matching.names import Match, best_command
+from bot.matching.folding import MAX_QUERY_CHARS, STOPWORDS, fold, words
+from bot.matching.names import Match, Span, best_command
 from bot.reply import Attachment, Item, Layout, Page, Reply, ReplyKind, Source
+
+if TYPE_CHECKING:  # bot.dates is read when a date may be asked for: `ask /quote` skips it
+    from bot.dates import Frame, When
 
 log = logging.getLogger("dispute_bot.core")
 MAX_NAME_ECHO = 40  # characters of an unknown command's name said back to the user
@@ -319,6 +322,36 @@ def empty(ctx: Context, *, command: str, title: str, text: str, suggestions: lis
         suggestions=tuple(suggestions),
         locale=ctx.locale,
     )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Split:
+    """A query split into what it names and the words it looks for (`split_query`)."""
+
+    words: list[str]  # the query's folded words, a date or period taken out
+    spans: list[Span]  # the words naming someone or something (a speaker, an actor, an issue)
+    keywords: list[str]  # the other words, each once, in order, little words left out
+    when: When | None = None  # the date or period, when one was looked for
+
+
+def split_query(
+    text: str, find: Callable[[list[str]], Sequence[Span]], *, frame: Frame | None = None
+) -> Split:
+    """Split a query the way /quote, /positions and /timeline read it: a date or period first
+    (only given the dossier's `frame`: /timeline), then the spans `find` says name someone or
+    something among the words left, and the other words as keywords. DateError (bot.dates)
+    for a date that cannot be (`30 février`)."""
+    when: When | None = None
+    if frame is not None:
+        from bot.dates import read_when  # read when a date may be asked: `ask /quote` skips it
+
+        when, left = read_when(text, frame)
+        text = " ".join(left)
+    typed = words(text)
+    spans = list(find(typed)) if typed else []
+    taken = {n for span in spans for n in range(span.start, span.end)}
+    keywords = [w for n, w in enumerate(typed) if n not in taken and w not in STOPWORDS]
+    return Split(words=typed, spans=spans, keywords=list(dict.fromkeys(keywords)), when=when)
 
 
 def only_little_words(ctx: Context, typed: Sequence[str], text: str) -> None:

@@ -22,6 +22,7 @@ from bot.core import (
     empty,
     only_little_words,
     paginate,
+    split_query,
     unheard_of,
 )
 from bot.corpus.model import Actor, Quote
@@ -123,8 +124,8 @@ def _people(ctx: Context, speaker: Actor) -> str:
     )
 
 
-def _who(ctx: Context, typed: list[str]) -> tuple[list[Actor], list[Span]]:
-    """The actors a query names, and the spans of words naming them.
+def _who(ctx: Context, typed: list[str]) -> list[Span]:
+    """The spans of words naming the actors a query names.
 
     A later single word is a name only if the quotes of those named before do not hold it:
     in `anthropic responsable` it is a word of Anthropic's quotes, in `trump hegseth` a
@@ -149,7 +150,7 @@ def _who(ctx: Context, typed: list[str]) -> tuple[list[Actor], list[Span]]:
         if actor not in actors:
             actors.append(actor)
         spans.append(span)
-    return actors, spans
+    return spans
 
 
 def _suggestions(ctx: Context, args: Args, keywords: Sequence[str]) -> list[str]:
@@ -178,15 +179,14 @@ def _suggestions(ctx: Context, args: Args, keywords: Sequence[str]) -> list[str]
 def quote(ctx: Context, args: Args) -> Reply:
     dossier = ctx.dossier
     quotes = dossier.corpus.quotes
-    typed = words(args.text)
+    split = split_query(args.text, lambda typed: _who(ctx, typed))
     nothing = ctx.t("quote.empty", query=ctx.t("any_word", query=args.text))
-    if args.text and not typed:  # only signs (an emoji): no quote holds them
+    if args.text and not split.words:  # only signs (an emoji): no quote holds them
         return empty(ctx, command="quote", title=ctx.t("quote.title"), text=nothing, suggestions=[])
-    only_little_words(ctx, typed, args.text)
-    actors, spans = _who(ctx, typed)
-    taken = {n for s in spans for n in range(s.start, s.end)}
-    keywords = [w for n, w in enumerate(typed) if n not in taken and w not in STOPWORDS]
-    keywords = list(dict.fromkeys(keywords))
+    only_little_words(ctx, split.words, args.text)
+    by_id = dossier.corpus.actor_by_id
+    actors = list(dict.fromkeys(by_id[span.match.target] for span in split.spans))
+    keywords = split.keywords
     speakers = [a for a in actors if _speaks(ctx, a)]
     silent = [a for a in actors if a not in speakers]
     lead = ""

@@ -14,14 +14,16 @@ from bot.core import (
     empty,
     only_little_words,
     paginate,
+    split_query,
     unheard_of,
 )
 from bot.corpus.model import Actor, Event
 from bot.errors import UsageError
 from bot.i18n import every_language, format_day, format_span
 from bot.items import actor_name, describe_period, event_item
-from bot.matching.folding import STOPWORDS, words
+from bot.matching.folding import words
 from bot.matching.keywords import Reach
+from bot.matching.names import Span as Named
 from bot.reply import Layout, Reply
 
 if TYPE_CHECKING:  # bot.dates is read when a timeline is asked for: `ask /quote` skips it
@@ -152,15 +154,22 @@ def _suggestions(
     return list(dict.fromkeys(found))[:3]
 
 
+def _actor(ctx: Context, typed: list[str]) -> list[Named]:
+    """The words naming the one actor a timeline is filtered by, if any."""
+    actors = ctx.dossier.actors
+    span = next(iter(actors.find_all(typed)), None) or actors.find_part(typed)
+    return [span] if span else []
+
+
 def timeline(ctx: Context, args: Args) -> Reply:
-    from bot.dates import DateError, read_when
+    from bot.dates import DateError
 
     dossier = ctx.dossier
     try:
-        when, rest = read_when(args.text, dossier.frame)
+        split = split_query(args.text, lambda typed: _actor(ctx, typed), frame=dossier.frame)
     except DateError as problem:
         raise UsageError(date_problem(ctx, problem)) from None
-    typed = words(" ".join(rest))
+    when, typed = split.when, split.words
     if when is None and args.text and not typed:  # only signs (an emoji): nothing holds them
         return empty(
             ctx,
@@ -171,10 +180,8 @@ def timeline(ctx: Context, args: Args) -> Reply:
         )
     if when is None:
         only_little_words(ctx, typed, args.text)
-    span = next(iter(dossier.actors.find_all(typed)), None) or dossier.actors.find_part(typed)
-    actor = dossier.corpus.actor_by_id[span.match.target] if span else None
-    left = typed[: span.start] + typed[span.end :] if span else typed
-    keywords = [w for w in dict.fromkeys(left) if w not in STOPWORDS]
+    actor = dossier.corpus.actor_by_id[split.spans[0].match.target] if split.spans else None
+    keywords = split.keywords
     filters: list[str] = []
     if actor is not None:
         filters.append(actor_name(ctx, actor, start=True))
