@@ -156,7 +156,7 @@ class Option:
     """A command option, as native slash commands show it."""
 
     name: str
-    description: str
+    description: dict[str, str]  # locale -> one line (bot.i18n.every_language)
     kind: str = "text"  # text | speaker | actor | issue | subject | date | command | page
     required: bool = False
 

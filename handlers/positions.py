@@ -171,8 +171,10 @@ COMMAND = Command(
         "/positions armes autonomes",
     ),
     options=(
-        Option(name="subject", description="An actor or an issue", kind="subject"),
-        Option(name="page", description="Page number", kind="page"),
+        Option(
+            name="subject", description=every_language("option.positions.subject"), kind="subject"
+        ),
+        Option(name="page", description=every_language("option.page"), kind="page"),
     ),
     run=positions,
 )

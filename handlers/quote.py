@@ -265,11 +265,9 @@ COMMAND = Command(
     ),
     words=("citation", "citations", "citer", "quotes", "cite"),
     options=(
-        Option(
-            name="speaker", description="Who said it (Trump, Hegseth, Amodei...)", kind="speaker"
-        ),
-        Option(name="keywords", description="Words the quote should contain"),
-        Option(name="page", description="Page number", kind="page"),
+        Option(name="speaker", description=every_language("option.quote.speaker"), kind="speaker"),
+        Option(name="keywords", description=every_language("option.quote.keywords")),
+        Option(name="page", description=every_language("option.page"), kind="page"),
     ),
     run=quote,
 )

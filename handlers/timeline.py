@@ -243,16 +243,10 @@ COMMAND = Command(
     ),
     words=("chronologie", "historique", "chrono"),
     options=(
-        Option(
-            name="actor", description="Who took part (Trump, Hegseth, Anthropic...)", kind="actor"
-        ),
-        Option(
-            name="date",
-            description="A day, month, period or range: 2026-02-27, fin février, vendredi",
-            kind="date",
-        ),
-        Option(name="keywords", description="Words to look for in the events"),
-        Option(name="page", description="Page number", kind="page"),
+        Option(name="actor", description=every_language("option.timeline.actor"), kind="actor"),
+        Option(name="date", description=every_language("option.timeline.date"), kind="date"),
+        Option(name="keywords", description=every_language("option.timeline.keywords")),
+        Option(name="page", description=every_language("option.page"), kind="page"),
     ),
     run=timeline,
 )

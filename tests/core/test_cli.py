@@ -10,8 +10,10 @@ import sys
 import pytest
 
 
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(*args: str, stdin: str | None = None, locale: str = "") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    if locale:
+        env["DISPUTE_BOT_LOCALE"] = locale
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
@@ -61,6 +63,13 @@ def test_run_without_credentials_starts_the_console() -> None:
     assert result.returncode == 0, result.stderr
     assert "dispute-bot console" in result.stdout
     assert "Quotes by Donald Trump" in result.stdout
+
+
+def test_the_console_greets_in_the_deployments_language() -> None:
+    result = run("console", stdin="/quote trump\n", locale="fr")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Console dispute-bot. Tapez /help pour les commandes")
+    assert "Citations de Donald Trump" in result.stdout
 
 
 def test_a_console_answer_does_not_import_platform_libraries() -> None:
