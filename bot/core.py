@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.config import Settings
+from bot.date_rules import iso_at
 from bot.dossier import Dossier
 from bot.errors import UsageError
 from bot.i18n import t
@@ -694,8 +695,7 @@ class Core:
     def _complete_dates(dossier: Dossier, prefix: str, limit: int) -> list[Choice]:
         seen: dict[str, None] = {}
         for event in dossier.corpus.events:
-            value = event.date.isoformat()[: {"day": 10, "month": 7, "year": 4}[event.precision]]
-            seen.setdefault(value)
+            seen.setdefault(iso_at(event.date, event.precision))
         typed = prefix.strip()
         return [Choice(name=v, value=v) for v in seen if v.startswith(typed)][:limit]
 

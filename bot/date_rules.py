@@ -86,11 +86,16 @@ class DateMatch:
     @property
     def iso(self) -> str:
         """The date in the seeds' forms: YYYY-MM-DD, YYYY-MM or YYYY."""
-        if self.precision is Precision.YEAR:
-            return f"{self.value.year:04d}"
-        if self.precision is Precision.MONTH:
-            return f"{self.value.year:04d}-{self.value.month:02d}"
-        return self.value.isoformat()
+        return iso_at(self.value, self.precision)
+
+
+def iso_at(date: dt.date, precision: Precision | str) -> str:
+    """A date no more precise than known, in the seeds' forms: YYYY-MM-DD, YYYY-MM or YYYY."""
+    if precision == Precision.YEAR:
+        return f"{date.year:04d}"
+    if precision == Precision.MONTH:
+        return f"{date.year:04d}-{date.month:02d}"
+    return date.isoformat()
 
 
 _DAY_AND_MONTH_WRITTEN = frozenset(
