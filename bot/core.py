@@ -282,12 +282,11 @@ def paginate(
     if args.page > count:
         lead = f"{ctx.t('bad_page', asked=args.page, count=count)} {text}".strip()
     shown = tuple(items[(number - 1) * size : number * size])
-    base = f"/{command} {args.text}".strip()
-    page = Page(
-        number=number,
-        count=count,
-        previous=f"{base} page {number - 1}" if number > 1 else None,
-        next=f"{base} page {number + 1}" if number < count else None,
+    lines = Page(number=number, count=count, line=f"/{command} {args.text}".strip())
+    page = dataclasses.replace(
+        lines,
+        previous=lines.at(number - 1) if number > 1 else None,
+        next=lines.at(number + 1) if number < count else None,
     )
     sources: dict[str, Source] = {s.article_id: s for s in notes}
     if not notes:

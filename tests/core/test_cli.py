@@ -46,7 +46,13 @@ def test_ask_json_prints_the_structured_reply() -> None:
     assert reply["title"] == "Timeline: Pete Hegseth"
     assert reply["items"][0]["title"] == "24 February 2026 (inferred from “mardi”)"
     assert reply["items"][0]["refs"] == ["event:hegseth-amodei-meeting"]
-    assert reply["page"] == {"number": 1, "count": 1, "previous": None, "next": None}
+    assert reply["page"] == {
+        "number": 1,
+        "count": 1,
+        "previous": None,
+        "next": None,
+        "line": "/timeline hegseth",
+    }
     assert {s["article_id"] for s in reply["sources"]} == {"afp-2026-02-25", "afp-2026-02-28"}
 
 
