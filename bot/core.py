@@ -554,7 +554,7 @@ class Core:
                 if first.lower() == f"/{command.name}":  # `/quote /quote trump`: typed twice
                     args = rest.strip()
                 reply = command.run(ctx, Args.parse(args))
-                if reply.kind is ReplyKind.EMPTY:
+                if isinstance(reply, Reply) and reply.kind is ReplyKind.EMPTY:
                     reply = self._leading(reply, command, ctx)
                 if command.reads_dossier:
                     reply = self._with_notice(reply, answering, ctx)

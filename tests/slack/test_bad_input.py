@@ -43,7 +43,7 @@ async def test_typed_formatting_and_urls_are_echoed_inert(
         assert objects and all(o.get("verbatim") is True for o in objects)  # no auto-links
     lead = echoed(quote)
     assert "No quote matches" in lead
-    assert f"“{TYPED}”." in lead.replace(JOINER, "")  # reads as typed
+    assert f"“{TYPED}”" in lead.replace(JOINER, "")  # reads as typed
     assert _BARE_MARK.search(lead) is None
     assert "*bold*" not in texts(quote) and "`code`" not in texts(quote)
     assert "*bold*" not in texts(threaded) and "`code`" not in texts(threaded)
