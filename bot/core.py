@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from bot.config import Settings
+from bot.config import LOCALES, Settings
 from bot.date_rules import iso_at
 from bot.dossier import Dossier
 from bot.errors import UsageError
@@ -478,7 +478,7 @@ class Core:
             return place.locale
         if self.settings.follow_user_locale and request.locale:
             short = request.locale.split("-")[0].lower()
-            if short in ("en", "fr"):
+            if short in LOCALES:
                 return short
         return self.settings.locale
 
