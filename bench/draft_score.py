@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.corpus import Corpus
 from bot.corpus.loader import fold_for_verbatim
+from bot.date_rules import iso_at
 from bot.draft import Draft
 from bot.matching.folding import fold
 
@@ -93,13 +94,13 @@ def gold_from_json(path: Path) -> Gold:
 def gold_from_dossier(corpus: Corpus, article_id: str) -> Gold:
     """The dossier's hand-curated quotes and events of one article, as gold."""
     quotes = [
-        {"text": q.text, "actor": q.speaker, "said_on": _iso(q.said_on, q.precision.value)}
+        {"text": q.text, "actor": q.speaker, "said_on": iso_at(q.said_on, q.precision)}
         for q in corpus.quotes
         if article_id in q.articles
     ]
     events = [
         {
-            "date": _iso(e.date, e.precision.value),
+            "date": iso_at(e.date, e.precision),
             "evidence": [ev.sentence for ev in e.evidence if ev.article == article_id],
         }
         for e in corpus.events
@@ -187,11 +188,3 @@ def _lenient(text: str) -> str:
 
 def _as_list(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
-
-
-def _iso(date: Any, precision: str) -> str:
-    if precision == "year":
-        return f"{date.year:04d}"
-    if precision == "month":
-        return f"{date.year:04d}-{date.month:02d}"
-    return str(date.isoformat())

@@ -17,7 +17,6 @@ import datetime as dt
 import json
 import random
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from bench.lexicon import (
     build_lexicon,
     invent_surnames,
 )
+from bot.matching.folding import fold, slug
 
 GENERATOR_VERSION = 2  # bump when the output changes, so cached datasets are rebuilt
 QUOTES_PER_ARTICLE = 10
@@ -234,11 +234,6 @@ def _finish(tokens: list[str]) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
 def _actors(rng: random.Random, count: int) -> list[SynthActor]:
     cast = list(REAL_ACTORS)
     surnames = invent_surnames(rng, max(0, count - len(cast)), {a.name for a in cast})
@@ -248,7 +243,7 @@ def _actors(rng: random.Random, count: int) -> list[SynthActor]:
         main = number < 6
         cast.append(
             SynthActor(
-                id=f"{_slug(surname)}-{number}",
+                id=f"{slug(surname)}-{number}",
                 name=full,
                 aliases=(surname, full),
                 role=("Official", "Responsable"),
@@ -391,7 +386,7 @@ def generate(quotes: int, *, seed: int = 7) -> SynthDossier:
 
 def _plain_words(text: str) -> str:
     """Lower case, accents and punctuation gone: how the corpus check compares words."""
-    return " ".join(re.findall(r"[a-z0-9]+", _slug(text).replace("-", " ")))
+    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
 
 
 def _q(text: str) -> str:

@@ -153,6 +153,20 @@ def _cold(results: dict[str, Any]) -> list[str]:
     ]
 
 
+def _huge(results: dict[str, Any]) -> list[str]:
+    huge = results["huge_input"]
+    return [
+        "## Huge input (the core's answer, shipped dossier)",
+        "",
+        *(
+            f"- {name}: {seconds * 1000:.1f} ms ({_mark(seconds <= huge['target_s'])}, "
+            f"target <= {huge['target_s'] * 1000:.0f} ms; median of {huge['runs']})"
+            for name, seconds in huge["median_s"].items()
+        ),
+        "",
+    ]
+
+
 def _digest(results: dict[str, Any]) -> list[str]:
     out = [
         "## Digest for 10,000 channels (CPU only, no database)",
@@ -257,6 +271,8 @@ def markdown(results: dict[str, Any]) -> str:
         out += _load(results)
     if "cold_start" in results:
         out += _cold(results)
+    if "huge_input" in results:
+        out += _huge(results)
     if "digest" in results:
         out += _digest(results)
     if "slack_http" in results:

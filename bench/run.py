@@ -25,6 +25,7 @@ from typing import Any
 
 from bench import datasets
 from bench.measure_cold import measure as measure_cold
+from bench.measure_huge_input import measure as measure_huge_input
 from bench.measure_slack import measure as measure_slack
 from bench.report import markdown
 from bench.stats import median
@@ -145,10 +146,13 @@ def main() -> None:
     parser.add_argument("--load-runs", type=int, default=3)
     parser.add_argument("--naive", type=int, default=30, help="queries for the naive scan")
     parser.add_argument("--cold-runs", type=int, default=15)
+    parser.add_argument("--huge-runs", type=int, default=5)
     parser.add_argument("--channels", type=int, default=10_000)
     parser.add_argument("--slack-seconds", type=float, default=10.0)
     parser.add_argument("--slack-runs", type=int, default=3)
-    parser.add_argument("--skip", default="", help="comma-separated: load,search,cold,digest,slack")
+    parser.add_argument(
+        "--skip", default="", help="comma-separated: load,search,cold,huge,digest,slack"
+    )
     parser.add_argument("--quick", action="store_true", help="a small run to check the bench")
     parser.add_argument("--out", type=Path, default=datasets.DATA)
     args = parser.parse_args()
@@ -193,6 +197,8 @@ def main() -> None:
         }
     if "cold" not in skip:
         results["cold_start"] = steps.run("cold start", partial(measure_cold, args.cold_runs))
+    if "huge" not in skip:
+        results["huge_input"] = steps.run("huge input", partial(measure_huge_input, args.huge_runs))
     if "digest" not in skip:
         digests = {"shipped": (ROOT / "seeds", args.channels)}
         for size in sizes:

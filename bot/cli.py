@@ -75,7 +75,7 @@ def cmd_console(args: argparse.Namespace) -> int:
 
 def cmd_corpus_check(args: argparse.Namespace) -> int:
     """Check every dossier of the seeds folder (or the one named), listing every problem."""
-    from bot.corpus import check_corpus, load_corpus
+    from bot.corpus import load_corpus
     from bot.library import find_dossiers, in_folder
 
     root = Path(args.dir) if args.dir else _settings(args).seeds
@@ -100,11 +100,11 @@ def cmd_corpus_check(args: argparse.Namespace) -> int:
             folders = {n: f for n, f in folders.items() if n == args.dossier}
             problems = {n: p for n, p in problems.items() if n == args.dossier}
     for name, folder in folders.items():
-        found = check_corpus(folder)
-        if found:
-            problems[name] = list(in_folder(name, found)) if name else found
+        try:  # read once: the dossier, or every problem it has
+            corpus = load_corpus(folder)
+        except CorpusError as exc:
+            problems[name] = list(in_folder(name, exc.problems)) if name else exc.problems
             continue
-        corpus = load_corpus(folder)
         label = f"{name} ({folder})" if name else str(folder)
         print(
             f"{label}: OK: {len(corpus.articles)} articles, {len(corpus.actors)} actors, "

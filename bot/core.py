@@ -18,16 +18,20 @@ import shlex
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from bot.config import Settings
+from bot.config import LOCALES, Settings
+from bot.date_rules import iso_at
 from bot.dossier import Dossier
 from bot.errors import UsageError
 from bot.i18n import t
 from bot.library import Library
-from bot.matching.folding import MAX_QUERY_CHARS, STOPWORDS, fold
-from bot.matching.names import Match, best_command
+from bot.matching.folding import MAX_QUERY_CHARS, STOPWORDS, fold, words
+from bot.matching.names import Match, Span, best_command
 from bot.reply import Attachment, Item, Layout, Page, Reply, ReplyKind, Source
+
+if TYPE_CHECKING:  # bot.dates is read when a date may be asked for: `ask /quote` skips it
+    from bot.dates import Frame, When
 
 log = logging.getLogger("dispute_bot.core")
 MAX_NAME_ECHO = 40  # characters of an unknown command's name said back to the user
@@ -153,7 +157,7 @@ class Option:
     """A command option, as native slash commands show it."""
 
     name: str
-    description: str
+    description: dict[str, str]  # locale -> one line (bot.i18n.every_language)
     kind: str = "text"  # text | speaker | actor | issue | subject | date | command | page
     required: bool = False
 
@@ -278,12 +282,11 @@ def paginate(
     if args.page > count:
         lead = f"{ctx.t('bad_page', asked=args.page, count=count)} {text}".strip()
     shown = tuple(items[(number - 1) * size : number * size])
-    base = f"/{command} {args.text}".strip()
-    page = Page(
-        number=number,
-        count=count,
-        previous=f"{base} page {number - 1}" if number > 1 else None,
-        next=f"{base} page {number + 1}" if number < count else None,
+    lines = Page(number=number, count=count, line=f"/{command} {args.text}".strip())
+    page = dataclasses.replace(
+        lines,
+        previous=lines.at(number - 1) if number > 1 else None,
+        next=lines.at(number + 1) if number < count else None,
     )
     sources: dict[str, Source] = {s.article_id: s for s in notes}
     if not notes:
@@ -309,18 +312,46 @@ def _date(source: Source) -> str:
 
 
 def empty(ctx: Context, *, command: str, title: str, text: str, suggestions: list[str]) -> Reply:
-    """Nothing matched: say so briefly, with what might have been meant."""
-    lead = text
-    if suggestions:
-        lead = f"{text} {ctx.t('did_you_mean', options=', '.join(suggestions))}"
+    """Nothing matched: say so briefly, with what might have been meant (`/command words`
+    lines). The core runs each suggestion and offers only those that find something."""
     return Reply(
         command=command,
         kind=ReplyKind.EMPTY,
         title=title,
-        text=lead,
+        text=text,
         suggestions=tuple(suggestions),
         locale=ctx.locale,
     )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Split:
+    """A query split into what it names and the words it looks for (`split_query`)."""
+
+    words: list[str]  # the query's folded words, a date or period taken out
+    spans: list[Span]  # the words naming someone or something (a speaker, an actor, an issue)
+    keywords: list[str]  # the other words, each once, in order, little words left out
+    when: When | None = None  # the date or period, when one was looked for
+
+
+def split_query(
+    text: str, find: Callable[[list[str]], Sequence[Span]], *, frame: Frame | None = None
+) -> Split:
+    """Split a query the way /quote, /positions and /timeline read it: a date or period first
+    (only given the dossier's `frame`: /timeline), then the spans `find` says name someone or
+    something among the words left, and the other words as keywords. DateError (bot.dates)
+    for a date that cannot be (`30 février`)."""
+    when: When | None = None
+    if frame is not None:
+        from bot.dates import read_when  # read when a date may be asked: `ask /quote` skips it
+
+        when, left = read_when(text, frame)
+        text = " ".join(left)
+    typed = words(text)
+    spans = list(find(typed)) if typed else []
+    taken = {n for span in spans for n in range(span.start, span.end)}
+    keywords = [w for n, w in enumerate(typed) if n not in taken and w not in STOPWORDS]
+    return Split(words=typed, spans=spans, keywords=list(dict.fromkeys(keywords)), when=when)
 
 
 def only_little_words(ctx: Context, typed: Sequence[str], text: str) -> None:
@@ -328,6 +359,19 @@ def only_little_words(ctx: Context, typed: Sequence[str], text: str) -> None:
     ask for a name, a date or a word that says something instead."""
     if typed and all(word in STOPWORDS for word in typed):
         raise UsageError(ctx.t("query.too_common", query=text))
+
+
+def unheard_of(ctx: Context, words: Sequence[str]) -> bool:
+    """Whether a query's words are all foreign to the dossier: no quote or event holds any
+    of them, in any form, nor a word they could be a slip of. Such words are most often a
+    name the dossier does not know (`elon musk`), answered as such, not corrected."""
+    dossier = ctx.dossier
+    indexes = (dossier.quote_text, dossier.event_text)
+    return bool(words) and not any(
+        index.corrections(word) or index.suggest_words(word, limit=1)
+        for word in words
+        for index in indexes
+    )
 
 
 def utc_now() -> dt.datetime:
@@ -434,7 +478,7 @@ class Core:
             return place.locale
         if self.settings.follow_user_locale and request.locale:
             short = request.locale.split("-")[0].lower()
-            if short in ("en", "fr"):
+            if short in LOCALES:
                 return short
         return self.settings.locale
 
@@ -510,6 +554,8 @@ class Core:
                 if first.lower() == f"/{command.name}":  # `/quote /quote trump`: typed twice
                     args = rest.strip()
                 reply = command.run(ctx, Args.parse(args))
+                if isinstance(reply, Reply) and reply.kind is ReplyKind.EMPTY:
+                    reply = self._leading(reply, command, ctx)
                 if command.reads_dossier:
                     reply = self._with_notice(reply, answering, ctx)
         except UsageError as exc:
@@ -533,6 +579,30 @@ class Core:
             )
         visibility = place.visibility or self.settings.reply_visibility
         return dataclasses.replace(reply, visibility=visibility)
+
+    @staticmethod
+    def _leading(reply: Reply, command: Command, ctx: Context) -> Reply:
+        """An empty answer offers only the suggestions that lead somewhere: each is run (its
+        own command, in the same place; no other command is run) and kept if it finds
+        something, then said ("Did you mean ...?")."""
+        kept = []
+        for line in reply.suggestions:
+            tried = Request.parse(line)
+            if tried.command != command.name:
+                continue
+            request = dataclasses.replace(ctx.request, command=tried.command, args=tried.args)
+            try:
+                found = command.run(
+                    dataclasses.replace(ctx, request=request), Args.parse(tried.args)
+                )
+            except UsageError:
+                continue
+            if found.kind is ReplyKind.OK:
+                kept.append(line)
+        text = reply.text
+        if kept:
+            text = f"{text} {ctx.t('did_you_mean', options=', '.join(kept))}"
+        return dataclasses.replace(reply, text=text, suggestions=tuple(kept))
 
     def _with_notice(self, reply: Reply, answering: Answering, ctx: Context) -> Reply:
         """Say briefly why the answer may not be from the channel's dossier: it cannot be
@@ -624,8 +694,7 @@ class Core:
     def _complete_dates(dossier: Dossier, prefix: str, limit: int) -> list[Choice]:
         seen: dict[str, None] = {}
         for event in dossier.corpus.events:
-            value = event.date.isoformat()[: {"day": 10, "month": 7, "year": 4}[event.precision]]
-            seen.setdefault(value)
+            seen.setdefault(iso_at(event.date, event.precision))
         typed = prefix.strip()
         return [Choice(name=v, value=v) for v in seen if v.startswith(typed)][:limit]
 

@@ -36,6 +36,8 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.months import MONTH_ABBREVIATIONS, MONTH_NAMES, WRITTEN_BARE, WRITTEN_WITH_STOP
+
 
 class Precision(StrEnum):
     """How precisely a date is known: the dossier's dates and the rules' answers alike."""
@@ -84,11 +86,16 @@ class DateMatch:
     @property
     def iso(self) -> str:
         """The date in the seeds' forms: YYYY-MM-DD, YYYY-MM or YYYY."""
-        if self.precision is Precision.YEAR:
-            return f"{self.value.year:04d}"
-        if self.precision is Precision.MONTH:
-            return f"{self.value.year:04d}-{self.value.month:02d}"
-        return self.value.isoformat()
+        return iso_at(self.value, self.precision)
+
+
+def iso_at(date: dt.date, precision: Precision | str) -> str:
+    """A date no more precise than known, in the seeds' forms: YYYY-MM-DD, YYYY-MM or YYYY."""
+    if precision == Precision.YEAR:
+        return f"{date.year:04d}"
+    if precision == Precision.MONTH:
+        return f"{date.year:04d}-{date.month:02d}"
+    return date.isoformat()
 
 
 _DAY_AND_MONTH_WRITTEN = frozenset(
@@ -108,32 +115,7 @@ def fold_same_length(text: str) -> str:
     return "".join(out).replace("’", "'")
 
 
-_MONTHS = {
-    "janvier": 1,
-    "january": 1,
-    "fevrier": 2,
-    "february": 2,
-    "mars": 3,
-    "march": 3,
-    "avril": 4,
-    "april": 4,
-    "mai": 5,
-    "may": 5,
-    "juin": 6,
-    "june": 6,
-    "juillet": 7,
-    "july": 7,
-    "aout": 8,
-    "august": 8,
-    "septembre": 9,
-    "september": 9,
-    "octobre": 10,
-    "october": 10,
-    "novembre": 11,
-    "november": 11,
-    "decembre": 12,
-    "december": 12,
-}
+_MONTHS = {name: number for number, names in MONTH_NAMES.items() for name in names}
 _WEEKDAYS = {
     "lundi": 0,
     "monday": 0,
@@ -213,24 +195,17 @@ _QUALIFIERS = {
     "around": "about",
 }
 
+# Short forms as articles write them (`Sept. 3`, `3 févr.`), and those also written bare.
 _ABBREVIATED = {
-    "jan.": 1,
-    "feb.": 2,
-    "aug.": 8,
-    "sept.": 9,
-    "sep.": 9,
-    "oct.": 10,
-    "nov.": 11,
-    "dec.": 12,
-    "janv.": 1,
-    "fevr.": 2,
-    "fev.": 2,
-    "avr.": 4,
-    "juil.": 7,
-    "sept": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
+    f"{short}.": number
+    for number, shorts in MONTH_ABBREVIATIONS.items()
+    for short in shorts
+    if short in WRITTEN_WITH_STOP
+} | {
+    short: number
+    for number, shorts in MONTH_ABBREVIATIONS.items()
+    for short in shorts
+    if short in WRITTEN_BARE
 }
 _MONTH = (
     "(?P<month>"

@@ -17,7 +17,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.corpus.model import Precision
@@ -582,12 +581,3 @@ def read_when(text: str, frame: Frame) -> tuple[When | None, list[str]]:
     when, first, end = found
     rest = tokens.raw[:first] + tokens.raw[end:]
     return when, [t for t in rest if t != ".."]
-
-
-def day_spans(spans: Sequence[Span]) -> Iterator[dt.date]:
-    """Every day of bounded spans (for tests and small answers)."""
-    for first, last in spans:
-        day = first
-        while day <= last:
-            yield day
-            day += dt.timedelta(days=1)

@@ -23,6 +23,7 @@ from pathlib import Path
 from bot.dossier import Dossier
 from bot.dossier_names import DOSSIER_NAME
 from bot.errors import ConfigError, CorpusError
+from bot.matching.folding import slug
 from bot.snapshot import load_dossier
 
 log = logging.getLogger("dispute_bot.library")
@@ -32,12 +33,6 @@ SKIPPED_FOLDERS = ("__pycache__",)  # and hidden ones (.git)
 
 def _has_yaml(folder: Path) -> bool:
     return any(folder.glob("*.yaml")) or any(folder.glob("*.yml"))
-
-
-def slug(text: str) -> str:
-    """A folder's name as a dossier name: `My Seeds` -> `my-seeds`."""
-    words = "".join(c if c.isascii() and c.isalnum() else " " for c in text.lower()).split()
-    return "-".join(words)[:40].strip("-") or "dossier"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -114,7 +109,8 @@ def load_named(folder: Path, name: str | None, snapshot_dir: Path | None) -> Dos
 
 
 def single_name(dossier: Dossier, folder: Path) -> str:
-    return dossier.corpus.id or slug(folder.resolve().name)
+    # a folder's name as a dossier name: `My Seeds` -> `my-seeds`
+    return dossier.corpus.id or slug(folder.resolve().name, most=40) or "dossier"
 
 
 class Library:

@@ -85,6 +85,12 @@ class Page:
     # The command line that shows the previous/next page, for buttons.
     previous: str | None = None
     next: str | None = None
+    line: str = ""  # the answer's command line without its page: `/quote trump`
+
+    def at(self, number: int) -> str | None:
+        """The command line that shows page `number` of the answer (`/quote trump page 3`):
+        what the buttons run, and the console's `next` or `page 3`."""
+        return f"{self.line} page {number}" if self.line else None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -98,13 +98,10 @@ def digest_command(hub: DigestHub) -> Command:
             "/digest unsubscribe",
         ),
         options=(
-            Option(
-                name="action",
-                description="subscribe, unsubscribe, status, now or resume (none: a preview)",
-            ),
-            Option(name="time", description="For subscribe: HH:MM, e.g. 08:00"),
-            Option(name="timezone", description="For subscribe: a time zone or city, e.g. paris"),
-            Option(name="weekdays", description="For subscribe: daily, weekdays, mon-fri..."),
+            Option(name="action", description=every_language("option.digest.action")),
+            Option(name="time", description=every_language("option.digest.time")),
+            Option(name="timezone", description=every_language("option.digest.timezone")),
+            Option(name="weekdays", description=every_language("option.digest.weekdays")),
         ),
         run=lambda ctx, args: digest(ctx, args, hub),
     )

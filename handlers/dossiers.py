@@ -139,7 +139,11 @@ def use_command(preferences: Preferences) -> Command:
         summary=every_language("summary.use"),
         usage="/use [NAME]",
         examples=("/use", "/use anthropic-pentagon-2026"),
-        options=(Option(name="dossier", description="The dossier's short name", kind="dossier"),),
+        options=(
+            Option(
+                name="dossier", description=every_language("option.use.dossier"), kind="dossier"
+            ),
+        ),
         admin=True,
         reads_dossier=False,
         run=lambda ctx, args: use(ctx, args, preferences),

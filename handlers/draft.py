@@ -88,7 +88,7 @@ COMMAND = Command(
     options=(
         Option(
             name="article",
-            description="The article: first line 'date YYYY-MM-DD Title', then its text",
+            description=every_language("option.draft.article"),
             kind="file",
             required=True,
         ),

@@ -56,7 +56,7 @@ def help_(ctx: Context, args: Args) -> Reply:
             fields=(
                 Field(name=ctx.t("help.examples"), value="\n".join(command.examples), inline=False),
                 *(
-                    Field(name=o.name, value=o.description)
+                    Field(name=o.name, value=o.description.get(ctx.locale, o.description["en"]))
                     for o in command.options
                     if o.kind != "page"
                 ),
@@ -93,6 +93,8 @@ COMMAND = Command(
     usage="/help [command]",
     examples=("/help", "/help quote"),
     words=("aide", "help me"),
-    options=(Option(name="command", description="A command name", kind="command"),),
+    options=(
+        Option(name="command", description=every_language("option.help.command"), kind="command"),
+    ),
     run=help_,
 )

@@ -6,11 +6,11 @@ records none; neither is dropped silently.
 
 from __future__ import annotations
 
-from bot.core import Args, Command, Context, Option, empty, paginate
+from bot.core import Args, Command, Context, Option, empty, paginate, split_query
 from bot.corpus.model import Position
 from bot.i18n import every_language
 from bot.items import actor_name, grammatical_number, position_item
-from bot.matching.folding import STOPWORDS, words
+from bot.matching.folding import words
 from bot.matching.names import Match, Span
 from bot.reply import Field, Item, Reply
 
@@ -60,8 +60,8 @@ def _subject(ctx: Context, text: str) -> tuple[Match | None, Match | None]:
     typed = words(text)
     actor_span, issue_span = dossier.actors.find(typed), dossier.issues.find(typed)
     for span, other in ((actor_span, dossier.issues), (issue_span, dossier.actors)):
-        rest = typed[: span.start] + typed[span.end :] if span else []
-        found = other.find(rest) if rest else None
+        rest = _besides(text, span)
+        found = other.find(rest) if span and rest else None
         if span and found:
             pair = (span.match, found.match)
             return pair if span is actor_span else (pair[1], pair[0])
@@ -72,21 +72,26 @@ def _subject(ctx: Context, text: str) -> tuple[Match | None, Match | None]:
         return actor, issue
     corpus = dossier.corpus
     if actor_span and _only_its_words(
-        typed, actor_span, corpus.actor_by_id[actor_span.match.target].names
+        text, actor_span, corpus.actor_by_id[actor_span.match.target].names
     ):
         return actor_span.match, None
     if issue_span and _only_its_words(
-        typed, issue_span, corpus.issue_by_id[issue_span.match.target].names
+        text, issue_span, corpus.issue_by_id[issue_span.match.target].names
     ):
         return None, issue_span.match
     return None, None
 
 
-def _only_its_words(typed: list[str], span: Span, names: tuple[str, ...]) -> bool:
+def _besides(text: str, span: Span | None) -> list[str]:
+    """The keywords of a query besides the words of a name found in it."""
+    return split_query(text, lambda typed: [span] if span else []).keywords
+
+
+def _only_its_words(text: str, span: Span, names: tuple[str, ...]) -> bool:
     """Whether the words around a name found in a query are only words of its other names
     or stopwords ("levée des restrictions", "le ministre"), not something else ("ltd")."""
-    own = {w for name in names for w in words(name)} | STOPWORDS
-    return all(w in own for w in typed[: span.start] + typed[span.end :])
+    own = {w for name in names for w in words(name)}
+    return all(w in own for w in _besides(text, span))
 
 
 def positions(ctx: Context, args: Args) -> Reply:
@@ -166,8 +171,10 @@ COMMAND = Command(
         "/positions armes autonomes",
     ),
     options=(
-        Option(name="subject", description="An actor or an issue", kind="subject"),
-        Option(name="page", description="Page number", kind="page"),
+        Option(
+            name="subject", description=every_language("option.positions.subject"), kind="subject"
+        ),
+        Option(name="page", description=every_language("option.page"), kind="page"),
     ),
     run=positions,
 )

@@ -14,7 +14,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import overload
 
-from bot.core import Args, Command, Context, Option, empty, only_little_words, paginate
+from bot.core import (
+    Args,
+    Command,
+    Context,
+    Option,
+    empty,
+    only_little_words,
+    paginate,
+    split_query,
+    unheard_of,
+)
 from bot.corpus.model import Actor, Quote
 from bot.i18n import every_language
 from bot.items import actor_name, quote_item
@@ -114,8 +124,8 @@ def _people(ctx: Context, speaker: Actor) -> str:
     )
 
 
-def _who(ctx: Context, typed: list[str]) -> tuple[list[Actor], list[Span]]:
-    """The actors a query names, and the spans of words naming them.
+def _who(ctx: Context, typed: list[str]) -> list[Span]:
+    """The spans of words naming the actors a query names.
 
     A later single word is a name only if the quotes of those named before do not hold it:
     in `anthropic responsable` it is a word of Anthropic's quotes, in `trump hegseth` a
@@ -140,7 +150,7 @@ def _who(ctx: Context, typed: list[str]) -> tuple[list[Actor], list[Span]]:
         if actor not in actors:
             actors.append(actor)
         spans.append(span)
-    return actors, spans
+    return spans
 
 
 def _suggestions(ctx: Context, args: Args, keywords: Sequence[str]) -> list[str]:
@@ -169,15 +179,14 @@ def _suggestions(ctx: Context, args: Args, keywords: Sequence[str]) -> list[str]
 def quote(ctx: Context, args: Args) -> Reply:
     dossier = ctx.dossier
     quotes = dossier.corpus.quotes
-    typed = words(args.text)
+    split = split_query(args.text, lambda typed: _who(ctx, typed))
     nothing = ctx.t("quote.empty", query=ctx.t("any_word", query=args.text))
-    if args.text and not typed:  # only signs (an emoji): no quote holds them
+    if args.text and not split.words:  # only signs (an emoji): no quote holds them
         return empty(ctx, command="quote", title=ctx.t("quote.title"), text=nothing, suggestions=[])
-    only_little_words(ctx, typed, args.text)
-    actors, spans = _who(ctx, typed)
-    taken = {n for s in spans for n in range(s.start, s.end)}
-    keywords = [w for n, w in enumerate(typed) if n not in taken and w not in STOPWORDS]
-    keywords = list(dict.fromkeys(keywords))
+    only_little_words(ctx, split.words, args.text)
+    by_id = dossier.corpus.actor_by_id
+    actors = list(dict.fromkeys(by_id[span.match.target] for span in split.spans))
+    keywords = split.keywords
     speakers = [a for a in actors if _speaks(ctx, a)]
     silent = [a for a in actors if a not in speakers]
     lead = ""
@@ -228,13 +237,11 @@ def quote(ctx: Context, args: Args) -> Reply:
     else:
         ranked = candidates if candidates is not None else _by_date(ctx, range(len(quotes)))
     if not ranked:
-        return empty(
-            ctx,
-            command="quote",
-            title=title,
-            text=nothing,
-            suggestions=_suggestions(ctx, args, keywords),
-        )
+        suggestions = _suggestions(ctx, args, keywords)
+        if not actors and not suggestions and unheard_of(ctx, keywords):
+            # no speaker and no word of the dossier (`elon musk`): no one by that name
+            nothing = ctx.t("quote.no_one", query=ctx.t("any_word", query=args.text))
+        return empty(ctx, command="quote", title=title, text=nothing, suggestions=suggestions)
     return paginate(
         ctx,
         command="quote",
@@ -258,11 +265,9 @@ COMMAND = Command(
     ),
     words=("citation", "citations", "citer", "quotes", "cite"),
     options=(
-        Option(
-            name="speaker", description="Who said it (Trump, Hegseth, Amodei...)", kind="speaker"
-        ),
-        Option(name="keywords", description="Words the quote should contain"),
-        Option(name="page", description="Page number", kind="page"),
+        Option(name="speaker", description=every_language("option.quote.speaker"), kind="speaker"),
+        Option(name="keywords", description=every_language("option.quote.keywords")),
+        Option(name="page", description=every_language("option.page"), kind="page"),
     ),
     run=quote,
 )

@@ -187,8 +187,12 @@ def settings_command(preferences: Preferences) -> Command:
             "/settings managers everyone",
         ),
         options=(
-            Option(name="setting", description="language, replies or managers", kind="setting"),
-            Option(name="value", description="The new value, or default"),
+            Option(
+                name="setting",
+                description=every_language("option.settings.setting"),
+                kind="setting",
+            ),
+            Option(name="value", description=every_language("option.settings.value")),
         ),
         admin=True,
         team_admin=True,

@@ -6,13 +6,24 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.core import Args, Command, Context, Option, empty, only_little_words, paginate
+from bot.core import (
+    Args,
+    Command,
+    Context,
+    Option,
+    empty,
+    only_little_words,
+    paginate,
+    split_query,
+    unheard_of,
+)
 from bot.corpus.model import Actor, Event
 from bot.errors import UsageError
 from bot.i18n import every_language, format_day, format_span
 from bot.items import actor_name, describe_period, event_item
-from bot.matching.folding import STOPWORDS, words
+from bot.matching.folding import words
 from bot.matching.keywords import Reach
+from bot.matching.names import Span as Named
 from bot.reply import Layout, Reply
 
 if TYPE_CHECKING:  # bot.dates is read when a timeline is asked for: `ask /quote` skips it
@@ -143,15 +154,22 @@ def _suggestions(
     return list(dict.fromkeys(found))[:3]
 
 
+def _actor(ctx: Context, typed: list[str]) -> list[Named]:
+    """The words naming the one actor a timeline is filtered by, if any."""
+    actors = ctx.dossier.actors
+    span = next(iter(actors.find_all(typed)), None) or actors.find_part(typed)
+    return [span] if span else []
+
+
 def timeline(ctx: Context, args: Args) -> Reply:
-    from bot.dates import DateError, read_when
+    from bot.dates import DateError
 
     dossier = ctx.dossier
     try:
-        when, rest = read_when(args.text, dossier.frame)
+        split = split_query(args.text, lambda typed: _actor(ctx, typed), frame=dossier.frame)
     except DateError as problem:
         raise UsageError(date_problem(ctx, problem)) from None
-    typed = words(" ".join(rest))
+    when, typed = split.when, split.words
     if when is None and args.text and not typed:  # only signs (an emoji): nothing holds them
         return empty(
             ctx,
@@ -162,10 +180,8 @@ def timeline(ctx: Context, args: Args) -> Reply:
         )
     if when is None:
         only_little_words(ctx, typed, args.text)
-    span = next(iter(dossier.actors.find_all(typed)), None) or dossier.actors.find_part(typed)
-    actor = dossier.corpus.actor_by_id[span.match.target] if span else None
-    left = typed[: span.start] + typed[span.end :] if span else typed
-    keywords = [w for w in dict.fromkeys(left) if w not in STOPWORDS]
+    actor = dossier.corpus.actor_by_id[split.spans[0].match.target] if split.spans else None
+    keywords = split.keywords
     filters: list[str] = []
     if actor is not None:
         filters.append(actor_name(ctx, actor, start=True))
@@ -181,7 +197,12 @@ def timeline(ctx: Context, args: Args) -> Reply:
     events = matching(ctx, actor=actor, when=when, keywords=keywords)
     said = read_as(ctx, when, events) if when is not None else ""
     if not events:
-        lead = [ctx.t("timeline.empty", query=ctx.t("any_word", query=args.text)), said]
+        suggestions = _suggestions(ctx, args, actor, when, keywords)
+        nothing = ctx.t("timeline.empty", query=ctx.t("any_word", query=args.text))
+        if actor is None and when is None and not suggestions and unheard_of(ctx, keywords):
+            # no actor, date or word of the dossier (`elon musk`): no one by that name
+            nothing = ctx.t("timeline.no_one", query=ctx.t("any_word", query=args.text))
+        lead = [nothing, said]
         if when is not None:
             lead += [*_periods_ending(ctx, when), _coverage(ctx)]
         return empty(
@@ -189,7 +210,7 @@ def timeline(ctx: Context, args: Args) -> Reply:
             command="timeline",
             title=title,
             text=" ".join(p for p in lead if p),
-            suggestions=_suggestions(ctx, args, actor, when, keywords),
+            suggestions=suggestions,
         )
     cited = {a for e in events for a in e.articles}
     notes = [ctx.source(a.id) for a in dossier.corpus.articles if a.id in cited]
@@ -222,16 +243,10 @@ COMMAND = Command(
     ),
     words=("chronologie", "historique", "chrono"),
     options=(
-        Option(
-            name="actor", description="Who took part (Trump, Hegseth, Anthropic...)", kind="actor"
-        ),
-        Option(
-            name="date",
-            description="A day, month, period or range: 2026-02-27, fin février, vendredi",
-            kind="date",
-        ),
-        Option(name="keywords", description="Words to look for in the events"),
-        Option(name="page", description="Page number", kind="page"),
+        Option(name="actor", description=every_language("option.timeline.actor"), kind="actor"),
+        Option(name="date", description=every_language("option.timeline.date"), kind="date"),
+        Option(name="keywords", description=every_language("option.timeline.keywords")),
+        Option(name="page", description=every_language("option.page"), kind="page"),
     ),
     run=timeline,
 )

@@ -40,7 +40,7 @@ from bot.corpus.model import (
     When,
 )
 from bot.corpus.verbatim import fold_for_verbatim
-from bot.date_rules import DateMatch, add_months, find_dates, read_duration
+from bot.date_rules import DateMatch, add_months, find_dates, iso_at, read_duration
 from bot.matching.folding import fold
 
 T = TypeVar("T")
@@ -286,7 +286,8 @@ def _dates(
             ):
                 yield (
                     f"{where}: {name}: dated as {when.via!r}, which is dated "
-                    f"{_iso(shared.date, shared.precision)}, not {_iso(when.date, when.precision)}"
+                    f"{iso_at(shared.date, shared.precision)}, "
+                    f"not {iso_at(when.date, when.precision)}"
                 )
             continue
         sentences = sentences_of(when.via) if when.via else sentences_of(record.id)
@@ -313,7 +314,7 @@ def _dates(
 
 
 def _agree(where: str, name: str, when: When, match: DateMatch) -> Iterator[str]:
-    declared = _iso(when.date, when.precision)
+    declared = iso_at(when.date, when.precision)
     if match.name != when.rule:
         yield (
             f"{where}: {name}: {when.phrase!r} is read by the rule {match.name!r}, "
@@ -328,12 +329,6 @@ def _agree(where: str, name: str, when: When, match: DateMatch) -> Iterator[str]
         )
     elif match.inferred != (when.basis is Basis.INFERRED) and when.via is None:
         yield f"{where}: {name}: {when.phrase!r} is {'inferred' if match.inferred else 'stated'}"
-
-
-def _iso(date: dt.date, precision: Precision) -> str:
-    return {Precision.YEAR: f"{date:%Y}", Precision.MONTH: f"{date:%Y-%m}"}.get(
-        precision, date.isoformat()
-    )
 
 
 def _periods(events: Sequence[Located[Event]]) -> Iterator[str]:

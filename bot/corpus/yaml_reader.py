@@ -38,7 +38,6 @@ try:
 except ImportError:  # PyYAML built without libyaml: the exact path only
     HAVE_LIBYAML = False
 
-_STR = "tag:yaml.org,2002:str"
 _SCALAR_TAGS = (
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:int",

@@ -18,7 +18,8 @@ from bot.corpus import Corpus, load_corpus
 from bot.draft.article import ArticleError, read_article, read_article_file
 from bot.draft.engine import draft_articles
 from bot.draft.model import ArticleText, Draft
-from bot.draft.render import render_json, render_yaml, slug
+from bot.draft.render import render_json, render_yaml
+from bot.matching.folding import slug
 
 # A name kept as it was handed over: one that a seeds folder takes as it is.
 _PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.txt$")

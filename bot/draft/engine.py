@@ -14,7 +14,7 @@ from bot.date_rules import DateMatch, find_dates, find_time, fold_same_length
 from bot.draft.actors import ActorBook, Entry
 from bot.draft.article import read_article, read_article_file
 from bot.draft.attribution import Attribution, attribute, sentence_subject
-from bot.draft.model import ArticleText, Draft, DraftActor, DraftEvent, DraftQuote
+from bot.draft.model import ArticleText, Draft, DraftEvent, DraftQuote
 from bot.draft.nlp import Parse, parse_french, parser_status
 from bot.draft.speech import FRENCH_VERB_GROUP
 from bot.draft.text import Quotation, Sentence, split_interrupted, split_sentences
@@ -128,12 +128,6 @@ def draft_articles(
             if a.new
         ]
     return drafts
-
-
-def _as_known(actor: DraftActor) -> Actor:
-    role = Text(en=actor.role, fr=actor.role)
-    name = Text(en=actor.name, fr=actor.name)
-    return Actor(id=actor.id, name=name, kind=actor.kind, role=role, aliases=actor.aliases)
 
 
 def draft_bytes(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.matching.folding import fold
+from bot.months import MONTH_NAMES
 
 # Common first names, to tell "Claire Dubois" (a person) from "Port Atlantique" (a body) and
 # to point "elle" / "she" at the right person when nothing else says.
@@ -57,10 +58,8 @@ _NOT_NAMES = frozenset(
     the a an this that these those he she they we it his her their our its in on at for with
     by from after before since when while but and or if as according
     lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday wednesday thursday
-    friday saturday sunday janvier fevrier mars avril mai juin juillet aout septembre octobre
-    novembre decembre january february march april may june july august september october
-    november december m mme mr mrs ms dr me maitre""".split()
-)
+    friday saturday sunday m mme mr mrs ms dr me maitre""".split()
+) | {name for names in MONTH_NAMES.values() for name in names}
 _PARTICLES = frozenset(("de", "du", "van", "von", "der", "da", "di", "bin", "al", "ben"))
 _TOKEN = re.compile(r"[\w'’.-]+")
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import PurePosixPath
 
 from bot.draft.model import Draft, DraftActor, DraftEvent, DraftQuote
-from bot.matching.folding import fold
+from bot.matching.folding import fold, slug
 
 TODO = "TODO"
 
@@ -211,11 +211,6 @@ def _selon(source: str) -> str:
 def _q(text: str) -> str:
     """A YAML scalar that reads back as exactly `text` (a JSON string is valid YAML)."""
     return json.dumps(text, ensure_ascii=False)
-
-
-def slug(text: str) -> str:
-    """Words of `text` folded and joined by hyphens, for ids and file names."""
-    return "-".join(fold(text).split())[:60].strip("-")
 
 
 def _fresh(base: str, taken: set[str]) -> str:

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from bot.config_checks import LOCALES
 from bot.corpus.model import Precision
 
 DOMAIN = "dispute_bot"
@@ -95,10 +96,10 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-@functools.cache
 def languages() -> tuple[str, ...]:
-    """The languages the catalogue has: one folder each."""
-    return tuple(sorted(p.name for p in LOCALE_DIR.iterdir() if p.is_dir()))
+    """The languages of replies, declared once (`LOCALES`, bot/config_checks.py); the
+    catalogue has a folder for each (tests/i18n)."""
+    return LOCALES
 
 
 def every_language(key: str) -> dict[str, str]:

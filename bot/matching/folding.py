@@ -49,6 +49,13 @@ def _strip_marks(text: str) -> str:
     return text
 
 
+def slug(text: str, *, most: int = 60) -> str:
+    """Words of a text folded, in ASCII letters and digits only, joined by hyphens, at most
+    `most` characters: for ids, file names and dossier names (`Défense 2026` -> `defense-2026`)."""
+    plain = "".join(c if c.isascii() and c.isalnum() else " " for c in fold(text))
+    return "-".join(plain.split())[:most].strip("-")
+
+
 def words(text: str) -> list[str]:
     """Folded words of a text, in order, each cut to MAX_WORD_CHARS."""
     return [w[:MAX_WORD_CHARS] for w in fold(text).split(" ") if w]

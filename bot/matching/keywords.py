@@ -406,8 +406,11 @@ class TextIndex:
         """Vocabulary words close to a word that matched nothing, for "did you mean": up to
         a slip more than a search forgives, the most alike first.
 
-        Never a short or common word (`ce`, `que`, `must` for `musk`): a suggestion is only
-        worth a click when it is a word someone could have meant.
+        Never a short or common word (`ce`, `que`): a suggestion is only worth a click when
+        it is a word someone could have meant. A word of four letters is only corrected by a
+        swap of its own letters, as the search corrects it (`woek` is `woke`): one letter off,
+        too many words are near it, and a name the dossier lacks is no slip (`musk` is not
+        `must`, `elon` not `selon`).
         """
         folded = fold(word)
         if len(folded) < 4:
@@ -415,10 +418,12 @@ class TextIndex:
         most = edits_allowed(len(folded)) + 1
         nearby = within_edits(folded, self._candidates(folded, most), most=most)
         ranked = sorted(nearby, key=lambda found: (-ratio(folded, found[0]), found[2]))
+        letters = sorted(folded)
         return [
             candidate
             for candidate, _, _ in ranked
             if ratio(folded, candidate) >= 70
             and len(candidate) >= max(4, len(folded) - 2)
             and candidate not in STOPWORDS
+            and (len(folded) > 4 or sorted(candidate) == letters)
         ][:limit]

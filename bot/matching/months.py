@@ -1,27 +1,18 @@
-"""Month names, French and English, forgiving accents and typos."""
+"""Month names as queries type them, forgiving accents and typos (the names: bot/months.py)."""
 
 from __future__ import annotations
 
 from bot.matching.folding import fold
 from bot.matching.names import NameIndex
+from bot.months import MONTH_ABBREVIATIONS, MONTH_NAMES
 
-_MONTHS = {
-    1: ("janvier", "january", "jan", "janv"),
-    2: ("fevrier", "february", "feb", "fev", "fevr"),
-    3: ("mars", "march", "mar"),
-    4: ("avril", "april", "apr", "avr"),
-    5: ("mai", "may"),
-    6: ("juin", "june", "jun"),
-    7: ("juillet", "july", "jul", "juil"),
-    8: ("aout", "august", "aug"),
-    9: ("septembre", "september", "sep", "sept"),
-    10: ("octobre", "october", "oct"),
-    11: ("novembre", "november", "nov"),
-    12: ("decembre", "december", "dec"),
-}
 # Month words of four letters or fewer must be typed exactly: `tout` is not `août`.
 _MONTH_INDEX = NameIndex(
-    ((name, str(number)) for number, names in _MONTHS.items() for name in names),
+    (
+        (name, str(number))
+        for number in MONTH_NAMES
+        for name in (*MONTH_NAMES[number], *MONTH_ABBREVIATIONS.get(number, ()))
+    ),
     shortest_slip=5,
 )
 

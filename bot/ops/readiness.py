@@ -55,10 +55,6 @@ class Readiness:
         with self._lock:
             self._stopping = True
 
-    @property
-    def is_stopping(self) -> bool:
-        return self._stopping
-
     def checks(self) -> tuple[Check, ...]:
         with self._lock:
             found = tuple(self._checks.values())

@@ -10,8 +10,10 @@ import sys
 import pytest
 
 
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(*args: str, stdin: str | None = None, locale: str = "") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    if locale:
+        env["DISPUTE_BOT_LOCALE"] = locale
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
@@ -33,7 +35,7 @@ def test_ask_prints_one_reply_as_text() -> None:
 def test_ask_exits_0_when_nothing_matched() -> None:
     result = run("ask", "/quote zzzzqqq")
     assert result.returncode == 0
-    assert "No quote matches" in result.stdout
+    assert "No quote matches “zzzzqqq”: no one by that name is in the dossier." in result.stdout
 
 
 def test_ask_json_prints_the_structured_reply() -> None:
@@ -44,7 +46,13 @@ def test_ask_json_prints_the_structured_reply() -> None:
     assert reply["title"] == "Timeline: Pete Hegseth"
     assert reply["items"][0]["title"] == "24 February 2026 (inferred from “mardi”)"
     assert reply["items"][0]["refs"] == ["event:hegseth-amodei-meeting"]
-    assert reply["page"] == {"number": 1, "count": 1, "previous": None, "next": None}
+    assert reply["page"] == {
+        "number": 1,
+        "count": 1,
+        "previous": None,
+        "next": None,
+        "line": "/timeline hegseth",
+    }
     assert {s["article_id"] for s in reply["sources"]} == {"afp-2026-02-25", "afp-2026-02-28"}
 
 
@@ -61,6 +69,13 @@ def test_run_without_credentials_starts_the_console() -> None:
     assert result.returncode == 0, result.stderr
     assert "dispute-bot console" in result.stdout
     assert "Quotes by Donald Trump" in result.stdout
+
+
+def test_the_console_greets_in_the_deployments_language() -> None:
+    result = run("console", stdin="/quote trump\n", locale="fr")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Console dispute-bot. Tapez /help pour les commandes")
+    assert "Citations de Donald Trump" in result.stdout
 
 
 def test_a_console_answer_does_not_import_platform_libraries() -> None:

@@ -15,6 +15,8 @@ from bot.core import Core
 from bot.corpus.model import Precision
 from bot.date_rules import find_dates, qualified_span
 from bot.dates import DateError, Reading, When, read_when, span_of
+from bot.i18n import t
+from bot.matching.months import resolve_month
 
 D = dt.date
 
@@ -142,3 +144,23 @@ def test_records_cover_their_part_of_a_month_or_year() -> None:
     assert span_of(D(2026, 2, 1), Precision.MONTH, "late") == (D(2026, 2, 21), D(2026, 2, 28))
     assert span_of(D(2026, 8, 1), Precision.MONTH, "about") == (D(2026, 8, 1), D(2026, 8, 31))
     assert qualified_span(D(2025, 6, 1), Precision.MONTH) == (D(2025, 6, 1), D(2025, 6, 30))
+
+
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_every_month_the_bot_writes_reads_back_as_that_month(locale: str) -> None:
+    """The months' names are declared once (bot/months.py): each one the bot writes in an
+    answer (the catalogue's `month.N`) is the month a query or an article means by it."""
+    for number in range(1, 13):
+        name = t(locale, f"month.{number}")
+        assert resolve_month(name) == number, name
+        found = find_dates(f"Le 3 {name} 2026", D(2026, 2, 28))
+        assert [m.value for m in found] == [D(2026, number, 3)], name
+
+
+def test_articles_short_months_as_they_write_them() -> None:
+    """AP style (`Sept. 3`) and French (`3 févr.`) short forms; `mar.` in French is Tuesday."""
+    assert [m.value for m in find_dates("On Sept. 3, 2025, it said", D(2026, 2, 28))] == [
+        D(2025, 9, 3)
+    ]
+    assert [m.value for m in find_dates("le 3 févr. 2026", D(2026, 2, 28))] == [D(2026, 2, 3)]
+    assert find_dates("mar. 3 2026", D(2026, 2, 28)) == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import pytest
@@ -43,20 +42,18 @@ def test_digits_that_only_look_like_a_number_are_words() -> None:
     "line",
     ["/quote " + "a" * 900_000, "/quote trump " + "x" * 900_000, "/timeline " + "ab " * 300_000],
 )
-def test_a_huge_query_is_refused_briefly_and_at_once(ask: Ask, line: str) -> None:
-    started = time.perf_counter()
+def test_a_huge_query_is_refused_briefly(ask: Ask, line: str) -> None:
+    """Refused before it is searched; how fast: bench/measure_huge_input.py."""
     reply = ask(line)
-    seconds = time.perf_counter() - started
     assert reply.kind is ReplyKind.USAGE
+    assert reply.text == "That is too long to search: 500 characters at most, please."
     assert len(reply.title) + len(reply.text) < 100
-    assert seconds < 1.0  # loose guard; it took 5 s before (docs/PERFORMANCE.md)
 
 
-def test_a_long_word_within_the_limit_is_answered_quickly(ask: Ask) -> None:
+def test_a_long_word_within_the_limit_is_answered(ask: Ask) -> None:
+    """Searched, and nothing found (how fast: bench/measure_huge_input.py)."""
     word = "w" * (MAX_QUERY_CHARS - 10)
-    started = time.perf_counter()
     reply = ask(f"/quote {word}")
-    assert time.perf_counter() - started < 1.0
     assert reply.kind is ReplyKind.EMPTY
     assert all(len(w) <= MAX_WORD_CHARS for w in words(word + " trump"))
 

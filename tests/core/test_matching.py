@@ -108,6 +108,8 @@ def test_autocomplete_offers_names_as_they_are_typed(core: Core) -> None:
     assert 1 < len(choices) <= 25
     assert all(len(c.name) <= 100 and len(c.value) <= 100 for c in choices)
     assert "2026-02-27" in [c.value for c in core.complete("date", "2026-02")]
+    # a date is offered no more precisely than the dossier knows it (iso_at)
+    assert [c.value for c in core.complete("date", "20")][:3] == ["2021", "2025-06", "2026"]
 
 
 def test_suggestions_name_the_closest(core: Core) -> None:

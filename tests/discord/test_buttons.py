@@ -96,8 +96,8 @@ def long_list_core(core: Core) -> Core:
         usage="/longlist [words]",
         examples=(),
         options=(
-            Option(name="words", description="Any words"),
-            Option(name="page", description="Page", kind="page"),
+            Option(name="words", description={"en": "Any words"}),
+            Option(name="page", description={"en": "Page"}, kind="page"),
         ),
         run=_long_list,
     )
@@ -164,7 +164,7 @@ async def test_a_slow_page_defers_the_click_then_edits_the_message(
         summary={"en": "Test-only: page 2 takes a while."},
         usage="/slowpages",
         examples=(),
-        options=(Option(name="page", description="Page", kind="page"),),
+        options=(Option(name="page", description={"en": "Page"}, kind="page"),),
         run=slow_pages,
     )
     # A first command from a channel makes the state database's tables: not this one's time.

@@ -95,6 +95,11 @@ async def test_commands_are_synced_with_typed_options_and_autocomplete(bot: Bot)
     assert quote["page"]["type"] == 4 and quote["page"]["min_value"] == 1
     assert commands["quote"]["description"].startswith("Who said what")
     assert commands["quote"]["description_localizations"]["fr"].startswith("Qui a dit quoi")
+    # option help texts come from the catalogue, in English and French
+    assert quote["speaker"]["description"] == "Who said it (Trump, Hegseth, Amodei...)"
+    assert quote["speaker"]["description_localizations"]["fr"] == (
+        "Qui l'a dit (Trump, Hegseth, Amodei...)"
+    )
     assert commands["quote"]["default_member_permissions"] is None  # for everyone
     assert commands["quote"]["dm_permission"] is True
     timeline = {o["name"]: o for o in commands["timeline"]["options"]}
@@ -133,7 +138,7 @@ def whoami_core(core: Core) -> Core:
         summary={"en": "Test-only: echo what the bot knows of the caller."},
         usage="/whoami",
         examples=(),
-        options=(Option(name="note", description="Ignored"),),
+        options=(Option(name="note", description={"en": "Ignored"}),),
         run=_who_asked,
     )
     return core

@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po
 
 from bot.config import LOCALES, PROJECT_ROOT
 from bot.corpus.loader import STANCES
-from bot.i18n import DOMAIN, LOCALE_DIR, languages, t
+from bot.i18n import DOMAIN, LANGUAGE_WORDS, LOCALE_DIR, languages, t
 from bot.i18n.extract import KeyUse, keys_in, keys_under
 from bot.schedule_words import PLATFORMS
 from handlers.help import USAGE_WORDS
@@ -64,7 +64,9 @@ def uses() -> list[KeyUse]:
 
 
 def test_the_catalogue_has_the_languages_the_settings_accept() -> None:
-    assert sorted(LOCALES) == LANGUAGES
+    folders = sorted(p.name for p in LOCALE_DIR.iterdir() if p.is_dir())
+    assert sorted(LOCALES) == folders == sorted(LANGUAGES)
+    assert set(LANGUAGE_WORDS.values()) == set(LOCALES)  # each named, none more
 
 
 def test_every_sentence_is_in_every_language(catalogues: dict[str, dict[str, Message]]) -> None:

@@ -8,14 +8,11 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.core import Core
+from bot.i18n import t
 from bot.platforms.console.render import render_text
 from bot.platforms.console.session import Session
 
 HISTORY = Path.home() / ".dispute_bot_history"
-BANNER = (
-    "dispute-bot console. Type /help for the commands, next (or page 2) for more of an answer,"
-    " /quit (or Ctrl-D) to leave."
-)
 
 
 def _enable_history() -> None:
@@ -49,7 +46,7 @@ def run_console(
     interactive = stdin.isatty()
     if interactive:
         _enable_history()
-    stdout.write(BANNER + "\n")
+    stdout.write(t(core.settings.locale, "console.banner") + "\n")
     session = Session(core, dossier=dossier)
     while True:
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core import Args, Core, Request
+from bot.core import Args, Core
 from bot.i18n import t
 from bot.matching.folding import fold
 from bot.reply import Reply, ReplyKind
@@ -35,7 +35,6 @@ class Session:
         self.platform = platform
         self.dossier = dossier  # the dossier every line is answered from ("": the default)
         self.last: Reply | None = None
-        self.base = ""  # the last command line, without its page
 
     def answer(self, line: str) -> Reply:
         folded = fold(line)
@@ -43,30 +42,28 @@ class Session:
         page = _PAGE.match(folded) if not line.lstrip().startswith("/") else None
         if step is not None or page is not None:
             return self._continue(step, Args.parse(folded).page if page else None)
-        reply = self.core.handle_line(line, platform=self.platform, dossier=self.dossier)
-        request = Request.parse(line)
-        self.base = f"/{request.command} {Args.parse(request.args).text}".strip()
-        self.last = reply
-        return reply
+        self.last = self.core.handle_line(line, platform=self.platform, dossier=self.dossier)
+        return self.last
 
     def _continue(self, step: int | None, number: int | None) -> Reply:
         last = self.last
         locale = last.locale if last else self.core.settings.locale
         if last is None:
             return self._usage(locale, t(locale, "console.nothing_to_continue"), "")
-        current = last.page.number if last.page else 1
-        count = last.page.count if last.page else 1
+        page = last.page
+        current, count = (page.number, page.count) if page else (1, 1)
         wanted = number if number is not None else current + (step or 0)
         if wanted > count and number is None:
             text = t(locale, "console.last_page", number=current, count=count)
             return self._usage(locale, text, last.title)
         if wanted < 1:
             return self._usage(locale, t(locale, "console.first_page"), last.title)
-        reply = self.core.handle_line(
-            f"{self.base} page {wanted}", platform=self.platform, dossier=self.dossier
-        )
-        self.last = reply
-        return reply
+        # the page's own command line, as a platform's Previous/Next button runs it
+        line = page.at(wanted) if page else None
+        if line is None:  # an answer of one page without lines (nothing found): itself
+            return last
+        self.last = self.core.handle_line(line, platform=self.platform, dossier=self.dossier)
+        return self.last
 
     def _usage(self, locale: str, text: str, title: str) -> Reply:
         return Reply(

@@ -100,18 +100,14 @@ def build_app_command(command: Command, runner: CommandRunner) -> AppCommand:
     setattr(  # noqa: B010
         callback,
         "__discord_app_commands_param_description__",
-        {o.name: clip(o.description, DESCRIPTION_LIMIT) for o in command.options},
+        {o.name: _localised(o.description, o.name) for o in command.options},
     )
     setattr(  # noqa: B010
         callback,
         "__discord_app_commands_param_autocomplete__",
         {o.name: _completer(runner, o.kind) for o in command.options if o.kind in NAMED_KINDS},
     )
-    summary = command.summary
-    description = app_commands.locale_str(
-        clip(summary.get("en", command.name), DESCRIPTION_LIMIT),
-        fr=clip(summary.get("fr", ""), DESCRIPTION_LIMIT),
-    )
+    description = _localised(command.summary, command.name)
     app_command: AppCommand = app_commands.Command(
         name=command.name, description=description, callback=callback
     )
@@ -127,8 +123,17 @@ def build_app_command(command: Command, runner: CommandRunner) -> AppCommand:
     return app_command
 
 
+def _localised(texts: dict[str, str], fallback: str) -> app_commands.locale_str:
+    """A description in English, with its French (the catalogue's) for SummaryTranslator."""
+    return app_commands.locale_str(
+        clip(texts.get("en", fallback), DESCRIPTION_LIMIT),
+        fr=clip(texts.get("fr", ""), DESCRIPTION_LIMIT),
+    )
+
+
 class SummaryTranslator(app_commands.Translator):
-    """French command descriptions for French Discord clients, from the core's summaries."""
+    """French command and option descriptions for French Discord clients, from the
+    catalogue's sentences (the commands' summaries, their options' descriptions)."""
 
     async def translate(
         self,

@@ -25,7 +25,6 @@ EMBED_TOTAL_LIMIT = 6000  # title + description + field names and values + foote
 CONTENT_LIMIT = 2000
 BUTTON_LABEL_LIMIT = 80
 
-NO_MENTIONS: dict[str, list[str]] = {"parse": []}
 BLANK = "\u200b"  # Discord refuses empty field names and values
 
 COLOURS = {
