@@ -108,6 +108,6 @@ class HealthServer:
         )
 
     async def metrics(self, request: web.Request) -> web.Response:
-        if self.database is not None:
-            metrics.database_up((await self.database.check()).ok)
+        probe = self.database
+        metrics.database_up((await probe.check()).ok if probe is not None else None)
         return web.Response(body=metrics.render(), headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -77,12 +77,6 @@ DIGESTS_FAILED = Counter(
     ["platform", "permanent"],
     registry=REGISTRY,
 )
-DATABASE_UP = Gauge(
-    "dispute_bot_database_up",
-    "1 when DATABASE_URL's database answered its last probe, 0 when not (absent without one); "
-    "the bot stays ready either way.",
-    registry=REGISTRY,
-)
 CORPUS_RELOADS = Counter(
     "dispute_bot_corpus_reloads",
     "Dossier reloads by outcome (ok, refused), trigger (watch, signal, command) and dossier.",
@@ -105,8 +99,9 @@ def digest_failed(platform: str, *, permanent: bool) -> None:
     DIGESTS_FAILED.labels(platform=_label(platform), permanent=str(permanent).lower()).inc()
 
 
-def database_up(up: bool) -> None:
-    DATABASE_UP.set(1 if up else 0)
+def database_up(up: bool | None) -> None:
+    """The last probe's answer; None (no database configured) leaves the metric out."""
+    _DATABASE.up = up
 
 
 def record_reload(report: ReloadReport) -> None:
@@ -183,6 +178,29 @@ class _RoundTripCollector(Collector):
 
 
 REGISTRY.register(_RoundTripCollector())
+
+
+class _DatabaseCollector(Collector):
+    """`dispute_bot_database_up`, only where a database is configured: a gauge would read 0
+    (the database down) on a bot that has none."""
+
+    def __init__(self) -> None:
+        self.up: bool | None = None
+
+    def collect(self) -> Iterator[Metric]:
+        if self.up is None:
+            return
+        family = GaugeMetricFamily(
+            "dispute_bot_database_up",
+            "1 when DATABASE_URL's database answered its last probe, 0 when not (absent "
+            "without one); the bot stays ready either way.",
+        )
+        family.add_metric([], 1 if self.up else 0)
+        yield family
+
+
+_DATABASE = _DatabaseCollector()
+REGISTRY.register(_DATABASE)
 
 
 def instrument(core: Core) -> None:
