@@ -312,20 +312,23 @@ class Deliverer:
             )
 
     async def _until_recorded(self, where: str, record: Callable[[], Awaitable[T]]) -> T:
-        """Record a post that happened, retrying while the database is unavailable: a post is
-        never forgotten by the replica that made it (the bot stopping ends the wait)."""
-        attempt = 0
-        while True:
-            try:
-                return await record()
-            except DatabaseUnavailable as exc:
-                if attempt == 0:
-                    log.warning(
-                        "digest of %s posted; recording it waits for the database (%s)", where, exc
-                    )
-                wait = self.policy.backoff[min(attempt, len(self.policy.backoff) - 1)]
-                attempt += 1
-                await asyncio.sleep(wait)
+        """Record a post that happened, retrying while the database is unavailable (the one
+        retry policy, with the digest's backoff): a post is never forgotten by the replica
+        that made it (the bot stopping ends the wait)."""
+
+        async def first_wait(state: RetryCallState) -> None:
+            if state.attempt_number == 1:
+                failed = state.outcome.exception() if state.outcome else None
+                log.warning(
+                    "digest of %s posted; recording it waits for the database (%s)", where, failed
+                )
+
+        return await RetryPolicy(backoff=self.policy.backoff).call(
+            record,
+            give_up=lambda attempts, wait: False,
+            before_retry=first_wait,
+            retry_on=lambda error: isinstance(error, DatabaseUnavailable),
+        )
 
     async def post_now(
         self,
