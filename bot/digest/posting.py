@@ -244,6 +244,7 @@ class Deliverer:
                 self._posted.pop(key),
             )
         elif key in self._out:
+            self.counts.digest_unknown(key[0], "stopped")
             log.warning(
                 "digest of %s for %s: the bot stopped while its post was on its way; it may "
                 "have arrived, so it is not posted again",
@@ -497,7 +498,7 @@ class Deliverer:
                 await self._pause(platform, channel, dossier, reason=str(exc), claim=claim)
                 return None
             if exc.maybe_posted:
-                await self._unknown(where, str(exc), claim)
+                await self._unknown(where, str(exc), claim, platform)
                 return None
             error = str(exc)
         except DatabaseUnavailable:
@@ -518,7 +519,8 @@ class Deliverer:
             )
         return None
 
-    async def _unknown(self, where: str, error: str, claim: Claim | None) -> None:
+    async def _unknown(self, where: str, error: str, claim: Claim | None, platform: str) -> None:
+        self.counts.digest_unknown(platform, "no_answer")
         log.warning(
             "digest for %s may or may not have arrived (%s): not posted again, so that it "
             "cannot appear twice; /digest now posts it if it is missing",

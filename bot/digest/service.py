@@ -411,7 +411,15 @@ class DigestService:
                 now=now,
                 stale_after=self.policy.claim_timeout,
             )
-            if recorded:
+            if recorded == "unknown":
+                self.counts.digest_unknown(sub.platform, "replica_silent")
+                log.warning(
+                    "digest of %s for %s: its replica fell silent while its post was on its "
+                    "way; it may have arrived, so it is not posted again",
+                    digest_name(*sub.key),
+                    occurrence.local_date,
+                )
+            elif recorded:
                 self.counts.digest_skipped(sub.platform, "missed")
                 log.warning(
                     "digest of %s for %s skipped: due %s, %s ago, beyond the %s catch-up window "
@@ -497,6 +505,7 @@ class DigestService:
             log.debug("%d digests wait for the database: %s", len(due), exc)
             return
         for key, holder in claims.unknown.items():
+            self.counts.digest_unknown(key[0], "replica_silent")
             log.warning(
                 "digest of %s for %s: replica %s fell silent while its post was on its way; it "
                 "may have arrived, so it is not posted again (/digest now posts it if missing)",

@@ -813,8 +813,10 @@ class DigestStore(StateStore):
         replica: str,
         now: dt.datetime,
         stale_after: dt.timedelta,
-    ) -> bool:
-        """Record a digest too late to post (once, whichever replica sees it first).
+    ) -> str | None:
+        """Record a digest too late to post (once, whichever replica sees it first): the
+        status recorded ("missed"; "unknown" for a dead replica's post on its way), None when
+        another replica recorded it or it is still held.
 
         A stale claim left by a dead replica that is now too late becomes missed too.
         """
@@ -836,7 +838,7 @@ class DigestStore(StateStore):
                 },
             )
             if inserted:
-                return True
+                return "missed"
             stale = sa.and_(
                 _where_delivery((platform, channel, dossier, local_date)),
                 deliveries.c.claimed_at < now - stale_after,
@@ -847,7 +849,7 @@ class DigestStore(StateStore):
                 .values(status="missed", finished_at=now)
             )
             # A dead replica's post on its way: it may have arrived, so not "missed".
-            conn.execute(
+            silent = conn.execute(
                 sa.update(deliveries)
                 .where(stale, deliveries.c.status == "sending")
                 .values(
@@ -856,7 +858,9 @@ class DigestStore(StateStore):
                     error=sa.literal("replica ") + deliveries.c.replica + SILENT_SENDING,
                 )
             )
-        return expired.rowcount == 1
+        if expired.rowcount == 1:
+            return "missed"
+        return "unknown" if silent.rowcount == 1 else None
 
     @_bounded
     def deliveries_since(self, day: dt.date) -> Deliveries:

@@ -77,6 +77,14 @@ DIGESTS_FAILED = Counter(
     ["platform", "permanent"],
     registry=REGISTRY,
 )
+DIGESTS_UNKNOWN = Counter(
+    "dispute_bot_digests_unknown",
+    "Digest deliveries whose outcome is unknown (a post sent and no answer, the bot stopped "
+    "or its replica fell silent with the post on its way): never posted again, so check the "
+    "channel.",
+    ["platform", "reason"],
+    registry=REGISTRY,
+)
 CORPUS_RELOADS = Counter(
     "dispute_bot_corpus_reloads",
     "Dossier reloads by outcome (ok, refused), trigger (watch, signal, command) and dossier.",
@@ -97,6 +105,10 @@ def digest_skipped(platform: str, reason: str) -> None:
 
 def digest_failed(platform: str, *, permanent: bool) -> None:
     DIGESTS_FAILED.labels(platform=_label(platform), permanent=str(permanent).lower()).inc()
+
+
+def digest_unknown(platform: str, reason: str) -> None:
+    DIGESTS_UNKNOWN.labels(platform=_label(platform), reason=_label(reason)).inc()
 
 
 def database_up(up: bool | None) -> None:
@@ -226,6 +238,8 @@ def instrument(core: Core) -> None:
         DIGESTS_POSTED.labels(platform=platform)
         for permanent in ("true", "false"):
             DIGESTS_FAILED.labels(platform=platform, permanent=permanent)
+        for reason in ("no_answer", "stopped", "replica_silent"):
+            DIGESTS_UNKNOWN.labels(platform=platform, reason=reason)
 
 
 def render() -> bytes:
