@@ -32,11 +32,11 @@ class DigestHub:
         *,
         clock: Callable[[], dt.datetime],
         default_dossier: str,
-        database: SharedDatabase | None = None,
+        database: SharedDatabase,
     ) -> None:
         self.settings = settings
         self.clock = clock
-        self.database = database  # the root's shared state database; None: one of its own
+        self.database = database  # the root's shared state database
         # The dossier of the config's subscriptions that name none, and of the rows of a
         # database older than the dossiers.
         self.default_dossier = default_dossier
@@ -54,7 +54,7 @@ class DigestHub:
                 self._store = DigestStore.open(
                     self.settings,
                     default_dossier=self.default_dossier,
-                    database=self.database.get() if self.database is not None else None,
+                    database=self.database.get(),
                 )
             return self._store
 

@@ -8,7 +8,6 @@ does not need for that (the digest, the database) is reported beside, under `rep
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from typing import TYPE_CHECKING
@@ -71,8 +70,6 @@ class HealthServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-        if self.database is not None:  # joins its threads: off the loop
-            await asyncio.to_thread(self.database.close)
 
     async def healthz(self, request: web.Request) -> web.Response:
         return web.Response(text="ok\n")
