@@ -22,11 +22,13 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from bot.config import Settings
 from bot.core import Core, Request
 from bot.delivery import Poster, RetryPolicy, Team
-from bot.digest.compose import compose_digest, has_news
+from bot.digest.compose import News, compose_digest
+from bot.digest.first_seen import dated_news, known_news
 from bot.digest.records import Claim, Done, History, Key, Stream, Subscription
 from bot.digest.rotation import Pick, pick_quote
 from bot.digest.store import DigestStore
 from bot.digest.when import Occurrence
+from bot.dossier import Dossier
 from bot.errors import DatabaseUnavailable, DeliveryError
 from bot.hooks import DigestCounts, NoCounts
 from bot.reply import Reply
@@ -269,7 +271,7 @@ class Deliverer:
         self, sub: Subscription, occurrence: Occurrence, claim: Claim, history: History
     ) -> None:
         where = digest_name(*sub.key)
-        prepared = self._compose(
+        prepared = await self._compose(
             sub.key, locale=sub.locale, day=occurrence.local_date, history=history, scheduled=True
         )
         if prepared is None:
@@ -346,7 +348,7 @@ class Deliverer:
         try:
             stream = (platform, channel, dossier)
             history = await self.store.run(self.store.history, [stream])
-            prepared = self._compose(
+            prepared = await self._compose(
                 stream, locale=locale, day=day, history=history[stream], scheduled=False
             )
             if prepared is None:  # only scheduled digests are skipped; never here
@@ -387,11 +389,20 @@ class Deliverer:
         except Exception:
             log.exception("digest asked for with /digest now in %s failed", where)
 
-    def _compose(
+    async def news(self, name: str, dossier: Dossier, today: dt.date) -> News:
+        """What is new in a loaded dossier, as every replica says (bot.digest.first_seen):
+        read from the database once per loaded dossier; DatabaseUnavailable if it cannot."""
+        found = known_news(self.store, dossier)
+        if found is not None:
+            return found
+        return await self.store.run(dated_news, self.store, name, dossier, today)
+
+    async def _compose(
         self, stream: Stream, *, locale: str, day: dt.date, history: History, scheduled: bool
     ) -> Prepared | None:
         """The digest of a dossier for a channel and day after `history`; None when a quiet
-        day is to be skipped. _NotServed when the dossier is not served."""
+        day is to be skipped. _NotServed when the dossier is not served; DatabaseUnavailable
+        when the database cannot say what is new."""
         platform, channel, dossier = stream
         request = Request(command="digest", platform=platform, channel=channel, locale=locale)
         try:  # one dossier for the whole digest, whatever reloads
@@ -399,8 +410,9 @@ class Deliverer:
         except KeyError:
             raise _NotServed(dossier) from None
         ctx = dataclasses.replace(ctx, locale=locale, today=day)
+        news = await self.news(dossier, ctx.dossier, day)
         since = history.last_post
-        quiet = since is not None and not has_news(ctx.dossier, since)
+        quiet = since is not None and not news.has_news(since)
         if quiet and scheduled and self.policy.quiet_days == "skip":
             return None
         pick = pick_quote(
@@ -414,6 +426,7 @@ class Deliverer:
             since=since,
             quote=pick.quote if pick else None,
             short=quiet and scheduled and self.policy.quiet_days == "short",
+            news=news,
         )
         return Prepared(reply=reply, pick=pick)
 

@@ -118,6 +118,7 @@ class DigestService:
         """Apply the config's subscriptions, start the scheduler and catch up at once."""
         self._loop = asyncio.get_running_loop()
         await self.store.run(self._apply_config)
+        await self._first_seen()
         scheduler = AsyncIOScheduler(
             timezone=dt.UTC,
             job_defaults={
@@ -137,6 +138,17 @@ class DigestService:
         self._spawn(self._deliverer.keep_claims())
         await self.sweep()
         self._spawn(self._sweep_forever())
+
+    async def _first_seen(self) -> None:
+        """Record the day this replica first sees each record no replica had seen (a dossier
+        new to the database keeps its own days), so that what a later reload adds is news
+        to every replica alike (bot.digest.first_seen)."""
+        today = self.clock().date()
+        for name, dossier in self.core.library.served().items():
+            try:
+                await self._deliverer.news(name, dossier, today)
+            except DatabaseUnavailable as exc:  # read again by its first digest
+                log.debug("records of %s first seen: %s", name, exc)
 
     async def _sweep_forever(self) -> None:
         """The periodic sweep, on the loop's monotonic clock so wall-clock jumps cannot bunch it."""
