@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from bot.app import DisputeBot
 from bot.config import PROJECT_ROOT
@@ -318,6 +319,9 @@ async def test_the_installations_the_digest_and_the_preferences_share_one_databa
     assert {served.installations.store.engine, database.engine} == {database.engine}
     runner = served.bot.service_runner(asyncio.Event())  # what probes /readyz and /metrics
     assert runner.database is (served.bot.database if served.settings.database_url else None)
+    with database.engine.connect() as conn:  # the installations' tables: a part of the schema
+        versions = conn.execute(sa.text("SELECT version FROM slack_oauth_schema")).all()
+    assert [tuple(row) for row in versions] == [(1,)]
 
 
 @pytest.mark.parametrize(
@@ -360,3 +364,35 @@ async def test_oauth_mode_on_an_unwritable_sqlite_folder_stops_with_one_clear_li
     assert last.startswith("dispute-bot: Slack's OAuth mode keeps each workspace's installation")
     assert "state.sqlite3" in last and "digest_database" in last
     assert CLIENT_SECRET not in text
+
+
+async def test_installations_made_before_their_tables_had_a_schema_version_are_kept(
+    fake: FakeSlack, tmp_path: Path, dossier: Dossier
+) -> None:
+    """A deployment whose OAuth tables slack_sdk created (no version of their own yet) keeps
+    its workspaces when the bot takes the tables into its schema."""
+    from slack_sdk.oauth.installation_store.models.installation import Installation
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+
+    path = tmp_path / "state.sqlite3"
+    engine = sa.create_engine(f"sqlite:///{path}")
+    before = SQLAlchemyInstallationStore(client_id=CLIENT_ID, engine=engine)
+    before.create_tables()
+    before.save(
+        Installation(
+            app_id="A1",
+            team_id="T0OLD",
+            bot_token="xoxb-old",
+            bot_id="B1",
+            bot_user_id="U0BOT",
+            user_id="U1",
+        )
+    )
+    engine.dispose()
+    bot = DisputeBot(oauth_settings(fake, database=str(path)), dossier=dossier)
+    try:
+        installations = await bot.open_installations()
+        found = await installations.bot(Team(team_id="T0OLD"))
+        assert found is not None and found.bot_token == "xoxb-old"
+    finally:
+        bot.database.close()
