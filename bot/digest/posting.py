@@ -157,6 +157,8 @@ class Deliverer:
         self._posted: dict[Key, str] = {}
         self.held: dict[Key, Claim] = {}  # the claims this replica holds (its heartbeat)
         self._out: set[Key] = set()  # requests out with no answer yet
+        # What is new in each loaded dossier, being read: once however many digests ask.
+        self._reading: dict[int, tuple[Dossier, asyncio.Future[News]]] = {}
         self._marks = Batcher(self._mark, lambda claim: claim.key)
         self._records = Batcher(self._record, lambda done: done.claim.key)
 
@@ -395,7 +397,21 @@ class Deliverer:
         found = known_news(self.store, dossier)
         if found is not None:
             return found
-        return await self.store.run(dated_news, self.store, name, dossier, today)
+        reading = self._reading.get(id(dossier))
+        if reading is None or reading[0] is not dossier:
+            future = asyncio.ensure_future(
+                self.store.run(dated_news, self.store, name, dossier, today)
+            )
+            self._reading[id(dossier)] = (dossier, future)
+
+            def ended(done: asyncio.Future[News], key: int = id(dossier)) -> None:
+                self._reading.pop(key, None)
+                if not done.cancelled():
+                    done.exception()  # retrieved: its waiters may all have been cancelled
+
+            future.add_done_callback(ended)
+            reading = (dossier, future)
+        return await asyncio.shield(reading[1])
 
     async def _compose(
         self, stream: Stream, *, locale: str, day: dt.date, history: History, scheduled: bool
