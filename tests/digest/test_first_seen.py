@@ -4,17 +4,29 @@ or reloaded. Two replicas, each with its own engine, on one SQLite file and on P
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
 
-from bot.config import Settings
+from bot.config import PROJECT_ROOT, Settings
 from bot.dossier import Dossier
 from bot.reload import date_new_records
 from tests.digest.conftest import MakeReplica, digest_settings, paris, postgres_settings
 from tests.digest.fake_chat import FakeChat
+from tests.ops.conftest import add_new_records
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -68,3 +80,79 @@ async def test_a_record_a_reload_added_is_new_to_a_replica_started_after_it_too(
         for replica in (first, second):
             quiet = replica.ask("/digest", channel="C1").items[0]
             assert quiet.body == "Nothing new since 4 March 2026."
+
+
+class Process:
+    """A bot process (tests/digest/preview_process.py) doing one step per line it reads."""
+
+    def __init__(self, proc: asyncio.subprocess.Process) -> None:
+        self.proc = proc
+
+    @classmethod
+    async def spawn(cls, spec: dict[str, Any]) -> Process:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "tests.digest.preview_process",
+            json.dumps(spec),
+            cwd=PROJECT_ROOT,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        return cls(proc)
+
+    async def step(self) -> str:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(b"go\n")
+        line = await asyncio.wait_for(self.proc.stdout.readline(), 60)
+        if not line:
+            assert self.proc.stderr is not None
+            raise AssertionError((await self.proc.stderr.read()).decode())
+        return line.decode().strip()
+
+    async def done(self) -> None:
+        code = await asyncio.wait_for(self.proc.wait(), 60)
+        assert self.proc.stderr is not None
+        assert code == 0, (await self.proc.stderr.read()).decode()
+
+
+async def test_two_bot_processes_started_days_apart_agree_on_what_a_reload_added(
+    request: pytest.FixtureRequest, tmp_path: Path, database: str
+) -> None:
+    """The first process reloads the seeds the day records were added to them (so it dates
+    them that day); the second starts the day after, reading the same seeds from scratch (the
+    new article says 9 March). Asked in the same channel, whose last digest was on 9 March,
+    both list the records as new."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(PROJECT_ROOT / "seeds", seeds)
+    where: dict[str, str] = (
+        {"database_url": request.getfixturevalue("postgres_url")}
+        if database == "postgres"
+        else {"database": str(tmp_path / "state.sqlite3")}
+    )
+    first = await Process.spawn(
+        {
+            "seeds": str(seeds),
+            **where,
+            "steps": [
+                ("2026-03-01T12:00:00+00:00", "preview"),  # the dossier as it was, seen
+                ("2026-03-09T08:00:00+00:00", "post"),  # the channel's digest of 9 March
+                ("2026-03-10T15:00:00+00:00", "reload"),  # the seeds gained records
+                ("2026-03-11T06:00:00+00:00", "preview"),
+            ],
+        }
+    )
+    assert json.loads(await first.step())["title"] == "New since 28 February 2026"
+    assert await first.step() == "ok"
+    add_new_records(seeds)
+    assert await first.step() == "ok"
+    second = await Process.spawn(
+        {"seeds": str(seeds), **where, "steps": [("2026-03-11T06:00:00+00:00", "preview")]}
+    )
+    answers = [json.loads(await second.step()), json.loads(await first.step())]
+    await asyncio.gather(first.done(), second.done())
+    for answer in answers:
+        assert answer["title"] == "New since 9 March 2026"
+        assert "Trump revient à la charge contre Anthropic (AFP, 2026-03-09)" in answer["body"]
+    assert answers[0] == answers[1]
