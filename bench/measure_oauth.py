@@ -28,14 +28,38 @@ from typing import Any
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bench.stats import median, percentile
+from bot.app import DisputeBot
 from bot.config import Secret, load_settings
 from bot.delivery import Team
-from bot.platforms.slack.installations import Installations, open_installations
+from bot.platforms.slack.installations import Installations
 from bot.platforms.slack.oauth import WorkspaceAuthorize
 from tests.fakes.slack import CLIENT_ID, CLIENT_SECRET, SIGNING_SECRET, FakeSlack
+
+
+class Unwrapped(AsyncInstallationStore):
+    """slack_sdk's store as Bolt reads it by default: every lookup from the database (on the
+    bot's database threads), nothing kept in memory."""
+
+    def __init__(self, installations: Installations) -> None:
+        self.installations = installations
+
+    async def async_find_bot(self, **ids: Any) -> Bot | None:
+        found: Bot | None = await self.installations.database.run(
+            self.installations.store.find_bot, **ids
+        )
+        return found
+
+    async def async_find_installation(self, **ids: Any) -> Installation | None:
+        found: Installation | None = await self.installations.database.run(
+            self.installations.store.find_installation, **ids
+        )
+        return found
+
 
 WORKSPACES = 20
 
@@ -87,7 +111,8 @@ async def measure_on(database: dict[str, Any], calls: int) -> dict[str, Any]:
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
     }
     settings = dataclasses.replace(load_settings(environ=environ), **database)
-    installations = await open_installations(settings)
+    bot = DisputeBot(settings)
+    installations = await bot.open_installations()
     try:
         teams = await _installed(fake, installations)
         ours = WorkspaceAuthorize(installations)
@@ -104,7 +129,7 @@ async def measure_on(database: dict[str, Any], calls: int) -> dict[str, Any]:
         def bolt(cache: bool) -> Callable[[str], Awaitable[Any]]:
             authorize = AsyncInstallationStoreAuthorize(
                 logger=logging.getLogger("bench"),
-                installation_store=installations.store,  # slack_sdk's store, unwrapped
+                installation_store=Unwrapped(installations),  # slack_sdk's store, unwrapped
                 client_id=CLIENT_ID,
                 client_secret=CLIENT_SECRET,
                 cache_enabled=cache,
@@ -133,7 +158,7 @@ async def measure_on(database: dict[str, Any], calls: int) -> dict[str, Any]:
         results["store_reads"] = installations.lookups
         return results
     finally:
-        await installations.close()
+        bot.database.close()
         await fake.close()
 
 

@@ -102,9 +102,19 @@ class DisputeBot:
                 check_subscribed_dossiers(settings, dossier)
         library = dossier if isinstance(dossier, Library) else Library.of(dossier)
         # Creating these opens nothing: the database only when a channel's command, a
-        # /digest subcommand or the scheduler first needs it, and once for both; with room
-        # for a digest round's calls and the commands' together.
-        self.database = SharedDatabase(settings, workers=DIGEST_CALLS + PLACE_CALLS)
+        # /digest subcommand, the scheduler, Slack's OAuth mode or the probe first needs it,
+        # and once for all (one engine, one pool); with room for a digest round's calls, the
+        # commands', the installations' and a probe together.
+        workers = DIGEST_CALLS + PLACE_CALLS
+        if settings.database_url:  # /readyz and /metrics probe it (not on a console answer)
+            from bot.ops.database import DATABASE_CALLS as PROBE_CALLS
+
+            workers += PROBE_CALLS
+        if settings.slack_oauth:  # Slack's installations keep to the same database
+            from bot.platforms.slack import OAUTH_DATABASE_CALLS
+
+            workers += OAUTH_DATABASE_CALLS
+        self.database = SharedDatabase(settings, workers=workers)
         self.preferences = Preferences(settings, database=self.database, clock=clock)
         self.digest = DigestHub(
             settings, clock=clock, default_dossier=library.default, database=self.database
@@ -179,6 +189,7 @@ class DisputeBot:
             on_refused=partial(alert_admins, self.settings, posters) if alerts else None,
             closing=(self.digest.close, self.preferences.close, self.database.close),
             beside=BESIDE_READINESS,
+            database=self.database if self.settings.database_url else None,
         )
 
     def services(
@@ -244,9 +255,7 @@ class DisputeBot:
             await asyncio.to_thread(self.preferences.prepare)
         installations = None
         if "slack" in names and self.settings.slack_oauth:
-            from bot.platforms.slack.installations import open_installations
-
-            installations = await open_installations(self.settings)
+            installations = await self.open_installations()
         posters: dict[str, Poster] = {}
         try:
             posters = self.posters(installations)
@@ -257,8 +266,27 @@ class DisputeBot:
                 close = getattr(poster, "close", None)
                 if close is not None:
                     await close()
-            if installations is not None:
-                await installations.close()
+
+    async def open_installations(self) -> Installations:
+        """Slack's OAuth mode: the installations, on the state database. Without them the
+        bot cannot answer any workspace: DatabaseUnavailable, said in a line, stops it."""
+        from bot.errors import DatabaseUnavailable
+        from bot.platforms.slack.installations import open_installations
+
+        settings = self.settings
+        try:
+            return await open_installations(settings, self.database.get())
+        except DatabaseUnavailable as exc:
+            where = (
+                "DATABASE_URL"
+                if settings.database_url
+                else f"the SQLite file {Path(settings.digest_database).expanduser()}"
+            )
+            raise DatabaseUnavailable(
+                f"Slack's OAuth mode keeps each workspace's installation in the state "
+                f"database ({where}), which cannot be used: {exc} (set DATABASE_URL, or "
+                f"digest_database to a file in a folder the bot can write)"
+            ) from exc
 
 
 def build_core(

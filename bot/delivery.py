@@ -11,13 +11,15 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from bot.errors import DeliveryError
 from bot.reply import Reply
 
 if TYPE_CHECKING:
     from tenacity import AsyncRetrying, RetryCallState
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -137,9 +139,11 @@ class RetryPolicy:
         give_up: Callable[[int, float], bool],
         before_retry: Callable[[RetryCallState], Awaitable[None]] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        retry_on: Callable[[BaseException], bool] = may_retry,
     ) -> AsyncRetrying:
-        """A tenacity loop: retries what `may_retry` allows until `give_up(attempts, wait)`
-        says the next wait is too long; the last error is raised as it was."""
+        """A tenacity loop: retries what `retry_on` allows (a post: `may_retry`) until
+        `give_up(attempts, wait)` says the next wait is too long; the last error is raised
+        as it was."""
         from tenacity import AsyncRetrying, retry_if_exception
 
         def wait(state: RetryCallState) -> float:
@@ -149,13 +153,46 @@ class RetryPolicy:
             return give_up(state.attempt_number, wait(state))
 
         return AsyncRetrying(
-            retry=retry_if_exception(may_retry),
+            retry=retry_if_exception(retry_on),
             wait=wait,
             stop=stop,
             before_sleep=before_retry,
             sleep=sleep,
             reraise=True,
         )
+
+    async def call(
+        self,
+        attempt: Callable[[], Awaitable[T]],
+        *,
+        give_up: Callable[[int, float], bool],
+        before_retry: Callable[[RetryCallState], Awaitable[None]] | None = None,
+        retry_on: Callable[[BaseException], bool] = may_retry,
+    ) -> T:
+        """`attempt()` until it returns, through `retrying`; the last error is raised."""
+        retrying = self.retrying(give_up=give_up, before_retry=before_retry, retry_on=retry_on)
+        async for round_ in retrying:
+            with round_:
+                return await attempt()
+        raise AssertionError("unreachable: tenacity returns or raises")  # pragma: no cover
+
+
+async def post_retrying(
+    poster: Poster,
+    channel: str,
+    reply: Reply,
+    *,
+    policy: RetryPolicy,
+    attempts: int,
+    max_wait: float = float("inf"),
+    team: Team | None = None,
+) -> str:
+    """Post through the one retry policy: `attempts` requests at most, none after a wait
+    longer than `max_wait` (the admins' alerts; the digest adds its claims around its own)."""
+    return await policy.call(
+        lambda: poster.post(channel, reply, team=team),
+        give_up=lambda tried, wait: tried >= attempts or wait > max_wait,
+    )
 
 
 def _error(state: RetryCallState) -> BaseException | None:

@@ -44,6 +44,8 @@ class DigestCounts(Protocol):
 
     def digest_failed(self, platform: str, *, permanent: bool) -> None: ...
 
+    def digest_unknown(self, platform: str, reason: str) -> None: ...
+
 
 class NoCounts:
     """Counts nothing: a digest service run without metrics (tests, a replica's tools)."""
@@ -55,6 +57,9 @@ class NoCounts:
         pass
 
     def digest_failed(self, platform: str, *, permanent: bool) -> None:
+        pass
+
+    def digest_unknown(self, platform: str, reason: str) -> None:
         pass
 
 

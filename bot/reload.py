@@ -5,8 +5,10 @@ A broken dossier changes nothing of itself: the bot keeps its last good version 
 every problem with its file and line, while the other dossiers are swapped in; the report
 says what happened to each, for whoever asked (the /reload command in handlers/reload.py,
 the admins' alert in bot/ops). Records that were not in the previous version of a dossier
-are dated the day of the reload (`added`), so the next digest reports them as new. The
-composition root (bot/app.py) passes `reload_dossiers` to whoever reloads.
+are dated the day of the reload (`added`): what is new where no state database says better
+(the console). The digest reads the day each record was first seen from the database, the
+same on every replica (bot.digest.first_seen). The composition root (bot/app.py) passes
+`reload_dossiers` to whoever reloads.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from bot.matching.names import best_command
 from bot.reply import Reply
 
 if TYPE_CHECKING:
+    from bot.digest.compose import News
     from bot.digest.hub import DigestHub
 
 log = logging.getLogger("dispute_bot.digest")
@@ -31,25 +32,35 @@ def preview(ctx: Context, hub: DigestHub) -> Reply:
     where it has had none, on the console, or when the state database cannot say)."""
     from bot.digest.compose import compose_digest, quote_for_day  # only when asked for
 
-    since = _last_digest_day(ctx, hub) or ctx.today - dt.timedelta(days=1)
-    return compose_digest(ctx, since=since, quote=quote_for_day(ctx.dossier.corpus, ctx.today))
+    since, news = _channel_state(ctx, hub)
+    return compose_digest(
+        ctx,
+        since=since or ctx.today - dt.timedelta(days=1),
+        quote=quote_for_day(ctx.dossier.corpus, ctx.today),
+        news=news,
+    )
 
 
-def _last_digest_day(ctx: Context, hub: DigestHub) -> dt.date | None:
-    """The day of the channel's last digest; None on the console (no channel, and nothing
-    opened), or when the state database is unavailable: the preview never fails for that."""
+def _channel_state(ctx: Context, hub: DigestHub) -> tuple[dt.date | None, News | None]:
+    """The day of the channel's last digest, and what is new as every replica says; (None,
+    None) on the console (no channel, and nothing opened), or when the state database is
+    unavailable: the preview never fails for that (it reads the dossier's own days)."""
     if not ctx.request.channel:
-        return None
+        return None, None
     from bot.schedule_words import PLATFORMS  # a channel's preview only
 
     if ctx.platform not in PLATFORMS:
-        return None
+        return None, None
+    from bot.digest.first_seen import dated_news
+
     try:
-        last = hub.store.last_post(ctx.platform, ctx.request.channel, ctx.dossier_name)
+        store = hub.store
+        last = store.last_post(ctx.platform, ctx.request.channel, ctx.dossier_name)
+        news = dated_news(store, ctx.dossier_name, ctx.dossier, ctx.today)
     except DatabaseUnavailable as exc:
         log.info("/digest preview without the channel's last digest: %s", exc)
-        return None
-    return last.local_date if last else None
+        return None, None
+    return (last.local_date if last else None), news
 
 
 # The subcommands, with the French words that mean the same.

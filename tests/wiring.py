@@ -1,11 +1,11 @@
 """What the composition root hands every platform shell, for tests that start one directly,
-and posting through the one retry policy as the digest does."""
+and posting through the bot's own retry loop (bot.delivery.post_retrying)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.delivery import Poster, RetryPolicy
+from bot.delivery import Poster, RetryPolicy, post_retrying
 from bot.ops.inflight import REPLIES
 from bot.ops.readiness import report
 from bot.reply import Reply
@@ -13,13 +13,9 @@ from bot.reply import Reply
 WIRING: dict[str, Any] = {"report": report, "in_flight": REPLIES}
 
 
-async def post_as_the_digest_does(
-    poster: Poster, channel: str, reply: Reply, *, attempts: int = 3, backoff: float = 0.01
-) -> str:
-    """Post through the one retry policy (bot.delivery), as the digest and the alerts do:
-    at most `attempts` requests, `backoff` seconds apart or as long as the platform asks."""
-    retrying = RetryPolicy(backoff=(backoff,)).retrying(give_up=lambda tried, _: tried >= attempts)
-    async for attempt in retrying:
-        with attempt:
-            return await poster.post(channel, reply)
-    raise AssertionError("unreachable: the policy returns or raises")
+async def post_with_retries(poster: Poster, channel: str, reply: Reply) -> str:
+    """Post as the bot posts unprompted: three requests at most, 10 ms apart or as long as
+    the platform asks."""
+    return await post_retrying(
+        poster, channel, reply, policy=RetryPolicy(backoff=(0.01,)), attempts=3
+    )

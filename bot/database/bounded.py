@@ -243,11 +243,19 @@ class Database:
 
     async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """`call` for the event loop: awaited, holding none of the loop's default threads."""
+        return await self.run_within(self.bound, fn, *args, **kwargs)
+
+    async def run_within(
+        self, seconds: float, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """`run`, given up after `seconds` rather than `bound`: a call that also waits for
+        something else while it holds its transaction (a Slack token renewed under its
+        row's lock)."""
         future = asyncio.wrap_future(self._submit(fn, *args, **kwargs))
-        done, _ = await asyncio.wait({future}, timeout=self.bound)
+        done, _ = await asyncio.wait({future}, timeout=seconds)
         if not done:
             future.cancel()
-            raise self._gave_up()
+            raise self._gave_up(seconds)
         try:
             return future.result()
         except asyncio.CancelledError:
@@ -304,8 +312,9 @@ class Database:
             self._note_outage(reason, hold=lost)
         return DatabaseUnavailable(reason)
 
-    def _gave_up(self) -> DatabaseUnavailable:
-        reason = f"{self.name} unavailable (no answer within {self.bound:g} s)"
+    def _gave_up(self, seconds: float | None = None) -> DatabaseUnavailable:
+        waited = self.bound if seconds is None else seconds
+        reason = f"{self.name} unavailable (no answer within {waited:g} s)"
         self._note_outage(reason, hold=True)
         self.cut()
         return DatabaseUnavailable(reason)

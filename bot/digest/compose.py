@@ -4,14 +4,16 @@ The scheduler (bot.digest.posting) posts `compose_digest` once per subscribed ch
 `/digest` shows it as a preview. It reads the dossier through a `DigestIndex` built once per
 loaded dossier (records sorted by when they were added, the key-date events, the main
 actors), kept with the dossier itself, so a channel's digest costs what it shows, not what
-the dossier holds.
+the dossier holds. What is new is read from `News`: the records by the day the state
+database says they were first seen (bot.digest.first_seen), the same on every replica; the
+index's own `news` (the days the loaded dossier says) stands in where no database answers.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
@@ -51,11 +53,13 @@ class AddedIndex(Generic[Record]):
 
     __slots__ = ("_dates", "_positions", "_records")
 
-    def __init__(self, records: Sequence[Record]) -> None:
+    def __init__(self, records: Sequence[Record], days: Sequence[dt.date] | None = None) -> None:
+        """`days`: the day each record was added, in dossier order (default: its `added`)."""
         self._records = records
+        added = [r.added for r in records] if days is None else days
         # Dossier positions ordered by day added (a stable sort: dossier order within a day).
-        self._positions = sorted(range(len(records)), key=lambda n: records[n].added)
-        self._dates = [records[n].added for n in self._positions]
+        self._positions = sorted(range(len(records)), key=added.__getitem__)
+        self._dates = [added[n] for n in self._positions]
 
     def latest(self) -> dt.date | None:
         return self._dates[-1] if self._dates else None
@@ -64,6 +68,61 @@ class AddedIndex(Generic[Record]):
         """The records added after `since`, in dossier order."""
         start = bisect.bisect_right(self._dates, since)
         return tuple(self._records[n] for n in sorted(self._positions[start:]))
+
+
+def record_ref(kind: str, ident: str) -> str:
+    """How the state database names a record of a dossier: "quote:<id>"."""
+    return f"{kind}:{ident}"
+
+
+def record_days(corpus: Corpus) -> dict[str, dt.date]:
+    """Every record that can be news, by ref, with the day its dossier says it was added."""
+    days: dict[str, dt.date] = {}
+    for kind, records in (
+        ("event", corpus.events),
+        ("quote", corpus.quotes),
+        ("article", corpus.articles),
+    ):
+        for record in records:
+            days[record_ref(kind, record.id)] = record.added
+    return days
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class News:
+    """The records that can be news, each kind by the day it entered the dossier."""
+
+    events: AddedIndex[Event]
+    quotes: AddedIndex[Quote]
+    articles: AddedIndex[Article]
+
+    @classmethod
+    def of(cls, corpus: Corpus, seen: Mapping[str, dt.date] | None = None) -> News:
+        """By the days of `seen` (ref -> first seen), else the days the dossier says."""
+
+        def days(kind: str, records: Sequence[_Record]) -> list[dt.date] | None:
+            if seen is None:
+                return None
+            return [seen.get(record_ref(kind, r.id), r.added) for r in records]
+
+        return cls(
+            events=AddedIndex(corpus.events, days("event", corpus.events)),
+            quotes=AddedIndex(corpus.quotes, days("quote", corpus.quotes)),
+            articles=AddedIndex(corpus.articles, days("article", corpus.articles)),
+        )
+
+    def has_news(self, since: dt.date) -> bool:
+        """Whether anything entered the dossier after `since` (a quiet day otherwise)."""
+        latest = [d for d in (i.latest() for i in (self.events, self.quotes, self.articles)) if d]
+        return any(day > since for day in latest)
+
+
+class _Record(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def added(self) -> dt.date: ...
 
 
 # Key-date texts kept per (locale, day); older days are dropped past this many.
@@ -79,9 +138,7 @@ class DigestIndex:
     """
 
     corpus: Corpus
-    events: AddedIndex[Event]
-    quotes: AddedIndex[Quote]
-    articles: AddedIndex[Article]
+    news: News  # by the days the loaded dossier says (no database: the console)
     key_events: tuple[Event, ...]  # decisive, deadline or with a period, in dossier order
     key_articles: tuple[str, ...]  # the articles the key events cite, in dossier order
     standing: tuple[Actor, ...]  # main actors with a standing line
@@ -96,9 +153,7 @@ class DigestIndex:
         cited = {a for e in key_events for a in e.articles if a in rank}
         return cls(
             corpus=corpus,
-            events=AddedIndex(corpus.events),
-            quotes=AddedIndex(corpus.quotes),
-            articles=AddedIndex(corpus.articles),
+            news=News.of(corpus),
             key_events=key_events,
             key_articles=tuple(sorted(cited, key=rank.__getitem__)),
             standing=tuple(a for a in corpus.actors if a.main and a.standing),
@@ -130,10 +185,6 @@ class DigestIndex:
             found.append(source)
         return found
 
-    def has_news(self, since: dt.date) -> bool:
-        latest = [d for d in (i.latest() for i in (self.events, self.quotes, self.articles)) if d]
-        return any(day > since for day in latest)
-
     def in_dossier_order(self, article_ids: Iterable[str]) -> list[str]:
         """Article ids without repeats, in the order the dossier lists the articles."""
         rank = self.article_rank
@@ -150,8 +201,8 @@ def _index_of(dossier: Dossier) -> DigestIndex:
 
 
 def has_news(dossier: Dossier, since: dt.date) -> bool:
-    """Whether anything entered the dossier after `since` (a quiet day otherwise)."""
-    return digest_index(dossier).has_news(since)
+    """Whether anything entered the dossier after `since`, by the days it says."""
+    return digest_index(dossier).news.has_news(since)
 
 
 def _key_dates(ctx: Context, key_events: Sequence[Event]) -> list[str]:
@@ -195,23 +246,30 @@ def _by_importance(events: Iterable[Event]) -> list[Event]:
 
 
 def compose_digest(
-    ctx: Context, *, since: dt.date | None, quote: Quote | None, short: bool = False
+    ctx: Context,
+    *,
+    since: dt.date | None,
+    quote: Quote | None,
+    short: bool = False,
+    news: News | None = None,
 ) -> Reply:
     """The digest for `ctx.today`: what is new since `since`, the standings, key dates, a quote.
 
     `short` (a quiet day, with `digest_quiet_days: short`) keeps the "nothing new" line and
-    the quote of the day only.
+    the quote of the day only. `news`: the records by the day they were first seen (the
+    state database's, bot.digest.first_seen); None: by the days the dossier says.
     """
     corpus = ctx.dossier.corpus
     index = digest_index(ctx.dossier)
+    news = news if news is not None else index.news
     items: list[Item] = []
     if since is None:
         new_events, new_quotes, new_articles = corpus.events, corpus.quotes, corpus.articles
         heading = ctx.t("digest.new_all")
     else:
-        new_events = index.events.added_after(since)
-        new_quotes = index.quotes.added_after(since)
-        new_articles = index.articles.added_after(since)
+        new_events = news.events.added_after(since)
+        new_quotes = news.quotes.added_after(since)
+        new_articles = news.articles.added_after(since)
         heading = ctx.t("digest.new", date=format_day(since, ctx.locale))
     ranked = _by_importance(new_events)
     shown_events = ranked[:NEW_EVENTS_SHOWN]

@@ -1,7 +1,10 @@
 """What the Core holds for the digest: the state, opened on first use, and the running service.
 
 Creating a hub touches nothing, so `dispute-bot ask "/quote trump"` never opens a database
-(nor imports SQLAlchemy); `/digest subscribe` opens the store when it first needs it.
+(nor imports SQLAlchemy); `/digest subscribe` opens the store when it first needs it. A
+command's handler, on a thread, reads `store`; what runs on the event loop (the scheduler,
+the Home tab, an uninstall) awaits `open()`, which opens it on the database's own threads:
+never on the loop's default threads, which answer the commands, and bounded like any call.
 """
 
 from __future__ import annotations
@@ -32,11 +35,11 @@ class DigestHub:
         *,
         clock: Callable[[], dt.datetime],
         default_dossier: str,
-        database: SharedDatabase | None = None,
+        database: SharedDatabase,
     ) -> None:
         self.settings = settings
         self.clock = clock
-        self.database = database  # the root's shared state database; None: one of its own
+        self.database = database  # the root's shared state database
         # The dossier of the config's subscriptions that name none, and of the rows of a
         # database older than the dossiers.
         self.default_dossier = default_dossier
@@ -54,9 +57,17 @@ class DigestHub:
                 self._store = DigestStore.open(
                     self.settings,
                     default_dossier=self.default_dossier,
-                    database=self.database.get() if self.database is not None else None,
+                    database=self.database.get(),
                 )
             return self._store
+
+    async def open(self) -> DigestStore:
+        """`store` from the event loop: DigestStoreError (DatabaseUnavailable) if it cannot
+        be opened within the database's bound."""
+        store = self._store
+        if store is not None:
+            return store
+        return await self.database.get().run(lambda: self.store)
 
     def attach(self, service: DigestService) -> None:
         self.service = service

@@ -22,11 +22,13 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from bot.config import Settings
 from bot.core import Core, Request
 from bot.delivery import Poster, RetryPolicy, Team
-from bot.digest.compose import compose_digest, has_news
+from bot.digest.compose import News, compose_digest
+from bot.digest.first_seen import dated_news, known_news
 from bot.digest.records import Claim, Done, History, Key, Stream, Subscription
 from bot.digest.rotation import Pick, pick_quote
 from bot.digest.store import DigestStore
 from bot.digest.when import Occurrence
+from bot.dossier import Dossier
 from bot.errors import DatabaseUnavailable, DeliveryError
 from bot.hooks import DigestCounts, NoCounts
 from bot.reply import Reply
@@ -155,6 +157,8 @@ class Deliverer:
         self._posted: dict[Key, str] = {}
         self.held: dict[Key, Claim] = {}  # the claims this replica holds (its heartbeat)
         self._out: set[Key] = set()  # requests out with no answer yet
+        # What is new in each loaded dossier, being read: once however many digests ask.
+        self._reading: dict[int, tuple[Dossier, asyncio.Future[News]]] = {}
         self._marks = Batcher(self._mark, lambda claim: claim.key)
         self._records = Batcher(self._record, lambda done: done.claim.key)
 
@@ -244,6 +248,7 @@ class Deliverer:
                 self._posted.pop(key),
             )
         elif key in self._out:
+            self.counts.digest_unknown(key[0], "stopped")
             log.warning(
                 "digest of %s for %s: the bot stopped while its post was on its way; it may "
                 "have arrived, so it is not posted again",
@@ -268,7 +273,7 @@ class Deliverer:
         self, sub: Subscription, occurrence: Occurrence, claim: Claim, history: History
     ) -> None:
         where = digest_name(*sub.key)
-        prepared = self._compose(
+        prepared = await self._compose(
             sub.key, locale=sub.locale, day=occurrence.local_date, history=history, scheduled=True
         )
         if prepared is None:
@@ -312,20 +317,23 @@ class Deliverer:
             )
 
     async def _until_recorded(self, where: str, record: Callable[[], Awaitable[T]]) -> T:
-        """Record a post that happened, retrying while the database is unavailable: a post is
-        never forgotten by the replica that made it (the bot stopping ends the wait)."""
-        attempt = 0
-        while True:
-            try:
-                return await record()
-            except DatabaseUnavailable as exc:
-                if attempt == 0:
-                    log.warning(
-                        "digest of %s posted; recording it waits for the database (%s)", where, exc
-                    )
-                wait = self.policy.backoff[min(attempt, len(self.policy.backoff) - 1)]
-                attempt += 1
-                await asyncio.sleep(wait)
+        """Record a post that happened, retrying while the database is unavailable (the one
+        retry policy, with the digest's backoff): a post is never forgotten by the replica
+        that made it (the bot stopping ends the wait)."""
+
+        async def first_wait(state: RetryCallState) -> None:
+            if state.attempt_number == 1:
+                failed = state.outcome.exception() if state.outcome else None
+                log.warning(
+                    "digest of %s posted; recording it waits for the database (%s)", where, failed
+                )
+
+        return await RetryPolicy(backoff=self.policy.backoff).call(
+            record,
+            give_up=lambda attempts, wait: False,
+            before_retry=first_wait,
+            retry_on=lambda error: isinstance(error, DatabaseUnavailable),
+        )
 
     async def post_now(
         self,
@@ -342,7 +350,7 @@ class Deliverer:
         try:
             stream = (platform, channel, dossier)
             history = await self.store.run(self.store.history, [stream])
-            prepared = self._compose(
+            prepared = await self._compose(
                 stream, locale=locale, day=day, history=history[stream], scheduled=False
             )
             if prepared is None:  # only scheduled digests are skipped; never here
@@ -383,11 +391,34 @@ class Deliverer:
         except Exception:
             log.exception("digest asked for with /digest now in %s failed", where)
 
-    def _compose(
+    async def news(self, name: str, dossier: Dossier, today: dt.date) -> News:
+        """What is new in a loaded dossier, as every replica says (bot.digest.first_seen):
+        read from the database once per loaded dossier; DatabaseUnavailable if it cannot."""
+        found = known_news(self.store, dossier)
+        if found is not None:
+            return found
+        reading = self._reading.get(id(dossier))
+        if reading is None or reading[0] is not dossier:
+            future = asyncio.ensure_future(
+                self.store.run(dated_news, self.store, name, dossier, today)
+            )
+            self._reading[id(dossier)] = (dossier, future)
+
+            def ended(done: asyncio.Future[News], key: int = id(dossier)) -> None:
+                self._reading.pop(key, None)
+                if not done.cancelled():
+                    done.exception()  # retrieved: its waiters may all have been cancelled
+
+            future.add_done_callback(ended)
+            reading = (dossier, future)
+        return await asyncio.shield(reading[1])
+
+    async def _compose(
         self, stream: Stream, *, locale: str, day: dt.date, history: History, scheduled: bool
     ) -> Prepared | None:
         """The digest of a dossier for a channel and day after `history`; None when a quiet
-        day is to be skipped. _NotServed when the dossier is not served."""
+        day is to be skipped. _NotServed when the dossier is not served; DatabaseUnavailable
+        when the database cannot say what is new."""
         platform, channel, dossier = stream
         request = Request(command="digest", platform=platform, channel=channel, locale=locale)
         try:  # one dossier for the whole digest, whatever reloads
@@ -395,8 +426,9 @@ class Deliverer:
         except KeyError:
             raise _NotServed(dossier) from None
         ctx = dataclasses.replace(ctx, locale=locale, today=day)
+        news = await self.news(dossier, ctx.dossier, day)
         since = history.last_post
-        quiet = since is not None and not has_news(ctx.dossier, since)
+        quiet = since is not None and not news.has_news(since)
         if quiet and scheduled and self.policy.quiet_days == "skip":
             return None
         pick = pick_quote(
@@ -410,6 +442,7 @@ class Deliverer:
             since=since,
             quote=pick.quote if pick else None,
             short=quiet and scheduled and self.policy.quiet_days == "short",
+            news=news,
         )
         return Prepared(reply=reply, pick=pick)
 
@@ -494,7 +527,7 @@ class Deliverer:
                 await self._pause(platform, channel, dossier, reason=str(exc), claim=claim)
                 return None
             if exc.maybe_posted:
-                await self._unknown(where, str(exc), claim)
+                await self._unknown(where, str(exc), claim, platform)
                 return None
             error = str(exc)
         except DatabaseUnavailable:
@@ -515,7 +548,8 @@ class Deliverer:
             )
         return None
 
-    async def _unknown(self, where: str, error: str, claim: Claim | None) -> None:
+    async def _unknown(self, where: str, error: str, claim: Claim | None, platform: str) -> None:
+        self.counts.digest_unknown(platform, "no_answer")
         log.warning(
             "digest for %s may or may not have arrived (%s): not posted again, so that it "
             "cannot appear twice; /digest now posts it if it is missing",

@@ -6,7 +6,8 @@ also keeps its team (the Slack workspace and its Enterprise Grid org, or the Dis
 server), so the digest finds what it needs about a channel in its own row.
 `schema(default_dossier)` is the digest's part of the state database (bot.database.schema):
 version 2 added the team, version 3 the dossier (the rows of older versions belong to the
-deployment's default dossier), version 4 the deliveries' index by day.
+deployment's default dossier), version 4 the deliveries' index by day, version 5 the day each
+record of a dossier was first seen, so that every replica says the same of what is new.
 """
 
 from __future__ import annotations
@@ -102,13 +103,24 @@ quotes_shown = sa.Table(
     sa.Column("shown_at", UTCDateTime, nullable=False),
 )
 
-TABLES = (subscriptions, deliveries, posts, quotes_shown)
+# The day each record ("quote:<id>", "event:<id>", "article:<id>") was first seen in its
+# dossier, by whichever replica saw it first: what a digest calls new, whatever day each
+# replica started or reloaded.
+first_seen = sa.Table(
+    "digest_first_seen",
+    metadata,
+    sa.Column("dossier", sa.String(64), primary_key=True),
+    sa.Column("record", sa.String(255), primary_key=True),
+    sa.Column("first_seen", sa.Date, nullable=False),
+)
+
+TABLES = (subscriptions, deliveries, posts, quotes_shown)  # those version 3 gave a dossier
 INDEXES = (subscriptions_by_team, posts_by_channel, deliveries_by_day)
 _LOCK_KEY = 0x44_69_67_65_73_74  # "Digest", for pg_advisory_xact_lock
 
 
 def _create(conn: Connection) -> None:
-    for table in TABLES:
+    for table in (*TABLES, first_seen):
         conn.execute(CreateTable(table))
     for index in INDEXES:
         conn.execute(CreateIndex(index))
@@ -188,6 +200,11 @@ def _deliveries_by_day_v4(conn: Connection) -> None:
     conn.execute(CreateIndex(deliveries_by_day, if_not_exists=True))
 
 
+def _first_seen_v5(conn: Connection) -> None:
+    """Version 5: the day each record was first seen, shared by the replicas."""
+    conn.execute(CreateTable(first_seen, if_not_exists=True))
+
+
 def schema(default_dossier: str) -> Part:
     """The digest's part of the state database; rows older than the dossiers (version 1)
     are given `default_dossier`."""
@@ -200,5 +217,6 @@ def schema(default_dossier: str) -> Part:
             _add_slack_workspace_v2,
             _added_dossier_v3(default_dossier),
             _deliveries_by_day_v4,
+            _first_seen_v5,
         ),
     )

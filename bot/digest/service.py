@@ -118,6 +118,7 @@ class DigestService:
         """Apply the config's subscriptions, start the scheduler and catch up at once."""
         self._loop = asyncio.get_running_loop()
         await self.store.run(self._apply_config)
+        await self._first_seen()
         scheduler = AsyncIOScheduler(
             timezone=dt.UTC,
             job_defaults={
@@ -137,6 +138,17 @@ class DigestService:
         self._spawn(self._deliverer.keep_claims())
         await self.sweep()
         self._spawn(self._sweep_forever())
+
+    async def _first_seen(self) -> None:
+        """Record the day this replica first sees each record no replica had seen (a dossier
+        new to the database keeps its own days), so that what a later reload adds is news
+        to every replica alike (bot.digest.first_seen)."""
+        today = self.clock().date()
+        for name, dossier in self.core.library.served().items():
+            try:
+                await self._deliverer.news(name, dossier, today)
+            except DatabaseUnavailable as exc:  # read again by its first digest
+                log.debug("records of %s first seen: %s", name, exc)
 
     async def _sweep_forever(self) -> None:
         """The periodic sweep, on the loop's monotonic clock so wall-clock jumps cannot bunch it."""
@@ -411,7 +423,15 @@ class DigestService:
                 now=now,
                 stale_after=self.policy.claim_timeout,
             )
-            if recorded:
+            if recorded == "unknown":
+                self.counts.digest_unknown(sub.platform, "replica_silent")
+                log.warning(
+                    "digest of %s for %s: its replica fell silent while its post was on its "
+                    "way; it may have arrived, so it is not posted again",
+                    digest_name(*sub.key),
+                    occurrence.local_date,
+                )
+            elif recorded:
                 self.counts.digest_skipped(sub.platform, "missed")
                 log.warning(
                     "digest of %s for %s skipped: due %s, %s ago, beyond the %s catch-up window "
@@ -497,6 +517,7 @@ class DigestService:
             log.debug("%d digests wait for the database: %s", len(due), exc)
             return
         for key, holder in claims.unknown.items():
+            self.counts.digest_unknown(key[0], "replica_silent")
             log.warning(
                 "digest of %s for %s: replica %s fell silent while its post was on its way; it "
                 "may have arrived, so it is not posted again (/digest now posts it if missing)",

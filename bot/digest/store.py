@@ -38,7 +38,14 @@ from bot.digest.records import (
     Stream,
     Subscription,
 )
-from bot.digest.schema import deliveries, posts, quotes_shown, schema, subscriptions
+from bot.digest.schema import (
+    deliveries,
+    first_seen,
+    posts,
+    quotes_shown,
+    schema,
+    subscriptions,
+)
 from bot.digest.when import Schedule, weekdays_code, weekdays_from_code
 from bot.errors import DatabaseUnavailable
 from bot.schedule_words import parse_time
@@ -813,8 +820,10 @@ class DigestStore(StateStore):
         replica: str,
         now: dt.datetime,
         stale_after: dt.timedelta,
-    ) -> bool:
-        """Record a digest too late to post (once, whichever replica sees it first).
+    ) -> str | None:
+        """Record a digest too late to post (once, whichever replica sees it first): the
+        status recorded ("missed"; "unknown" for a dead replica's post on its way), None when
+        another replica recorded it or it is still held.
 
         A stale claim left by a dead replica that is now too late becomes missed too.
         """
@@ -836,7 +845,7 @@ class DigestStore(StateStore):
                 },
             )
             if inserted:
-                return True
+                return "missed"
             stale = sa.and_(
                 _where_delivery((platform, channel, dossier, local_date)),
                 deliveries.c.claimed_at < now - stale_after,
@@ -847,7 +856,7 @@ class DigestStore(StateStore):
                 .values(status="missed", finished_at=now)
             )
             # A dead replica's post on its way: it may have arrived, so not "missed".
-            conn.execute(
+            silent = conn.execute(
                 sa.update(deliveries)
                 .where(stale, deliveries.c.status == "sending")
                 .values(
@@ -856,7 +865,45 @@ class DigestStore(StateStore):
                     error=sa.literal("replica ") + deliveries.c.replica + SILENT_SENDING,
                 )
             )
-        return expired.rowcount == 1
+        if expired.rowcount == 1:
+            return "missed"
+        return "unknown" if silent.rowcount == 1 else None
+
+    # What is new in a dossier
+
+    @_bounded
+    def first_seen(
+        self, dossier: str, records: Mapping[str, dt.date], today: dt.date
+    ) -> dict[str, dt.date]:
+        """The day each of `records` (ref -> the day its dossier says it was added) was first
+        seen in `dossier`, as every replica says: recorded now for those not seen yet, as
+        `today` (or later, if the dossier says so); a dossier seen for the first time keeps
+        its own dates (nothing in it is news). Whichever replica records a record first
+        decides its day."""
+        c = first_seen.c
+
+        def known(conn: Connection) -> dict[str, dt.date]:
+            rows = conn.execute(sa.select(c.record, c.first_seen).where(c.dossier == dossier))
+            return {row.record: row.first_seen for row in rows}
+
+        with self.engine.begin() as conn:
+            found = known(conn)
+            new = not found
+            missing = [
+                {
+                    "dossier": dossier,
+                    "record": ref,
+                    "first_seen": added if new else max(added, today),
+                }
+                for ref, added in records.items()
+                if ref not in found
+            ]
+            if missing:
+                insert = _insert(conn, first_seen).on_conflict_do_nothing()
+                for chunk in _chunks(missing):
+                    conn.execute(insert, list(chunk))
+                found = known(conn)  # another replica may have recorded some first
+        return {ref: found[ref] for ref in records if ref in found}
 
     @_bounded
     def deliveries_since(self, day: dt.date) -> Deliveries:

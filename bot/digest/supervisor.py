@@ -41,7 +41,7 @@ async def run_digests(
     scheduler runs and the first catch-up was made. Raises DigestStoreError if the database
     cannot be opened.
     """
-    store = await asyncio.to_thread(lambda: hub.store)
+    store = await hub.open()
     service = DigestService(
         core=core, settings=settings, store=store, posters=posters, counts=counts
     )

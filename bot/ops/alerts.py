@@ -11,7 +11,7 @@ import logging
 from collections.abc import Mapping
 
 from bot.config import Settings
-from bot.delivery import Poster, RetryPolicy
+from bot.delivery import Poster, RetryPolicy, post_retrying
 from bot.errors import DeliveryError
 from bot.reload import ReloadReport
 from handlers.reload import render_result
@@ -43,13 +43,15 @@ async def alert_admins(
         poster = posters.get(platform)
         if poster is None:
             continue
-        retrying = ALERT_RETRY.retrying(
-            give_up=lambda attempts, wait: attempts >= ALERT_ATTEMPTS or wait > MAX_ALERT_WAIT
-        )
         try:
-            async for attempt in retrying:
-                with attempt:
-                    await poster.post(channel, reply)
+            await post_retrying(
+                poster,
+                channel,
+                reply,
+                policy=ALERT_RETRY,
+                attempts=ALERT_ATTEMPTS,
+                max_wait=MAX_ALERT_WAIT,
+            )
             told += 1
         except DeliveryError as exc:
             log.warning("could not tell %s:%s about the refused reload: %s", platform, channel, exc)

@@ -8,7 +8,6 @@ does not need for that (the digest, the database) is reported beside, under `rep
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from typing import TYPE_CHECKING
@@ -71,8 +70,6 @@ class HealthServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-        if self.database is not None:  # joins its threads: off the loop
-            await asyncio.to_thread(self.database.close)
 
     async def healthz(self, request: web.Request) -> web.Response:
         return web.Response(text="ok\n")
@@ -108,6 +105,6 @@ class HealthServer:
         )
 
     async def metrics(self, request: web.Request) -> web.Response:
-        if self.database is not None:
-            metrics.database_up((await self.database.check()).ok)
+        probe = self.database
+        metrics.database_up((await probe.check()).ok if probe is not None else None)
         return web.Response(body=metrics.render(), headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -77,10 +77,12 @@ DIGESTS_FAILED = Counter(
     ["platform", "permanent"],
     registry=REGISTRY,
 )
-DATABASE_UP = Gauge(
-    "dispute_bot_database_up",
-    "1 when DATABASE_URL's database answered its last probe, 0 when not (absent without one); "
-    "the bot stays ready either way.",
+DIGESTS_UNKNOWN = Counter(
+    "dispute_bot_digests_unknown",
+    "Digest deliveries whose outcome is unknown (a post sent and no answer, the bot stopped "
+    "or its replica fell silent with the post on its way): never posted again, so check the "
+    "channel.",
+    ["platform", "reason"],
     registry=REGISTRY,
 )
 CORPUS_RELOADS = Counter(
@@ -105,8 +107,13 @@ def digest_failed(platform: str, *, permanent: bool) -> None:
     DIGESTS_FAILED.labels(platform=_label(platform), permanent=str(permanent).lower()).inc()
 
 
-def database_up(up: bool) -> None:
-    DATABASE_UP.set(1 if up else 0)
+def digest_unknown(platform: str, reason: str) -> None:
+    DIGESTS_UNKNOWN.labels(platform=_label(platform), reason=_label(reason)).inc()
+
+
+def database_up(up: bool | None) -> None:
+    """The last probe's answer; None (no database configured) leaves the metric out."""
+    _DATABASE.up = up
 
 
 def record_reload(report: ReloadReport) -> None:
@@ -185,6 +192,29 @@ class _RoundTripCollector(Collector):
 REGISTRY.register(_RoundTripCollector())
 
 
+class _DatabaseCollector(Collector):
+    """`dispute_bot_database_up`, only where a database is configured: a gauge would read 0
+    (the database down) on a bot that has none."""
+
+    def __init__(self) -> None:
+        self.up: bool | None = None
+
+    def collect(self) -> Iterator[Metric]:
+        if self.up is None:
+            return
+        family = GaugeMetricFamily(
+            "dispute_bot_database_up",
+            "1 when DATABASE_URL's database answered its last probe, 0 when not (absent "
+            "without one); the bot stays ready either way.",
+        )
+        family.add_metric([], 1 if self.up else 0)
+        yield family
+
+
+_DATABASE = _DatabaseCollector()
+REGISTRY.register(_DATABASE)
+
+
 def instrument(core: Core) -> None:
     """Count every command `core` answers, and report the size of the corpus it serves."""
 
@@ -208,6 +238,8 @@ def instrument(core: Core) -> None:
         DIGESTS_POSTED.labels(platform=platform)
         for permanent in ("true", "false"):
             DIGESTS_FAILED.labels(platform=platform, permanent=permanent)
+        for reason in ("no_answer", "stopped", "replica_silent"):
+            DIGESTS_UNKNOWN.labels(platform=platform, reason=reason)
 
 
 def render() -> bytes:

@@ -4,7 +4,7 @@ Start: metrics, the health server, the seeds watcher and the signal handlers, th
 service (platforms, the digest scheduler, stdin), each a coroutine function of `stop` that
 bot/app.py has wired. Stop, on SIGTERM/SIGINT or when `stop` is set: report unready, let
 each service finish its replies in flight and close (they all see `stop`), wait for the
-replies counted in flight, then close what the root asked to close (the digest's database)
+replies counted in flight, then close what the root asked to close (the state database)
 and the health server. A second signal cuts the wait short.
 """
 
@@ -19,6 +19,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.core import Core
+from bot.database.shared import SharedDatabase
 from bot.errors import BotError
 from bot.ops import metrics
 from bot.ops.database import DatabaseProbe
@@ -53,8 +54,12 @@ class ServiceRunner:
         on_refused: RefusedReload | None = None,
         closing: Sequence[Callable[[], None]] = (),
         beside: frozenset[str] = frozenset(),
+        database: SharedDatabase | None = None,
     ) -> None:
+        """`database`: the root's state database, probed for /readyz and /metrics (None: no
+        database is configured, and the metric is left out)."""
         self.core = core
+        self.database = database
         self._reload = reload  # the root's: reads the seeds again (blocking: run off the loop)
         self.on_refused = on_refused
         self.closing = closing  # blocking, run off the loop once every service has stopped
@@ -118,7 +123,7 @@ class ServiceRunner:
         metrics.instrument(self.core)
         self._install_signals()
         if self.settings.health_port is not None:
-            database = DatabaseProbe(self.settings) if self.settings.database_url else None
+            database = DatabaseProbe(self.database) if self.database is not None else None
             self.health = HealthServer(
                 core=self.core,
                 readiness=READINESS,

@@ -44,14 +44,14 @@ class Preferences:
         self,
         settings: Settings,
         *,
-        database: SharedDatabase | None = None,
+        database: SharedDatabase,
         keep_seconds: float = KEEP_SECONDS,
         capacity: int = CAPACITY,
         monotonic: Callable[[], float] = time.monotonic,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
         self.settings = settings
-        self.database = database  # the root's shared state database; None: one of its own
+        self.database = database  # the root's shared state database
         self.keep_seconds = keep_seconds
         self.capacity = capacity
         self.monotonic = monotonic
@@ -68,8 +68,7 @@ class Preferences:
             if self._store is None:
                 from bot.preferences.store import PreferencesStore
 
-                shared = self.database.get() if self.database is not None else None
-                self._store = PreferencesStore.later(self.settings, shared)
+                self._store = PreferencesStore.later(self.database.get())
             store = self._store
         if not self._ready:
             store.ready()

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from bot.config import Settings
 from bot.core import Place
 from bot.database.bounded import Database
 from bot.database.schema import StateStore, bounded, prepare_part, upsert
@@ -26,13 +25,11 @@ class TeamSettings:
 
 class PreferencesStore(StateStore):
     @classmethod
-    def later(cls, settings: Settings, database: Database | None = None) -> PreferencesStore:
-        """A store whose tables are made on its first call (`ready`), so a database down at
-        start costs each request no more than the database's own fail-fast; in `database`
-        (shared), or one of its own."""
-        if database is not None:
-            return cls(database, owned=False)
-        return cls(Database.from_settings(settings, name="preferences database"))
+    def later(cls, database: Database) -> PreferencesStore:
+        """A store on the shared state `database` (its owner closes it) whose tables are made
+        on its first call (`ready`), so a database down at start costs each request no more
+        than the database's own fail-fast."""
+        return cls(database, owned=False)
 
     def ready(self) -> None:
         """Create or upgrade the tables (DatabaseUnavailable when that cannot be done)."""

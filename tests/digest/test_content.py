@@ -81,11 +81,10 @@ async def test_news_since_the_channels_last_digest(
     make_replica: MakeReplica, chat: FakeChat, dossier: Dossier
 ) -> None:
     corpus = dossier.corpus
-    event, quote = corpus.events[-1], corpus.quotes[0]
+    event = dataclasses.replace(corpus.events[-1], id="new-event", added=dt.date(2026, 3, 3))
+    quote = dataclasses.replace(corpus.quotes[0], id="new-quote", added=dt.date(2026, 3, 3))
     newer = dataclasses.replace(
-        corpus,
-        events=(*corpus.events[:-1], dataclasses.replace(event, added=dt.date(2026, 3, 3))),
-        quotes=(dataclasses.replace(quote, added=dt.date(2026, 3, 3)), *corpus.quotes[1:]),
+        corpus, events=(*corpus.events, event), quotes=(quote, *corpus.quotes)
     )
     with time_machine.travel(paris(2026, 3, 1, 12, 0), tick=True) as traveller:
         bot = make_replica()
@@ -167,4 +166,4 @@ def test_the_digest_index_is_built_once_per_loaded_dossier_and_only_when_a_diges
     # A snapshot keeps the search indexes but not what the digest derived (rebuilt lazily).
     restored = pickle.loads(pickle.dumps(dossier))
     assert restored._derived == {}
-    assert digest_index(restored).has_news(dt.date(2026, 1, 1))
+    assert digest_index(restored).news.has_news(dt.date(2026, 1, 1))

@@ -15,7 +15,7 @@ from bot.errors import DeliveryError
 from bot.platforms.discord.poster import DiscordPoster
 from tests.discord.conftest import TOKEN
 from tests.fakes.discord import FakeDiscord, fixture
-from tests.wiring import post_as_the_digest_does
+from tests.wiring import post_with_retries
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ async def test_the_policy_waits_retry_after_then_posts(
     limited = fixture("error_rate_limited")
     fake.reply_to_channel_posts((429, limited, {"Retry-After": "1", "X-RateLimit-Scope": "user"}))
     started = time.monotonic()
-    message_id = await post_as_the_digest_does(
+    message_id = await post_with_retries(
         poster, fake.channel_id, offline_core.handle_line("/sources")
     )
     assert time.monotonic() - started >= limited["retry_after"]
@@ -102,7 +102,7 @@ async def test_a_rate_limit_that_persists_is_temporary_after_the_policys_attempt
 ) -> None:
     fake.reply_to_channel_posts(*[(429, fixture("error_rate_limited"), {})] * 3)
     with pytest.raises(DeliveryError) as caught:
-        await post_as_the_digest_does(poster, fake.channel_id, offline_core.handle_line("/sources"))
+        await post_with_retries(poster, fake.channel_id, offline_core.handle_line("/sources"))
     assert caught.value.permanent is False
     assert len(posts(fake)) == 3  # three attempts, three requests: counted once
 
@@ -116,9 +116,7 @@ async def test_server_errors_are_temporary_and_retried_by_the_policy(
         await poster.post(fake.channel_id, offline_core.handle_line("/sources"))
     assert caught.value.permanent is False and len(posts(fake)) == 1
     fake.reply_to_channel_posts((502, "<html>Bad Gateway</html>", {}))
-    assert await post_as_the_digest_does(
-        poster, fake.channel_id, offline_core.handle_line("/sources")
-    )
+    assert await post_with_retries(poster, fake.channel_id, offline_core.handle_line("/sources"))
     assert len(posts(fake)) == 1 + 2
 
 

@@ -23,6 +23,7 @@ from tests.digest.conftest import (
     postgres_settings,
 )
 from tests.digest.fake_chat import SLACK_TOKEN, FakeChat
+from tests.digest.test_delivery_errors import counted
 from tests.faults.proxy import TcpProxy
 
 FAST = {"database_connect_timeout_seconds": 2.0, "database_statement_timeout_seconds": 1.0}
@@ -87,6 +88,8 @@ async def test_a_post_whose_answer_is_lost_is_not_posted_again(
     arrived. It does not post again (that could post twice) and /digest status says so."""
     caplog.set_level(logging.WARNING, logger="dispute_bot.digest")
     chat.mute.add("C1")
+    unknown = ("dispute_bot_digests_unknown_total", {"platform": "slack", "reason": "no_answer"})
+    before = counted(unknown[0], **unknown[1])
     settings = digest_settings(tmp_path / "digest.sqlite3")  # type: ignore[operator]
     poster = SlackPoster(token=SLACK_TOKEN, api_url=chat.slack_api_url, timeout=1)
     bot = Replica(settings, dossier, {"slack": poster})
@@ -108,6 +111,7 @@ async def test_a_post_whose_answer_is_lost_is_not_posted_again(
                 "2 March 2026: may not have arrived (slack: no answer from Slack posting to C1"
             )
             assert scheduled.endswith("type /digest now if it is missing")
+            assert counted(unknown[0], **unknown[1]) == before + 1  # on /metrics, to check
             chat.mute.clear()
             assert bot.ask("/digest now").ok  # the remedy the status names
             await chat.wait_for(2)

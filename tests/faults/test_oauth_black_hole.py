@@ -1,5 +1,5 @@
 """Slack's OAuth mode on a PostgreSQL that accepts connections and never answers: the
-installations' own (asyncio) engine is bounded like the rest of the bot's database access,
+installations, on the bot's one state database, are bounded like the rest of its access,
 so the install page answers 503 and a command gets the apology, each within the bound."""
 
 from __future__ import annotations

@@ -139,6 +139,32 @@ async def test_an_unreachable_database_is_reported_but_leaves_the_bot_ready(
     assert "hunter2secret" not in text and str(closed_port) not in text
 
 
+async def test_without_a_database_the_database_metric_is_absent_not_down(
+    seeds_copy: Path,
+) -> None:
+    """A dashboard must not read a bot without DATABASE_URL as one whose database is down,
+    even in a process where a bot with a database reported it before."""
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    with_database = ops_settings(
+        seeds_copy, DATABASE_URL=f"postgresql://bot@127.0.0.1:{closed_port}/bot"
+    )
+    async with running(DisputeBot(with_database), {"slack": connected_platform}) as (base, http, _):
+        before = (await get(http, f"{base}/metrics"))[1]
+    assert samples(before)[("dispute_bot_database_up", frozenset())] == 0
+    async with running(DisputeBot(ops_settings(seeds_copy)), {"slack": connected_platform}) as (
+        base,
+        http,
+        _,
+    ):
+        metrics_text = (await get(http, f"{base}/metrics"))[1]
+        body = json.loads((await get(http, f"{base}/readyz"))[1])
+    assert "dispute_bot_commands_total" in metrics_text  # the metrics are there...
+    assert "dispute_bot_database_up" not in metrics_text  # ...but not this one
+    assert "database" not in body["reported"]
+
+
 async def test_shutdown_turns_readyz_off_while_replies_in_flight_finish(
     core: Core, settings: Settings, bot: DisputeBot
 ) -> None:

@@ -21,7 +21,7 @@ from bot.config import Secret, Settings, load_settings
 from bot.digest.service import DigestService
 from bot.dossier import Dossier
 from bot.ops.inflight import REPLIES
-from bot.platforms.slack.installations import Installations, open_installations
+from bot.platforms.slack.installations import Installations
 from bot.platforms.slack.startup import RunningSlack, start_slack
 from tests.fakes.slack import (
     APP_TOKEN,
@@ -149,7 +149,7 @@ async def run_oauth_bot(
 ) -> AsyncIterator[OAuthBot]:
     """The bot serving OAuth mode on a free port; the fake's app has its redirect URL."""
     bot = DisputeBot(settings, dossier=dossier, clock=clock)
-    installations = await open_installations(settings)
+    installations = await bot.open_installations()  # as the root opens them
     running = await start_slack(
         bot.core,
         settings,
@@ -183,5 +183,5 @@ async def run_oauth_bot(
             await served.digests.shutdown()
             bot.digest.detach(served.digests)
         await running.close()
-        await installations.close()
         bot.digest.close()
+        bot.database.close()

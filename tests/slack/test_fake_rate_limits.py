@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.platforms.slack.poster import SlackPoster
 from bot.reply import Reply, ReplyKind
 from tests.fakes.slack import BOT_TOKEN, FakeSlack, SlackLimits
-from tests.wiring import post_as_the_digest_does
+from tests.wiring import post_with_retries
 
 DIGEST = Reply(command="digest", kind=ReplyKind.OK, title="Daily digest", text="Two parties")
 TIGHT = SlackLimits(channel_rate=1.0, channel_burst=2, workspace_rate=5.0, workspace_burst=4)
@@ -106,6 +106,6 @@ async def test_the_bots_poster_honours_retry_after(fake: FakeSlack) -> None:
     fake.enforce_rate_limits(TIGHT)
     poster = SlackPoster(token=BOT_TOKEN, api_url=fake.api_url)
     for _ in range(3):  # one request per post; the bot's one retry policy waits Retry-After
-        await post_as_the_digest_does(poster, "C0DESK42", DIGEST)
+        await post_with_retries(poster, "C0DESK42", DIGEST)
     assert len(fake.posts) == 3
     assert len(fake.throttled) == 1 and fake.unhonoured == []

@@ -7,18 +7,30 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import os
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
+from bot.app import DisputeBot
+from bot.config import PROJECT_ROOT
 from bot.delivery import Team
 from bot.dossier import Dossier
-from bot.platforms.slack.installations import open_installations
 from tests.digest.conftest import DOSSIER
 from tests.digest.conftest import postgres_url as postgres_url  # the fixture, for "postgres"
 from tests.draft.review import ARTICLE
-from tests.fakes.slack import WAIT, FakeSlack, Workspace, fixture
+from tests.fakes.slack import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    SIGNING_SECRET,
+    WAIT,
+    FakeSlack,
+    Workspace,
+    fixture,
+)
 from tests.fakes.slack_events import event_callback
 from tests.fakes.slack_files import file_share_event
 from tests.slack.bolt_oauth import two_workspaces
@@ -244,7 +256,8 @@ async def test_two_replicas_renewing_one_token_at_once_spend_the_refresh_token_o
     served, alpha = rotating
     # Renewed tokens last 12 hours: renewed once, a token is no longer due.
     fake.oauth.app = dataclasses.replace(fake.oauth.app, token_lifetime=43200)
-    replicas = [served.installations, await open_installations(served.settings)]
+    other = DisputeBot(served.settings, dossier=served.bot.core.library)  # another process
+    replicas = [served.installations, await other.open_installations()]
     for replica in replicas:  # both connected already, so that they really race
         assert await replica.async_find_installation(enterprise_id=None, team_id=alpha.team_id)
     fake.delays["oauth.v2.access"] = 0.3  # Slack is slow to renew: the other one asks too
@@ -253,7 +266,7 @@ async def test_two_replicas_renewing_one_token_at_once_spend_the_refresh_token_o
             asyncio.gather(*(r.bot(team(alpha)) for r in replicas for _ in range(3))), WAIT
         )
     finally:
-        await replicas[1].close()
+        other.database.close()
     renewals = [c for c in fake.calls_to("oauth.v2.access") if c.params.get("grant_type")]
     assert len(renewals) == 1
     tokens = {bot.bot_token for bot in found if bot is not None}
@@ -287,3 +300,99 @@ async def test_an_article_shared_in_a_workspace_is_fetched_and_drafted_with_its_
     assert fake.files.downloads == [(file["id"], "served")]
     assert (upload.team_id, upload.channel) == (alpha.team_id, "D0ALPHADM")
     assert upload.token == fake.bot_token(alpha.team_id)
+
+
+async def test_the_installations_the_digest_and_the_preferences_share_one_database_engine(
+    fake: FakeSlack, served: OAuthBot
+) -> None:
+    """One engine and one pool per process: one outage known to all, one set of connections
+    counted against the server's limit, not one per part of the bot."""
+    alpha, _ = two_workspaces(fake)
+    await install_both(served, alpha)
+    answer = await served.command(alpha, "/digest", "subscribe 08:00 paris")
+    assert answer.status == 200, answer.body
+    assert "08:00" in (await fake.hook_post(1))["text"]
+    database = served.bot.database.get()
+    assert served.installations.database is database
+    assert served.bot.digest.store.database is database
+    assert served.bot.preferences.store.database is database
+    assert {served.installations.store.engine, database.engine} == {database.engine}
+    runner = served.bot.service_runner(asyncio.Event())  # what probes /readyz and /metrics
+    assert runner.database is (served.bot.database if served.settings.database_url else None)
+    with database.engine.connect() as conn:  # the installations' tables: a part of the schema
+        versions = conn.execute(sa.text("SELECT version FROM slack_oauth_schema")).all()
+    assert [tuple(row) for row in versions] == [(1,)]
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "a-file/state.sqlite3",  # a file where the folder should be: no folder can be made
+        "/proc/self/state.sqlite3",  # a folder where no file can be made, even by root
+    ],
+)
+async def test_oauth_mode_on_an_unwritable_sqlite_folder_stops_with_one_clear_line(
+    fake: FakeSlack, tmp_path: Path, where: str
+) -> None:
+    (tmp_path / "a-file").write_text("in the way\n")
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "serve",
+        cwd=PROJECT_ROOT,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env={
+            **keep,
+            "SLACK_CLIENT_ID": CLIENT_ID,
+            "SLACK_CLIENT_SECRET": CLIENT_SECRET,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": fake.api_url,
+            "PORT": "0",
+            "DISPUTE_BOT_WATCH_SEEDS": "false",
+            "DISPUTE_BOT_DIGEST_DATABASE": str(tmp_path / where),
+        },
+    )
+    _, err = await asyncio.wait_for(process.communicate(), 60)
+    text = err.decode()
+    assert process.returncode == 2, text
+    assert "Traceback" not in text
+    last = text.strip().splitlines()[-1]
+    assert last.startswith("dispute-bot: Slack's OAuth mode keeps each workspace's installation")
+    assert "state.sqlite3" in last and "digest_database" in last
+    assert CLIENT_SECRET not in text
+
+
+async def test_installations_made_before_their_tables_had_a_schema_version_are_kept(
+    fake: FakeSlack, tmp_path: Path, dossier: Dossier
+) -> None:
+    """A deployment whose OAuth tables slack_sdk created (no version of their own yet) keeps
+    its workspaces when the bot takes the tables into its schema."""
+    from slack_sdk.oauth.installation_store.models.installation import Installation
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+
+    path = tmp_path / "state.sqlite3"
+    engine = sa.create_engine(f"sqlite:///{path}")
+    before = SQLAlchemyInstallationStore(client_id=CLIENT_ID, engine=engine)
+    before.create_tables()
+    before.save(
+        Installation(
+            app_id="A1",
+            team_id="T0OLD",
+            bot_token="xoxb-old",
+            bot_id="B1",
+            bot_user_id="U0BOT",
+            user_id="U1",
+        )
+    )
+    engine.dispose()
+    bot = DisputeBot(oauth_settings(fake, database=str(path)), dossier=dossier)
+    try:
+        installations = await bot.open_installations()
+        found = await installations.bot(Team(team_id="T0OLD"))
+        assert found is not None and found.bot_token == "xoxb-old"
+    finally:
+        bot.database.close()

@@ -13,7 +13,7 @@ from bot.errors import DeliveryError
 from bot.platforms.slack.poster import SlackPoster
 from bot.reply import Item, Reply, ReplyKind
 from tests.fakes.slack import BOT_TOKEN, Canned, FakeSlack, fixture
-from tests.wiring import post_as_the_digest_does
+from tests.wiring import post_with_retries
 
 DIGEST = Reply(
     command="digest",
@@ -59,7 +59,7 @@ async def test_the_policy_waits_for_retry_after_then_posts(fake: FakeSlack) -> N
         Canned(status=429, body=fixture("ratelimited.json"), headers={"Retry-After": "1"}),
     )
     started = time.perf_counter()
-    ts = await post_as_the_digest_does(poster_for(fake), "C0DESK42", DIGEST)
+    ts = await post_with_retries(poster_for(fake), "C0DESK42", DIGEST)
     assert time.perf_counter() - started >= 1.0  # Slack asked for one second: it got it
     assert fake.attempts["chat.postMessage"] == 2
     assert ts.startswith("1772197700.")
@@ -69,7 +69,7 @@ async def test_rate_limit_that_outlasts_the_retries_is_temporary(fake: FakeSlack
     limited = Canned(status=429, body=fixture("ratelimited.json"), headers={"Retry-After": "0"})
     fake.fail_next("chat.postMessage", limited, limited, limited)
     with pytest.raises(DeliveryError) as caught:
-        await post_as_the_digest_does(poster_for(fake), "C0DESK42", DIGEST)
+        await post_with_retries(poster_for(fake), "C0DESK42", DIGEST)
     assert caught.value.permanent is False
     assert fake.attempts["chat.postMessage"] == 3  # three attempts, three requests
 
@@ -113,7 +113,7 @@ async def test_a_server_error_is_one_request_then_the_policy_posts(fake: FakeSla
     assert caught.value.permanent is False
     assert fake.attempts["chat.postMessage"] == 1
     fake.fail_next("chat.postMessage", Canned(status=500, text="internal_error"))
-    ts = await post_as_the_digest_does(poster_for(fake), "C0DESK42", DIGEST)
+    ts = await post_with_retries(poster_for(fake), "C0DESK42", DIGEST)
     assert ts.startswith("1772197700.")
     assert len(fake.calls_to("chat.postMessage")) == 1 + 2
 

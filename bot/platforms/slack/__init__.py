@@ -2,8 +2,8 @@
 
 Nothing here imports slack_bolt until `serve` runs, so the console and the CLI stay light;
 `bot.platforms.slack.poster` and `.render` need only slack_sdk (or nothing). OAuth mode's
-modules (`.installations`, `.oauth`: SQLAlchemy's asyncio layer, greenlet, aiosqlite) load
-only in that mode.
+modules (`.installations`, `.oauth`: slack_sdk's SQLAlchemy stores on the root's state
+database) load only in that mode.
 """
 
 from __future__ import annotations
@@ -14,6 +14,11 @@ from typing import TYPE_CHECKING
 from bot.config import Settings
 from bot.core import Core
 from bot.hooks import DossierReloads, RepliesInFlight, ReportReadiness
+
+# OAuth mode's calls to the state database at once, at most (`.installations`): Bolt's
+# lookups and saves (one read per workspace however many ask), an install link's state, a
+# renewal. The root sizes the shared database with it.
+OAUTH_DATABASE_CALLS = 3
 
 if TYPE_CHECKING:
     from bot.digest.hub import DigestHub

@@ -55,7 +55,7 @@ from bot.platforms.slack.render import (
 from bot.platforms.slack.replays import Served
 from bot.reply import Reply, ReplyKind
 
-if TYPE_CHECKING:  # OAuth mode's modules load SQLAlchemy's asyncio layer: only in that mode
+if TYPE_CHECKING:  # OAuth mode's modules load slack_sdk's SQLAlchemy stores: only in that mode
     from bot.platforms.slack.installations import Installations
     from bot.platforms.slack.oauth import PauseTeam
 

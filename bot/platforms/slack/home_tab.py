@@ -173,7 +173,7 @@ class HomeTab:
             return []
         hub = self.digest
         try:
-            store = await asyncio.to_thread(lambda: hub.store)
+            store = await hub.open()
             subs = await store.run(store.team_subscriptions, PLATFORM, viewer.team)
         except DatabaseUnavailable as exc:
             log.info("slack: Home tab without digests: %s", exc)

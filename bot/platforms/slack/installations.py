@@ -1,10 +1,12 @@
-"""OAuth mode's installations: each workspace's bot token, kept in the bot's database by
-slack_sdk's SQLAlchemy stores, and renewed before it expires.
+"""OAuth mode's installations: each workspace's bot token, kept in the bot's state database
+by slack_sdk's SQLAlchemy stores, and renewed before it expires.
 
 Bolt finds a workspace's token here for every request (`.oauth.WorkspaceAuthorize`), and the
 digest for every post (`SlackPoster`): Bolt authorizes no background work itself, and a post
-made with another workspace's token is refused. Every database call is bounded
-(`bot.database.asynchronous`). A workspace's bot is kept in memory for `CACHE_SECONDS`, so a
+made with another workspace's token is refused. The stores run on the one state database
+the root builds (`bot.database.bounded.Database`, its engine shared with the digest and the
+preferences), each call awaited on its threads and bounded; their tables are a `Part` of
+`bot.database.schema`. A workspace's bot is kept in memory for `CACHE_SECONDS`, so a
 burst of commands or digests into one workspace reads the database once; a token stays valid
 for hours after it was renewed, so a copy that old is safe, and an uninstall seen here drops
 it at once.
@@ -22,7 +24,7 @@ import logging
 import time
 import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import sqlalchemy as sa
@@ -31,20 +33,20 @@ from slack_sdk.errors import SlackTokenRotationError
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
-from slack_sdk.oauth.installation_store.sqlalchemy import (
-    AsyncSQLAlchemyInstallationStore,
-    SQLAlchemyInstallationStore,
-)
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
-from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
-from bot.database.asynchronous import AsyncDatabase, open_async_database
+from bot.database.schema import Part, prepare_part, version_table
 from bot.delivery import Team
 from bot.errors import DatabaseUnavailable, DeliveryError
 from bot.platforms.slack.client import SDK_LOGGER, api_error_code, make_web_client
+
+if TYPE_CHECKING:
+    from bot.database.bounded import Database
 
 log = logging.getLogger("dispute_bot.slack")
 
@@ -82,13 +84,14 @@ def _key(enterprise_id: str | None, team_id: str | None, is_enterprise_install: 
 class Installations(AsyncInstallationStore):
     """Bolt's installation store in OAuth mode, and where the digest finds a workspace's token.
 
-    Wraps slack_sdk's `AsyncSQLAlchemyInstallationStore`: each call bounded, a bot cached a
-    minute, tokens renewed (serialised across replicas) before they expire.
+    Wraps slack_sdk's `SQLAlchemyInstallationStore` on the state database: each call run on
+    its threads and bounded, a bot cached a minute, tokens renewed (serialised across
+    replicas) before they expire.
     """
 
     def __init__(
         self,
-        database: AsyncDatabase,
+        database: Database,
         *,
         client_id: str,
         client_secret: str,
@@ -97,11 +100,11 @@ class Installations(AsyncInstallationStore):
     ) -> None:
         self.database = database
         self.client_id = client_id
-        self.store = AsyncSQLAlchemyInstallationStore(
+        self.store = SQLAlchemyInstallationStore(
             client_id=client_id, engine=database.engine, logger=logging.getLogger(SDK_LOGGER)
         )
         self.states = BoundedStates(
-            AsyncSQLAlchemyOAuthStateStore(
+            SQLAlchemyOAuthStateStore(
                 expiration_seconds=STATE_SECONDS,
                 engine=database.engine,
                 logger=logging.getLogger(SDK_LOGGER),
@@ -124,21 +127,21 @@ class Installations(AsyncInstallationStore):
     def logger(self) -> logging.Logger:
         return logging.getLogger(SDK_LOGGER)
 
-    async def create_tables(self) -> None:
-        """Create the stores' tables if missing, once even when replicas start together."""
+    def schema(self) -> Part:
+        """The stores' tables as a part of the state database (its version in a table of its
+        own), created once even when replicas start together."""
         metadata = (self.store.metadata, self.states.inner.metadata)
 
-        def create(sync: sa.Connection) -> None:
+        def create(conn: sa.Connection) -> None:
             for tables in metadata:
-                tables.create_all(sync)
+                tables.create_all(conn)
 
-        async with self.database.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                await conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_TABLES_LOCK)))
-            await conn.run_sync(create)
-
-    async def close(self) -> None:
-        await self.database.close()
+        return Part(
+            name="Slack installations",
+            version_table=version_table("slack_oauth_schema", sa.MetaData()),
+            lock_key=_TABLES_LOCK,
+            create=create,
+        )
 
     # What the digest and the authorization ask
 
@@ -168,9 +171,10 @@ class Installations(AsyncInstallationStore):
             self.lookups += 1
             finding = asyncio.ensure_future(
                 self.database.run(
-                    self.store.async_find_bot(
-                        enterprise_id=key[0], team_id=key[1], is_enterprise_install=False
-                    )
+                    self.store.find_bot,
+                    enterprise_id=key[0],
+                    team_id=key[1],
+                    is_enterprise_install=False,
                 )
             )
             self._finding[key] = finding
@@ -239,9 +243,12 @@ class Installations(AsyncInstallationStore):
         lock = self._renewing.setdefault(key, asyncio.Lock())
         async with lock:  # one renewal at a time in this process; the row lock for the others
             seconds = self.database.bound + ROTATION_SECONDS
-            return await self.database.run(self._renew_locked(key), seconds=seconds)
+            loop = asyncio.get_running_loop()
+            return await self.database.run_within(seconds, self._renew_locked, key, loop)
 
-    async def _renew_locked(self, key: CacheKey) -> Bot | None:
+    def _renew_locked(self, key: CacheKey, loop: asyncio.AbstractEventLoop) -> Bot | None:
+        """On the database's threads: lock the bot's row, read it again, and renew its token
+        through the loop's Slack client while the row stays locked."""
         bots, installations = self.store.bots, self.store.installations
         newest = (
             sa.select(bots)
@@ -256,21 +263,29 @@ class Installations(AsyncInstallationStore):
             .with_for_update()  # SQLite has no FOR UPDATE: its transaction holds the lock
         )
         try:
-            async with self.database.engine.begin() as conn:
-                row = (await conn.execute(newest)).mappings().first()
+            with self.database.engine.begin() as conn:
+                row = conn.execute(newest).mappings().first()
                 if row is None:
                     return None  # uninstalled meanwhile
                 bot = SQLAlchemyInstallationStore.build_bot_entity(row)
                 if not self._due(bot):
                     return bot  # another replica renewed it while this one waited
-                renewed = await self.rotator.perform_bot_token_rotation(
-                    bot=bot, minutes_before_expiration=_minutes_left(bot, self.clock())
+                rotation = asyncio.run_coroutine_threadsafe(
+                    self.rotator.perform_bot_token_rotation(
+                        bot=bot, minutes_before_expiration=_minutes_left(bot, self.clock())
+                    ),
+                    loop,
                 )
+                try:
+                    renewed = rotation.result(ROTATION_SECONDS)
+                except TimeoutError:
+                    rotation.cancel()
+                    raise
                 if renewed is None:
                     return bot
                 fresh = _token_values(renewed)
-                await conn.execute(sa.update(bots).where(bots.c.id == row["id"]).values(**fresh))
-                await conn.execute(
+                conn.execute(sa.update(bots).where(bots.c.id == row["id"]).values(**fresh))
+                conn.execute(
                     sa.update(installations)
                     .where(
                         installations.c.client_id == self.client_id,
@@ -289,11 +304,11 @@ class Installations(AsyncInstallationStore):
     # The store Bolt uses: saved on install, deleted on uninstall, each call bounded
 
     async def async_save(self, installation: Installation) -> None:
-        await self.database.run(self.store.async_save(installation))
+        await self.database.run(self.store.save, installation)
         self.forget(Team(team_id=installation.team_id, enterprise_id=installation.enterprise_id))
 
     async def async_save_bot(self, bot: Bot) -> None:
-        await self.database.run(self.store.async_save_bot(bot))
+        await self.database.run(self.store.save_bot, bot)
         self.forget(Team(team_id=bot.team_id, enterprise_id=bot.enterprise_id))
 
     async def async_find_bot(
@@ -317,28 +332,26 @@ class Installations(AsyncInstallationStore):
         is_enterprise_install: bool | None = False,
     ) -> Installation | None:
         found: Installation | None = await self.database.run(
-            self.store.async_find_installation(
-                enterprise_id=enterprise_id,
-                team_id=team_id,
-                user_id=user_id,
-                is_enterprise_install=is_enterprise_install,
-            )
+            self.store.find_installation,
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            user_id=user_id,
+            is_enterprise_install=is_enterprise_install,
         )
         return found
 
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         self.forget(Team(team_id=team_id, enterprise_id=enterprise_id))
-        await self.database.run(
-            self.store.async_delete_bot(enterprise_id=enterprise_id, team_id=team_id)
-        )
+        await self.database.run(self.store.delete_bot, enterprise_id=enterprise_id, team_id=team_id)
 
     async def async_delete_installation(
         self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
     ) -> None:
         await self.database.run(
-            self.store.async_delete_installation(
-                enterprise_id=enterprise_id, team_id=team_id, user_id=user_id
-            )
+            self.store.delete_installation,
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            user_id=user_id,
         )
 
 
@@ -368,7 +381,7 @@ class BoundedStates(AsyncOAuthStateStore):
     a state: their number is held by `PageRate` at the receiver, and expired ones are
     deleted as new ones are made, so the table cannot grow without end."""
 
-    def __init__(self, inner: AsyncSQLAlchemyOAuthStateStore, database: AsyncDatabase) -> None:
+    def __init__(self, inner: SQLAlchemyOAuthStateStore, database: Database) -> None:
         self.inner = inner
         self.database = database
         self._purged = 0.0
@@ -381,28 +394,27 @@ class BoundedStates(AsyncOAuthStateStore):
         now = time.monotonic()
         if now - self._purged >= PURGE_EVERY:
             self._purged = now
-            await self.database.run(self._purge())
-        state: str = await self.database.run(self.inner.async_issue())
+            await self.database.run(self._purge)
+        state: str = await self.database.run(self.inner.issue)
         return state
 
     async def async_consume(self, state: str) -> bool:
-        consumed: bool = await self.database.run(self.inner.async_consume(state))
+        consumed: bool = await self.database.run(self.inner.consume, state)
         return consumed
 
-    async def _purge(self) -> None:
+    def _purge(self) -> None:
         from datetime import UTC, datetime
 
         table = self.inner.oauth_states
         now = datetime.now(tz=UTC).replace(tzinfo=None)
-        async with self.database.engine.begin() as conn:
-            await conn.execute(sa.delete(table).where(table.c.expire_at < now))
+        with self.database.engine.begin() as conn:
+            conn.execute(sa.delete(table).where(table.c.expire_at < now))
 
 
-async def open_installations(settings: Settings) -> Installations:
-    """OAuth mode's installations on the bot's database, their tables created if missing.
-    Raises DatabaseUnavailable when the database cannot be reached (bounded)."""
+async def open_installations(settings: Settings, database: Database) -> Installations:
+    """OAuth mode's installations on the state database `database` (the root's), their
+    tables created or upgraded. Raises DatabaseUnavailable when that cannot be done (bounded)."""
     assert settings.slack_client_id is not None and settings.slack_client_secret is not None
-    database = open_async_database(settings, name="Slack installations database")
     # Renewals go to oauth.v2.access through SLACK_API_URL, as every Web API call does.
     client = make_web_client(token=None, api_url=settings.slack_api_url, timeout=ROTATION_SECONDS)
     installations = Installations(
@@ -411,9 +423,5 @@ async def open_installations(settings: Settings) -> Installations:
         client_secret=settings.slack_client_secret.reveal(),
         client=client,
     )
-    try:
-        await database.run(installations.create_tables())
-    except BaseException:
-        await database.close()
-        raise
+    await database.run(prepare_part, database, installations.schema())
     return installations

@@ -11,7 +11,6 @@ own listeners (the tokens deleted), then pause that workspace's digests, and onl
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -127,7 +126,7 @@ def pause_team_digests(hub: DigestHub) -> PauseTeam:
     """Pausing a workspace's digest subscriptions, through the digest's state."""
 
     async def pause(team: Team, reason: str) -> int:
-        store = await asyncio.to_thread(lambda: hub.store)  # opened on first use
+        store = await hub.open()  # opened on first use
         paused = await store.run(store.pause_team, "slack", team, reason=reason, now=hub.clock())
         if paused:
             hub.subscriptions_changed()

@@ -127,19 +127,16 @@ async def start_slack(
     token, or (OAuth) in every workspace that installs it from /slack/install.
 
     `digest` lets an uninstall pause that workspace's digests and the Home tab list them;
-    `reloads` refreshes the Home tabs after a reload. In OAuth mode the installations are
-    opened here unless given (the root shares its own with the digest's poster).
+    `reloads` refreshes the Home tabs after a reload. OAuth mode needs `installations`, which
+    the root opens on its state database and shares with the digest's poster.
     """
     if not settings.slack_oauth and settings.slack_bot_token is None:
         raise ConfigError("Slack needs SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
+    if settings.slack_oauth and installations is None:
+        raise ConfigError("Slack's OAuth mode needs the installations (opened by bot.app)")
     session = make_session()
     closing: list[Callable[[], Awaitable[object] | object]] = []
     try:
-        if settings.slack_oauth and installations is None:
-            from bot.platforms.slack.installations import open_installations
-
-            installations = await open_installations(settings)
-            closing.append(installations.close)
         return await _start(
             core,
             settings,
