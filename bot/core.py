@@ -56,6 +56,9 @@ class Request:
     # Whether the user may change the team's settings: Manage Server on Discord, the
     # configured admins on Slack.
     can_configure: bool = False
+    # Whether the user runs this deployment (operator commands act on all of it: /reload,
+    # /draft); the platform decides from the configured operators (docs/operations.md).
+    is_operator: bool = False
     dossier: str = ""  # a dossier asked for by name (`dispute-bot ask --dossier`)
     # On Slack, the Enterprise Grid org of the workspace (`team`): a digest subscribed here
     # posts with that workspace's token.
@@ -171,6 +174,9 @@ class Command:
     admin: bool = False
     # Only for users who may change the team's settings (Request.can_configure).
     team_admin: bool = False
+    # Only for the deployment's operators (Request.is_operator): it acts on the whole
+    # deployment (/reload) or costs much of it (/draft), so no channel or team admin suffices.
+    operator: bool = False
     # Slack: reached as `/dispute <name>` only, its name being too common for a slash command
     # of its own (/list).
     umbrella_only: bool = False
@@ -500,6 +506,8 @@ class Core:
             command = self.commands.get(HELP_SIGNS.get(request.command, request.command) or "help")
             if command is None:
                 reply = self._unknown(ctx, request)
+            elif command.operator and not request.is_operator:
+                raise UsageError(ctx.t("operator_only", command=command.name))
             elif command.takes_text:
                 reply = command.run(ctx, Args(text=request.args))
             elif len(request.args) > MAX_QUERY_CHARS:

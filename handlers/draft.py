@@ -1,8 +1,8 @@
-"""/draft: an admin hands the bot an article and gets its dossier entries back, for review.
+"""/draft: an operator hands the bot an article and gets its dossier entries back, for review.
 
 The platform fetches the article (a file attached to the command, sent in a direct message,
 or the text pasted after `draft`); this drafts it with the dossier's actors and answers a
-short summary with the draft as a YAML file. Nothing is written anywhere: the admin saves
+short summary with the draft as a YAML file. Nothing is written anywhere: the operator saves
 the article and the file in the seeds folder, and the loader serves none of it until a
 person accepts each entry (docs/drafting.md). The drafting engine, and spaCy when it is
 installed, are imported on the first draft only, so `dispute-bot ask` never loads them.
@@ -31,8 +31,6 @@ def _kilobytes(size: int) -> int:
 
 
 def draft(ctx: Context, args: Args) -> Reply:
-    if not ctx.request.can_manage:
-        return _refusal(ctx, ctx.t("draft.not_allowed"))
     article = ctx.request.attachment
     pasted = article is None
     if article is None and args.text.strip():
@@ -94,6 +92,7 @@ COMMAND = Command(
         ),
     ),
     admin=True,
+    operator=True,  # the core refuses everyone else before the article is read
     takes_text=True,
     run=draft,
 )

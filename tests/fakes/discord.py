@@ -52,6 +52,10 @@ def fixture(name: str) -> Any:
     return json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
 
 
+# The user of the recorded interactions (every `invoke` is theirs).
+USER_ID = str(fixture("interaction_application_command")["member"]["user"]["id"])
+
+
 def _json(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     """A JSON response as Discord sends it: `application/json`, no charset parameter
     (discord.py compares the content-type header exactly)."""

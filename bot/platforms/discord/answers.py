@@ -49,6 +49,13 @@ def can_configure(interaction: discord.Interaction) -> bool:
     return interaction.guild_id is not None and interaction.permissions.manage_guild
 
 
+def is_operator(settings: Settings, interaction: discord.Interaction) -> bool:
+    """One of the bot's operators (`discord_operators`), who may run /reload and /draft: no
+    Discord permission is enough, those commands acting on the whole deployment."""
+    user = interaction.user
+    return user is not None and str(user.id) in settings.discord_operators
+
+
 def message_kwargs(
     message: dict[str, Any], *, editing: bool = False, reply: Reply | None = None
 ) -> dict[str, Any]:
@@ -99,6 +106,7 @@ class Answers:
             "team": str(interaction.guild_id or ""),
             "can_manage": can_manage(interaction),
             "can_configure": can_configure(interaction),
+            "is_operator": is_operator(self.settings, interaction),
         }
 
     def locale(self, interaction: discord.Interaction) -> str:
@@ -123,7 +131,7 @@ class Answers:
         request = Request(command=command.name, args=args, **self.context(interaction))
         given = [values.get(o.name) for o in command.options if o.kind == FILE]
         attachment = next((v for v in given if isinstance(v, discord.Attachment)), None)
-        if attachment is not None and request.can_manage:
+        if attachment is not None and request.is_operator:
             await self.answer_with_file(interaction, request, attachment)
         else:  # nothing to fetch, or not for this member: the core says so
             await self.answer(interaction, request)

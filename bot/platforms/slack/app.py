@@ -162,7 +162,7 @@ class SlackListeners:
         )
         if wants_draft(event):
             request = draft_request(event, request)
-            if request.can_manage and (request.args or files_of(event)):
+            if request.is_operator and (request.args or files_of(event)):
                 drafting = self.drafts_with(client).reply(event, request)
                 self._spawn({"event": event}, DRAFT, drafting, client)
                 return
