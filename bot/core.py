@@ -473,9 +473,7 @@ class Core:
         started = time.perf_counter()
         reply = self._answer(request)
         seconds = time.perf_counter() - started
-        # Log the command's name only when it is one of ours: what users type stays private.
-        name = request.command or "help"
-        command = name if name in self.commands else "unknown"
+        command = self.log_name(request.command)
         log.info(
             "served /%s on %s in %.1f ms",
             command,
@@ -494,6 +492,12 @@ class Core:
             except Exception:
                 log.exception("recording metrics failed")
         return reply
+
+    def log_name(self, command: str) -> str:
+        """What a log may say of a command: its name when it is one of ours, else "unknown"
+        (a name we do not have is what the user typed, and what users type stays private)."""
+        name = HELP_SIGNS.get(command, command) or "help"
+        return name if name in self.commands else "unknown"
 
     def _answer(self, request: Request) -> Reply:
         locale = self.locale_for(request)
@@ -530,7 +534,8 @@ class Core:
             )
         except Exception:
             log.exception(
-                "command failed", extra={"command": request.command, "platform": request.platform}
+                "command failed",
+                extra={"command": self.log_name(request.command), "platform": request.platform},
             )
             reply = Reply(
                 command=request.command,

@@ -120,7 +120,7 @@ class Answers:
         done, _ = await asyncio.wait({work}, timeout=self.defer_after)
         if done:
             return work.result(), False
-        log.info("/%s is slow: deferring the interaction", request.command)
+        log.info("/%s is slow: deferring the interaction", self.core.log_name(request.command))
         await defer()
         return await work, True
 
@@ -265,7 +265,7 @@ class Answers:
         log.error(
             "discord interaction %s (/%s) failed",
             interaction.id,
-            command,
+            command if command == "share" else self.core.log_name(command),
             exc_info=(type(error), error, error.__traceback__),
         )
         try:

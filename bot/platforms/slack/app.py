@@ -241,9 +241,10 @@ class SlackListeners:
         work: Coroutine[Any, Any, None],
         client: AsyncWebClient,
     ) -> None:
-        """Deliver in a task of our own, kept until done (for `drain`), so the listener returns."""
+        """Deliver in a task of our own, kept until done (for `drain`), so the listener returns.
+        `command` is as typed: the task and the log know only the names of ours."""
         guarded = self._guarded(body, command, work, client)
-        task = asyncio.create_task(guarded, name=f"slack-{command}")
+        task = asyncio.create_task(guarded, name=f"slack-{self.core.log_name(command)}")
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
 
@@ -255,7 +256,7 @@ class SlackListeners:
             async with self.in_flight.reply():
                 await work
         except Exception:
-            log.exception("slack: answering /%s failed", command)
+            log.exception("slack: answering /%s failed", self.core.log_name(command))
             await self.apologise(body, command, client)
 
     async def drain(self, timeout: float) -> None:
