@@ -89,6 +89,21 @@ class Answers:
         self.settings = settings
         self.in_flight = in_flight  # the root's count of replies a shutdown waits for
         self.defer_after = defer_after
+        # Set when the bot stops: a new interaction gets a short "stopping" answer, while those
+        # already being answered finish (bot.platforms.discord.client.run_client drains them).
+        self.stopping = False
+
+    async def refused_while_stopping(self, interaction: discord.Interaction) -> bool:
+        """When stopping, tell the user briefly (privately) to try again, and say True."""
+        if not self.stopping:
+            return False
+        async with self.in_flight.reply():
+            await interaction.response.send_message(
+                t(self.locale(interaction), "stopping"),
+                ephemeral=True,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        return True
 
     @property
     def public(self) -> bool:
@@ -127,6 +142,8 @@ class Answers:
     async def answer_command(
         self, interaction: discord.Interaction, command: Command, values: Mapping[str, Any]
     ) -> None:
+        if await self.refused_while_stopping(interaction):
+            return
         args = options_to_args(command, values)
         request = Request(command=command.name, args=args, **self.context(interaction))
         given = [values.get(o.name) for o in command.options if o.kind == FILE]
@@ -195,6 +212,8 @@ class Answers:
     async def complete(
         self, interaction: discord.Interaction, kind: str, current: str
     ) -> list[app_commands.Choice[str]]:
+        if self.stopping:
+            return []
         request = Request(command="", **self.context(interaction))
         found = await asyncio.to_thread(
             self.core.complete, kind, current or "", limit=CHOICE_LIMIT, request=request
@@ -211,52 +230,62 @@ class Answers:
         """Previous/Next: run the line the button carries and edit the message in place."""
         line = line_from_custom_id(custom_id)
         command = (line or "/").split()[0].lstrip("/")
-        try:
-            if line is None:
-                await interaction.response.send_message(
-                    t(self.locale(interaction), "expired"),
-                    ephemeral=True,
-                    allowed_mentions=discord.AllowedMentions.none(),
+        if await self.refused_while_stopping(interaction):
+            return
+        async with self.in_flight.reply():  # a shutdown waits for it
+            try:
+                if line is None:
+                    await interaction.response.send_message(
+                        t(self.locale(interaction), "expired"),
+                        ephemeral=True,
+                        allowed_mentions=discord.AllowedMentions.none(),
+                    )
+                    return
+                request = Request.parse(line, **self.context(interaction))
+                reply, deferred = await self._run(request, interaction.response.defer)
+                if reply.kind is ReplyKind.ERROR:
+                    kwargs = message_kwargs(render_message(reply))
+                    if deferred:
+                        await interaction.followup.send(**kwargs, ephemeral=True)
+                    else:
+                        await interaction.response.send_message(**kwargs, ephemeral=True)
+                    return
+                keep_share = any(
+                    s.custom_id == SHARE_ID for s in specs_from_message(interaction.message)
                 )
-                return
-            request = Request.parse(line, **self.context(interaction))
-            reply, deferred = await self._run(request, interaction.response.defer)
-            if reply.kind is ReplyKind.ERROR:
-                kwargs = message_kwargs(render_message(reply))
+                kwargs = message_kwargs(
+                    render_message(reply, share_button=keep_share), editing=True
+                )
                 if deferred:
-                    await interaction.followup.send(**kwargs, ephemeral=True)
+                    await interaction.edit_original_response(**kwargs)
                 else:
-                    await interaction.response.send_message(**kwargs, ephemeral=True)
-                return
-            keep_share = any(
-                s.custom_id == SHARE_ID for s in specs_from_message(interaction.message)
-            )
-            kwargs = message_kwargs(render_message(reply, share_button=keep_share), editing=True)
-            if deferred:
-                await interaction.edit_original_response(**kwargs)
-            else:
-                await interaction.response.edit_message(**kwargs)
-        except Exception as exc:
-            await self.apologize(interaction, exc, command=command)
+                    await interaction.response.edit_message(**kwargs)
+            except Exception as exc:
+                await self.apologize(interaction, exc, command=command)
 
     async def share(self, interaction: discord.Interaction) -> None:
         """Share: post the answer this button sits under to the channel, for everyone."""
-        try:
-            message = interaction.message
-            if message is None:
-                return
-            kwargs: dict[str, Any] = {
-                "embeds": message.embeds,
-                "allowed_mentions": discord.AllowedMentions.none(),
-            }
-            if message.content:
-                kwargs["content"] = escape_crowd_mentions(message.content)
-            view = build_view([s for s in specs_from_message(message) if s.custom_id != SHARE_ID])
-            if view is not None:
-                kwargs["view"] = view
-            await interaction.response.send_message(**kwargs)
-        except Exception as exc:
-            await self.apologize(interaction, exc, command="share")
+        if await self.refused_while_stopping(interaction):
+            return
+        async with self.in_flight.reply():  # a shutdown waits for it
+            try:
+                message = interaction.message
+                if message is None:
+                    return
+                kwargs: dict[str, Any] = {
+                    "embeds": message.embeds,
+                    "allowed_mentions": discord.AllowedMentions.none(),
+                }
+                if message.content:
+                    kwargs["content"] = escape_crowd_mentions(message.content)
+                view = build_view(
+                    [s for s in specs_from_message(message) if s.custom_id != SHARE_ID]
+                )
+                if view is not None:
+                    kwargs["view"] = view
+                await interaction.response.send_message(**kwargs)
+            except Exception as exc:
+                await self.apologize(interaction, exc, command="share")
 
     async def apologize(
         self, interaction: discord.Interaction, error: BaseException, *, command: str

@@ -251,28 +251,23 @@ class SlackListeners:
     async def _guarded(
         self, body: dict[str, Any], command: str, work: Awaitable[None], client: AsyncWebClient
     ) -> None:
-        """Run the delivery; if anything fails, log the traceback and apologise briefly."""
-        try:
-            async with self.in_flight.reply():
+        """Run the delivery; if anything fails, log the traceback and apologise briefly (the
+        apology counted in flight too: a shutdown waits for it)."""
+        async with self.in_flight.reply():
+            try:
                 await work
-        except Exception:
-            log.exception("slack: answering /%s failed", self.core.log_name(command))
-            await self.apologise(body, command, client)
+            except Exception:
+                log.exception("slack: answering /%s failed", self.core.log_name(command))
+                await self.apologise(body, command, client)
 
     async def drain(self, timeout: float) -> None:
-        """Let replies already acknowledged reach the user before the bot stops, including
-        those acknowledged while draining (a request already being read when stopping began)."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        told = False
-        while pending := {t for t in self._in_flight if t is not asyncio.current_task()}:
-            if not told:
-                log.info("slack: finishing %d reply(ies) in flight", len(pending))
-                told = True
-            left = deadline - asyncio.get_running_loop().time()
-            if left <= 0:
-                log.warning("slack: %d reply(ies) cut short by the shutdown", len(pending))
-                return
-            await asyncio.wait(pending, timeout=left)
+        """Let replies already acknowledged reach the user before the bot stops: wait for the
+        process's one count of replies in flight (every platform's) to fall to zero."""
+        if self._in_flight:
+            log.info("slack: finishing %d reply(ies) in flight", len(self._in_flight))
+        await asyncio.sleep(0)  # the replies just acknowledged start, and are counted
+        if not await self.in_flight.wait_idle(timeout):
+            log.warning("slack: reply(ies) cut short by the shutdown")
 
     async def once(
         self, body: dict[str, Any], next: Callable[[], Awaitable[None]]
