@@ -10,6 +10,7 @@ ephemeral apology, logged with its traceback.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Mapping
@@ -31,6 +32,7 @@ from bot.reply import Reply, ReplyKind
 
 log = logging.getLogger("dispute_bot.discord")
 
+LOCALE_SECONDS = 1.0  # the most a platform sentence waits for the server's language
 DEFER_AFTER = 1.0  # seconds; well inside Discord's 3-second window, network included
 CHOICE_LIMIT = 25
 CHOICE_TEXT_LIMIT = 100
@@ -99,7 +101,7 @@ class Answers:
             return False
         async with self.in_flight.reply():
             await interaction.response.send_message(
-                t(self.locale(interaction), "stopping"),
+                t(await self.locale(interaction), "stopping"),
                 ephemeral=True,
                 allowed_mentions=discord.AllowedMentions.none(),
             )
@@ -124,8 +126,18 @@ class Answers:
             "is_operator": is_operator(self.settings, interaction),
         }
 
-    def locale(self, interaction: discord.Interaction) -> str:
-        return self.core.locale_for(Request(command="", locale=interaction.locale.value))
+    async def locale(self, interaction: discord.Interaction) -> str:
+        """The server's language (its settings, a recent copy will do; not waited for more
+        than LOCALE_SECONDS), else the user's or the deployment's, for what the platform says
+        itself: "stopping", "expired", an apology, a file it could not read."""
+        request = Request(command="", **self.context(interaction))
+        place = None
+        if request.team:
+            with contextlib.suppress(Exception):
+                place = await asyncio.wait_for(
+                    asyncio.to_thread(self.core.place, request, fresh=False), LOCALE_SECONDS
+                )
+        return self.core.locale_for(request, place)
 
     async def _run(
         self, request: Request, defer: Callable[[], Awaitable[object]]
@@ -160,14 +172,14 @@ class Answers:
         and follow up with the core's reply and its files."""
         async with self.in_flight.reply():
             await interaction.response.defer(ephemeral=not self.public, thinking=True)
-            fetched = await fetch(attachment, self.locale(interaction))
+            fetched = await fetch(attachment, await self.locale(interaction))
             if isinstance(fetched, str):
                 reply = Reply(
                     command=request.command,
                     kind=ReplyKind.USAGE,
                     title=f"/{request.command}",
                     text=fetched,
-                    locale=self.locale(interaction),
+                    locale=await self.locale(interaction),
                 )
             else:
                 with_file = dataclasses.replace(request, attachment=fetched)
@@ -236,7 +248,7 @@ class Answers:
             try:
                 if line is None:
                     await interaction.response.send_message(
-                        t(self.locale(interaction), "expired"),
+                        t(await self.locale(interaction), "expired"),
                         ephemeral=True,
                         allowed_mentions=discord.AllowedMentions.none(),
                     )
@@ -303,7 +315,7 @@ class Answers:
                     await interaction.response.autocomplete([])
                 return
             kwargs: dict[str, Any] = {
-                "content": t(self.locale(interaction), "error", command=command),
+                "content": t(await self.locale(interaction), "error", command=command),
                 "ephemeral": True,
                 "allowed_mentions": discord.AllowedMentions.none(),
             }

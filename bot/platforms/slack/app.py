@@ -63,6 +63,8 @@ log = logging.getLogger("dispute_bot.slack")
 # Bolt logs request bodies at DEBUG and INFO: it logs here, kept at WARNING by bot.ops.logs.
 BOLT_LOGGER = "dispute_bot.slack.bolt"
 
+# The most an apology waits for the workspace's language before using the deployment's.
+LOCALE_SECONDS = 1.0
 RERUN_ACTIONS = re.compile(rf"^(?:{PAGE_PREVIOUS}|{PAGE_NEXT}|{re.escape(SUGGEST_PREFIX)}\d+)$")
 
 
@@ -100,12 +102,16 @@ class SlackListeners:
         self._repeats = RefusalLog()
         self.admins = WorkspaceAdmins(settings)  # slack_admins, and the workspace's own
 
-    def drafts_with(self, client: AsyncWebClient) -> SlackDrafts:
+    def drafts_with(self, client: AsyncWebClient, locale: str) -> SlackDrafts:
         """Drafting from a message, with the request's client: the token of its workspace
-        fetches the file and posts the draft."""
-        return SlackDrafts(
-            client=client, session=self.session, locale=self.settings.locale, answer=self.answer
-        )
+        fetches the file and posts the draft, in the workspace's language."""
+        return SlackDrafts(client=client, session=self.session, locale=locale, answer=self.answer)
+
+    async def locale_of(self, request: Request) -> str:
+        """The language of the request's workspace (its settings, a recent copy will do),
+        for what the platform says itself: "drafting…", an apology."""
+        place = await asyncio.to_thread(self.core.place, request, fresh=False)
+        return self.core.locale_for(request, place)
 
     async def respond(self, url: str, message: dict[str, Any]) -> bool:
         """Post to a response_url over the shared session; False if Slack refused it."""
@@ -163,7 +169,8 @@ class SlackListeners:
         if wants_draft(event):
             request = draft_request(event, request)
             if request.is_operator and (request.args or files_of(event)):
-                drafting = self.drafts_with(client).reply(event, request)
+                drafts = self.drafts_with(client, await self.locale_of(request))
+                drafting = drafts.reply(event, request)
                 self._spawn({"event": event}, DRAFT, drafting, client)
                 return
         work = self._reply_in_thread(event, request, client)
@@ -297,14 +304,34 @@ class SlackListeners:
             log.error("slack: unhandled error in a listener", exc_info=error)
         if request.mode == "socket_mode" or request.context.get(VERIFIED) is True:
             command = str(body.get("command") or "").lstrip("/") or "dispute"
-            await self.apologise(body, command, request.context.client)
+            await self.apologise(body, command, request.context.client, database=not unavailable)
             if unavailable and body.get("response_url"):
                 return BoltResponse(status=200, body="")
         return None
 
-    async def apologise(self, body: dict[str, Any], command: str, client: AsyncWebClient) -> None:
-        """The short apology, where the user will see it; never raises."""
+    async def apologise(
+        self,
+        body: dict[str, Any],
+        command: str,
+        client: AsyncWebClient,
+        *,
+        database: bool = True,
+    ) -> None:
+        """The short apology, where the user will see it, in the workspace's language (the
+        deployment's when the `database` did not answer, or not within LOCALE_SECONDS);
+        never raises."""
+        event = body.get("event") or {}
+        team = body.get("team_id") or (body.get("team") or {}).get("id") or event.get("team")
+        where = Request(
+            command=command,
+            platform="slack",
+            team=str(team or ""),
+            channel=str(event.get("channel") or body.get("channel_id") or _channel_of(body)),
+        )
         locale = self.settings.locale
+        if database:
+            with contextlib.suppress(Exception):
+                locale = await asyncio.wait_for(self.locale_of(where), LOCALE_SECONDS)
         reply = Reply(
             command=command,
             kind=ReplyKind.ERROR,
@@ -313,7 +340,6 @@ class SlackListeners:
             locale=locale,
         )
         message = build_message(reply, share_line=None)
-        event = body.get("event") or {}
         try:
             if body.get("response_url"):
                 message["response_type"] = "ephemeral"
