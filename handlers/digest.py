@@ -18,6 +18,7 @@ from bot.errors import DatabaseUnavailable, UsageError
 from bot.i18n import every_language
 from bot.matching.folding import fold
 from bot.matching.names import best_command
+from bot.platform_names import PLATFORMS
 from bot.reply import Reply
 
 if TYPE_CHECKING:
@@ -40,7 +41,6 @@ def _last_digest_day(ctx: Context, hub: DigestHub) -> dt.date | None:
     opened), or when the state database is unavailable: the preview never fails for that."""
     if not ctx.request.channel:
         return None
-    from bot.schedule_words import PLATFORMS  # a channel's preview only
 
     if ctx.platform not in PLATFORMS:
         return None

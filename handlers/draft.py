@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from bot.core import MAX_ATTACHMENT_BYTES, Args, Command, Context, Option
 from bot.i18n import every_language
+from bot.platform_names import PLATFORMS
 from bot.reply import Attachment, Reply, ReplyKind
 
 YAML = "text/yaml"
 PASTED = ""  # the name of a pasted text: the engine names it from its date and title
-# Where a person can hand an article over, and how each platform's hint says it.
-_HINTED_PLATFORMS = frozenset({"slack", "discord"})
 
 
 def _refusal(ctx: Context, text: str) -> Reply:
@@ -37,7 +36,7 @@ def draft(ctx: Context, args: Args) -> Reply:
         data = args.text.strip().encode("utf-8", "surrogatepass")
         article = Attachment(name=PASTED, media_type="text/plain", data=data)
     if article is None:
-        platform = ctx.platform if ctx.platform in _HINTED_PLATFORMS else "console"
+        platform = ctx.platform if ctx.platform in PLATFORMS else "console"
         return _refusal(ctx, ctx.t(f"draft.how.{platform}"))
     shown = article.name or ctx.t("draft.pasted")
     if article.size > MAX_ATTACHMENT_BYTES:
