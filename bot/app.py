@@ -27,6 +27,7 @@ from bot.dossier import Dossier
 from bot.errors import ConfigError
 from bot.hooks import Reloads
 from bot.library import Library
+from bot.platform_names import PLATFORMS
 from bot.preferences.lookup import DATABASE_CALLS as PLACE_CALLS
 from bot.preferences.lookup import Preferences
 from handlers import build_commands
@@ -251,7 +252,7 @@ class DisputeBot:
         set (or SIGTERM/SIGINT), with the health server, the seeds watcher and SIGHUP."""
         import asyncio
 
-        if any(name in ("slack", "discord") for name in names):  # not on the first command
+        if any(name in PLATFORMS for name in names):  # not on the first command
             await asyncio.to_thread(self.preferences.prepare)
         installations = None
         if "slack" in names and self.settings.slack_oauth:

@@ -166,7 +166,10 @@ class Settings:
         (),
         doc="Slack user ids allowed to change digest subscriptions, choose a channel's dossier "
         "(`/dispute use`), change the workspace's settings (`/dispute settings`) and run admin "
-        "commands (`/dispute reload`); empty means every member.",
+        "commands; empty means every member. With one bot token, they are also the bot's "
+        "operators (`/dispute reload`, `/draft`; empty: every member); in OAuth mode, only the "
+        "members listed are operators (empty: nobody from chat, SIGHUP and the seeds watcher "
+        "still reload).",
     )
     port: int = setting(
         3000, doc="HTTP port for Slack's HTTP mode.", env=("PORT",), check=checks.port
@@ -205,6 +208,12 @@ class Settings:
         None,
         doc="Run discord.py's auto-sharded client with this many shards (Discord requires "
         "sharding from 2,500 servers); unset: one connection.",
+    )
+    discord_operators: tuple[str, ...] = setting(
+        (),
+        doc="Discord user ids of the bot's operators, who may run the commands acting on the "
+        "whole deployment (`/reload`, `/draft`); empty means nobody on Discord (SIGHUP and the "
+        "seeds watcher still reload). Managing a channel or a server is not enough.",
     )
     discord_api_url: str | None = setting(
         None,

@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from bot.dossier_names import DOSSIER_NAME
+from bot.platform_names import PLATFORMS
 from bot.schedule_words import (
-    PLATFORMS,
     QUIET_DAYS,
     ScheduleError,
     is_time_zone,

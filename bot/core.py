@@ -60,6 +60,9 @@ class Request:
     # Whether the user may change the team's settings: Manage Server on Discord, the
     # configured admins on Slack.
     can_configure: bool = False
+    # Whether the user runs this deployment (operator commands act on all of it: /reload,
+    # /draft); the platform decides from the configured operators (docs/operations.md).
+    is_operator: bool = False
     dossier: str = ""  # a dossier asked for by name (`dispute-bot ask --dossier`)
     # On Slack, the Enterprise Grid org of the workspace (`team`): a digest subscribed here
     # posts with that workspace's token.
@@ -175,6 +178,9 @@ class Command:
     admin: bool = False
     # Only for users who may change the team's settings (Request.can_configure).
     team_admin: bool = False
+    # Only for the deployment's operators (Request.is_operator): it acts on the whole
+    # deployment (/reload) or costs much of it (/draft), so no channel or team admin suffices.
+    operator: bool = False
     # Slack: reached as `/dispute <name>` only, its name being too common for a slash command
     # of its own (/list).
     umbrella_only: bool = False
@@ -511,9 +517,7 @@ class Core:
         started = time.perf_counter()
         reply = self._answer(request)
         seconds = time.perf_counter() - started
-        # Log the command's name only when it is one of ours: what users type stays private.
-        name = request.command or "help"
-        command = name if name in self.commands else "unknown"
+        command = self.log_name(request.command)
         log.info(
             "served /%s on %s in %.1f ms",
             command,
@@ -533,6 +537,12 @@ class Core:
                 log.exception("recording metrics failed")
         return reply
 
+    def log_name(self, command: str) -> str:
+        """What a log may say of a command: its name when it is one of ours, else "unknown"
+        (a name we do not have is what the user typed, and what users type stays private)."""
+        name = HELP_SIGNS.get(command, command) or "help"
+        return name if name in self.commands else "unknown"
+
     def _answer(self, request: Request) -> Reply:
         locale = self.locale_for(request)
         place = Place()
@@ -544,6 +554,8 @@ class Core:
             command = self.commands.get(HELP_SIGNS.get(request.command, request.command) or "help")
             if command is None:
                 reply = self._unknown(ctx, request)
+            elif command.operator and not request.is_operator:
+                raise UsageError(ctx.t("operator_only", command=command.name))
             elif command.takes_text:
                 reply = command.run(ctx, Args(text=request.args))
             elif len(request.args) > MAX_QUERY_CHARS:
@@ -568,7 +580,8 @@ class Core:
             )
         except Exception:
             log.exception(
-                "command failed", extra={"command": request.command, "platform": request.platform}
+                "command failed",
+                extra={"command": self.log_name(request.command), "platform": request.platform},
             )
             reply = Reply(
                 command=request.command,

@@ -19,10 +19,18 @@ class ReportReadiness(Protocol):
 
 
 class RepliesInFlight(Protocol):
-    """Counts the replies being composed or delivered, so a shutdown finishes them first."""
+    """Counts the replies being composed or delivered, so a shutdown finishes them first.
+
+    One counter for the whole process: on stop, each platform stops accepting, then waits
+    for it to fall to zero before closing its connections, so every platform's replies are
+    drained together, within one grace period, whichever platform they came from."""
 
     def reply(self) -> AbstractAsyncContextManager[None]:
         """`async with in_flight.reply():` around one reply's work, request to delivery."""
+        ...
+
+    async def wait_idle(self, timeout: float) -> bool:
+        """Wait until no reply is in flight (False if some still are after `timeout`)."""
         ...
 
 

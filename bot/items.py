@@ -27,8 +27,7 @@ from bot.reply import Field, Item
 
 
 def source_label(ctx: Context, article_id: str) -> str:
-    source = ctx.source(article_id)
-    return f"{source.credit}, {source.date}: {source.title}"
+    return ctx.source(article_id).label
 
 
 def actor_name(ctx: Context, actor: Actor, *, start: bool = False) -> str:

@@ -31,6 +31,11 @@ class Source:
     date: str  # ISO date of publication
     credit: str = "AFP"
 
+    @property
+    def label(self) -> str:
+        """`AFP, 2026-02-25: title`, as every platform cites it."""
+        return f"{self.credit}, {self.date}: {self.title}"
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Field:
@@ -123,7 +128,4 @@ def note_marks(item: Item) -> str:
 
 def source_notes(reply: Reply) -> list[str]:
     """`[1] AFP, 2026-02-25: title`, for each source of a reply of lines."""
-    return [
-        f"[{number}] {source.credit}, {source.date}: {source.title}"
-        for number, source in enumerate(reply.sources, 1)
-    ]
+    return [f"[{number}] {source.label}" for number, source in enumerate(reply.sources, 1)]

@@ -14,7 +14,6 @@ from bot.matching.folding import fold
 
 EVERY_DAY: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
 QUIET_DAYS = ("post", "skip", "short")
-PLATFORMS = ("slack", "discord")  # where a digest can be posted
 
 _DAY_WORDS: dict[str, int] = {}
 for _number, _names in enumerate(

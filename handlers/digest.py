@@ -18,6 +18,7 @@ from bot.errors import DatabaseUnavailable, UsageError
 from bot.i18n import every_language
 from bot.matching.folding import fold
 from bot.matching.names import best_command
+from bot.platform_names import PLATFORMS
 from bot.reply import Reply
 
 if TYPE_CHECKING:
@@ -47,7 +48,6 @@ def _channel_state(ctx: Context, hub: DigestHub) -> tuple[dt.date | None, News |
     unavailable: the preview never fails for that (it reads the dossier's own days)."""
     if not ctx.request.channel:
         return None, None
-    from bot.schedule_words import PLATFORMS  # a channel's preview only
 
     if ctx.platform not in PLATFORMS:
         return None, None

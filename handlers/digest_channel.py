@@ -22,8 +22,9 @@ from bot.digest.when import (
 )
 from bot.errors import DatabaseUnavailable, UsageError
 from bot.i18n import format_day, format_weekdays, format_when
+from bot.platform_names import PLATFORMS
 from bot.reply import Field, Item, Reply, ReplyKind
-from bot.schedule_words import PLATFORMS, ScheduleError
+from bot.schedule_words import ScheduleError
 
 log = logging.getLogger("dispute_bot.digest")
 _CHANGES = ("subscribe", "unsubscribe", "now", "resume")

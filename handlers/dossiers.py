@@ -15,12 +15,12 @@ from bot.i18n import every_language
 from bot.library import Library
 from bot.matching.folding import fold
 from bot.matching.names import best_command
+from bot.platform_names import PLATFORMS
 from bot.reply import Field, Item, Reply, ReplyKind
+from handlers.help import slash_of
 
 if TYPE_CHECKING:
     from bot.preferences.lookup import Preferences
-
-CHANNEL_PLATFORMS = ("slack", "discord")
 
 
 def _library(ctx: Context) -> Library:
@@ -30,18 +30,16 @@ def _library(ctx: Context) -> Library:
 
 def use_line(ctx: Context, name: str = "NAME") -> str:
     """How an admin switches on this platform: `/dispute use NAME` or `/use NAME`."""
-    if ctx.platform == "slack":
-        umbrella = ctx.settings.slack_commands.get("dispute") or "dispute"
-        return f"/{umbrella} use {name}"
-    if ctx.platform == "discord":
-        return f"/use {name}"
+    command = ctx.commands.get("use")
+    if ctx.platform in PLATFORMS and command is not None:
+        return f"{slash_of(ctx, command)} {name}"
     return f"dispute-bot ask --dossier {name} LINE"
 
 
 def list_dossiers(ctx: Context, args: Args) -> Reply:
     library = _library(ctx)
     followed = ctx.dossier_name or library.default
-    in_channel = ctx.platform in CHANNEL_PLATFORMS and bool(ctx.request.channel)
+    in_channel = ctx.platform in PLATFORMS and bool(ctx.request.channel)
     items = []
     for name in library.names():
         marks = []
@@ -90,7 +88,7 @@ def use(ctx: Context, args: Args, preferences: Preferences) -> Reply:
     if not args.text:
         return list_dossiers(ctx, args)
     library = _library(ctx)
-    if ctx.platform not in CHANNEL_PLATFORMS or not ctx.request.channel:
+    if ctx.platform not in PLATFORMS or not ctx.request.channel:
         raise UsageError(ctx.t("use.console", line=use_line(ctx)))
     if not ctx.request.can_manage:
         raise UsageError(ctx.t(f"use.not_allowed.{ctx.platform}"))

@@ -1,8 +1,8 @@
-"""/draft: an admin hands the bot an article and gets its dossier entries back, for review.
+"""/draft: an operator hands the bot an article and gets its dossier entries back, for review.
 
 The platform fetches the article (a file attached to the command, sent in a direct message,
 or the text pasted after `draft`); this drafts it with the dossier's actors and answers a
-short summary with the draft as a YAML file. Nothing is written anywhere: the admin saves
+short summary with the draft as a YAML file. Nothing is written anywhere: the operator saves
 the article and the file in the seeds folder, and the loader serves none of it until a
 person accepts each entry (docs/drafting.md). The drafting engine, and spaCy when it is
 installed, are imported on the first draft only, so `dispute-bot ask` never loads them.
@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from bot.core import MAX_ATTACHMENT_BYTES, Args, Command, Context, Option
 from bot.i18n import every_language
+from bot.platform_names import PLATFORMS
 from bot.reply import Attachment, Reply, ReplyKind
 
 YAML = "text/yaml"
 PASTED = ""  # the name of a pasted text: the engine names it from its date and title
-# Where a person can hand an article over, and how each platform's hint says it.
-_HINTED_PLATFORMS = frozenset({"slack", "discord"})
 
 
 def _refusal(ctx: Context, text: str) -> Reply:
@@ -31,15 +30,13 @@ def _kilobytes(size: int) -> int:
 
 
 def draft(ctx: Context, args: Args) -> Reply:
-    if not ctx.request.can_manage:
-        return _refusal(ctx, ctx.t("draft.not_allowed"))
     article = ctx.request.attachment
     pasted = article is None
     if article is None and args.text.strip():
         data = args.text.strip().encode("utf-8", "surrogatepass")
         article = Attachment(name=PASTED, media_type="text/plain", data=data)
     if article is None:
-        platform = ctx.platform if ctx.platform in _HINTED_PLATFORMS else "console"
+        platform = ctx.platform if ctx.platform in PLATFORMS else "console"
         return _refusal(ctx, ctx.t(f"draft.how.{platform}"))
     shown = article.name or ctx.t("draft.pasted")
     if article.size > MAX_ATTACHMENT_BYTES:
@@ -94,6 +91,7 @@ COMMAND = Command(
         ),
     ),
     admin=True,
+    operator=True,  # the core refuses everyone else before the article is read
     takes_text=True,
     run=draft,
 )

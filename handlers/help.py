@@ -26,14 +26,41 @@ USAGE_WORDS = (
 _USAGE_WORD = re.compile(r"(?<![\w-])(" + "|".join(USAGE_WORDS) + r")(?![\w-])")
 
 
-def usage(ctx: Context, command: Command) -> str:
-    """The command's usage line as typed here, with its argument names in the reader's
-    language: Slack reaches some commands through its umbrella command (`/dispute list`)."""
-    line = _USAGE_WORD.sub(lambda m: ctx.t(f"usage.{m[1].replace(' ', '_')}"), command.usage)
-    if ctx.platform == "slack" and command.umbrella_only:
-        umbrella = ctx.settings.slack_commands.get("dispute") or "dispute"
-        return f"/{umbrella} {line.removeprefix('/')}"
+def _slash(name: object) -> str:
+    """A configured Slack command name as Slack shows it (bot.platforms.slack.commands)."""
+    return "/" + str(name).strip().lower().removeprefix("/")
+
+
+def slash_of(ctx: Context, command: Command) -> str:
+    """How the command is typed here. On Slack: its own slash command as `slack_commands`
+    names it (`/afp-quote`), or through the umbrella (`/dispute list`) when it has none (an
+    admin command, a common name, or one turned off)."""
+    if ctx.platform != "slack":
+        return f"/{command.name}"
+    renames = ctx.settings.slack_commands
+    own = renames.get(command.name, command.name)
+    if own and not command.admin and not command.umbrella_only:
+        return _slash(own)
+    return f"{_slash(renames.get('dispute') or 'dispute')} {command.name}"
+
+
+def typed_here(ctx: Context, command: Command, line: str) -> str:
+    """`line` (a usage line, an example: `/quote trump`) with the command as typed here."""
+    prefix = f"/{command.name}"
+    if line == prefix or line.startswith(prefix + " "):
+        return slash_of(ctx, command) + line[len(prefix) :]
     return line
+
+
+def usage(ctx: Context, command: Command) -> str:
+    """The command's usage line as typed here (on Slack, by its configured name or through
+    the umbrella command), with its argument names in the reader's language."""
+    line = _USAGE_WORD.sub(lambda m: ctx.t(f"usage.{m[1].replace(' ', '_')}"), command.usage)
+    return typed_here(ctx, command, line)
+
+
+def examples(ctx: Context, command: Command, count: int | None = None) -> list[str]:
+    return [typed_here(ctx, command, line) for line in command.examples[:count]]
 
 
 def help_(ctx: Context, args: Args) -> Reply:
@@ -54,7 +81,11 @@ def help_(ctx: Context, args: Args) -> Reply:
             title=usage(ctx, command),
             body=command.summary.get(ctx.locale, command.summary["en"]),
             fields=(
-                Field(name=ctx.t("help.examples"), value="\n".join(command.examples), inline=False),
+                Field(
+                    name=ctx.t("help.examples"),
+                    value="\n".join(examples(ctx, command)),
+                    inline=False,
+                ),
                 *(
                     Field(name=o.name, value=o.description.get(ctx.locale, o.description["en"]))
                     for o in command.options
@@ -73,7 +104,7 @@ def help_(ctx: Context, args: Args) -> Reply:
         Item(
             title=usage(ctx, c),
             body=c.summary.get(ctx.locale, c.summary["en"]),
-            fields=(Field(name=ctx.t("help.examples"), value="  ".join(c.examples[:3])),),
+            fields=(Field(name=ctx.t("help.examples"), value="  ".join(examples(ctx, c, 3))),),
         )
         for c in by_name.values()
     )

@@ -17,13 +17,13 @@ from bot.core import Args, Command, Context, Option
 from bot.errors import DatabaseUnavailable, UsageError
 from bot.i18n import LANGUAGE_WORDS, every_language, t
 from bot.matching.folding import fold
+from bot.platform_names import PLATFORMS
 from bot.reply import Field, Item, Reply, ReplyKind
 
 if TYPE_CHECKING:
     from bot.preferences.lookup import Preferences
     from bot.preferences.store import TeamSettings
 
-TEAM_PLATFORMS = ("slack", "discord")
 MAX_MANAGERS = 50
 
 # What people type -> the stored setting, in English and French.
@@ -133,7 +133,7 @@ def _read_value(ctx: Context, setting: str, words: list[str]) -> str | None:
 
 
 def settings(ctx: Context, args: Args, preferences: Preferences) -> Reply:
-    if ctx.platform not in TEAM_PLATFORMS or not ctx.request.team:
+    if ctx.platform not in PLATFORMS or not ctx.request.team:
         raise UsageError(ctx.t("settings.no_team"))
     words = args.text.split()
     try:

@@ -23,6 +23,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from bot.dossier_names import DOSSIER_NAME
+from bot.platform_names import PLATFORMS
 
 if TYPE_CHECKING:
     from prometheus_client.metrics_core import Metric
@@ -234,7 +235,7 @@ def instrument(core: Core) -> None:
         for trigger in ("watch", "signal", "command"):
             for name in core.library.names():
                 CORPUS_RELOADS.labels(outcome=outcome, trigger=trigger, dossier=_dossier(name))
-    for platform in ("slack", "discord"):
+    for platform in PLATFORMS:
         DIGESTS_POSTED.labels(platform=platform)
         for permanent in ("true", "false"):
             DIGESTS_FAILED.labels(platform=platform, permanent=permanent)

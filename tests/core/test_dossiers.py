@@ -287,7 +287,7 @@ def test_a_broken_dossier_is_refused_alone_at_reload_and_keeps_its_last_version(
     marks = [i.body for i in core.handle_line("/list", platform="slack", channel="C1").items]
     assert "followed here · its last good version, its files have 1 problem" in marks
 
-    told = core.handle_line("/reload", platform="slack", channel="C1", can_manage=True)
+    told = core.handle_line("/reload", platform="slack", channel="C1", is_operator=True)
     assert told.kind is ReplyKind.ERROR
     assert told.text == "2 dossiers read again. 1 was refused, alone: the others are served."
     titles = [i.title for i in told.items]

@@ -22,10 +22,10 @@ NAME = "2026-03-02-hegseth-ne-recule-pas.txt"
 
 
 def handed(data: bytes, locale: str | None = None) -> Request:
-    """An admin hands the bot `data` as NAME (on Slack, say)."""
+    """An operator hands the bot `data` as NAME (on Slack, say)."""
     attachment = Attachment(name=NAME, media_type="text/plain", data=data)
     return Request(
-        command="draft", platform="slack", can_manage=True, attachment=attachment, locale=locale
+        command="draft", platform="slack", is_operator=True, attachment=attachment, locale=locale
     )
 
 
@@ -47,18 +47,24 @@ def test_the_summary_speaks_the_users_language(core: Core) -> None:
     assert "Rien n'en est servi tant qu'une personne n'a pas vérifié" in reply.text
 
 
-def test_someone_who_may_not_manage_the_bot_is_refused(core: Core) -> None:
-    request = Request(
-        command="draft", platform="slack", attachment=Attachment(name=NAME, media_type="", data=b"")
-    )
-    reply = core.handle(request)
-    assert reply.kind is ReplyKind.USAGE
-    assert reply.text == "Only the bot's admins can hand it an article to draft."
-    assert reply.attachments == ()
+def test_someone_who_is_not_an_operator_is_refused_even_a_channel_admin(core: Core) -> None:
+    article = Attachment(name=NAME, media_type="text/plain", data=ARTICLE.encode())
+    for admin in (False, True):
+        request = Request(
+            command="draft",
+            platform="slack",
+            attachment=article,
+            can_manage=admin,
+            can_configure=admin,
+        )
+        reply = core.handle(request)
+        assert reply.kind is ReplyKind.USAGE
+        assert reply.text == "Only the operators of this bot can use /draft."
+        assert reply.attachments == ()
 
 
 def test_a_pasted_text_is_read_with_its_line_breaks_and_sent_back_to_save(core: Core) -> None:
-    reply = core.handle_line(f"/draft\n{ARTICLE}", platform="stdin", can_manage=True)
+    reply = core.handle_line(f"/draft\n{ARTICLE}", platform="stdin", is_operator=True)
     assert reply.kind is ReplyKind.OK
     draft, article = reply.attachments
     assert article.name == "2026-03-02-anthropic-pete-hegseth-promet-de-ne-pas-reculer.txt"
@@ -84,7 +90,7 @@ def test_a_command_line_ends_at_a_line_break_too() -> None:
 def test_nothing_handed_over_says_how_on_that_platform(
     core: Core, platform: str, hint: str
 ) -> None:
-    reply = core.handle(Request(command="draft", platform=platform, can_manage=True))
+    reply = core.handle(Request(command="draft", platform=platform, is_operator=True))
     assert reply.kind is ReplyKind.USAGE and reply.text.startswith(hint)
 
 
@@ -109,7 +115,7 @@ def test_bad_input_gets_one_line(core: Core, data: bytes, said: str) -> None:
 
 def test_a_file_too_big_to_fetch_is_refused_by_its_declared_size(core: Core) -> None:
     unfetched = Attachment(name=NAME, media_type="text/plain", data=b"", declared_size=3_000_000)
-    request = Request(command="draft", platform="discord", can_manage=True, attachment=unfetched)
+    request = Request(command="draft", platform="discord", is_operator=True, attachment=unfetched)
     said = f"{NAME} is 3000 KB: an article for /draft can be 200 KB at most."
     assert core.handle(request).text == said
 
@@ -136,5 +142,5 @@ def test_nothing_is_written_to_the_seeds_folder(seeds_copy: Path) -> None:
 
     before = files()
     assert core.handle(handed(ARTICLE.encode())).attachments
-    assert core.handle_line(f"/draft\n{ARTICLE}", platform="stdin", can_manage=True).attachments
+    assert core.handle_line(f"/draft\n{ARTICLE}", platform="stdin", is_operator=True).attachments
     assert files() == before

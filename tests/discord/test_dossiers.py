@@ -15,6 +15,7 @@ import pytest
 from bot.app import DisputeBot, build_core
 from bot.config import Settings
 from bot.core import Args, Command, Context, Request
+from bot.platforms.discord.custom_ids import PAGE_PREFIX
 from bot.reply import Reply, ReplyKind
 from tests.discord.conftest import NOW, Bot, running
 from tests.dossiers import ANTHROPIC, MAYOR_SAYS, STADIUM_TITLE, TRUMP_SAYS, two_dossiers
@@ -132,3 +133,24 @@ async def test_a_slow_answer_in_a_public_server_goes_public_though_deferred_priv
     assert removed.message is not None and removed.message["id"] == deferred.message["id"]
     assert followup.body["embeds"][0]["title"] == "Done at last"
     assert followup.message is not None and not followup.message["flags"] & EPHEMERAL
+
+
+async def test_what_the_platform_says_itself_is_in_the_servers_language(bot: Bot) -> None:
+    """A server set to French gets the expired-button notice in French, whatever language
+    the member's Discord speaks."""
+    await ask(bot, "settings", setting="language", value="fr")
+    stale = PAGE_PREFIX + "#0123456789abcdef01234567"
+    old = bot.fake.add_message(
+        {
+            "embeds": [{"title": "A long list", "footer": {"text": "Page 1 of 3"}}],
+            "components": [
+                {
+                    "type": 1,
+                    "components": [{"type": 2, "style": 2, "label": "Next ▶", "custom_id": stale}],
+                }
+            ],
+        },
+        flags=EPHEMERAL,
+    )
+    answer = await bot.fake.next_answer(await bot.fake.click(old, stale, locale="en-US"))
+    assert "Ce bouton a expiré" in answer.data["content"]

@@ -5,19 +5,37 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.app import build_core
+from bot.config import Settings
+from bot.dossier import Dossier
 from bot.draft import nlp
-from tests.discord.conftest import SEEDS, Bot
+from tests.discord.conftest import NOW, SEEDS, Bot, running
 from tests.draft.review import ARTICLE, QUOTE, save_beside, served_only_once_accepted
-from tests.fakes.discord import ALL_PERMISSIONS, EPHEMERAL, LOADING, MANAGE_CHANNELS, Answer
+from tests.fakes.discord import (
+    ALL_PERMISSIONS,
+    EPHEMERAL,
+    LOADING,
+    MANAGE_CHANNELS,
+    USER_ID,
+    Answer,
+    FakeDiscord,
+)
 
 NAME = "2026-03-02-hegseth-ne-recule-pas.txt"
 DRAFT_NAME = "2026-03-02-hegseth-ne-recule-pas.draft.yaml"
 READER = ALL_PERMISSIONS & ~MANAGE_CHANNELS
+
+
+@pytest.fixture
+def settings(make_settings: Callable[..., Settings]) -> Settings:
+    """The recorded interactions' user is one of the bot's operators (`discord_operators`)."""
+    return make_settings(discord_operators=(USER_ID,))
 
 
 @pytest.fixture
@@ -61,12 +79,22 @@ async def test_an_admins_article_comes_back_as_a_draft_file(bot: Bot, seeds_copy
     served_only_once_accepted(saved)
 
 
-async def test_a_member_who_cannot_manage_channels_is_refused_unread(bot: Bot) -> None:
-    attachment = bot.fake.files.attach(ARTICLE.encode(), filename=NAME)
-    interaction = await bot.fake.invoke("draft", article=attachment, permissions=READER)
-    answer = await bot.fake.next_answer(interaction)
+@pytest.mark.parametrize("permissions", [READER, ALL_PERMISSIONS])
+async def test_a_member_who_is_not_an_operator_is_refused_unread(
+    fake: FakeDiscord,
+    make_settings: Callable[..., Settings],
+    dossier: Dossier,
+    permissions: int,
+) -> None:
+    """Even a member who manages the server: /draft costs the whole deployment's time."""
+    settings = make_settings(discord_operators=("1234567890",))  # someone else
+    core = build_core(settings, dossier=dossier, clock=lambda: NOW)
+    async with running(fake, core, settings) as bot:
+        attachment = bot.fake.files.attach(ARTICLE.encode(), filename=NAME)
+        interaction = await bot.fake.invoke("draft", article=attachment, permissions=permissions)
+        answer = await bot.fake.next_answer(interaction)
     assert answer.type == 4
-    assert "Only the bot's admins can hand it an article to draft." in description(answer)
+    assert "Only the operators of this bot can use /draft." in description(answer)
     assert bot.fake.files.fetched == []
 
 

@@ -52,6 +52,10 @@ def fixture(name: str) -> Any:
     return json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
 
 
+# The user of the recorded interactions (every `invoke` is theirs).
+USER_ID = str(fixture("interaction_application_command")["member"]["user"]["id"])
+
+
 def _json(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     """A JSON response as Discord sends it: `application/json`, no charset parameter
     (discord.py compares the content-type header exactly)."""
@@ -135,6 +139,7 @@ class FakeDiscord:
     def __init__(self, *, token: str, interaction_window: float = 3.0) -> None:
         self.token = token
         self.interaction_window = interaction_window
+        self.callback_delay = 0.0  # seconds Discord takes to answer an interaction's callback
         self.application = fixture("oauth2_application")
         self.bot_user = fixture("users_me")
         self.application_id = self.application["id"]
@@ -367,6 +372,8 @@ class FakeDiscord:
     async def _callback(self, request: web.Request) -> web.Response:
         interaction = self._interaction(request, by="id")
         elapsed = time.monotonic() - interaction.dispatched if interaction else 0.0
+        if self.callback_delay:  # arrived in time, but Discord is slow to say so
+            await asyncio.sleep(self.callback_delay)
         if interaction is None or elapsed > self.interaction_window:
             return self._refuse(request, 404, fixture("error_unknown_interaction"))
         if interaction.acknowledged:

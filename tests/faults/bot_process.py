@@ -32,6 +32,21 @@ class BotProcess:
     @classmethod
     async def start(cls, fake: FakeSlack, tmp_path: Path, **env: str) -> BotProcess:
         """Start it with Slack (HTTP mode) on free ports; returns once both servers listen."""
+        slack = {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": fake.api_url,
+            "PORT": "0",
+        }
+        bot = await cls.spawn(tmp_path, **{**slack, **env})
+        found = await bot.wait_for_log(r"slack: HTTP mode listening on port (\d+)")
+        bot.slack_port = int(found.group(1))
+        return bot
+
+    @classmethod
+    async def spawn(cls, tmp_path: Path, **env: str) -> BotProcess:
+        """Start it with the platforms `env` configures; returns once its health server
+        listens."""
         base = {
             k: v
             for k, v in os.environ.items()
@@ -48,10 +63,6 @@ class BotProcess:
             stderr=asyncio.subprocess.PIPE,
             env={
                 **base,
-                "SLACK_BOT_TOKEN": BOT_TOKEN,
-                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-                "SLACK_API_URL": fake.api_url,
-                "PORT": "0",
                 "HEALTH_PORT": "0",
                 "DISPUTE_BOT_HEALTH_HOST": "127.0.0.1",
                 "DISPUTE_BOT_WATCH_SEEDS": "false",
@@ -63,8 +74,6 @@ class BotProcess:
         bot = cls(process)
         found = await bot.wait_for_log(r"health server on http://127\.0\.0\.1:(\d+)")
         bot.health_port = int(found.group(1))
-        found = await bot.wait_for_log(r"slack: HTTP mode listening on port (\d+)")
-        bot.slack_port = int(found.group(1))
         return bot
 
     async def _read_log(self) -> None:

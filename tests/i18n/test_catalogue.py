@@ -23,7 +23,7 @@ from bot.config import LOCALES, PROJECT_ROOT
 from bot.corpus.loader import STANCES
 from bot.i18n import DOMAIN, LANGUAGE_WORDS, LOCALE_DIR, languages, t
 from bot.i18n.extract import KeyUse, keys_in, keys_under
-from bot.schedule_words import PLATFORMS
+from bot.platform_names import PLATFORMS
 from handlers.help import USAGE_WORDS
 
 LANGUAGES = list(languages())

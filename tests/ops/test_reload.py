@@ -97,15 +97,18 @@ def test_a_broken_dossier_is_refused_and_the_last_good_one_kept(
     assert core.handle_line("/quote trump").title == "Quotes by Donald Trump"
 
 
-def test_the_admin_command_reloads_and_tells_the_admin_what_is_wrong(
+def test_the_operators_command_reloads_and_tells_the_operator_what_is_wrong(
     core: Core, seeds_copy: Path
 ) -> None:
-    refused = core.handle_line("/reload", platform="slack", can_manage=False)
-    assert refused.kind is ReplyKind.USAGE
-    assert refused.text == "Only people who manage this channel can reload the dossier."
-
     (seeds_copy / "zz-broken.yaml").write_text(BROKEN, encoding="utf-8")
-    failed = core.handle_line("/reload", platform="slack", can_manage=True, locale="fr")
+    # A channel's admin is not an operator: /reload acts on the whole deployment.
+    for who in ({"can_manage": False}, {"can_manage": True, "can_configure": True}):
+        refused = core.handle_line("/reload", platform="slack", **who)
+        assert refused.kind is ReplyKind.USAGE
+        assert refused.text == "Only the operators of this bot can use /reload."
+        assert refused.items == ()  # the broken file was not read: nothing reloaded
+
+    failed = core.handle_line("/reload", platform="slack", is_operator=True, locale="fr")
     assert failed.kind is ReplyKind.ERROR
     assert failed.title == "Dossier non rechargé"
     assert failed.text.startswith("Le dossier de sources a 2 problèmes ;")
@@ -116,11 +119,11 @@ def test_the_admin_command_reloads_and_tells_the_admin_what_is_wrong(
 
     (seeds_copy / "zz-broken.yaml").unlink()
     add_new_records(seeds_copy)
-    done = core.handle_line("/reload", platform="discord", can_manage=True)
+    done = core.handle_line("/reload", platform="discord", is_operator=True)
     assert done.kind is ReplyKind.OK
     assert done.title == "Dossier reloaded"
     assert "New since the previous load: 1 article, 1 quote, 0 events" in done.text
-    assert core.commands["reload"].admin is True
+    assert core.commands["reload"].admin is True and core.commands["reload"].operator is True
 
 
 def test_a_long_list_of_problems_is_cut_for_the_channel(core: Core) -> None:

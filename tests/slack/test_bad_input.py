@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import json
 import re
 from typing import Any
 
-from tests.fakes.slack import FakeSlack, fixture
-from tests.slack.conftest import RunBot
+import pytest
+
+from bot.ops.logs import setup_logging
+from tests.fakes.slack import DEFAULT_TEAM, FakeSlack, fixture
+from tests.ops.test_logs import restore_root_logger as restore_root_logger  # the fixture
+from tests.slack.conftest import MakeSettings, RunBot
 from tests.slack.test_http_mode import objects, texts
 
 JOINER = "\u2060"
@@ -82,3 +88,31 @@ async def test_a_900_kb_word_gets_a_short_clear_answer_at_once(
     assert answer.status == 200
     assert texts(reply).count("w") < 100  # the word is not echoed back
     assert "too long to search: 500 characters at most" in texts(reply)
+
+
+@pytest.mark.usefixtures("restore_root_logger")
+async def test_the_logs_name_only_our_commands_never_the_words_typed(
+    run_http_bot: RunBot, fake: FakeSlack, make_settings: MakeSettings
+) -> None:
+    """A word typed where a command goes is the user's text: the production logs (JSON, as
+    set up by `serve`) say "unknown", even when the answer cannot be delivered."""
+    fake.workspaces[DEFAULT_TEAM] = dataclasses.replace(
+        fake.workspace(), channels=frozenset({"C0DESK42"})
+    )
+    stream = io.StringIO()
+    setup_logging(make_settings(log_format="json"), stream)
+    async with run_http_bot() as slack:
+        await slack.command("/dispute", "wirepassword4 trump")
+        await fake.hook_post()
+        mention = fixture("app_mention.json")
+        mention["event"]["text"] = "<@U0DISPUTEBOT> launchcodes0000 zebrafive"
+        mention["event"]["channel"] = "C0GONE"  # not the bot's: Slack says channel_not_found
+        await slack.event(mention)
+        await fake.wait_until(lambda: "answering /unknown failed" in stream.getvalue())
+    logged = stream.getvalue()
+    events = [json.loads(line) for line in logged.splitlines()]
+    served = [e for e in events if e["message"].startswith("served")]
+    assert [e["command"] for e in served] == ["unknown", "unknown"]
+    assert "slack: answering /unknown failed" in logged
+    for typed in ("wirepassword4", "launchcodes0000", "trump", "zebrafive"):
+        assert typed not in logged

@@ -16,7 +16,7 @@ import pytest
 from bot.app import build_core
 from bot.config import Settings
 from tests.dossiers import ANTHROPIC, MAYOR_SAYS, STADIUM_TITLE, TRUMP_SAYS, two_dossiers
-from tests.fakes.slack import BOT_TOKEN, DEFAULT_TEAM, FakeSlack
+from tests.fakes.slack import BOT_TOKEN, DEFAULT_TEAM, Canned, FakeSlack, fixture
 from tests.slack.conftest import NOW, MakeSettings, RunBot, SlackSender
 from tests.slack.test_http_mode import buttons, texts
 
@@ -192,3 +192,24 @@ async def test_the_home_tab_lists_the_dossiers_the_workspace_follows(
     await typed.slack.event(fake.app_home_opened(DEFAULT_TEAM, user))
     after = json.dumps((await fake.published_home(DEFAULT_TEAM, user, number=2)).view["blocks"])
     assert "Anthropic vs the US Department of Defense" in after and STADIUM_TITLE in after
+
+
+async def test_the_home_tab_and_an_apology_speak_the_workspaces_language(
+    typed: Typist, fake: FakeSlack
+) -> None:
+    french = await typed("/dispute", "settings language fr", user=ADMIN)
+    assert "français" in texts(french)
+    user = fake.workspace().users[0]
+    await typed.slack.event(fake.app_home_opened(DEFAULT_TEAM, user))
+    home = (await fake.published_home(DEFAULT_TEAM, user)).view["blocks"]
+    assert "Différends suivis ici" in json.dumps(home, ensure_ascii=False)
+
+    # Slack refuses the answer to a mention once: the apology that follows is in French too.
+    fake.fail_next(
+        "chat.postMessage", Canned(status=200, body={"ok": False, "error": "fatal_error"})
+    )
+    mention = fixture("app_mention.json")
+    mention["event"]["text"] = "<@U0DISPUTEBOT> quote trump"
+    await typed.slack.event(mention)
+    apology = await fake.api_call("chat.postMessage", number=2)
+    assert "Désolé, une erreur est survenue en répondant à /quote" in texts(apology.params)

@@ -135,13 +135,13 @@ async def test_a_pasted_article_comes_back_with_the_text_it_read(
     served_only_once_accepted(saved)
 
 
-async def test_someone_who_is_not_an_admin_is_refused_and_nothing_is_fetched(
+async def test_someone_who_is_not_an_operator_is_refused_and_nothing_is_fetched(
     run_http_bot: RunBot, fake: FakeSlack
 ) -> None:
     async with run_http_bot(slack_admins=(ADMIN,)) as slack:
         await slack.event(shared(fake, ARTICLE.encode(), user=READER))
         refusal = await fake.api_call("chat.postMessage")
-    assert "Only the bot's admins can hand it an article to draft." in texts(refusal.params)
+    assert "Only the operators of this bot can use /draft." in texts(refusal.params)
     assert fake.files.downloads == [] and fake.files.uploads == []
     assert fake.calls_to("chat.update") == []  # no "drafting…" was said
 

@@ -166,6 +166,26 @@ async def test_renamed_commands_answer_under_their_new_name(
     assert len(fake.hook_posts) == 2
 
 
+async def test_help_shows_each_command_as_it_is_typed_in_this_slack(
+    run_http_bot: RunBot, fake: FakeSlack
+) -> None:
+    """Renamed, turned off (reached through the umbrella) or umbrella-only: /help's usage
+    lines and examples are what the reader can type here."""
+    renames = {"quote": "/AFP-Quote", "timeline": "", "dispute": "afp"}
+    async with run_http_bot(slack_commands=renames) as slack:
+        await slack.command("/afp", "help quote")
+        one = await fake.hook_post(1)
+        await slack.command("/help")
+        every = await fake.hook_post(2)
+    detail = texts(one)
+    assert "/afp-quote [speaker] [keywords] [page N]" in detail
+    assert "/afp-quote trump woke" in detail and "/afp-quote pentagone" in detail
+    assert "/quote " not in detail.replace("/afp-quote ", "")  # no name that is not here
+    listed = texts(every)
+    assert "/afp timeline" in listed and "/afp list" in listed and "/afp-quote" in listed
+    assert "/help [command]" in listed  # not renamed: its own name
+
+
 async def test_public_visibility_answers_in_channel_without_share_button(
     run_http_bot: RunBot, fake: FakeSlack
 ) -> None:

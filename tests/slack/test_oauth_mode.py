@@ -278,11 +278,13 @@ async def test_an_article_shared_in_a_workspace_is_fetched_and_drafted_with_its_
 ) -> None:
     """/draft in a DM (issue 13) runs with the token of the workspace it came from: the
     file is downloaded and the draft uploaded with it (the fake serves a file to no other)."""
-    settings = oauth_settings(fake, database=str(tmp_path / "state.sqlite3"))
+    alpha = fake.add_workspace("T0002ALPHA", "Alpha Desk", channels=("D0ALPHADM",))
+    editor = alpha.users[0]
+    settings = oauth_settings(
+        fake, database=str(tmp_path / "state.sqlite3"), slack_admins=(editor,)
+    )  # an operator: in OAuth mode, only the members listed draft
     async with run_oauth_bot(fake, settings, dossier, clock=Clock(T0)) as served:
-        alpha = fake.add_workspace("T0002ALPHA", "Alpha Desk", channels=("D0ALPHADM",))
         await install_both(served, alpha)
-        editor = alpha.users[0]
         file = fake.files.share(
             ARTICLE.encode(), name="article.txt", team_id=alpha.team_id, user=editor
         )

@@ -10,6 +10,7 @@ ephemeral apology, logged with its traceback.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Mapping
@@ -31,6 +32,7 @@ from bot.reply import Reply, ReplyKind
 
 log = logging.getLogger("dispute_bot.discord")
 
+LOCALE_SECONDS = 1.0  # the most a platform sentence waits for the server's language
 DEFER_AFTER = 1.0  # seconds; well inside Discord's 3-second window, network included
 CHOICE_LIMIT = 25
 CHOICE_TEXT_LIMIT = 100
@@ -47,6 +49,13 @@ def can_manage(interaction: discord.Interaction) -> bool:
 def can_configure(interaction: discord.Interaction) -> bool:
     """Manage Server: the server's settings (/settings). Never in a DM."""
     return interaction.guild_id is not None and interaction.permissions.manage_guild
+
+
+def is_operator(settings: Settings, interaction: discord.Interaction) -> bool:
+    """One of the bot's operators (`discord_operators`), who may run /reload and /draft: no
+    Discord permission is enough, those commands acting on the whole deployment."""
+    user = interaction.user
+    return user is not None and str(user.id) in settings.discord_operators
 
 
 def message_kwargs(
@@ -82,6 +91,21 @@ class Answers:
         self.settings = settings
         self.in_flight = in_flight  # the root's count of replies a shutdown waits for
         self.defer_after = defer_after
+        # Set when the bot stops: a new interaction gets a short "stopping" answer, while those
+        # already being answered finish (bot.platforms.discord.client.run_client drains them).
+        self.stopping = False
+
+    async def refused_while_stopping(self, interaction: discord.Interaction) -> bool:
+        """When stopping, tell the user briefly (privately) to try again, and say True."""
+        if not self.stopping:
+            return False
+        async with self.in_flight.reply():
+            await interaction.response.send_message(
+                t(await self.locale(interaction), "stopping"),
+                ephemeral=True,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        return True
 
     @property
     def public(self) -> bool:
@@ -99,10 +123,21 @@ class Answers:
             "team": str(interaction.guild_id or ""),
             "can_manage": can_manage(interaction),
             "can_configure": can_configure(interaction),
+            "is_operator": is_operator(self.settings, interaction),
         }
 
-    def locale(self, interaction: discord.Interaction) -> str:
-        return self.core.locale_for(Request(command="", locale=interaction.locale.value))
+    async def locale(self, interaction: discord.Interaction) -> str:
+        """The server's language (its settings, a recent copy will do; not waited for more
+        than LOCALE_SECONDS), else the user's or the deployment's, for what the platform says
+        itself: "stopping", "expired", an apology, a file it could not read."""
+        request = Request(command="", **self.context(interaction))
+        place = None
+        if request.team:
+            with contextlib.suppress(Exception):
+                place = await asyncio.wait_for(
+                    asyncio.to_thread(self.core.place, request, fresh=False), LOCALE_SECONDS
+                )
+        return self.core.locale_for(request, place)
 
     async def _run(
         self, request: Request, defer: Callable[[], Awaitable[object]]
@@ -112,18 +147,20 @@ class Answers:
         done, _ = await asyncio.wait({work}, timeout=self.defer_after)
         if done:
             return work.result(), False
-        log.info("/%s is slow: deferring the interaction", request.command)
+        log.info("/%s is slow: deferring the interaction", self.core.log_name(request.command))
         await defer()
         return await work, True
 
     async def answer_command(
         self, interaction: discord.Interaction, command: Command, values: Mapping[str, Any]
     ) -> None:
+        if await self.refused_while_stopping(interaction):
+            return
         args = options_to_args(command, values)
         request = Request(command=command.name, args=args, **self.context(interaction))
         given = [values.get(o.name) for o in command.options if o.kind == FILE]
         attachment = next((v for v in given if isinstance(v, discord.Attachment)), None)
-        if attachment is not None and request.can_manage:
+        if attachment is not None and request.is_operator:
             await self.answer_with_file(interaction, request, attachment)
         else:  # nothing to fetch, or not for this member: the core says so
             await self.answer(interaction, request)
@@ -135,14 +172,14 @@ class Answers:
         and follow up with the core's reply and its files."""
         async with self.in_flight.reply():
             await interaction.response.defer(ephemeral=not self.public, thinking=True)
-            fetched = await fetch(attachment, self.locale(interaction))
+            fetched = await fetch(attachment, await self.locale(interaction))
             if isinstance(fetched, str):
                 reply = Reply(
                     command=request.command,
                     kind=ReplyKind.USAGE,
                     title=f"/{request.command}",
                     text=fetched,
-                    locale=self.locale(interaction),
+                    locale=await self.locale(interaction),
                 )
             else:
                 with_file = dataclasses.replace(request, attachment=fetched)
@@ -187,6 +224,8 @@ class Answers:
     async def complete(
         self, interaction: discord.Interaction, kind: str, current: str
     ) -> list[app_commands.Choice[str]]:
+        if self.stopping:
+            return []
         request = Request(command="", **self.context(interaction))
         found = await asyncio.to_thread(
             self.core.complete, kind, current or "", limit=CHOICE_LIMIT, request=request
@@ -203,52 +242,62 @@ class Answers:
         """Previous/Next: run the line the button carries and edit the message in place."""
         line = line_from_custom_id(custom_id)
         command = (line or "/").split()[0].lstrip("/")
-        try:
-            if line is None:
-                await interaction.response.send_message(
-                    t(self.locale(interaction), "expired"),
-                    ephemeral=True,
-                    allowed_mentions=discord.AllowedMentions.none(),
+        if await self.refused_while_stopping(interaction):
+            return
+        async with self.in_flight.reply():  # a shutdown waits for it
+            try:
+                if line is None:
+                    await interaction.response.send_message(
+                        t(await self.locale(interaction), "expired"),
+                        ephemeral=True,
+                        allowed_mentions=discord.AllowedMentions.none(),
+                    )
+                    return
+                request = Request.parse(line, **self.context(interaction))
+                reply, deferred = await self._run(request, interaction.response.defer)
+                if reply.kind is ReplyKind.ERROR:
+                    kwargs = message_kwargs(render_message(reply))
+                    if deferred:
+                        await interaction.followup.send(**kwargs, ephemeral=True)
+                    else:
+                        await interaction.response.send_message(**kwargs, ephemeral=True)
+                    return
+                keep_share = any(
+                    s.custom_id == SHARE_ID for s in specs_from_message(interaction.message)
                 )
-                return
-            request = Request.parse(line, **self.context(interaction))
-            reply, deferred = await self._run(request, interaction.response.defer)
-            if reply.kind is ReplyKind.ERROR:
-                kwargs = message_kwargs(render_message(reply))
+                kwargs = message_kwargs(
+                    render_message(reply, share_button=keep_share), editing=True
+                )
                 if deferred:
-                    await interaction.followup.send(**kwargs, ephemeral=True)
+                    await interaction.edit_original_response(**kwargs)
                 else:
-                    await interaction.response.send_message(**kwargs, ephemeral=True)
-                return
-            keep_share = any(
-                s.custom_id == SHARE_ID for s in specs_from_message(interaction.message)
-            )
-            kwargs = message_kwargs(render_message(reply, share_button=keep_share), editing=True)
-            if deferred:
-                await interaction.edit_original_response(**kwargs)
-            else:
-                await interaction.response.edit_message(**kwargs)
-        except Exception as exc:
-            await self.apologize(interaction, exc, command=command)
+                    await interaction.response.edit_message(**kwargs)
+            except Exception as exc:
+                await self.apologize(interaction, exc, command=command)
 
     async def share(self, interaction: discord.Interaction) -> None:
         """Share: post the answer this button sits under to the channel, for everyone."""
-        try:
-            message = interaction.message
-            if message is None:
-                return
-            kwargs: dict[str, Any] = {
-                "embeds": message.embeds,
-                "allowed_mentions": discord.AllowedMentions.none(),
-            }
-            if message.content:
-                kwargs["content"] = escape_crowd_mentions(message.content)
-            view = build_view([s for s in specs_from_message(message) if s.custom_id != SHARE_ID])
-            if view is not None:
-                kwargs["view"] = view
-            await interaction.response.send_message(**kwargs)
-        except Exception as exc:
-            await self.apologize(interaction, exc, command="share")
+        if await self.refused_while_stopping(interaction):
+            return
+        async with self.in_flight.reply():  # a shutdown waits for it
+            try:
+                message = interaction.message
+                if message is None:
+                    return
+                kwargs: dict[str, Any] = {
+                    "embeds": message.embeds,
+                    "allowed_mentions": discord.AllowedMentions.none(),
+                }
+                if message.content:
+                    kwargs["content"] = escape_crowd_mentions(message.content)
+                view = build_view(
+                    [s for s in specs_from_message(message) if s.custom_id != SHARE_ID]
+                )
+                if view is not None:
+                    kwargs["view"] = view
+                await interaction.response.send_message(**kwargs)
+            except Exception as exc:
+                await self.apologize(interaction, exc, command="share")
 
     async def apologize(
         self, interaction: discord.Interaction, error: BaseException, *, command: str
@@ -257,7 +306,7 @@ class Answers:
         log.error(
             "discord interaction %s (/%s) failed",
             interaction.id,
-            command,
+            command if command == "share" else self.core.log_name(command),
             exc_info=(type(error), error, error.__traceback__),
         )
         try:
@@ -266,7 +315,7 @@ class Answers:
                     await interaction.response.autocomplete([])
                 return
             kwargs: dict[str, Any] = {
-                "content": t(self.locale(interaction), "error", command=command),
+                "content": t(await self.locale(interaction), "error", command=command),
                 "ephemeral": True,
                 "allowed_mentions": discord.AllowedMentions.none(),
             }

@@ -33,6 +33,8 @@ from bot.platforms.discord.views import PageButton, ShareButton
 log = logging.getLogger("dispute_bot.discord")
 
 Setup = Callable[[discord.Client], Awaitable[None]]
+# Of the shutdown grace, what is kept to close the connection once the replies are delivered.
+CLOSING_SECONDS = 1.0
 
 
 @contextlib.contextmanager
@@ -113,12 +115,11 @@ def build_client(
     settings: Settings,
     *,
     report: ReportReadiness,
-    in_flight: RepliesInFlight,
-    defer_after: float = DEFER_AFTER,
+    answers: Answers,
     state_dir: Path,
 ) -> discord.Client:
-    """A client (auto-sharded when `discord_shard_count` is set) wired to the core."""
-    answers = Answers(core, settings, in_flight=in_flight, defer_after=defer_after)
+    """A client (auto-sharded when `discord_shard_count` is set) wired to the core through
+    `answers`."""
 
     async def setup(client: discord.Client) -> None:
         tree = DisputeTree(client, answers)
@@ -173,10 +174,14 @@ async def run_client(
     defer_after: float = DEFER_AFTER,
     state_dir: Path | None = None,
 ) -> None:
-    """Connect, serve interactions until `stop` is set, then close the connection cleanly."""
+    """Connect, serve interactions until `stop` is set, then stop cleanly: new interactions
+    get a short "stopping" answer, those already being answered are delivered (the shared
+    count of replies in flight, within the shutdown grace), and only then is the connection
+    closed, its HTTP session with it."""
     if settings.discord_token is None:
         raise ConfigError("DISCORD_TOKEN is not set")
     token = settings.discord_token.reveal()
+    answers = Answers(core, settings, in_flight=in_flight, defer_after=defer_after)
     with discord_endpoints(
         api_url=settings.discord_api_url, gateway_url=settings.discord_gateway_url
     ):
@@ -184,8 +189,7 @@ async def run_client(
             core,
             settings,
             report=report,
-            in_flight=in_flight,
-            defer_after=defer_after,
+            answers=answers,
             state_dir=state_dir or command_state_dir(settings),
         )
         async with client:
@@ -196,12 +200,22 @@ async def run_client(
             finally:
                 stopping.cancel()
                 ended_alone = running.done()
-                if not ended_alone:  # asked to stop (or cancelled): close, then wait
+                if not ended_alone:  # asked to stop (or cancelled): drain, close, then wait
                     log.info("stopping the Discord client")
+                    answers.stopping = True
+                    await _drain(in_flight, settings)
                     await client.close()
                     await _finish(running)
             if ended_alone:
                 _raise_start_error(running)
+
+
+async def _drain(in_flight: RepliesInFlight, settings: Settings) -> None:
+    """Let the replies in flight reach their users before the connection closes."""
+    await asyncio.sleep(0)  # an interaction just received starts, and is counted
+    grace = max(0.0, settings.shutdown_grace - CLOSING_SECONDS)
+    if not await in_flight.wait_idle(grace):
+        log.warning("discord: reply(ies) cut short by the shutdown")
 
 
 async def _finish(running: asyncio.Task[None]) -> None:

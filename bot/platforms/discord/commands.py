@@ -114,7 +114,7 @@ def build_app_command(command: Command, runner: CommandRunner) -> AppCommand:
     if command.admin:
         # Discord shows it only to members with Manage Channels, or Manage Server for the
         # server's settings (a server may change that in Server Settings > Integrations),
-        # and not in DMs; the core checks can_manage and can_configure anyway.
+        # and not in DMs; the core checks can_manage, can_configure and is_operator anyway.
         if command.team_admin:
             app_command.default_permissions = discord.Permissions(manage_guild=True)
         else:

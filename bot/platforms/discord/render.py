@@ -235,7 +235,7 @@ def _footer(reply: Reply) -> str:
         lines += source_notes(reply)
     elif reply.sources:
         label = t(reply.locale, "field.source")
-        cited = "; ".join(f"{s.credit}, {s.date}: {s.title}" for s in reply.sources)
+        cited = "; ".join(s.label for s in reply.sources)
         lines.append(t(reply.locale, "label", name=label, value=cited))
     if reply.footer:
         lines.append(reply.footer)

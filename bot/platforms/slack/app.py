@@ -63,6 +63,8 @@ log = logging.getLogger("dispute_bot.slack")
 # Bolt logs request bodies at DEBUG and INFO: it logs here, kept at WARNING by bot.ops.logs.
 BOLT_LOGGER = "dispute_bot.slack.bolt"
 
+# The most an apology waits for the workspace's language before using the deployment's.
+LOCALE_SECONDS = 1.0
 RERUN_ACTIONS = re.compile(rf"^(?:{PAGE_PREVIOUS}|{PAGE_NEXT}|{re.escape(SUGGEST_PREFIX)}\d+)$")
 
 
@@ -100,12 +102,16 @@ class SlackListeners:
         self._repeats = RefusalLog()
         self.admins = WorkspaceAdmins(settings)  # slack_admins, and the workspace's own
 
-    def drafts_with(self, client: AsyncWebClient) -> SlackDrafts:
+    def drafts_with(self, client: AsyncWebClient, locale: str) -> SlackDrafts:
         """Drafting from a message, with the request's client: the token of its workspace
-        fetches the file and posts the draft."""
-        return SlackDrafts(
-            client=client, session=self.session, locale=self.settings.locale, answer=self.answer
-        )
+        fetches the file and posts the draft, in the workspace's language."""
+        return SlackDrafts(client=client, session=self.session, locale=locale, answer=self.answer)
+
+    async def locale_of(self, request: Request) -> str:
+        """The language of the request's workspace (its settings, a recent copy will do),
+        for what the platform says itself: "drafting…", an apology."""
+        place = await asyncio.to_thread(self.core.place, request, fresh=False)
+        return self.core.locale_for(request, place)
 
     async def respond(self, url: str, message: dict[str, Any]) -> bool:
         """Post to a response_url over the shared session; False if Slack refused it."""
@@ -162,8 +168,9 @@ class SlackListeners:
         )
         if wants_draft(event):
             request = draft_request(event, request)
-            if request.can_manage and (request.args or files_of(event)):
-                drafting = self.drafts_with(client).reply(event, request)
+            if request.is_operator and (request.args or files_of(event)):
+                drafts = self.drafts_with(client, await self.locale_of(request))
+                drafting = drafts.reply(event, request)
                 self._spawn({"event": event}, DRAFT, drafting, client)
                 return
         work = self._reply_in_thread(event, request, client)
@@ -241,37 +248,33 @@ class SlackListeners:
         work: Coroutine[Any, Any, None],
         client: AsyncWebClient,
     ) -> None:
-        """Deliver in a task of our own, kept until done (for `drain`), so the listener returns."""
+        """Deliver in a task of our own, kept until done (for `drain`), so the listener returns.
+        `command` is as typed: the task and the log know only the names of ours."""
         guarded = self._guarded(body, command, work, client)
-        task = asyncio.create_task(guarded, name=f"slack-{command}")
+        task = asyncio.create_task(guarded, name=f"slack-{self.core.log_name(command)}")
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
 
     async def _guarded(
         self, body: dict[str, Any], command: str, work: Awaitable[None], client: AsyncWebClient
     ) -> None:
-        """Run the delivery; if anything fails, log the traceback and apologise briefly."""
-        try:
-            async with self.in_flight.reply():
+        """Run the delivery; if anything fails, log the traceback and apologise briefly (the
+        apology counted in flight too: a shutdown waits for it)."""
+        async with self.in_flight.reply():
+            try:
                 await work
-        except Exception:
-            log.exception("slack: answering /%s failed", command)
-            await self.apologise(body, command, client)
+            except Exception:
+                log.exception("slack: answering /%s failed", self.core.log_name(command))
+                await self.apologise(body, command, client)
 
     async def drain(self, timeout: float) -> None:
-        """Let replies already acknowledged reach the user before the bot stops, including
-        those acknowledged while draining (a request already being read when stopping began)."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        told = False
-        while pending := {t for t in self._in_flight if t is not asyncio.current_task()}:
-            if not told:
-                log.info("slack: finishing %d reply(ies) in flight", len(pending))
-                told = True
-            left = deadline - asyncio.get_running_loop().time()
-            if left <= 0:
-                log.warning("slack: %d reply(ies) cut short by the shutdown", len(pending))
-                return
-            await asyncio.wait(pending, timeout=left)
+        """Let replies already acknowledged reach the user before the bot stops: wait for the
+        process's one count of replies in flight (every platform's) to fall to zero."""
+        if self._in_flight:
+            log.info("slack: finishing %d reply(ies) in flight", len(self._in_flight))
+        await asyncio.sleep(0)  # the replies just acknowledged start, and are counted
+        if not await self.in_flight.wait_idle(timeout):
+            log.warning("slack: reply(ies) cut short by the shutdown")
 
     async def once(
         self, body: dict[str, Any], next: Callable[[], Awaitable[None]]
@@ -301,14 +304,34 @@ class SlackListeners:
             log.error("slack: unhandled error in a listener", exc_info=error)
         if request.mode == "socket_mode" or request.context.get(VERIFIED) is True:
             command = str(body.get("command") or "").lstrip("/") or "dispute"
-            await self.apologise(body, command, request.context.client)
+            await self.apologise(body, command, request.context.client, database=not unavailable)
             if unavailable and body.get("response_url"):
                 return BoltResponse(status=200, body="")
         return None
 
-    async def apologise(self, body: dict[str, Any], command: str, client: AsyncWebClient) -> None:
-        """The short apology, where the user will see it; never raises."""
+    async def apologise(
+        self,
+        body: dict[str, Any],
+        command: str,
+        client: AsyncWebClient,
+        *,
+        database: bool = True,
+    ) -> None:
+        """The short apology, where the user will see it, in the workspace's language (the
+        deployment's when the `database` did not answer, or not within LOCALE_SECONDS);
+        never raises."""
+        event = body.get("event") or {}
+        team = body.get("team_id") or (body.get("team") or {}).get("id") or event.get("team")
+        where = Request(
+            command=command,
+            platform="slack",
+            team=str(team or ""),
+            channel=str(event.get("channel") or body.get("channel_id") or _channel_of(body)),
+        )
         locale = self.settings.locale
+        if database:
+            with contextlib.suppress(Exception):
+                locale = await asyncio.wait_for(self.locale_of(where), LOCALE_SECONDS)
         reply = Reply(
             command=command,
             kind=ReplyKind.ERROR,
@@ -317,7 +340,6 @@ class SlackListeners:
             locale=locale,
         )
         message = build_message(reply, share_line=None)
-        event = body.get("event") or {}
         try:
             if body.get("response_url"):
                 message["response_type"] = "ephemeral"

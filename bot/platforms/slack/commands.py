@@ -52,7 +52,8 @@ def slash_commands(commands: Mapping[str, Command], settings: Settings) -> tuple
             f"known: {', '.join([*commands, UMBRELLA])}"
         )
     # Admin commands (reload, use, settings) and common names (list) get no slash command of
-    # their own: `/dispute reload` reaches them, and the core checks Request.can_manage.
+    # their own: `/dispute reload` reaches them, and the core checks who may (can_manage,
+    # is_operator).
     public = [
         name
         for name, command in commands.items()

@@ -8,7 +8,7 @@ the file with its own token (`url_private_download`, `files:read`; never more th
 command takes, within FETCH_SECONDS, and only from Slack's own file host), lets the core draft
 it in a worker thread, turns its "drafting…" message into the summary, and uploads the YAML
 into the thread (files.getUploadURLExternal and files.completeUploadExternal, `files:write`).
-Whoever may not manage the bot gets the core's one-line refusal, and nothing is fetched.
+Whoever is not one of the bot's operators gets the core's one-line refusal, and nothing is fetched.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from cachetools import TTLCache
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core import Core, Request
+from bot.core import Context, Core, Request
 from bot.delivery import Team
 from bot.digest.hub import DigestHub
 from bot.digest.records import Subscription
@@ -156,8 +156,14 @@ class HomeTab:
 
     async def view_for(self, viewer: Viewer) -> dict[str, Any]:
         digests = await self._digests(viewer)
-        request = Request(command="home", platform=PLATFORM, user=viewer.user)
-        ctx = self.core.context(request)
+        request = Request(
+            command="home",
+            platform=PLATFORM,
+            user=viewer.user,
+            team=viewer.team.team_id or "",
+            enterprise=viewer.team.enterprise_id or "",
+        )
+        ctx = await asyncio.to_thread(self._context, request)
         return home_view(
             ctx,
             dossiers=list(await asyncio.to_thread(self.followed, viewer.team)),
@@ -165,6 +171,10 @@ class HomeTab:
             commands=self.commands,
             now=self.core.clock(),
         )
+
+    def _context(self, request: Request) -> Context:
+        """The workspace's context: its language (its settings, a recent copy will do)."""
+        return self.core.context(request, self.core.answering(request, fresh=False))
 
     async def _digests(self, viewer: Viewer) -> list[Subscription] | None:
         if viewer.channels is None:

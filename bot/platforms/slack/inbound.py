@@ -28,6 +28,16 @@ def can_manage(settings: Settings, user: str) -> bool:
     return not settings.slack_admins or user in settings.slack_admins
 
 
+def is_operator(settings: Settings, user: str) -> bool:
+    """The bot's operators, who may run /reload and /draft (acting on the whole deployment):
+    the members `slack_admins` lists. An empty list keeps the single-token mode's historical
+    "every member", the one workspace being the operator's own; in OAuth mode, where anyone
+    may install the app, it means nobody. The workspace's own admins are not operators."""
+    if settings.slack_admins:
+        return bool(user) and user in settings.slack_admins
+    return not settings.slack_oauth
+
+
 def from_line(
     line: str,
     *,
@@ -48,6 +58,7 @@ def from_line(
         channel=readable(channel),
         can_manage=admin,
         can_configure=admin,
+        is_operator=is_operator(settings, user),
         team=readable(team or ""),
         enterprise=readable(enterprise or ""),
     )
@@ -73,6 +84,7 @@ def from_slash_command(body: dict[str, Any], slash: SlashCommand, *, settings: S
         channel=channel,
         can_manage=admin,
         can_configure=admin,
+        is_operator=is_operator(settings, user),
         team=team,
         enterprise=enterprise,
     )

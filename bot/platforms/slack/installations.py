@@ -9,7 +9,10 @@ preferences), each call awaited on its threads and bounded; their tables are a `
 `bot.database.schema`. A workspace's bot is kept in memory for `CACHE_SECONDS`, so a
 burst of commands or digests into one workspace reads the database once; a token stays valid
 for hours after it was renewed, so a copy that old is safe, and an uninstall seen here drops
-it at once.
+it at once. A request's lookup (Bolt authorizing it, before the 3-second acknowledgement) waits
+for the database `LOOKUP_SECONDS` at most: when it does not answer in time, the last copy read
+in the past `STALE_SECONDS` serves, if its token has not expired; else DatabaseUnavailable, at
+once (the user gets the apology, acknowledged in time).
 
 Renewing a token (token rotation) spends a refresh token that Slack accepts once. It happens
 under a lock on the workspace's row (SELECT ... FOR UPDATE on PostgreSQL, BEGIN IMMEDIATE on
@@ -55,6 +58,10 @@ ROTATE_BEFORE_MINUTES = 120
 # Seconds a workspace's bot is kept in memory, and how many workspaces at most.
 CACHE_SECONDS = 60.0
 CACHE_SIZE = 10_000
+# Seconds a request's lookup waits for the database, well within Slack's 3 s to acknowledge;
+# and how old a copy may be to serve when the database does not answer in that time.
+LOOKUP_SECONDS = 2.0
+STALE_SECONDS = 3600.0
 # Seconds oauth.v2.access may take to renew a token (the row stays locked meanwhile).
 ROTATION_SECONDS = 10.0
 # How long an install link's state is valid (Bolt's default), and how often expired ones go.
@@ -117,6 +124,9 @@ class Installations(AsyncInstallationStore):
         )
         self.clock = clock
         self._bots: TTLCache[CacheKey, Bot] = TTLCache(maxsize=CACHE_SIZE, ttl=CACHE_SECONDS)
+        # The last copy of each bot read, for when the database does not answer a request.
+        self._known: TTLCache[CacheKey, Bot] = TTLCache(maxsize=CACHE_SIZE, ttl=STALE_SECONDS)
+        self._told_stale = False
         self._renewing: weakref.WeakValueDictionary[CacheKey, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
@@ -145,27 +155,54 @@ class Installations(AsyncInstallationStore):
 
     # What the digest and the authorization ask
 
-    async def bot(self, team: Team, *, is_enterprise_install: bool = False) -> Bot | None:
+    async def bot(
+        self, team: Team, *, is_enterprise_install: bool = False, wait: float | None = None
+    ) -> Bot | None:
         """The workspace's bot (its token renewed if due), or None when the app is not
         installed there. Raises DatabaseUnavailable, or SlackTokenRotationError when Slack
-        refused to renew the token."""
+        refused to renew the token. With `wait` (a request's lookup), the database is waited
+        for that many seconds at most, a recent copy serving if it does not answer."""
         key = _key(team.enterprise_id, team.team_id, is_enterprise_install)
         bot = self._bots.get(key)
         if bot is None:
-            bot = await self._find(key)
+            try:
+                bot = await self._find(key, wait)
+            except DatabaseUnavailable:
+                if wait is None or (known := self._recent(key)) is None:
+                    raise
+                return known  # not renewed: that needs the database
             if bot is None:
+                self._known.pop(key, None)
                 return None
         if self._due(bot):
             bot = await self._renewed(key)
             if bot is None:
                 self._bots.pop(key, None)
+                self._known.pop(key, None)
                 return None
-        self._bots[key] = bot
+        self._bots[key] = self._known[key] = bot
         return bot
 
-    async def _find(self, key: CacheKey) -> Bot | None:
+    def _recent(self, key: CacheKey) -> Bot | None:
+        """The last copy read of the workspace's bot, if recent and its token not expired."""
+        known = self._known.get(key)
+        expires = known.bot_token_expires_at if known is not None else None
+        if known is None or (expires is not None and expires <= self.clock()):
+            return None
+        if not self._told_stale:
+            self._told_stale = True
+            log.warning(
+                "slack: the database did not answer within %.0f s: requests are authorized "
+                "with the installations read in the past hour",
+                LOOKUP_SECONDS,
+            )
+        return known
+
+    async def _find(self, key: CacheKey, wait: float | None = None) -> Bot | None:
         """The workspace's bot from the database, read once however many ask at once (a
-        digest round posts into a workspace's channels together: one read, not ten)."""
+        digest round posts into a workspace's channels together: one read, not ten); a
+        caller that may `wait` that long only gets DatabaseUnavailable after it, while the
+        read goes on (bounded) for the others and the cache."""
         finding = self._finding.get(key)
         if finding is None:
             self.lookups += 1
@@ -185,7 +222,14 @@ class Installations(AsyncInstallationStore):
                     done.exception()  # retrieved: every waiter may have been cancelled
 
             finding.add_done_callback(ended)
-        bot: Bot | None = await asyncio.shield(finding)
+        try:
+            bot: Bot | None = await asyncio.wait_for(asyncio.shield(finding), wait)
+        except TimeoutError:
+            raise DatabaseUnavailable(
+                f"the installations' database did not answer within {wait:.0f} s"
+            ) from None
+        if bot is not None:
+            self._known[key] = bot
         return bot
 
     async def token(self, team: Team) -> str:
@@ -229,6 +273,9 @@ class Installations(AsyncInstallationStore):
         for enterprise_id, team_id in list(self._bots):
             if team_id == team.team_id if team.team_id else enterprise_id == team.enterprise_id:
                 self._bots.pop((enterprise_id, team_id), None)
+        for enterprise_id, team_id in list(self._known):
+            if team_id == team.team_id if team.team_id else enterprise_id == team.enterprise_id:
+                self._known.pop((enterprise_id, team_id), None)
 
     # Renewing a token
 

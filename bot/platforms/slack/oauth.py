@@ -28,6 +28,7 @@ from bot.config import Settings
 from bot.delivery import Team
 from bot.digest.hub import DigestHub
 from bot.platforms.slack.installations import (
+    LOOKUP_SECONDS,
     ROTATE_BEFORE_MINUTES,
     STATE_SECONDS,
     Installations,
@@ -100,11 +101,15 @@ class WorkspaceAuthorize(AsyncAuthorize):
         **_: Any,
     ) -> AuthorizeResult | None:
         """The workspace's bot, or None (Bolt then tells the user to reinstall the app).
-        DatabaseUnavailable goes up to the app's error handler: the user gets the apology."""
+        The database is waited for LOOKUP_SECONDS at most (a recent copy serves after that);
+        DatabaseUnavailable goes up to the app's error handler: the user gets the apology,
+        acknowledged within Slack's 3 seconds."""
         team = Team(team_id=team_id, enterprise_id=enterprise_id)
         try:
             bot = await self.installations.bot(
-                team, is_enterprise_install=bool(context.is_enterprise_install)
+                team,
+                is_enterprise_install=bool(context.is_enterprise_install),
+                wait=LOOKUP_SECONDS,
             )
         except SlackTokenRotationError:  # logged where it happened; only a reinstall helps
             return None

@@ -126,10 +126,6 @@ def context_block(text: str) -> Block:
     return {"type": "context", "elements": [_mrkdwn(text, MAX_CONTEXT_TEXT)]}
 
 
-def _source_label(source: Source) -> str:
-    return f"{source.credit}, {source.date}: {source.title}"
-
-
 def _field_text(field: Field) -> str:
     return f"*{escape(field.name)}*\n{escape(field.value)}"
 
@@ -158,7 +154,7 @@ def _item_blocks(item: Item, locale: str) -> list[Block]:
 
 
 def _sources_text(sources: Iterable[Source]) -> str:
-    return "\n".join(f":newspaper: {escape(_source_label(s))}" for s in sources)
+    return "\n".join(f":newspaper: {escape(s.label)}" for s in sources)
 
 
 def _tail(reply: Reply, share_line: str | None) -> list[Block]:

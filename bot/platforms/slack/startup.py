@@ -84,7 +84,7 @@ class RunningSlack:
         try:
             for receiver in receivers:
                 await receiver.stop_accepting()
-            await self.listeners.drain(max(0.0, self.grace - CLOSING_SECONDS))
+            await self.listeners.drain(max(0.0, self.grace - CLOSING_SECONDS))  # the shared count
             if self.home is not None:
                 await self.home.close()
             for receiver in receivers:

@@ -120,7 +120,11 @@ async def serve(
             continue
         async with in_flight.reply():
             reply = await asyncio.to_thread(
-                core.handle_line, line.strip(), platform="stdin", can_manage=True
+                core.handle_line,
+                line.strip(),
+                platform="stdin",
+                can_manage=True,
+                is_operator=True,  # whoever writes to the bot's stdin runs it
             )
             try:
                 await _write(stdout, reply_line(reply))
