@@ -100,6 +100,18 @@ def _draft(body: str, date: str = "2026-03-12"):  # type: ignore[no-untyped-def]
             "and it has been open for years.",
             "Jane Whitfield",
         ),
+        # a reflexive speech verb after the quote (`s'inquiète`, `s'étonne`)
+        (
+            "« Le quartier va mourir », s'inquiète le maire, Paul Girard, qui a visité le site.",
+            "Le quartier va mourir",
+            "Paul Girard",
+        ),
+        # `appeler` with its auxiliary and an aside is an appeal, not a name
+        (
+            'La rectrice, Odile Marchand, a pour sa part appelé "tout le monde au calme".',
+            "tout le monde au calme",
+            "Odile Marchand",
+        ),
     ],
 )
 def test_attributes_the_quote_to_its_speaker(body: str, quote: str, speaker: str) -> None:
@@ -139,10 +151,63 @@ def test_the_title_s_quotes_are_not_drafted() -> None:
         ("« C'est fini », estime Anne Dupont.", "2026-03-12", "reported"),
         ("« C'est fini », a déclaré à l'AFP Anne Dupont.", "2026-03-12", "reported"),
         ('"It is over," Jane Doe told reporters on Wednesday.', "2026-03-11", "inferred"),
+        # a day in a relative clause dates what the clause tells, not the speaking
+        (
+            "« Rien n'est prêt », s'étonne le maire, Paul Girard, qui a visité hier le site.",
+            "2026-03-12",
+            "reported",
+        ),
+        # a day in the sentence that dates something else than a view given `selon X`
+        (
+            "Le directeur, Marc Quéré, dit avoir écrit au ministre, le 2 mars, une lettre qui, "
+            "selon lui, « est restée lettre morte ».",
+            "2026-03-12",
+            "reported",
+        ),
+        # a back-reference to an occasion dated before: that occasion's day
+        (
+            "Le conseil municipal a voté lundi 9 mars la fermeture du stade. Mardi, les "
+            "supporters ont défilé. « C'est un gâchis », a regretté le maire à l'issue du vote.",
+            "2026-03-09",
+            "stated",
+        ),
+        (
+            "The board held a hearing on Monday. Fans marched on Tuesday. "
+            '"We were not heard," Ann Lee told reporters after the hearing.',
+            "2026-03-09",
+            "inferred",
+        ),
+        # the eve of an occasion dated before
+        (
+            "Les élus ont voté mardi le budget. La veille du vote, le syndicat avait dénoncé "
+            "« une hausse injuste ».",
+            "2026-03-09",
+            "inferred",
+        ),
+        # words to the press with no day: the article's day, not the day of the sentence before
+        (
+            "Le médiateur, Paul Girard, a reçu mardi les parties. « Je ne peux rien imposer », "
+            "a-t-il reconnu auprès de l'AFP.",
+            "2026-03-12",
+            "reported",
+        ),
+        (
+            "Le maire a annoncé lundi un recours. « Nous irons au bout », a-t-il déclaré lors "
+            "d'un point presse.",
+            "2026-03-12",
+            "reported",
+        ),
+        # the sentence before quoted someone else: its day is theirs
+        (
+            "La préfète, Anne Dupont, a reçu les élus. Mardi, le maire, Paul Girard, a dénoncé "
+            "un « passage en force ». « C'est un précédent », a estimé la préfète.",
+            "2026-03-12",
+            "reported",
+        ),
     ],
 )
 def test_said_on_and_its_basis(body: str, said_on: str, basis: str) -> None:
-    (quote,) = _draft(body).quotes
+    quote = _draft(body).quotes[-1]
     assert (quote.said_on, quote.basis) == (said_on, basis), quote.date_rule
 
 
