@@ -143,6 +143,8 @@ class ActorBook:
         definite = re.match(r"(?i)(?:the|le|la|l')\s*", phrase)
         if entry is None and not heads and definite and head in ORG_WORDS:
             entry = self._by_title(head, plural=False)  # "The company said…": the last body
+        if entry is None and not heads and definite and head in _GENERIC_PERSON:
+            entry = self._last_person(_gender_from_text(folded))  # "La dirigeante a rappelé…"
         if entry is None and not heads and bare and len(bare.split()) <= 8:
             plural = bool(PLURAL_START.match(folded + " "))
             person = head in PERSON_NOUNS or (plural and head.rstrip("s") in PERSON_NOUNS)
@@ -211,6 +213,8 @@ class ActorBook:
         for entry in reversed(recent):
             if entry.plural or (entry.kind != "person" and not entry.spoke):
                 continue  # a body answers to "il"/"elle" only once it has spoken
+            if entry.kind != "person" and word in _PERSONAL_ONLY:
+                continue  # English "he"/"she" is a person, never a company ("it")
             if gender is None or entry.gender in (None, gender):
                 return entry
         return None
@@ -288,6 +292,16 @@ class ActorBook:
             words = {w for alias in entry.folded_aliases for w in alias.split()}
             words.update(fold(entry.role).split())
             if head in words and entry.plural == plural:
+                return entry
+        return None
+
+    def _last_person(self, gender: str | None) -> Entry | None:
+        """The last person named who fits, for a definite title that names no function."""
+        for entry in reversed(self._recent):
+            if self.sentence - entry.seen_at > _PRONOUN_REACH:
+                break
+            fits = gender is None or entry.gender in (None, gender)
+            if entry.kind == "person" and not entry.plural and fits:
                 return entry
         return None
 
@@ -420,6 +434,14 @@ def title_near(text: str, start: int, end: int) -> str:
 _QUANTITIES = frozenset(
     "dizaine dizaines centaine centaines millier milliers groupe poignee partie majorite "
     "dozens hundreds thousands group number".split()
+)
+
+
+_PERSONAL_ONLY = frozenset(("he", "she", "him", "her"))
+# Titles that name no function, only someone already named: `la dirigeante`, `l'édile`,
+# `the official` point back to the last person named who fits.
+_GENERIC_PERSON = frozenset(
+    "dirigeant dirigeante edile responsable interesse interessee official executive".split()
 )
 
 

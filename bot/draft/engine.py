@@ -290,7 +290,7 @@ def _said_on(
         how = f"'{cue[0]}': the occasion dated before ('{day.text}')"
         return day.iso, day_basis(day), how, day
     continuing = found is None or "pronoun" in rule or "title" in rule
-    if state.last_quote_sentence == index - 1 and _someone_else(state.last_speaker, entry):
+    if state.last_quote_sentence == index - 1 and _someone_else(state.last_speaker, entry, rule):
         continuing = False  # the sentence before quoted someone else: its day is theirs
     near = [d for d in state.previous if _near(d, article.date)]
     if continuing and near:
@@ -490,11 +490,14 @@ def _relative_clauses(sentence: str, start: int, end: int) -> list[tuple[int, in
     return spans
 
 
-def _someone_else(before: Entry | None, entry: Entry) -> bool:
-    """Whether the speaker before is surely not this one: a body and a person, or a man and a
-    woman (a title such as "the mayor" may still be the person named before)."""
+def _someone_else(before: Entry | None, entry: Entry, rule: str) -> bool:
+    """Whether the speaker before is not this one: another actor named or titled, or, for a
+    pronoun (which may point to someone the sentence before named under another name, "the
+    mayor" then "he"), a body and a person, or a man and a woman."""
     if before is None or before is entry:
         return False
+    if "pronoun" not in rule:
+        return True
     if (before.kind == "organisation") != (entry.kind == "organisation"):
         return True
     return bool(before.gender and entry.gender and before.gender != entry.gender)

@@ -100,6 +100,21 @@ def _draft(body: str, date: str = "2026-03-12"):  # type: ignore[no-untyped-def]
             "and it has been open for years.",
             "Jane Whitfield",
         ),
+        # English "she" is a person, never the company named after it in the sentence
+        (
+            'RoomHop said in a statement that the plan was "unfair." "We tried for years," the '
+            "company's counsel, Maria Lopez, told Reuters on Wednesday.\n\nShe added that "
+            'RoomHop would "fight this in court." Lopez said the firm had offered in June to pay.',
+            "fight this in court.",
+            "Maria Lopez",
+        ),
+        # a definite title that names no function points back to the last person named
+        (
+            "Pour la directrice de l'usine, Hélène Roux, le site « doit vivre ». La dirigeante a "
+            "aussi rappelé un investissement « qu'il faudra financer ».",
+            "qu'il faudra financer",
+            "Hélène Roux",
+        ),
         # a reflexive speech verb after the quote (`s'inquiète`, `s'étonne`)
         (
             "« Le quartier va mourir », s'inquiète le maire, Paul Girard, qui a visité le site.",
@@ -228,3 +243,14 @@ def test_a_dossier_actor_is_named_by_its_id(dossier) -> None:  # type: ignore[no
     (quote,) = draft.quotes
     assert (quote.actor, quote.said_on) == ("hegseth", "2026-03-02")
     assert draft.new_actors == ()
+
+
+def test_a_quote_ending_its_sentence_ends_the_sentence() -> None:
+    """`… would "fight this in court." Shares fell …`: a new sentence starts after the mark."""
+    draft = _draft(
+        'Maria Lopez said Parkly would "fight this in court." Shares fell 4% on Tuesday.'
+    )
+    (quote,) = draft.quotes
+    assert quote.sentence == 'Maria Lopez said Parkly would "fight this in court."'
+    (event,) = draft.events
+    assert event.evidence == "Shares fell 4% on Tuesday."
