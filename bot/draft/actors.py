@@ -166,6 +166,15 @@ class ActorBook:
         if folded in PRONOUNS:
             found = self.pronoun(folded)
             return (found, f"pronoun '{phrase}' -> last fitting person named") if found else None
+        agent = _AGENT.search(phrase)
+        if agent is not None and (
+            PLURAL_START.match(folded + " ")
+            or any(w in PERSON_NOUNS or w.rstrip("s") in PERSON_NOUNS for w in folded.split())
+        ):
+            # "Les saisonniers employés par la SEGP": the workers, not their employer
+            subject = self.resolve(_without_participle(phrase[: agent.start()]), sentence=sentence)
+            if subject is not None:
+                return subject
         names = [phrase[a:b] for a, b in find_names(phrase)]
         heads = [phrase[a:b] for a, b in find_names(phrase) if not _complement(phrase, (a, b))]
         for name in heads:
@@ -438,6 +447,21 @@ _QUANTITIES = frozenset(
 
 
 _PERSONAL_ONLY = frozenset(("he", "she", "him", "her"))
+# A participle's agent (`employés par la SEGP`, `hired by the city`) names someone else.
+_AGENT = re.compile(r"(?<=\w)\s+(?:par|by)\s", re.IGNORECASE)
+_PARTICIPLE = re.compile(r"\s\w+(?:é|ée|és|ées|ed)(?!\w).*$", re.IGNORECASE)
+
+
+def _without_participle(phrase: str) -> str:
+    """`Les saisonniers employés chaque hiver` -> `Les saisonniers`: the people, not what is
+    said of them (the participle after the noun, past its first word)."""
+    words = DETERMINERS.sub("", phrase, count=1)
+    lead = len(phrase) - len(words)
+    first = words.split(" ", 1)[0]
+    cut = _PARTICIPLE.search(words, len(first))
+    return phrase[: lead + cut.start()] if cut else phrase
+
+
 # Titles that name no function, only someone already named: `la dirigeante`, `l'édile`,
 # `the official` point back to the last person named who fits.
 _GENERIC_PERSON = frozenset(

@@ -115,6 +115,20 @@ def _draft(body: str, date: str = "2026-03-12"):  # type: ignore[no-untyped-def]
             "qu'il faudra financer",
             "Hélène Roux",
         ),
+        # `témoigne X, title of ORG`: the person, not the body in the title
+        (
+            "La Compagnie des Bacs (CDB) a fermé la ligne. « J'y ai passé vingt ans », témoigne "
+            "Julien Carré, matelot et délégué syndical de la CDB.",
+            "J'y ai passé vingt ans",
+            "Julien Carré",
+        ),
+        # a participle's agent (`employés par la CDB`) is not the subject
+        (
+            "La Compagnie des Bacs (CDB) a fermé la ligne. Les marins employés depuis dix ans par "
+            "la Compagnie des Bacs (CDB) ont défilé mardi aux cris de « Rendez-nous le bac ! ».",
+            "Rendez-nous le bac !",
+            "Marins",
+        ),
         # a reflexive speech verb after the quote (`s'inquiète`, `s'étonne`)
         (
             "« Le quartier va mourir », s'inquiète le maire, Paul Girard, qui a visité le site.",
