@@ -47,15 +47,15 @@ _OCCASION_WORDS = {
 }
 # "after the vote", "à l'issue de la réunion", "la veille du vote": a back-reference to one.
 _BACK_TO = (
-    r"(?:after|following|at|during|before|ahead of|a l'issue|au terme|au sortir|a la sortie"
-    r"|lors|en marge|apres|avant|pendant|the day before|the eve|the day after|la veille"
+    r"(?:after|following|at|during|a l'issue|au terme|au sortir|a la sortie"
+    r"|lors|en marge|apres|pendant|the day before|the eve|the day after|la veille"
     r"|le lendemain|au lendemain)"
     r"\s+(?:of\s+)?(?:the|this|that|its|their|du|des|de la|de l'|de cette|de ce|le|la|l'|les)\s*"
 )
 _BACK_REFERENCE = re.compile(
     rf"(?<![\w-]){_BACK_TO}(?P<noun>{'|'.join(_OCCASIONS.values())})(?![\w-])"
 )
-_EVE = re.compile(r"^(?:the day before|the eve|la veille|avant)")
+_EVE = re.compile(r"^(?:the day before|the eve|la veille)")
 _MORROW = re.compile(r"^(?:the day after|le lendemain|au lendemain)")
 _RELATIVE = re.compile(r",\s*(?:qui|que|qu'|dont|ou|who|which|whose|where)(?![\w-])")
 
@@ -433,11 +433,10 @@ def _note_occasions(
     days = [d for d in dates if _said_by_then(d, reference) and d.name != "eve-of-occasion"]
     if not days:
         return
+    back = {b.end() for b in _BACK_REFERENCE.finditer(folded)}
     for key, pattern in _OCCASION_WORDS.items():
         for word in pattern.finditer(folded):
-            if _BACK_REFERENCE.match(folded, max(0, word.start() - 40)) and any(
-                b.end() == word.end() for b in _BACK_REFERENCE.finditer(folded)
-            ):
+            if word.end() in back:
                 continue  # "après le vote" refers back to a vote; it does not date one
             nearest = min(
                 days, key=lambda d: min(abs(d.start - word.end()), abs(word.start() - d.end))
@@ -455,7 +454,7 @@ def _with_occasions(
     added = []
     for back in _BACK_REFERENCE.finditer(folded):
         lead = back[0]
-        shift = -1 if _EVE.match(lead) and not lead.startswith("avant") else 0
+        shift = -1 if _EVE.match(lead) else 0
         shift = 1 if _MORROW.match(lead) else shift
         occasion = _occasion_of(back["noun"])
         if shift == 0 or occasion not in occasions:
