@@ -22,6 +22,11 @@ How relative words are read, against a reference day (an article's date, or toda
   reference, or the next one after a word that looks ahead.
 - `la veille` / `the day before` and `le lendemain` / `the next day` count from an anchor:
   the day the text was last talking about (the caller passes it), else the reference.
+  Before a day (`la veille de la réunion de mercredi`, `the day before Thursday's hearing`)
+  they are the day before or after that day (rule `eve-of`).
+- A present-tense call (`appelle à un rassemblement samedi`, `calls for a march on Sunday`)
+  looks ahead; a past perfect (`had offered in June`) looks back. The words that make a date
+  look ahead are read in its own sentence only.
 - A qualified month or year covers part of it (`qualified_span`): early/`début` the days 1
   to 10 (January to April of a year), mid/`mi-` 11 to 20 (May to August), late/`fin` 21 to
   its end (September to December); `about`/`vers` the whole of it.

@@ -247,10 +247,12 @@ def _said_on(
     """(date, basis, how, words): the day the quote was said, on what grounds, from which
     date words (None when it is only the article's day).
 
-    In order: a day in the attribution's own words; "à l'AFP" / "told reporters" (the
-    article's day); the same speaker's earlier quote; "après le vote" (the day just
-    reported); a pronoun or title continuing the sentence before (its day); else the
-    article's day, marked as reported, not as said.
+    In order: a day in the attribution's own words (not in a relative clause, nor the main
+    clause's for a view given "selon X"); "à l'issue du vote" (the day the text gave that
+    occasion); "à l'AFP" / "told reporters" (the article's day); the same speaker's earlier
+    quote; "après le vote" (the day just reported, when the vote was not dated by name); a
+    pronoun or title continuing the sentence before (its day, unless it quoted someone
+    else); else the article's day, marked as reported, not as said.
     """
     if found is not None:
         start, end = found.clause
