@@ -517,7 +517,8 @@ _LATE_SOURCES = {
     r"(?:(?:de|du|d'|of|on)\s*)?)?$",
     # A call, in the present, for what is to come: `appelle à un nouveau rassemblement samedi`,
     # `calls for a rally on Saturday` (the coming Saturday), in the same clause as the day.
-    "call": r"(?<![\w-])(?:appelle a|appellent a|appelle au|appellent au|convoque|convoquent"
+    "call": r"(?<![\w-])(?<!a )(?<!ont )(?<!avait )(?<!avaient )"
+    r"(?:appelle a|appellent a|appelle au|appellent au|convoque|convoquent"
     r"|calls? for|is calling for|are calling for|urges)\s[^,.;:!?]*$",
     # A past perfect just before a month: `had offered in June`, `avait proposé en juin`.
     "pluperfect": r"(?<![\w-])(?:had|avait|avaient)\s+(?:[\w'-]+\s+){1,2}$",
@@ -543,10 +544,16 @@ def _context(wide: str, eve: re.Match[str]) -> tuple[str, str]:
 def _this_sentence(folded: str) -> str:
     """The end of `folded` from where its last sentence starts: words of the sentence before
     (`"… would not walk away." Tran said the company had offered in June`) tell nothing."""
-    cut = max(folded.rfind(end) for end in (". ", "! ", "? ", '." ', '?" ', "» ", ".\n"))
-    if cut >= 0 and folded[cut] == "»" and folded[cut - 2 : cut].strip() not in (".", "!", "?"):
-        return folded
-    return folded[cut + 2 :] if cut >= 0 else folded
+    at = len(folded) - 1
+    while at > 0:
+        if folded[at] in ".!?\n":
+            after = at + 1
+            while after < len(folded) and folded[after] in '"»”\u00a0\u202f ':
+                after += 1
+            if folded[at] == "\n" or " " in folded[at + 1 : after]:
+                return folded[after:]
+        at -= 1
+    return folded
 
 
 def resolve_date(

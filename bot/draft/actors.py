@@ -465,7 +465,7 @@ def _without_participle(phrase: str) -> str:
 # Titles that name no function, only someone already named: `la dirigeante`, `l'édile`,
 # `the official` point back to the last person named who fits.
 _GENERIC_PERSON = frozenset(
-    "dirigeant dirigeante edile responsable interesse interessee official executive".split()
+    "dirigeant dirigeante edile interesse interessee official executive".split()
 )
 
 
