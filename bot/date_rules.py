@@ -22,6 +22,11 @@ How relative words are read, against a reference day (an article's date, or toda
   reference, or the next one after a word that looks ahead.
 - `la veille` / `the day before` and `le lendemain` / `the next day` count from an anchor:
   the day the text was last talking about (the caller passes it), else the reference.
+  Before a day (`la veille de la réunion de mercredi`, `the day before Thursday's hearing`)
+  they are the day before or after that day (rule `eve-of`).
+- A present-tense call (`appelle à un rassemblement samedi`, `calls for a march on Sunday`)
+  looks ahead; a past perfect (`had offered in June`) looks back. The words that make a date
+  look ahead are read in its own sentence only.
 - A qualified month or year covers part of it (`qualified_span`): early/`début` the days 1
   to 10 (January to April of a year), mid/`mi-` 11 to 20 (May to August), late/`fin` 21 to
   its end (September to December); `about`/`vers` the whole of it.
@@ -445,11 +450,21 @@ def find_dates(
         if best is None or best[0] >= stop:
             break
         begins, end, name, match = best
-        before = folded[max(0, begins - 30) : begins]
-        wide = folded[max(0, begins - 80) : begins]
-        resolved = _resolve(name, match, reference, anchor, direction, before, wide)
+        wide = _this_sentence(folded[max(0, begins - 80) : begins])
+        eve = _late_pattern("eve").search(wide) if _may_be_eve(wide) else None
+        if eve is not None:  # the day itself is read from the words before the eve's
+            resolved = _resolve(name, match, reference, anchor, direction, *_context(wide, eve))
+        if eve is None or resolved is None or resolved[1] is not Precision.DAY:
+            eve = None
+            resolved = _resolve(name, match, reference, anchor, direction, wide[-30:], wide)
         if resolved is not None and _capitalised_where_needed(match, text):
             value, precision, rule, qualifier, relative = resolved
+            if eve is not None:  # `la veille de la réunion de mercredi`: the eve of that day
+                shift = 1 if eve["word"] in _MORROW_WORDS else -1
+                rule = f"the day {'after' if shift > 0 else 'before'} {value} ({rule})"
+                value += dt.timedelta(days=shift)
+                name, begins, relative = "eve-of", begins - len(wide) + eve.start(), True
+                found = [f for f in found if f.end <= begins]  # `la veille` read alone before
             found.append(
                 DateMatch(
                     value=value,
@@ -464,6 +479,56 @@ def find_dates(
             )
         taken = end if end > begins else begins + 1
     return found
+
+
+_MORROW_WORDS = frozenset(("le lendemain", "au lendemain", "the day after"))
+# Patterns of the rules below, compiled the first time they are needed (not at import: `ask`
+# imports this module and pays for every module-level compile at its cold start).
+_LATE_SOURCES = {
+    # `la veille de la réunion de mercredi`, `the day before Wednesday's`, `au lendemain du
+    # vote de mardi`: the words before a day that make it the eve or the morrow of that day.
+    "eve": r"(?<![\w-])(?P<word>la veille|le lendemain|au lendemain|the day before|the day after)"
+    r"\s+(?:(?:de la|de l'|du|des|de|d'|of the|of)\s*(?:[\w'-]+\s+){0,4}?"
+    r"(?:(?:de|du|d'|of|on)\s*)?)?$",
+    # A call, in the present, for what is to come: `appelle à un nouveau rassemblement samedi`,
+    # `calls for a rally on Saturday` (the coming Saturday), in the same clause as the day.
+    "call": r"(?<![\w-])(?<!a )(?<!ont )(?<!avait )(?<!avaient )"
+    r"(?:appelle a|appellent a|appelle au|appellent au|convoque|convoquent"
+    r"|calls? for|is calling for|are calling for|urges)\s[^,.;:!?]*$",
+    # A past perfect just before a month: `had offered in June`, `avait proposé en juin`.
+    "pluperfect": r"(?<![\w-])(?:had|avait|avaient)\s+(?:[\w'-]+\s+){1,2}$",
+}
+_LATE: dict[str, re.Pattern[str]] = {}
+
+
+def _late_pattern(name: str) -> re.Pattern[str]:
+    if name not in _LATE:
+        _LATE[name] = re.compile(_LATE_SOURCES[name])
+    return _LATE[name]
+
+
+def _may_be_eve(wide: str) -> bool:
+    return "veille" in wide or "lendemain" in wide or "day " in wide
+
+
+def _context(wide: str, eve: re.Match[str]) -> tuple[str, str]:
+    head = wide[: eve.start()]
+    return head[-30:], head
+
+
+def _this_sentence(folded: str) -> str:
+    """The end of `folded` from where its last sentence starts: words of the sentence before
+    (`"… would not walk away." Tran said the company had offered in June`) tell nothing."""
+    at = len(folded) - 1
+    while at > 0:
+        if folded[at] in ".!?\n":
+            after = at + 1
+            while after < len(folded) and folded[after] in '"»”\u00a0\u202f ':
+                after += 1
+            if folded[at] == "\n" or " " in folded[at + 1 : after]:
+                return folded[after:]
+        at -= 1
+    return folded
 
 
 def resolve_date(
@@ -537,6 +602,8 @@ def _resolve(
     """(value, precision, how, qualifier, relative) for one match, or None if not a date."""
     groups = {k: v for k, v in match.groupdict().items() if v is not None}
     ahead = bool(_FUTURE_CUES.search(before) or _FUTURE_CLAUSE.search(before))
+    if name in ("weekday", "month") and " " in wide.strip():
+        ahead = ahead or bool(_late_pattern("call").search(wide))
     if name == "iso":
         try:
             value = dt.date(int(groups["y"]), int(groups["m"]), int(groups["d"]))
@@ -592,6 +659,8 @@ def _resolve(
         looks_ahead = looks_ahead or bool(
             _FUTURE_CLAUSE.search(wide) or _FUTURE_MONTH_CLAUSE.search(wide)
         )
+        if _late_pattern("pluperfect").search(before):
+            looks_ahead = False  # `had offered in June`: a past perfect tells a past month
         default = Direction.FUTURE if looks_ahead else Direction.PAST
         way = _way(direction, groups, False, default)
         if prep == "last":

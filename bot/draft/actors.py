@@ -143,6 +143,8 @@ class ActorBook:
         definite = re.match(r"(?i)(?:the|le|la|l')\s*", phrase)
         if entry is None and not heads and definite and head in ORG_WORDS:
             entry = self._by_title(head, plural=False)  # "The company said…": the last body
+        if entry is None and not heads and definite and head in _GENERIC_PERSON:
+            entry = self._last_person(_gender_from_text(folded))  # "La dirigeante a rappelé…"
         if entry is None and not heads and bare and len(bare.split()) <= 8:
             plural = bool(PLURAL_START.match(folded + " "))
             person = head in PERSON_NOUNS or (plural and head.rstrip("s") in PERSON_NOUNS)
@@ -164,6 +166,15 @@ class ActorBook:
         if folded in PRONOUNS:
             found = self.pronoun(folded)
             return (found, f"pronoun '{phrase}' -> last fitting person named") if found else None
+        agent = _AGENT.search(phrase)
+        if agent is not None and (
+            PLURAL_START.match(folded + " ")
+            or any(w in PERSON_NOUNS or w.rstrip("s") in PERSON_NOUNS for w in folded.split())
+        ):
+            # "Les saisonniers employés par la SEGP": the workers, not their employer
+            subject = self.resolve(_without_participle(phrase[: agent.start()]), sentence=sentence)
+            if subject is not None:
+                return subject
         names = [phrase[a:b] for a, b in find_names(phrase)]
         heads = [phrase[a:b] for a, b in find_names(phrase) if not _complement(phrase, (a, b))]
         for name in heads:
@@ -211,6 +222,8 @@ class ActorBook:
         for entry in reversed(recent):
             if entry.plural or (entry.kind != "person" and not entry.spoke):
                 continue  # a body answers to "il"/"elle" only once it has spoken
+            if entry.kind != "person" and word in _PERSONAL_ONLY:
+                continue  # English "he"/"she" is a person, never a company ("it")
             if gender is None or entry.gender in (None, gender):
                 return entry
         return None
@@ -288,6 +301,16 @@ class ActorBook:
             words = {w for alias in entry.folded_aliases for w in alias.split()}
             words.update(fold(entry.role).split())
             if head in words and entry.plural == plural:
+                return entry
+        return None
+
+    def _last_person(self, gender: str | None) -> Entry | None:
+        """The last person named who fits, for a definite title that names no function."""
+        for entry in reversed(self._recent):
+            if self.sentence - entry.seen_at > _PRONOUN_REACH:
+                break
+            fits = gender is None or entry.gender in (None, gender)
+            if entry.kind == "person" and not entry.plural and fits:
                 return entry
         return None
 
@@ -420,6 +443,29 @@ def title_near(text: str, start: int, end: int) -> str:
 _QUANTITIES = frozenset(
     "dizaine dizaines centaine centaines millier milliers groupe poignee partie majorite "
     "dozens hundreds thousands group number".split()
+)
+
+
+_PERSONAL_ONLY = frozenset(("he", "she", "him", "her"))
+# A participle's agent (`employés par la SEGP`, `hired by the city`) names someone else.
+_AGENT = re.compile(r"(?<=\w)\s+(?:par|by)\s", re.IGNORECASE)
+_PARTICIPLE = re.compile(r"\s\w+(?:é|ée|és|ées|ed)(?!\w).*$", re.IGNORECASE)
+
+
+def _without_participle(phrase: str) -> str:
+    """`Les saisonniers employés chaque hiver` -> `Les saisonniers`: the people, not what is
+    said of them (the participle after the noun, past its first word)."""
+    words = DETERMINERS.sub("", phrase, count=1)
+    lead = len(phrase) - len(words)
+    first = words.split(" ", 1)[0]
+    cut = _PARTICIPLE.search(words, len(first))
+    return phrase[: lead + cut.start()] if cut else phrase
+
+
+# Titles that name no function, only someone already named: `la dirigeante`, `l'édile`,
+# `the official` point back to the last person named who fits.
+_GENERIC_PERSON = frozenset(
+    "dirigeant dirigeante edile interesse interessee official executive".split()
 )
 
 

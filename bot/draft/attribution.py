@@ -40,7 +40,10 @@ _TOKEN = re.compile(r"[\w’'-]+|[^\w\s]")
 _PRESS = re.compile(
     r"(?<![\w-])(?:a l' ?afp|a l'agence|a reuters|a la presse|aux journalistes|a des journalistes"
     r"|told (?:afp|reporters|journalists|the press|reuters)|to (?:afp|reporters|journalists)"
-    r"|in an interview|dans un entretien|interroge|interrogee|contacte|contactee|contacted)"
+    r"|in an interview|dans un entretien|interroge|interrogee|contacte|contactee|contacted"
+    r"|aupres (?:de l' ?afp|de l'agence|de reuters|de la presse|des journalistes|de nos"
+    r" confreres)|(?:lors d'un|dans un|en) point(?: de)? presse|(?:lors d'une|en) conference"
+    r" de presse|at a (?:news|press) (?:conference|briefing))"
 )
 
 

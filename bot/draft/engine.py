@@ -29,6 +29,37 @@ _AFTER_EVENT = re.compile(
 )
 
 
+# Occasions news dates once and then refers back to ("after the vote", "à l'issue du vote",
+# "la veille de la signature"): each with the words that report it (noun or verb).
+_OCCASIONS = {
+    "vote": r"vot(?:e|es|ee|ees|ent|er|ed|ing)|scrutin|ballot",
+    "meeting": r"reunions?|reuni(?:e|s|es)?|meetings?|met|rencontres?|talks|negociations?",
+    "hearing": r"audiences?|hearings?",
+    "signing": r"signature|sign(?:e|es|ee|ees|ent|ed|ing)",
+    "protest": r"manifestations?|manifest(?:e|es|ent)|rassemblements?|defile|protests?|protested"
+    r"|rall(?:y|ies|ied)|march(?:ed)?",
+    "ruling": r"ruling|ruled|jugement|verdict|arret",
+    "session": r"seances?|sessions?|debats?|debate",
+    "announcement": r"annonces?|announcement",
+}
+_OCCASION_WORDS = {
+    key: re.compile(rf"(?<![\w-])(?:{words})(?![\w-])") for key, words in _OCCASIONS.items()
+}
+# "after the vote", "à l'issue de la réunion", "la veille du vote": a back-reference to one.
+_BACK_TO = (
+    r"(?:after|following|at|during|a l'issue|au terme|au sortir|a la sortie"
+    r"|lors|en marge|apres|pendant|the day before|the eve|the day after|la veille"
+    r"|le lendemain|au lendemain)"
+    r"\s+(?:of\s+)?(?:the|this|that|its|their|du|des|de la|de l'|de cette|de ce|le|la|l'|les)\s*"
+)
+_BACK_REFERENCE = re.compile(
+    rf"(?<![\w-]){_BACK_TO}(?P<noun>{'|'.join(_OCCASIONS.values())})(?![\w-])"
+)
+_EVE = re.compile(r"^(?:the day before|the eve|la veille)")
+_MORROW = re.compile(r"^(?:the day after|le lendemain|au lendemain)")
+_RELATIVE = re.compile(r",\s*(?:qui|que|qu'|dont|ou|who|which|whose|where)(?![\w-])")
+
+
 @dataclass(slots=True)
 class _State:
     """What the reader carries from one sentence to the next."""
@@ -43,6 +74,7 @@ class _State:
     last_speaker: Entry | None = None
     last_quote_sentence: int = -10
     sentence_text: str = ""
+    occasions: dict[str, DateMatch] = field(default_factory=dict)  # the day each was dated
 
 
 def draft_article(
@@ -70,6 +102,7 @@ def draft_article(
         prose = _without_quotes(sentence)
         anchor = state.previous_day or state.news_day
         dates = find_dates(prose, article.date, anchor=anchor)
+        dates = _with_occasions(prose, dates, state.occasions)
         first_quote = sentence.quotes[0].open_mark - sentence.start if sentence.quotes else None
         book.note_names(sentence.text[:first_quote], sentence.text, labels=labels)
         subject = sentence_subject(sentence.text[:first_quote], article.language)
@@ -93,6 +126,7 @@ def draft_article(
         for date in dates:
             events.append(_event(book, sentence, date, article.date))
         if not sentence.caption:
+            _note_occasions(prose, dates, article.date, state.occasions)
             state.previous = dates
             state.previous_day = _main_day(dates, article.date)
             days = [d for d in dates if _said_by_then(d, article.date)]
@@ -177,7 +211,7 @@ def _quote(
     entry = resolved[0]
     entry.used = entry.spoke = True
     book.mention(entry)
-    said_on, basis, how, read = _said_on(article, state, found, dates, entry, rule)
+    said_on, basis, how, read = _said_on(article, state, found, dates, entry, rule, index)
     state.said_on = {entry.id: (said_on, basis, how, read)}  # only the quote before carries on
     state.last_speaker = state.sentence_speaker = entry
     state.last_quote_sentence = index
@@ -202,23 +236,40 @@ def _said_on(
     dates: list[DateMatch],
     entry: Entry,
     rule: str,
+    index: int,
 ) -> tuple[str, str, str, DateMatch | None]:
     """(date, basis, how, words): the day the quote was said, on what grounds, from which
     date words (None when it is only the article's day).
 
-    In order: a day in the attribution's own words; "à l'AFP" / "told reporters" (the
-    article's day); the same speaker's earlier quote; "après le vote" (the day just
-    reported); a pronoun or title continuing the sentence before (its day); else the
-    article's day, marked as reported, not as said.
+    In order: a day in the attribution's own words (not in a relative clause, nor the main
+    clause's for a view given "selon X"); "à l'issue du vote" (the day the text gave that
+    occasion); "à l'AFP" / "told reporters" (the article's day); the same speaker's earlier
+    quote; "après le vote" (the day just reported, when the vote was not dated by name); a
+    pronoun or title continuing the sentence before (its day, unless it quoted someone
+    else); else the article's day, marked as reported, not as said.
     """
     if found is not None:
         start, end = found.clause
-        own = [d for d in dates if start <= d.start < end and _said_by_then(d, article.date)]
-        if not own and start > 0:  # "X a déclaré mardi : « … »": the clause before the quote
+        asides = _relative_clauses(state.sentence_text, start, end)
+        own = [
+            d
+            for d in dates
+            if start <= d.start < end
+            and _said_by_then(d, article.date)
+            and not any(a <= d.start < b for a, b in asides)  # "X, qui a reçu hier …"
+        ]
+        if not own and start > 0 and not _reports_a_view(found):
+            # "X a déclaré mardi : « … »": the clause before the quote
             own = [d for d in dates if d.end <= start and _said_by_then(d, article.date)]
         if own:
             date = own[0]
             return date.iso, day_basis(date), f"{date.rule} ('{date.text}')", date
+        back = _BACK_REFERENCE.search(fold_same_length(state.sentence_text), start, end)
+        occasion = _occasion_of(back["noun"]) if back else None
+        if back and occasion in state.occasions:
+            day = state.occasions[occasion]
+            how = f"'{back[0].strip()}': the {occasion} dated before ('{day.text}')"
+            return day.iso, day_basis(day), how, day
         if found.to_press:
             how = "said to the reporters: the article's day"
             return article.date.isoformat(), "reported", how, None
@@ -235,6 +286,8 @@ def _said_on(
         how = f"'{cue[0]}': the occasion dated before ('{day.text}')"
         return day.iso, day_basis(day), how, day
     continuing = found is None or "pronoun" in rule or "title" in rule
+    if state.last_quote_sentence == index - 1 and _someone_else(state.last_speaker, entry, rule):
+        continuing = False  # the sentence before quoted someone else: its day is theirs
     near = [d for d in state.previous if _near(d, article.date)]
     if continuing and near:
         match = near[0]
@@ -249,13 +302,18 @@ def day_basis(date: DateMatch) -> str:
 
 def _names_a_thing(body: str, quote: Quotation) -> bool:
     """`un plan baptisé "Montoir 2030"`: quote marks around a name, not anyone's words."""
-    before = fold_same_length(body[max(0, quote.open_mark - 25) : quote.open_mark]).rstrip()
+    before = fold_same_length(body[max(0, quote.open_mark - 40) : quote.open_mark]).rstrip()
     naming = _NAMING.search(before)
-    return bool(naming) and not re.search(
-        r"(?:^|\s)(?:a|ont|avait|avaient|has|have|had)\s+\S+$", before
-    )
+    return bool(naming) and not _TENSED.search(before)
 
 
+# `a appelé "…"`, `a de son côté appelé "…"`: a verb with its auxiliary is someone's words (an
+# appeal), where a participle alone (`un plan appelé "…"`) names a thing.
+_TENSED = re.compile(
+    r"(?:^|\s)(?:a|ont|avait|avaient|has|have|had)(?:\s+(?:de son cote|pour sa part|quant a"
+    r" (?:lui|elle)|lui aussi|elle aussi|lui-meme|elle-meme|egalement|aussi|ensuite|encore|deja"
+    r"|alors|aussitot|also|again|then|repeatedly))*\s+\S+$"
+)
 _NAMING = re.compile(
     r"(?:baptise|appele|nomme|intitule|surnomme|denomme|dubbed|named|titled|nicknamed|called"
     r"|code-named|so-called)e?s?$"
@@ -346,3 +404,95 @@ def _without_quotes(sentence: Sentence) -> str:
 
 def _whole_sentence(sentence: Sentence, quote: Quotation) -> bool:
     return len(quote.text) >= len(sentence.text) - 4
+
+
+def _reports_a_view(found: Attribution) -> bool:
+    """`selon X` / `Pour X,`: a view reported, which the sentence's other days do not date."""
+    return found.rule.startswith(
+        ("'selon", "'Selon", "'d'après", "'D'après", "'according", "'According", "'Pour")
+    )
+
+
+def _occasion_of(words: str) -> str | None:
+    for key, pattern in _OCCASION_WORDS.items():
+        if pattern.fullmatch(words):
+            return key
+    return None
+
+
+def _note_occasions(
+    prose: str, dates: list[DateMatch], reference: dt.date, occasions: dict[str, DateMatch]
+) -> None:
+    """Remember the day a sentence dates each occasion it reports (`a voté mardi 3 mars`), for
+    the back-references after it (`à l'issue du vote`)."""
+    folded = fold_same_length(prose)
+    days = [d for d in dates if _said_by_then(d, reference) and d.name != "eve-of-occasion"]
+    if not days:
+        return
+    back = {b.end() for b in _BACK_REFERENCE.finditer(folded)}
+    for key, pattern in _OCCASION_WORDS.items():
+        for word in pattern.finditer(folded):
+            if word.end() in back:
+                continue  # "après le vote" refers back to a vote; it does not date one
+            nearest = min(
+                days, key=lambda d: min(abs(d.start - word.end()), abs(word.start() - d.end))
+            )
+            occasions[key] = nearest
+            break
+
+
+def _with_occasions(
+    prose: str, dates: list[DateMatch], occasions: dict[str, DateMatch]
+) -> list[DateMatch]:
+    """`la veille du vote`, `the day after the hearing`: the eve or the morrow of an occasion
+    the text dated before, as a day of this sentence."""
+    folded = fold_same_length(prose)
+    added = []
+    for back in _BACK_REFERENCE.finditer(folded):
+        lead = back[0]
+        shift = -1 if _EVE.match(lead) else 0
+        shift = 1 if _MORROW.match(lead) else shift
+        occasion = _occasion_of(back["noun"])
+        if shift == 0 or occasion not in occasions:
+            continue
+        if any(d.start < back.end() and back.start() < d.end for d in dates):
+            continue  # `la veille de la réunion de mercredi`: the date rules read it
+        day = occasions[occasion]
+        value = day.value + dt.timedelta(days=shift)
+        added.append(
+            DateMatch(
+                value=value,
+                precision=day.precision,
+                rule=f"eve-of-occasion: the day {'before' if shift < 0 else 'after'} the "
+                f"{occasion} ({day.value})",
+                text=prose[back.start() : back.end()],
+                start=back.start(),
+                end=back.end(),
+                relative=True,
+            )
+        )
+    return sorted([*dates, *added], key=lambda d: d.start)
+
+
+def _relative_clauses(sentence: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The relative clauses of sentence[start:end] (`, qui a reçu hier une délégation,`), to
+    their comma or the end: a day in one dates what the clause tells, not the speaking."""
+    folded = fold_same_length(sentence)
+    spans = []
+    for relative in _RELATIVE.finditer(folded, start, end):
+        comma = folded.find(",", relative.end(), end)
+        spans.append((relative.start(), comma if comma >= 0 else end))
+    return spans
+
+
+def _someone_else(before: Entry | None, entry: Entry, rule: str) -> bool:
+    """Whether the speaker before is not this one: another actor named or titled, or, for a
+    pronoun (which may point to someone the sentence before named under another name, "the
+    mayor" then "he"), a body and a person, or a man and a woman."""
+    if before is None or before is entry:
+        return False
+    if "pronoun" not in rule:
+        return True
+    if (before.kind == "organisation") != (entry.kind == "organisation"):
+        return True
+    return bool(before.gender and entry.gender and before.gender != entry.gender)

@@ -14,7 +14,8 @@ observ relev resum ironis plaid object protest racont confirm signal lach gliss 
 exhort repet qualifi demand reclam exig menac avanc argu retorqu repliqu pron detaill souhait
 interpell temper nuanc conced sugger jur interrog emport enerv indign inquiet felicit alert
 cit not appel tweet poursuiv justifi invoqu soupir scand reclam martel esper regrett
-deplor denonc insist estim lanc pest tacl raill moqu accus chiffr admett rassur""".split()
+deplor denonc insist estim lanc pest tacl raill moqu accus chiffr admett rassur alarm etonn
+insurg desol offusqu agac temoign exclam abond relat""".split()
 _ER_ENDINGS = ("e", "ee", "es", "ees", "ent", "ait", "aient", "a", "erent", "era", "eront")
 _IRREGULAR = """dit dite dits disent disait dira ecrit ecrite ecrivent ecrivait ecrira averti
 avertit avertissent prevenu previent previennent reconnu reconnait reconnaissent admis admet
@@ -58,7 +59,7 @@ _FR_ADVERBS = (
 )
 FRENCH_VERB_GROUP = re.compile(
     rf"(?<![\w-])(?:(?P<aux>{_FR_AUX})(?P<inv>{_INVERSION})?{_FR_ADVERBS}\s+(?P<pp>{_FR_VERB})"
-    rf"|(?P<pres>{_FR_VERB})(?P<inv2>{_INVERSION})?)(?![\w])"
+    rf"|(?:s'|se\s+)?(?P<pres>{_FR_VERB})(?P<inv2>{_INVERSION})?)(?![\w])"
 )
 ENGLISH_VERB = re.compile(rf"(?<![\w-])(?:has |have |had )?(?P<verb>{_EN_VERB})(?![\w-])")
 ACCORDING = re.compile(r"(?<![\w-])(?:selon|d'apres|according to)\s+")
@@ -116,7 +117,8 @@ ADVERBIAL_START = re.compile(
     r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|mais|et|or|ainsi|pourtant"
     r"|in|on|at|after|before|since|during|asked|speaking|contacted|but|and|yet|however|for"
     r"|with|as|when|while|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday"
-    r"|earlier|later|le \d|\d)(?![\w-])"
+    r"|earlier|later|le \d|\d|la veille|le lendemain|au lendemain|the day before|the day after"
+    r"|the next day|the following day|the previous day)(?![\w-])"
 )
 PERSON_NOUNS = frozenset(
     """dirigeant dirigeante responsable patron patronne homme femme elu elue auteur auteurs

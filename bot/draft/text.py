@@ -185,9 +185,13 @@ def _cuts(body: str, start: int, end: int, quotes: list[Quotation]) -> list[tupl
     spans: list[tuple[int, int]] = []
     begin = start
     at = start
+    # A quotation whose own words end a sentence (`would "not walk away." Tran said …`): the
+    # sentence ends after its closing mark when a new one starts there.
+    closing = {_closing_mark(body, q, end): q.end - 1 for q in quotes if q.end > q.start}
     while at < end:
         char = body[at]
-        if char in ".!?…" and not any(a <= at < b for a, b in inside):
+        ends_quote = at in closing and body[closing[at]] in ".!?…"
+        if ends_quote or (char in ".!?…" and not any(a <= at < b for a, b in inside)):
             stop = at + 1
             while stop < end and body[stop] in '.!?…"»”)':
                 stop += 1
@@ -207,6 +211,14 @@ def _cuts(body: str, start: int, end: int, quotes: list[Quotation]) -> list[tupl
         if b > a:
             trimmed.append((a, b))
     return trimmed
+
+
+def _closing_mark(body: str, quote: Quotation, end: int) -> int:
+    """Where the mark closing `quote` stands (after a no-break space before `»`), or -1."""
+    at = quote.end
+    while at < end and body[at] in " \u00a0\u202f":
+        at += 1
+    return at if at < end and body[at] in '"»”' else -1
 
 
 def _ends_sentence(body: str, begin: int, at: int, stop: int, end: int) -> bool:

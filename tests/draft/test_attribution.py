@@ -100,6 +100,47 @@ def _draft(body: str, date: str = "2026-03-12"):  # type: ignore[no-untyped-def]
             "and it has been open for years.",
             "Jane Whitfield",
         ),
+        # English "she" is a person, never the company named after it in the sentence
+        (
+            'RoomHop said in a statement that the plan was "unfair." "We tried for years," the '
+            "company's counsel, Maria Lopez, told Reuters on Wednesday.\n\nShe added that "
+            'RoomHop would "fight this in court." Lopez said the firm had offered in June to pay.',
+            "fight this in court.",
+            "Maria Lopez",
+        ),
+        # a definite title that names no function points back to the last person named
+        (
+            "Pour la directrice de l'usine, Hélène Roux, le site « doit vivre ». La dirigeante a "
+            "aussi rappelé un investissement « qu'il faudra financer ».",
+            "qu'il faudra financer",
+            "Hélène Roux",
+        ),
+        # `témoigne X, title of ORG`: the person, not the body in the title
+        (
+            "La Compagnie des Bacs (CDB) a fermé la ligne. « J'y ai passé vingt ans », témoigne "
+            "Julien Carré, matelot et délégué syndical de la CDB.",
+            "J'y ai passé vingt ans",
+            "Julien Carré",
+        ),
+        # a participle's agent (`employés par la CDB`) is not the subject
+        (
+            "La Compagnie des Bacs (CDB) a fermé la ligne. Les marins employés depuis dix ans par "
+            "la Compagnie des Bacs (CDB) ont défilé mardi aux cris de « Rendez-nous le bac ! ».",
+            "Rendez-nous le bac !",
+            "Marins",
+        ),
+        # a reflexive speech verb after the quote (`s'inquiète`, `s'étonne`)
+        (
+            "« Le quartier va mourir », s'inquiète le maire, Paul Girard, qui a visité le site.",
+            "Le quartier va mourir",
+            "Paul Girard",
+        ),
+        # `appeler` with its auxiliary and an aside is an appeal, not a name
+        (
+            'La rectrice, Odile Marchand, a pour sa part appelé "tout le monde au calme".',
+            "tout le monde au calme",
+            "Odile Marchand",
+        ),
     ],
 )
 def test_attributes_the_quote_to_its_speaker(body: str, quote: str, speaker: str) -> None:
@@ -139,10 +180,63 @@ def test_the_title_s_quotes_are_not_drafted() -> None:
         ("« C'est fini », estime Anne Dupont.", "2026-03-12", "reported"),
         ("« C'est fini », a déclaré à l'AFP Anne Dupont.", "2026-03-12", "reported"),
         ('"It is over," Jane Doe told reporters on Wednesday.', "2026-03-11", "inferred"),
+        # a day in a relative clause dates what the clause tells, not the speaking
+        (
+            "« Rien n'est prêt », s'étonne le maire, Paul Girard, qui a visité hier le site.",
+            "2026-03-12",
+            "reported",
+        ),
+        # a day in the sentence that dates something else than a view given `selon X`
+        (
+            "Le directeur, Marc Quéré, dit avoir écrit au ministre, le 2 mars, une lettre qui, "
+            "selon lui, « est restée lettre morte ».",
+            "2026-03-12",
+            "reported",
+        ),
+        # a back-reference to an occasion dated before: that occasion's day
+        (
+            "Le conseil municipal a voté lundi 9 mars la fermeture du stade. Mardi, les "
+            "supporters ont défilé. « C'est un gâchis », a regretté le maire à l'issue du vote.",
+            "2026-03-09",
+            "stated",
+        ),
+        (
+            "The board held a hearing on Monday. Fans marched on Tuesday. "
+            '"We were not heard," Ann Lee told reporters after the hearing.',
+            "2026-03-09",
+            "inferred",
+        ),
+        # the eve of an occasion dated before
+        (
+            "Les élus ont voté mardi le budget. La veille du vote, le syndicat avait dénoncé "
+            "« une hausse injuste ».",
+            "2026-03-09",
+            "inferred",
+        ),
+        # words to the press with no day: the article's day, not the day of the sentence before
+        (
+            "Le médiateur, Paul Girard, a reçu mardi les parties. « Je ne peux rien imposer », "
+            "a-t-il reconnu auprès de l'AFP.",
+            "2026-03-12",
+            "reported",
+        ),
+        (
+            "Le maire a annoncé lundi un recours. « Nous irons au bout », a-t-il déclaré lors "
+            "d'un point presse.",
+            "2026-03-12",
+            "reported",
+        ),
+        # the sentence before quoted someone else: its day is theirs
+        (
+            "La préfète, Anne Dupont, a reçu les élus. Mardi, le maire, Paul Girard, a dénoncé "
+            "un « passage en force ». « C'est un précédent », a estimé la préfète.",
+            "2026-03-12",
+            "reported",
+        ),
     ],
 )
 def test_said_on_and_its_basis(body: str, said_on: str, basis: str) -> None:
-    (quote,) = _draft(body).quotes
+    quote = _draft(body).quotes[-1]
     assert (quote.said_on, quote.basis) == (said_on, basis), quote.date_rule
 
 
@@ -163,3 +257,14 @@ def test_a_dossier_actor_is_named_by_its_id(dossier) -> None:  # type: ignore[no
     (quote,) = draft.quotes
     assert (quote.actor, quote.said_on) == ("hegseth", "2026-03-02")
     assert draft.new_actors == ()
+
+
+def test_a_quote_ending_its_sentence_ends_the_sentence() -> None:
+    """`… would "fight this in court." Shares fell …`: a new sentence starts after the mark."""
+    draft = _draft(
+        'Maria Lopez said Parkly would "fight this in court." Shares fell 4% on Tuesday.'
+    )
+    (quote,) = draft.quotes
+    assert quote.sentence == 'Maria Lopez said Parkly would "fight this in court."'
+    (event,) = draft.events
+    assert event.evidence == "Shares fell 4% on Tuesday."

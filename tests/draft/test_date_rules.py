@@ -44,6 +44,20 @@ SAT = dt.date(2026, 2, 28)  # the second's, a Saturday
         ("last year", SAT, "2025", "relative-year"),
         ("le mois dernier", SAT, "2026-01", "relative-month"),
         ("last week", SAT, "2026-02-16", "relative-week"),
+        # the eve or the morrow of a day named with its occasion
+        ("la veille de la manifestation de jeudi, le préfet", SAT, "2026-02-25", "eve-of"),
+        ("the day before Thursday's hearing", SAT, "2026-02-25", "eve-of"),
+        ("au lendemain du scrutin de mardi", SAT, "2026-02-25", "eve-of"),
+        # a call, in the present, for what is to come: the coming day
+        ("L'intersyndicale appelle à une grève générale mardi", SAT, "2026-03-03", "weekday"),
+        ("The union calls for a march on Sunday", WED, "2026-03-01", "weekday"),
+        ("L'intersyndicale a appelé à une grève mardi", SAT, "2026-02-24", "weekday"),
+        ("Le préfet convoque les deux camps lundi", SAT, "2026-03-02", "weekday"),
+        ("Le préfet a convoqué les deux camps lundi", SAT, "2026-02-23", "weekday"),
+        # the words that look ahead are read in the date's own sentence only
+        ("The vote will be held soon. The firm signed in June.", SAT, "2025-06", "month"),
+        # a past perfect tells a past month, whatever the sentence before said
+        ("He will resign. The firm had agreed in May to pay", SAT, "2025-05", "month"),
     ],
 )
 def test_resolves_news_date_words(text: str, reference: dt.date, value: str, rule: str) -> None:
