@@ -115,7 +115,7 @@ def rss_mb():
 
 core = build_core(load_settings(environ={}))
 data = open(sys.argv[1], "rb").read()
-request = Request(command="draft", platform="slack", can_manage=True,
+request = Request(command="draft", platform="slack", is_operator=True,
                   attachment=Attachment(name="speed.txt", media_type="text/plain", data=data))
 before = rss_mb()
 spent = []
