@@ -396,26 +396,6 @@ class DigestStore(StateStore):
 
     # Deliveries: claim, keep, finish
 
-    def claim_delivery(
-        self,
-        *,
-        platform: str,
-        channel: str,
-        dossier: str,
-        local_date: dt.date,
-        scheduled_at: dt.datetime,
-        replica: str,
-        now: dt.datetime,
-        stale_after: dt.timedelta,
-    ) -> Claim | None:
-        """Win the right to post this digest, or None if another replica has it or had it
-        (see `claim_deliveries`)."""
-        key = (platform, channel, dossier, local_date)
-        claims = self.claim_deliveries(
-            [(key, scheduled_at)], replica=replica, now=now, stale_after=stale_after
-        )
-        return claims.won.get(key)
-
     @_bounded
     def claim_deliveries(
         self,
@@ -658,21 +638,6 @@ class DigestStore(StateStore):
         """Give a claim back (the replica is stopping) so it is due again at once."""
         with self.engine.begin() as conn:
             conn.execute(sa.delete(deliveries).where(_where_claim(claim)))
-
-    def complete_delivery(
-        self,
-        claim: Claim,
-        *,
-        message_id: str,
-        now: dt.datetime,
-        quote_id: str | None,
-        rotation_round: int,
-    ) -> bool:
-        """Record a posted digest (see `complete_deliveries`); whether its claim was kept."""
-        done = Done(
-            claim=claim, message_id=message_id, quote_id=quote_id, rotation_round=rotation_round
-        )
-        return bool(self.complete_deliveries([done], now=now))
 
     @_bounded
     def complete_deliveries(self, done: Sequence[Done], *, now: dt.datetime) -> set[Key]:

@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.database.schema import upgrade_schema
 from bot.delivery import Team
 from bot.digest.errors import DigestStoreError
-from bot.digest.records import Claim, History, Subscription
+from bot.digest.records import Claim, Done, History, Subscription
 from bot.digest.schema import TABLES, schema, schema_version, version_table
 from bot.digest.store import DigestStore, _subscription_values, database_url
 from bot.digest.when import Schedule
@@ -39,17 +39,16 @@ def subscription(channel: str = "C1") -> Subscription:
     )
 
 
+KEY = ("slack", "C1", DOSSIER, DAY)  # C1's digest of the default dossier, today
+
+
 def claim(store: DigestStore, replica: str, now: dt.datetime = NOW) -> Claim | None:
-    return store.claim_delivery(
-        platform="slack",
-        channel="C1",
-        dossier=DOSSIER,
-        local_date=DAY,
-        scheduled_at=NOW,
-        replica=replica,
-        now=now,
-        stale_after=dt.timedelta(minutes=5),
+    """Claim C1's digest of today as the service does (a batch, of one here): the claim
+    won, or None when another replica has it or had it."""
+    claims = store.claim_deliveries(
+        [(KEY, NOW)], replica=replica, now=now, stale_after=dt.timedelta(minutes=5)
     )
+    return claims.won.get(KEY)
 
 
 def test_the_bot_creates_its_schema_and_keeps_data_across_restarts(tmp_path: Path) -> None:
@@ -187,7 +186,8 @@ def test_a_claim_is_won_once_and_taken_over_only_when_stale(tmp_path: Path) -> N
     taken = claim(store, "b", NOW + dt.timedelta(minutes=10))
     assert taken is not None and (taken.attempts, taken.taken_over_from) == (2, "a")
     assert not store.refresh_claim(first, now=NOW + dt.timedelta(minutes=11))  # a lost it
-    assert store.complete_delivery(taken, message_id="m1", now=NOW, quote_id="q1", rotation_round=0)
+    done = Done(claim=taken, message_id="m1", quote_id="q1", rotation_round=0)
+    assert store.complete_deliveries([done], now=NOW) == {KEY}  # b's claim, kept
     assert claim(store, "c", NOW + dt.timedelta(hours=1)) is None  # delivered: never again
     store.close()
 
@@ -276,10 +276,9 @@ def claim_many_and_mark(store: DigestStore) -> None:
     assert row is not None and (row.status, row.replica) == ("claimed", "b")
     # a comes back: it may not send the three it lost; its post of C2 is still recorded.
     assert store.mark_sending(list(first.won.values()), now=later) == set()
-    recorded = store.complete_delivery(
-        sent, message_id="m2", now=later, quote_id=None, rotation_round=0
-    )
-    assert recorded  # the claim was still its own: unknown until then
+    done = Done(claim=sent, message_id="m2", quote_id=None, rotation_round=0)
+    # the claim was still its own: unknown until then
+    assert store.complete_deliveries([done], now=later) == {sent.key}
     row = store.last_delivery("slack", "C2", DOSSIER)
     assert row is not None and (row.status, row.message_id) == ("delivered", "m2")
     assert [p.message_id for p in store.posts("slack", "C2", OTHER)] == ["m0"]
