@@ -422,10 +422,6 @@ class Core:
         self.chosen = chosen
         # Called after every reply with (request, reply, seconds); bot.ops.metrics sets it.
         self.observe: Callable[[Request, Reply, float], None] | None = None
-        # When a live reload brought each record in, by dossier name ("quote:<id>",
-        # "event:<id>", "article:<id>" -> UTC time); records loaded at start are not here
-        # (bot.reload).
-        self.arrivals: dict[str, dict[str, dt.datetime]] = {}
 
     @property
     def dossier(self) -> Dossier:
