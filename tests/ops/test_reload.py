@@ -110,7 +110,7 @@ def test_the_operators_command_reloads_and_tells_the_operator_what_is_wrong(
     for who in ({"can_manage": False}, {"can_manage": True, "can_configure": True}):
         refused = core.handle_line("/reload", platform="slack", **who)
         assert refused.kind is ReplyKind.USAGE
-        assert refused.text == "Only the operators of this bot can use /reload."
+        assert refused.text == "Only the operators of this bot can use /dispute reload."
         assert refused.items == ()  # the broken file was not read: nothing reloaded
 
     failed = core.handle_line("/reload", platform="slack", is_operator=True, locale="fr")
