@@ -19,7 +19,6 @@ from typing import Any, ParamSpec, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from bot.config import Settings
 from bot.database.bounded import Database, database_url
 from bot.database.schema import StateStore, prepare_part
 from bot.database.schema import bounded as _bounded
@@ -201,30 +200,15 @@ class DigestStore(StateStore):
     """Subscriptions and deliveries, in one database shared by every replica."""
 
     @classmethod
-    def open(
-        cls, settings: Settings, *, default_dossier: str = "", database: Database | None = None
-    ) -> DigestStore:
-        """Create or upgrade the schema in `database` (a database of its own when None; the
-        rows of a database older than the dossiers go to `default_dossier`);
+    def open(cls, database: Database, *, default_dossier: str = "") -> DigestStore:
+        """Create or upgrade the schema in `database`, the state database its owner closes
+        (the rows of a database older than the dossiers go to `default_dossier`);
         DigestStoreError if that cannot be done."""
-        owned = database is None
-        if database is None:
-            # Opening fails loudly enough (DigestStoreError); outages are logged once open.
-            database = Database.from_settings(
-                settings, name="digest database", report_outages=False
-            )
         try:
             prepare_part(database, schema(default_dossier))
         except DatabaseUnavailable as exc:
-            if owned:
-                database.close()
             raise DigestStoreError(str(exc)) from exc
-        except BaseException:
-            if owned:
-                database.close()
-            raise
-        database.report_outages = True
-        store = cls(database, owned=owned)
+        store = cls(database)
         log.info("digest state in %s", store.describe())
         return store
 
