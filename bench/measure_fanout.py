@@ -183,6 +183,7 @@ def subscribe_channels(
     """Subscribe every channel to the default dossier through the digest's store, the first
     `second_dossier` of each workspace to the second one too, each due at `due` in its zone;
     returns (the subscriptions, seconds)."""
+    from bot.app import state_database
     from bot.config import Secret, load_settings
     from bot.delivery import Team
     from bot.digest.records import Subscription
@@ -191,7 +192,6 @@ def subscribe_channels(
 
     started = time.perf_counter()
     settings = dataclasses.replace(load_settings(environ={}), database_url=Secret(url))
-    store = DigestStore.open(settings, default_dossier=ANTHROPIC)
     subs = []
     for number, workspace in enumerate(workspaces):
         for channel_number, channel in enumerate(workspace.channels):
@@ -211,10 +211,12 @@ def subscribe_channels(
                 )
                 for dossier in dossiers
             ]
+    database = state_database(settings)  # as the bot builds it
     try:
+        store = DigestStore.open(database.get(), default_dossier=ANTHROPIC)
         store.save_subscriptions(subs)
     finally:
-        store.close()
+        database.close()
     return subs, time.perf_counter() - started
 
 

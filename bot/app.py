@@ -76,6 +76,21 @@ def check_subscribed_dossiers(settings: Settings, library: Library) -> None:
         raise ConfigError("\n".join(problems))
 
 
+def state_database(settings: Settings) -> SharedDatabase:
+    """The process's one state database (made on first use), with room for a digest round's
+    calls, the commands', the installations' and a probe together."""
+    workers = DIGEST_CALLS + PLACE_CALLS
+    if settings.database_url:  # /readyz and /metrics probe it (not on a console answer)
+        from bot.ops.database import DATABASE_CALLS as PROBE_CALLS
+
+        workers += PROBE_CALLS
+    if settings.slack_oauth:  # Slack's installations keep to the same database
+        from bot.platforms.slack import OAUTH_DATABASE_CALLS
+
+        workers += OAUTH_DATABASE_CALLS
+    return SharedDatabase(settings, workers=workers)
+
+
 class DisputeBot:
     """The bot wired whole: its core (with every command), the dossiers, the digest's state,
     the channels' and teams' preferences, the reload."""
@@ -104,21 +119,11 @@ class DisputeBot:
         library = dossier if isinstance(dossier, Library) else Library.of(dossier)
         # Creating these opens nothing: the database only when a channel's command, a
         # /digest subcommand, the scheduler, Slack's OAuth mode or the probe first needs it,
-        # and once for all (one engine, one pool); with room for a digest round's calls, the
-        # commands', the installations' and a probe together.
-        workers = DIGEST_CALLS + PLACE_CALLS
-        if settings.database_url:  # /readyz and /metrics probe it (not on a console answer)
-            from bot.ops.database import DATABASE_CALLS as PROBE_CALLS
-
-            workers += PROBE_CALLS
-        if settings.slack_oauth:  # Slack's installations keep to the same database
-            from bot.platforms.slack import OAUTH_DATABASE_CALLS
-
-            workers += OAUTH_DATABASE_CALLS
-        self.database = SharedDatabase(settings, workers=workers)
+        # and once for all (one engine, one pool).
+        self.database = state_database(settings)
         self.preferences = Preferences(settings, database=self.database, clock=clock)
         self.digest = DigestHub(
-            settings, clock=clock, default_dossier=library.default, database=self.database
+            clock=clock, default_dossier=library.default, database=self.database
         )
         self.reloads = Reloads()  # told after each reload that swapped a dossier in
         commands = build_commands(

@@ -248,6 +248,24 @@ NUMBERS = {
 MAX_PAGE = 10_000
 
 
+def _slash(name: object) -> str:
+    """A configured Slack command name as Slack shows it (bot.platforms.slack.commands)."""
+    return "/" + str(name).strip().lower().removeprefix("/")
+
+
+def slash_of(ctx: Context, command: Command) -> str:
+    """How the command is typed here. On Slack: its own slash command as `slack_commands`
+    names it (`/afp-quote`), or through the umbrella (`/dispute list`) when it has none (an
+    admin command, a common name, or one turned off)."""
+    if ctx.platform != "slack":
+        return f"/{command.name}"
+    renames = ctx.settings.slack_commands
+    own = renames.get(command.name, command.name)
+    if own and not command.admin and not command.umbrella_only:
+        return _slash(own)
+    return f"{_slash(renames.get('dispute') or 'dispute')} {command.name}"
+
+
 def _is_number(word: str) -> bool:
     return word.isascii() and word.isdigit()
 
@@ -422,10 +440,6 @@ class Core:
         self.chosen = chosen
         # Called after every reply with (request, reply, seconds); bot.ops.metrics sets it.
         self.observe: Callable[[Request, Reply, float], None] | None = None
-        # When a live reload brought each record in, by dossier name ("quote:<id>",
-        # "event:<id>", "article:<id>" -> UTC time); records loaded at start are not here
-        # (bot.reload).
-        self.arrivals: dict[str, dict[str, dt.datetime]] = {}
 
     @property
     def dossier(self) -> Dossier:
@@ -555,7 +569,7 @@ class Core:
             if command is None:
                 reply = self._unknown(ctx, request)
             elif command.operator and not request.is_operator:
-                raise UsageError(ctx.t("operator_only", command=command.name))
+                raise UsageError(ctx.t("operator_only", command=slash_of(ctx, command)))
             elif command.takes_text:
                 reply = command.run(ctx, Args(text=request.args))
             elif len(request.args) > MAX_QUERY_CHARS:

@@ -211,10 +211,10 @@ def _reload_one(
         log.warning("dossier %s: its folder is gone; no longer served", name)
         gone = ReloadResult(ok=True, trigger=trigger, dossier=name, corpus=None, dropped=True)
         return gone, None
-    now = core.clock()
+    today = core.clock().date()
     try:
         fresh = load_corpus(folder)
-        corpus, news = date_new_records(before, fresh, now.date())
+        corpus, news = date_new_records(before, fresh, today)
         dossier = Dossier(corpus)
     except CorpusError as exc:
         problems = exc.problems if library.single else list(in_folder(name, exc.problems))
@@ -223,13 +223,6 @@ def _reload_one(
         log.exception("reloading the dossier %s failed unexpectedly; keeping it as it was", name)
         problem = f"{folder}:0: unexpected error, see the bot's log"
         return _refused(core, name, trigger, (problem,), started), None
-    arrivals = dict(core.arrivals.get(name, {}))
-    for kind, ids in (("article", news.articles), ("quote", news.quotes), ("event", news.events)):
-        arrivals.update({f"{kind}:{ident}": now for ident in ids})
-    core.arrivals = {
-        **core.arrivals,
-        name: arrivals,
-    }  # first: an arrival not yet served is harmless
     result = ReloadResult(
         ok=True,
         trigger=trigger,

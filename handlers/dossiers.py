@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.core import Args, Command, Context, Option
+from bot.core import Args, Command, Context, Option, slash_of
 from bot.errors import DatabaseUnavailable, UsageError
 from bot.i18n import every_language
 from bot.library import Library
@@ -17,7 +17,6 @@ from bot.matching.folding import fold
 from bot.matching.names import best_command
 from bot.platform_names import PLATFORMS
 from bot.reply import Field, Item, Reply, ReplyKind
-from handlers.help import slash_of
 
 if TYPE_CHECKING:
     from bot.preferences.lookup import Preferences

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core import Args, Command, Context, Option, empty
+from bot.core import Args, Command, Context, Option, empty, slash_of
 from bot.i18n import every_language
 from bot.matching.folding import fold
 from bot.matching.names import best_command
@@ -24,24 +24,6 @@ USAGE_WORDS = (
     "weekdays",
 )
 _USAGE_WORD = re.compile(r"(?<![\w-])(" + "|".join(USAGE_WORDS) + r")(?![\w-])")
-
-
-def _slash(name: object) -> str:
-    """A configured Slack command name as Slack shows it (bot.platforms.slack.commands)."""
-    return "/" + str(name).strip().lower().removeprefix("/")
-
-
-def slash_of(ctx: Context, command: Command) -> str:
-    """How the command is typed here. On Slack: its own slash command as `slack_commands`
-    names it (`/afp-quote`), or through the umbrella (`/dispute list`) when it has none (an
-    admin command, a common name, or one turned off)."""
-    if ctx.platform != "slack":
-        return f"/{command.name}"
-    renames = ctx.settings.slack_commands
-    own = renames.get(command.name, command.name)
-    if own and not command.admin and not command.umbrella_only:
-        return _slash(own)
-    return f"{_slash(renames.get('dispute') or 'dispute')} {command.name}"
 
 
 def typed_here(ctx: Context, command: Command, line: str) -> str:

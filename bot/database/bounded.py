@@ -179,7 +179,6 @@ class Database:
         connect_timeout: float,
         statement_timeout: float,
         name: str = "database",
-        report_outages: bool = True,
         workers: int = WORKERS,
     ) -> None:
         """`workers`: the calls run at once, each on a thread and a connection of its own;
@@ -194,7 +193,6 @@ class Database:
             connections=workers,
         )
         count_round_trips(self.engine, name)
-        self.report_outages = report_outages  # log an outage's start and end (once each)
         self._workers = _Workers(workers, name)
         self._lock = threading.Lock()
         self._down_until: float | None = None  # calls fail at once until then
@@ -328,7 +326,7 @@ class Database:
             if hold:
                 self._down_until = time.monotonic() + self.bound
                 self._epoch += 1
-        if first and self.report_outages:
+        if first:  # an outage's start and end are logged once each
             log.warning(
                 "%s; commands that need it answer that it is unavailable, and the digest "
                 "waits for it (logged again when it answers)",
@@ -343,7 +341,7 @@ class Database:
             was_down = bool(self._reason)
             self._reason, self._down_until = "", None
             self._refusing_writes = False
-        if was_down and self.report_outages:
+        if was_down:
             log.info("%s answers again", self.name, extra={"event": "database_up"})
 
     # Cutting connections that do not answer

@@ -119,17 +119,11 @@ def prepare_part(database: Database, part: Part) -> None:
 
 
 class StateStore:
-    """A part's store: on a database of its own, closed with it, or on a shared one, which
-    its owner closes."""
+    """A part's store, on the shared state database (its owner, the root, closes it)."""
 
-    def __init__(self, database: Database, *, owned: bool = True) -> None:
+    def __init__(self, database: Database) -> None:
         self.database = database
         self.engine = database.engine
-        self._owned = owned
-
-    def close(self) -> None:
-        if self._owned:
-            self.database.close()
 
 
 class HasDatabase(Protocol):

@@ -14,8 +14,6 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bot.config import Settings
-
 if TYPE_CHECKING:
     from bot.database.shared import SharedDatabase
     from bot.digest.service import DigestService
@@ -31,13 +29,11 @@ DATABASE_CALLS = 5
 class DigestHub:
     def __init__(
         self,
-        settings: Settings,
         *,
         clock: Callable[[], dt.datetime],
         default_dossier: str,
         database: SharedDatabase,
     ) -> None:
-        self.settings = settings
         self.clock = clock
         self.database = database  # the root's shared state database
         # The dossier of the config's subscriptions that name none, and of the rows of a
@@ -55,9 +51,7 @@ class DigestHub:
                 from bot.digest.store import DigestStore
 
                 self._store = DigestStore.open(
-                    self.settings,
-                    default_dossier=self.default_dossier,
-                    database=self.database.get(),
+                    self.database.get(), default_dossier=self.default_dossier
                 )
             return self._store
 
@@ -82,7 +76,6 @@ class DigestHub:
             self.service.subscriptions_changed()
 
     def close(self) -> None:
+        """Forget the store: the root closes its database (a later use opens both again)."""
         with self._lock:
-            if self._store is not None:
-                self._store.close()
-                self._store = None
+            self._store = None

@@ -19,7 +19,6 @@ from typing import Any, ParamSpec, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from bot.config import Settings
 from bot.database.bounded import Database, database_url
 from bot.database.schema import StateStore, prepare_part
 from bot.database.schema import bounded as _bounded
@@ -201,30 +200,15 @@ class DigestStore(StateStore):
     """Subscriptions and deliveries, in one database shared by every replica."""
 
     @classmethod
-    def open(
-        cls, settings: Settings, *, default_dossier: str = "", database: Database | None = None
-    ) -> DigestStore:
-        """Create or upgrade the schema in `database` (a database of its own when None; the
-        rows of a database older than the dossiers go to `default_dossier`);
+    def open(cls, database: Database, *, default_dossier: str = "") -> DigestStore:
+        """Create or upgrade the schema in `database`, the state database its owner closes
+        (the rows of a database older than the dossiers go to `default_dossier`);
         DigestStoreError if that cannot be done."""
-        owned = database is None
-        if database is None:
-            # Opening fails loudly enough (DigestStoreError); outages are logged once open.
-            database = Database.from_settings(
-                settings, name="digest database", report_outages=False
-            )
         try:
             prepare_part(database, schema(default_dossier))
         except DatabaseUnavailable as exc:
-            if owned:
-                database.close()
             raise DigestStoreError(str(exc)) from exc
-        except BaseException:
-            if owned:
-                database.close()
-            raise
-        database.report_outages = True
-        store = cls(database, owned=owned)
+        store = cls(database)
         log.info("digest state in %s", store.describe())
         return store
 
@@ -395,26 +379,6 @@ class DigestStore(StateStore):
         return changed, removed
 
     # Deliveries: claim, keep, finish
-
-    def claim_delivery(
-        self,
-        *,
-        platform: str,
-        channel: str,
-        dossier: str,
-        local_date: dt.date,
-        scheduled_at: dt.datetime,
-        replica: str,
-        now: dt.datetime,
-        stale_after: dt.timedelta,
-    ) -> Claim | None:
-        """Win the right to post this digest, or None if another replica has it or had it
-        (see `claim_deliveries`)."""
-        key = (platform, channel, dossier, local_date)
-        claims = self.claim_deliveries(
-            [(key, scheduled_at)], replica=replica, now=now, stale_after=stale_after
-        )
-        return claims.won.get(key)
 
     @_bounded
     def claim_deliveries(
@@ -658,21 +622,6 @@ class DigestStore(StateStore):
         """Give a claim back (the replica is stopping) so it is due again at once."""
         with self.engine.begin() as conn:
             conn.execute(sa.delete(deliveries).where(_where_claim(claim)))
-
-    def complete_delivery(
-        self,
-        claim: Claim,
-        *,
-        message_id: str,
-        now: dt.datetime,
-        quote_id: str | None,
-        rotation_round: int,
-    ) -> bool:
-        """Record a posted digest (see `complete_deliveries`); whether its claim was kept."""
-        done = Done(
-            claim=claim, message_id=message_id, quote_id=quote_id, rotation_round=rotation_round
-        )
-        return bool(self.complete_deliveries([done], now=now))
 
     @_bounded
     def complete_deliveries(self, done: Sequence[Done], *, now: dt.datetime) -> set[Key]:

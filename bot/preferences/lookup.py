@@ -159,7 +159,6 @@ class Preferences:
         return changed
 
     def close(self) -> None:
+        """Forget the store: the root closes its database (a later use opens both again)."""
         with self._lock:
-            store, self._store = self._store, None
-        if store is not None:
-            store.close()
+            self._store = None

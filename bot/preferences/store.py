@@ -29,7 +29,7 @@ class PreferencesStore(StateStore):
         """A store on the shared state `database` (its owner closes it) whose tables are made
         on its first call (`ready`), so a database down at start costs each request no more
         than the database's own fail-fast."""
-        return cls(database, owned=False)
+        return cls(database)
 
     def ready(self) -> None:
         """Create or upgrade the tables (DatabaseUnavailable when that cannot be done)."""

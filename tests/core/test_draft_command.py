@@ -59,7 +59,7 @@ def test_someone_who_is_not_an_operator_is_refused_even_a_channel_admin(core: Co
         )
         reply = core.handle(request)
         assert reply.kind is ReplyKind.USAGE
-        assert reply.text == "Only the operators of this bot can use /draft."
+        assert reply.text == "Only the operators of this bot can use /dispute draft."  # Slack
         assert reply.attachments == ()
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from bot.app import DisputeBot
+from bot.app import DisputeBot, state_database
 from bot.config import Secret, Settings, load_settings
 from bot.delivery import Poster
 from bot.digest.service import DigestService
@@ -63,6 +63,17 @@ def digest_settings(database: Path | None = None, **overrides: Any) -> Settings:
         values["digest_database"] = str(database)
     values.update(overrides)
     return dataclasses.replace(load_settings(environ={}), **values)
+
+
+def open_store(settings: Settings, *, default_dossier: str = "") -> DigestStore:
+    """The digest's store on a state database built as the root builds it (bot.app), which
+    the caller closes: `store.database.close()`."""
+    database = state_database(settings)
+    try:
+        return DigestStore.open(database.get(), default_dossier=default_dossier)
+    except BaseException:
+        database.close()
+        raise
 
 
 @pytest.fixture(scope="session")

@@ -17,10 +17,17 @@ from bot.config import Settings
 from bot.core import Place
 from bot.database.bounded import Database
 from bot.digest import schema as digest_schema
-from bot.digest.store import DigestStore, database_url
+from bot.digest.store import database_url
 from bot.library import Library
 from bot.preferences.store import PreferencesStore, TeamSettings
-from tests.digest.conftest import DOSSIER, MakeReplica, digest_settings, paris, postgres_settings
+from tests.digest.conftest import (
+    DOSSIER,
+    MakeReplica,
+    digest_settings,
+    open_store,
+    paris,
+    postgres_settings,
+)
 from tests.digest.fake_chat import FakeChat
 from tests.digest.test_store import create_first_schema
 from tests.dossiers import ANTHROPIC_TITLE, STADIUM, STADIUM_TITLE, two_dossiers
@@ -107,7 +114,7 @@ def _an_old_database(url: sa.URL | str) -> None:
 
 
 def _upgraded(settings: Settings) -> None:
-    store = DigestStore.open(settings, default_dossier=DOSSIER)
+    store = open_store(settings, default_dossier=DOSSIER)
     try:
         sub = store.subscription("slack", "C1", DOSSIER)
         assert sub is not None and sub.locale == "fr" and sub.team is None  # kept
@@ -133,8 +140,9 @@ def _upgraded(settings: Settings) -> None:
         seen = store.first_seen(DOSSIER, days, dt.date(2026, 3, 5))
         assert seen == {**days, "quote:q3": dt.date(2026, 3, 5)}
     finally:
-        store.close()
-    DigestStore.open(settings, default_dossier="stadium").close()  # upgraded once, not again
+        store.database.close()
+    # upgraded once, not again
+    open_store(settings, default_dossier="stadium").database.close()
 
 
 def test_a_database_from_before_the_dossiers_is_upgraded_on_sqlite(tmp_path: Path) -> None:
@@ -177,7 +185,7 @@ def _preferences_round_trip(settings: Settings) -> None:
         assert store.team("slack", "T1") == TeamSettings(visibility="public")
         store.ready()  # a second start changes nothing
     finally:
-        store.close()
+        database.close()
 
 
 def test_the_preferences_are_kept_in_sqlite(tmp_path: Path) -> None:

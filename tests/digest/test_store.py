@@ -16,11 +16,11 @@ from bot.config import Settings
 from bot.database.schema import upgrade_schema
 from bot.delivery import Team
 from bot.digest.errors import DigestStoreError
-from bot.digest.records import Claim, History, Subscription
+from bot.digest.records import Claim, Done, History, Subscription
 from bot.digest.schema import TABLES, schema, schema_version, version_table
 from bot.digest.store import DigestStore, _subscription_values, database_url
 from bot.digest.when import Schedule
-from tests.digest.conftest import DOSSIER, digest_settings, postgres_settings
+from tests.digest.conftest import DOSSIER, digest_settings, open_store, postgres_settings
 from tests.digest.conftest import postgres_url as postgres_url  # the fixture, for "postgres"
 
 NOW = dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC)
@@ -39,40 +39,39 @@ def subscription(channel: str = "C1") -> Subscription:
     )
 
 
+KEY = ("slack", "C1", DOSSIER, DAY)  # C1's digest of the default dossier, today
+
+
 def claim(store: DigestStore, replica: str, now: dt.datetime = NOW) -> Claim | None:
-    return store.claim_delivery(
-        platform="slack",
-        channel="C1",
-        dossier=DOSSIER,
-        local_date=DAY,
-        scheduled_at=NOW,
-        replica=replica,
-        now=now,
-        stale_after=dt.timedelta(minutes=5),
+    """Claim C1's digest of today as the service does (a batch, of one here): the claim
+    won, or None when another replica has it or had it."""
+    claims = store.claim_deliveries(
+        [(KEY, NOW)], replica=replica, now=now, stale_after=dt.timedelta(minutes=5)
     )
+    return claims.won.get(KEY)
 
 
 def test_the_bot_creates_its_schema_and_keeps_data_across_restarts(tmp_path: Path) -> None:
     path = tmp_path / "nested" / "state.sqlite3"
     settings = digest_settings(path)
-    store = DigestStore.open(settings)
+    store = open_store(settings)
     store.save_subscription(subscription())
-    store.close()
+    store.database.close()
     assert path.exists()  # the folder was created too
 
-    reopened = DigestStore.open(settings)  # a restart: nothing re-created, nothing lost
+    reopened = open_store(settings)  # a restart: nothing re-created, nothing lost
     assert reopened.subscription("slack", "C1", DOSSIER) == subscription()
     with reopened.engine.begin() as conn:
         assert conn.execute(sa.select(schema_version.c.version)).scalar() == schema("").latest
         indexes = {i["name"] for i in sa.inspect(conn).get_indexes("digest_deliveries")}
     assert indexes == {"digest_deliveries_by_day"}  # made with the tables, as an upgrade does
-    reopened.close()
+    reopened.database.close()
 
 
 def test_an_upgrade_step_runs_once_on_an_older_database(tmp_path: Path) -> None:
     settings = digest_settings(tmp_path / "state.sqlite3")
     url = database_url(settings)
-    DigestStore.open(settings).close()  # a database from today's bot
+    open_store(settings).database.close()  # a database from today's bot
 
     def add_column(conn: sa.Connection) -> None:
         conn.execute(sa.text("ALTER TABLE digest_subscriptions ADD COLUMN note TEXT"))
@@ -87,7 +86,7 @@ def test_an_upgrade_step_runs_once_on_an_older_database(tmp_path: Path) -> None:
     engine.dispose()
 
     with pytest.raises(DigestStoreError, match="newer than this bot knows"):
-        DigestStore.open(settings)  # an older bot refuses a newer database instead of breaking it
+        open_store(settings)  # an older bot refuses a newer database instead of breaking it
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -114,7 +113,7 @@ def test_a_database_of_the_first_schema_learns_each_subscriptions_workspace(
         conn.execute(sa.insert(tables["digest_subscriptions"]).values(**values))
     engine.dispose()
 
-    store = DigestStore.open(any_database, default_dossier=DOSSIER)  # upgraded to the newest
+    store = open_store(any_database, default_dossier=DOSSIER)  # upgraded to the newest
     try:
         assert store.subscription("slack", "C0OLD", DOSSIER) == first  # no workspace: None
         alpha = dataclasses.replace(subscription("C0NEW"), team=Team(team_id="T0002ALPHA"))
@@ -139,7 +138,7 @@ def test_a_database_of_the_first_schema_learns_each_subscriptions_workspace(
         with store.engine.begin() as conn:
             assert conn.execute(sa.select(schema_version.c.version)).scalar() == 5
     finally:
-        store.close()
+        store.database.close()
 
 
 def create_first_schema(engine: sa.Engine) -> dict[str, sa.Table]:
@@ -172,13 +171,13 @@ def create_first_schema(engine: sa.Engine) -> dict[str, sa.Table]:
 def test_an_unreachable_database_is_a_clear_error() -> None:
     settings = postgres_settings("postgresql://digest:hunter2@127.0.0.1:1/nowhere")
     with pytest.raises(DigestStoreError) as failure:
-        DigestStore.open(settings)
+        open_store(settings)
     assert "cannot open the digest database (postgresql)" in str(failure.value)
     assert "hunter2" not in str(failure.value)
 
 
 def test_a_claim_is_won_once_and_taken_over_only_when_stale(tmp_path: Path) -> None:
-    store = DigestStore.open(digest_settings(tmp_path / "state.sqlite3"))
+    store = open_store(digest_settings(tmp_path / "state.sqlite3"))
     first = claim(store, "a")
     assert first is not None and first.attempts == 1
     assert claim(store, "b", NOW + dt.timedelta(minutes=4)) is None  # a may still be posting
@@ -187,9 +186,10 @@ def test_a_claim_is_won_once_and_taken_over_only_when_stale(tmp_path: Path) -> N
     taken = claim(store, "b", NOW + dt.timedelta(minutes=10))
     assert taken is not None and (taken.attempts, taken.taken_over_from) == (2, "a")
     assert not store.refresh_claim(first, now=NOW + dt.timedelta(minutes=11))  # a lost it
-    assert store.complete_delivery(taken, message_id="m1", now=NOW, quote_id="q1", rotation_round=0)
+    done = Done(claim=taken, message_id="m1", quote_id="q1", rotation_round=0)
+    assert store.complete_deliveries([done], now=NOW) == {KEY}  # b's claim, kept
     assert claim(store, "c", NOW + dt.timedelta(hours=1)) is None  # delivered: never again
-    store.close()
+    store.database.close()
 
 
 def contend(stores: list[DigestStore], contenders: int) -> list[Claim]:
@@ -213,20 +213,20 @@ def contend(stores: list[DigestStore], contenders: int) -> list[Claim]:
 
 def test_one_winner_among_concurrent_claims_on_sqlite(tmp_path: Path) -> None:
     settings = digest_settings(tmp_path / "state.sqlite3")
-    stores = [DigestStore.open(settings) for _ in range(4)]  # separate engines, like processes
+    stores = [open_store(settings) for _ in range(4)]  # separate engines, like processes
     assert len(contend(stores, 8)) == 1
     for store in stores:
-        store.close()
+        store.database.close()
 
 
 @pytest.mark.postgres
 def test_one_winner_among_concurrent_claims_on_postgres(postgres_url: str) -> None:
-    store = DigestStore.open(postgres_settings(postgres_url))
+    store = open_store(postgres_settings(postgres_url))
     assert store.describe().startswith("PostgreSQL database")
     assert len(contend([store], 8)) == 1
     row = store.last_delivery("slack", "C1", DOSSIER)
     assert row is not None and row.status == "claimed"
-    store.close()
+    store.database.close()
 
 
 def claim_many_and_mark(store: DigestStore) -> None:
@@ -276,30 +276,29 @@ def claim_many_and_mark(store: DigestStore) -> None:
     assert row is not None and (row.status, row.replica) == ("claimed", "b")
     # a comes back: it may not send the three it lost; its post of C2 is still recorded.
     assert store.mark_sending(list(first.won.values()), now=later) == set()
-    recorded = store.complete_delivery(
-        sent, message_id="m2", now=later, quote_id=None, rotation_round=0
-    )
-    assert recorded  # the claim was still its own: unknown until then
+    done = Done(claim=sent, message_id="m2", quote_id=None, rotation_round=0)
+    # the claim was still its own: unknown until then
+    assert store.complete_deliveries([done], now=later) == {sent.key}
     row = store.last_delivery("slack", "C2", DOSSIER)
     assert row is not None and (row.status, row.message_id) == ("delivered", "m2")
     assert [p.message_id for p in store.posts("slack", "C2", OTHER)] == ["m0"]
 
 
 def test_many_claims_at_once_and_a_post_on_its_way_is_never_taken_over(tmp_path: Path) -> None:
-    store = DigestStore.open(digest_settings(tmp_path / "state.sqlite3"))
+    store = open_store(digest_settings(tmp_path / "state.sqlite3"))
     claim_many_and_mark(store)
-    store.close()
+    store.database.close()
 
 
 @pytest.mark.postgres
 def test_many_claims_at_once_and_a_post_on_its_way_on_postgres(postgres_url: str) -> None:
-    store = DigestStore.open(postgres_settings(postgres_url))
+    store = open_store(postgres_settings(postgres_url))
     claim_many_and_mark(store)
-    store.close()
+    store.database.close()
 
 
 def test_a_stale_post_on_its_way_past_the_window_is_unknown_not_missed(tmp_path: Path) -> None:
-    store = DigestStore.open(digest_settings(tmp_path / "state.sqlite3"))
+    store = open_store(digest_settings(tmp_path / "state.sqlite3"))
     taken = claim(store, "a")
     assert taken is not None and store.mark_sending([taken], now=NOW) == {taken.key}
     missed = store.mark_missed(
@@ -314,4 +313,4 @@ def test_a_stale_post_on_its_way_past_the_window_is_unknown_not_missed(tmp_path:
     )
     row = store.last_delivery("slack", "C1", DOSSIER)
     assert missed == "unknown" and row is not None and row.status == "unknown"
-    store.close()
+    store.database.close()

@@ -37,6 +37,7 @@ def test_a_good_reload_swaps_in_the_new_dossier_and_dates_what_it_added(
 ) -> None:
     before = core.dossier.corpus
     assert "menace pour notre armée" not in str(core.handle_line("/quote trump"))
+    assert core.handle_line("/digest").items[0].body == "Nothing new since 9 March 2026."
     add_new_records(seeds_copy)
 
     report = bot.reload(trigger="command")
@@ -53,9 +54,13 @@ def test_a_good_reload_swaps_in_the_new_dossier_and_dates_what_it_added(
     assert corpus.article_by_id["test-2026-03-09"].added == RELOAD_DAY.date()
     for quote in before.quotes:  # what was already there keeps its date
         assert corpus.quote_by_id[quote.id].added == quote.added
-    arrivals = core.arrivals[core.library.default]
-    assert arrivals["quote:trump-threat-to-army"] == RELOAD_DAY
-    assert "quote:" + before.quotes[0].id not in arrivals
+    # What readers see: the digest's news since yesterday is what the reload added, alone.
+    news = core.handle_line("/digest").items[0]
+    assert news.title == "New since 9 March 2026"
+    assert news.body.splitlines() == [
+        "• 1 quote",
+        "• Trump revient à la charge contre Anthropic (AFP, 2026-03-09)",
+    ]
 
     reply = core.handle_line("/quote trump menace")
     assert reply.items[0].quote == "menace pour notre armée"
@@ -105,7 +110,7 @@ def test_the_operators_command_reloads_and_tells_the_operator_what_is_wrong(
     for who in ({"can_manage": False}, {"can_manage": True, "can_configure": True}):
         refused = core.handle_line("/reload", platform="slack", **who)
         assert refused.kind is ReplyKind.USAGE
-        assert refused.text == "Only the operators of this bot can use /reload."
+        assert refused.text == "Only the operators of this bot can use /dispute reload."
         assert refused.items == ()  # the broken file was not read: nothing reloaded
 
     failed = core.handle_line("/reload", platform="slack", is_operator=True, locale="fr")

@@ -141,7 +141,8 @@ async def test_someone_who_is_not_an_operator_is_refused_and_nothing_is_fetched(
     async with run_http_bot(slack_admins=(ADMIN,)) as slack:
         await slack.event(shared(fake, ARTICLE.encode(), user=READER))
         refusal = await fake.api_call("chat.postMessage")
-    assert "Only the operators of this bot can use /draft." in texts(refusal.params)
+    # named as typed in Slack: there is no /draft of its own
+    assert "Only the operators of this bot can use /dispute draft." in texts(refusal.params)
     assert fake.files.downloads == [] and fake.files.uploads == []
     assert fake.calls_to("chat.update") == []  # no "drafting…" was said
 

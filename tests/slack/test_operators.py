@@ -21,7 +21,7 @@ from tests.slack.test_dossiers import Typist
 from tests.slack.test_http_mode import texts
 
 OPERATOR, OWNER, READER = "U0ADMIN", "U0OWNER", "U0REPORTER"
-REFUSED = "Only the operators of this bot can use /reload."
+REFUSED = "Only the operators of this bot can use /dispute reload."  # as typed in Slack
 RELOADED = "2 dossiers read again."
 
 
@@ -42,6 +42,23 @@ async def test_only_the_listed_members_reload_not_the_workspaces_own_admins(
         assert "This channel now follows" in texts(chose)
         done = await typed("/dispute", "reload", user=OPERATOR)
     assert RELOADED in texts(done)
+
+
+async def test_the_refusal_names_the_umbrella_command_as_renamed_in_this_slack(
+    run_http_bot: RunBot, fake: FakeSlack, make_settings: MakeSettings, tmp_path: Path
+) -> None:
+    """A deployment that renamed `/dispute` to `/afp`: the refusal names what its members
+    type, `/afp reload`, not a `/reload` Slack does not have."""
+    seeds = two_dossiers(tmp_path)
+    renamed = {"dispute": "/afp"}
+    settings = make_settings(seeds=seeds, slack_admins=(OPERATOR,), slack_commands=renamed)
+    core = build_core(settings, clock=lambda: NOW, eager=True)
+    async with run_http_bot(
+        core=core, seeds=seeds, slack_admins=(OPERATOR,), slack_commands=renamed
+    ) as slack:
+        refused = await Typist(slack, fake)("/afp", "reload", user=READER)
+    assert "Only the operators of this bot can use /afp reload." in texts(refused)
+    assert RELOADED not in texts(refused)
 
 
 async def test_with_one_token_an_empty_list_keeps_every_member_an_operator(
@@ -82,7 +99,7 @@ async def test_in_oauth_mode_an_empty_list_makes_nobody_an_operator(
         body.update(team_id=stranger.team_id, authorizations=[stranger.authorization()])
         assert (await served.sender.event(body)).status == 200
         told = await fake.post(stranger.team_id)
-    assert "Only the operators of this bot can use /draft." in told.text
+    assert "Only the operators of this bot can use /dispute draft." in told.text
     assert fake.files.downloads == [] and fake.files.uploads == []  # nothing fetched
 
 
