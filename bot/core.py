@@ -190,6 +190,9 @@ class Command:
     # Its argument is a text handed over (an article pasted after the command): given as
     # typed, line breaks kept, up to MAX_ATTACHMENT_BYTES, rather than parsed as a query.
     takes_text: bool = False
+    # It may change something (a subscription, a setting, the dossiers served): the core
+    # never runs its suggestions to see whether they lead somewhere (`Core._leading`).
+    acts: bool = False
     run: Callable[[Context, Args], Reply] = field(repr=False)
 
 
@@ -580,7 +583,7 @@ class Core:
                 if first.lower() == f"/{command.name}":  # `/quote /quote trump`: typed twice
                     args = rest.strip()
                 reply = command.run(ctx, Args.parse(args))
-                if isinstance(reply, Reply) and reply.kind is ReplyKind.EMPTY:
+                if isinstance(reply, Reply) and reply.kind is ReplyKind.EMPTY and not command.acts:
                     reply = self._leading(reply, command, ctx)
                 if command.reads_dossier:
                     reply = self._with_notice(reply, answering, ctx)

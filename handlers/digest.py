@@ -114,5 +114,6 @@ def digest_command(hub: DigestHub) -> Command:
             Option(name="timezone", description=every_language("option.digest.timezone")),
             Option(name="weekdays", description=every_language("option.digest.weekdays")),
         ),
+        acts=True,  # subscribes, posts
         run=lambda ctx, args: digest(ctx, args, hub),
     )

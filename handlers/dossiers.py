@@ -143,5 +143,6 @@ def use_command(preferences: Preferences) -> Command:
         ),
         admin=True,
         reads_dossier=False,
+        acts=True,
         run=lambda ctx, args: use(ctx, args, preferences),
     )

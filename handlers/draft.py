@@ -93,5 +93,6 @@ COMMAND = Command(
     admin=True,
     operator=True,  # the core refuses everyone else before the article is read
     takes_text=True,
+    acts=True,  # heavy: never run to try a suggestion
     run=draft,
 )

@@ -122,5 +122,6 @@ def reload_command(reload: Callable[[], ReloadReport]) -> Command:
         admin=True,
         operator=True,
         reads_dossier=False,
+        acts=True,
         run=run,
     )

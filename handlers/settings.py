@@ -197,5 +197,6 @@ def settings_command(preferences: Preferences) -> Command:
         admin=True,
         team_admin=True,
         reads_dossier=False,
+        acts=True,
         run=lambda ctx, args: settings(ctx, args, preferences),
     )

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.core import Core
+from bot.core import Args, Command, Context, Core, empty
 from bot.reply import Layout, Reply, ReplyKind
 
 Ask = Callable[..., Reply]
@@ -299,3 +299,40 @@ def test_a_failing_handler_answers_with_an_apology(
     assert reply.text == "Sorry, something went wrong while answering /sources. It has been logged."
     assert "boom" not in reply.text
     assert any(r.exc_info and "boom" in str(r.exc_info[1]) for r in caplog.records)
+
+
+def test_the_suggestions_of_a_command_that_acts_are_never_run(core: Core) -> None:
+    """The core runs a suggestion to see whether it leads somewhere only for commands that
+    read: one that may change something (subscribe, use, settings, reload, draft) is never
+    run on a line the user did not type."""
+    assert {c.name for c in core.commands.values() if c.acts} == {
+        "digest",
+        "use",
+        "settings",
+        "reload",
+        "draft",
+    }
+    runs: list[str] = []
+
+    def plant_tree(ctx: Context, args: Args) -> Reply:
+        runs.append(args.text)  # what a command that acts would have done
+        if args.text == "oak":
+            return Reply(command="plant", kind=ReplyKind.OK, title="Planted", text="An oak.")
+        return empty(
+            ctx, command="plant", title="Nothing", text="No such tree.", suggestions=["/plant oak"]
+        )
+
+    for acts, expected in ((True, ["olk"]), (False, ["olk", "oak"])):
+        plant = Command(
+            name="plant",
+            summary={"en": "Plant"},
+            usage="/plant",
+            examples=(),
+            acts=acts,
+            run=plant_tree,
+        )
+        planted = Core(core.settings, core.library, commands=[plant])
+        runs.clear()
+        reply = planted.handle_line("/plant olk")
+        assert runs == expected
+        assert ("Did you mean" in reply.text) is not acts
