@@ -141,6 +141,53 @@ def _draft(body: str, date: str = "2026-03-12"):  # type: ignore[no-untyped-def]
             "tout le monde au calme",
             "Odile Marchand",
         ),
+        # a noun after a determiner is no verb: `ces chiffres` is not `chiffrer`
+        (
+            "Claire Dubois est maire depuis 2020. La maire conteste ces chiffres. « Les comptes "
+            "sont justes », assure-t-elle.",
+            "Les comptes sont justes",
+            "Claire Dubois",
+        ),
+        # a plural subject and its verb, whatever the verb (`redoutent`): who `ils` are
+        (
+            "Les habitants redoutent le chantier. Ils jugent la route « dangereuse ».",
+            "dangereuse",
+            "Habitants",
+        ),
+        # an aside after the subject (`, sans détour,`) is not part of its name
+        (
+            "Le préfet, sans détour, a promis « une réponse avant l'été ».",
+            "une réponse avant l'été",
+            "Préfet",
+        ),
+        # `l'élu` names no function: the last person named
+        (
+            "Le maire, Paul Girard, a reçu les parents. L'élu a promis « une réponse avant l'été ».",
+            "une réponse avant l'été",
+            "Paul Girard",
+        ),
+        # `rappelle` (a doubled consonant) is a speech verb
+        (
+            "Contacté, un porte-parole de la préfecture rappelle que « douze postes » seront créés.",
+            "douze postes",
+            "Porte-parole de la préfecture",
+        ),
+        # a body with a complement of its own (`de la Charente`) is not the body named before
+        (
+            "La Fédération Rives Vertes a manifesté mardi. Selon la chambre d'agriculture du "
+            "Finistère, le projet coûtera « trop cher ».",
+            "trop cher",
+            "Chambre d'agriculture du Finistère",
+        ),
+        # `the district` keeps naming the body it first named, past another body's words
+        (
+            "The Millbrook Public Schools board voted on Monday to close the pool. The district, "
+            "which serves 4,000 students, says costs doubled. The Riverside Parents Coalition "
+            "said the vote was rushed. The group said it would sue. The district rejected that "
+            'claim. It said the vote had been "fully lawful."',
+            "fully lawful.",
+            "Millbrook Public Schools",
+        ),
     ],
 )
 def test_attributes_the_quote_to_its_speaker(body: str, quote: str, speaker: str) -> None:
