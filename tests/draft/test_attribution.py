@@ -315,3 +315,35 @@ def test_a_quote_ending_its_sentence_ends_the_sentence() -> None:
     assert quote.sentence == 'Maria Lopez said Parkly would "fight this in court."'
     (event,) = draft.events
     assert event.evidence == "Shares fell 4% on Tuesday."
+
+
+@pytest.mark.parametrize(
+    ("body", "evidence", "date"),
+    [
+        # an occasion dated by its morrow (`jeudi, au lendemain de l'annonce`): its eve after
+        (
+            "Les salariés occupaient jeudi l'atelier, au lendemain de l'annonce du plan social. "
+            "La veille de l'annonce, la direction avait rencontré les élus.",
+            "La veille de l'annonce, la direction avait rencontré les élus.",
+            "2026-03-10",
+        ),
+        # an occasion named, then dated by the next sentence's opening day
+        (
+            "La rencontre a tourné court. Mardi matin, les pêcheurs ont quitté la table au bout "
+            "d'une heure. Le port reste bloqué. La veille de la rencontre, deux chalutiers "
+            "avaient été saisis.",
+            "La veille de la rencontre, deux chalutiers avaient été saisis.",
+            "2026-03-09",
+        ),
+        # `la veille de cette grève`: the eve of the day just told
+        (
+            "Une vingtaine de libraires ont fermé boutique hier pour protester. La veille de "
+            "cette grève symbolique, ils avaient écrit au maire.",
+            "La veille de cette grève symbolique, ils avaient écrit au maire.",
+            "2026-03-10",
+        ),
+    ],
+)
+def test_the_eve_of_an_occasion_told_before(body: str, evidence: str, date: str) -> None:
+    events = {e.evidence: e.date for e in _draft(body).events}
+    assert events.get(evidence) == date, events
