@@ -451,12 +451,17 @@ def find_dates(
             break
         begins, end, name, match = best
         wide = _this_sentence(folded[max(0, begins - 80) : begins])
+        written = text[begins - len(wide) : begins]  # as written: `Sandra` is no verb
         eve = _late_pattern("eve").search(wide) if _may_be_eve(wide) else None
         if eve is not None:  # the day itself is read from the words before the eve's
-            resolved = _resolve(name, match, reference, anchor, direction, *_context(wide, eve))
+            resolved = _resolve(
+                name, match, reference, anchor, direction, *_context(wide, eve), written
+            )
         if eve is None or resolved is None or resolved[1] is not Precision.DAY:
             eve = None
-            resolved = _resolve(name, match, reference, anchor, direction, wide[-30:], wide)
+            resolved = _resolve(
+                name, match, reference, anchor, direction, wide[-30:], wide, written
+            )
         if resolved is not None and _capitalised_where_needed(match, text):
             value, precision, rule, qualifier, relative = resolved
             if eve is not None:  # `la veille de la réunion de mercredi`: the eve of that day
@@ -606,13 +611,20 @@ def _resolve(
     direction: Direction | None,
     before: str,
     wide: str,
+    written: str = "",
 ) -> tuple[dt.date, Precision, str, str | None, bool] | None:
-    """(value, precision, how, qualifier, relative) for one match, or None if not a date."""
+    """(value, precision, how, qualifier, relative) for one match, or None if not a date.
+
+    `written`: the words of `wide` as written (same length), to tell a verb from a name."""
     groups = {k: v for k, v in match.groupdict().items() if v is not None}
     ahead = bool(_FUTURE_CUES.search(before) or _FUTURE_CLAUSE.search(before))
     if name in ("weekday", "month") and " " in wide.strip():
         ahead = ahead or bool(_late_pattern("call").search(wide))
-        ahead = ahead or bool(_late_pattern("future").search(wide))
+        future = _late_pattern("future").search(wide)
+        if future is not None and len(written) == len(wide):
+            word = written[future.start() : future.end()].lstrip()
+            future = future if word[:1].islower() else None  # `Sandra Lee said on Monday`
+        ahead = ahead or future is not None
     if name == "iso":
         try:
             value = dt.date(int(groups["y"]), int(groups["m"]), int(groups["d"]))

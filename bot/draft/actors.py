@@ -146,7 +146,7 @@ class ActorBook:
             names = [phrase[a:b] for a, b in find_names(phrase)]
             if entry is not None and names and _names_outside(names, entry):
                 entry = None  # "La chambre de commerce de la Charente": a body of its own
-            if entry is not None and entry.kind == "organisation":
+            if entry is not None and entry.kind == "organisation" and head not in _ANY_BODY:
                 entry.add_alias(head)  # "The district…": it stays the district after
         if entry is None and not heads and definite and head in _GENERIC_PERSON:
             entry = self._last_person(_gender_from_text(folded))  # "La dirigeante a rappelé…"
@@ -478,6 +478,14 @@ def _without_participle(phrase: str) -> str:
 # `the official` point back to the last person named who fits.
 _GENERIC_PERSON = frozenset(
     "dirigeant dirigeante edile elu elue interesse interessee official executive".split()
+)
+
+
+# Words for any body, which point to the last one named each time (`la société`, `the group`),
+# where `the district` or `le rectorat`, once it has pointed to one, keeps naming it.
+_ANY_BODY = frozenset(
+    "societe entreprise groupe firme company firm group corporation organisation organization "
+    "association collectif syndicat union".split()
 )
 
 

@@ -379,7 +379,9 @@ def _plural_subject() -> re.Pattern[str]:
             re.compile(
                 r"(?P<subject>(?:les|des|ces|nos|leurs|plusieurs|quelques|de nombreux"
                 r"|de nombreuses)\s+(?:\w+\s+)?(?P<head>[\w-]+s)(?:\s+(?:d'|de |du |des )[\w-]+)?)"
-                r"\s+(?:ne\s+|n'|y\s+|en\s+|se\s+|s')?(?!\w*ment\b)\w+ent\b"
+                r"\s+(?:ne\s+|n'|y\s+|en\s+|se\s+|s')?(?!\w*ment\b|(?:souvent|present|absent"
+                r"|recent|violent|urgent|content|different|excellent|evident|frequent|patient"
+                r"|prudent|lent|parent|client|agent|president|resident|adolescent)\b)\w+ent\b"
             )
         )
     return _PLURAL_SUBJECT[0]

@@ -15,7 +15,7 @@ exhort repet qualifi demand reclam exig menac avanc argu retorqu repliqu pron de
 interpell temper nuanc conced sugger jur interrog emport enerv indign inquiet felicit alert
 cit not appel tweet poursuiv justifi invoqu soupir scand reclam martel esper regrett
 deplor denonc insist estim lanc pest tacl raill moqu accus chiffr admett rassur alarm etonn
-insurg desol offusqu agac temoign exclam abond relat rappell appell""".split()
+insurg desol offusqu agac temoign exclam abond relat rappell""".split()
 _ER_ENDINGS = ("e", "ee", "es", "ees", "ent", "ait", "aient", "a", "erent", "era", "eront")
 _IRREGULAR = """dit dite dits disent disait dira ecrit ecrite ecrivent ecrivait ecrira averti
 avertit avertissent prevenu previent previennent reconnu reconnait reconnaissent admis admet

@@ -62,6 +62,7 @@ SAT = dt.date(2026, 2, 28)  # the second's, a Saturday
         ("Les syndicats manifesteront samedi devant la mairie", WED, "2026-02-28", "weekday"),
         ("Le juge recevra les deux parties lundi", WED, "2026-03-02", "weekday"),
         ("The union said it would meet with the mayor on Friday", WED, "2026-02-27", "weekday"),
+        ("Sandra Lee said on Monday", WED, "2026-02-23", "weekday"),  # a name, not `-dra`
         # a call whose object comes before `à`: the coming day
         ("Le syndicat appelle les salariés à débrayer jeudi", WED, "2026-02-26", "weekday"),
         # `la rentrée de septembre`: the coming one, unless the clause tells a past
