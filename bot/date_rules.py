@@ -326,7 +326,7 @@ _RULES: tuple[_Rule, ...] = tuple(
         (
             "month",
             r"(?:(?P<prep>en|in|depuis|since|jusqu'en|d'ici|until|by|au mois de|a partir de"
-            r"|starting in|from|last|next|this)"
+            r"|starting in|from|last|next|this|rentree de|rentree d')"
             r"\s+)" + _MONTH + _PAST_WORD + _NEXT_WORD,
         ),
         ("month-after", _MONTH + r"\s+(?:(?P<past>dernier)|(?P<next>prochain))"),
@@ -340,8 +340,8 @@ _RULES: tuple[_Rule, ...] = tuple(
             "anchor-day",
             r"(?P<word>la veille|le lendemain|the day before|the previous day"
             r"|the next day|the following day)"
-            r"(?!\s+(?:du|des|au|aux|d'une?|de\s+(?:la|l'|son|sa|ses|leur|leurs|ce|cette|une?)"
-            r"|of|the|his|her|its|their|an?)(?![\w-]))",
+            r"(?!\s+(?:(?:du|des|au|aux|de\s+(?:la|son|sa|ses|leur|leurs|ce|cette|cet|une?)"
+            r"|of|the|his|her|its|their|an?)(?![\w-])|d'|de\s+l'))",
         ),
         (
             "relative-day",
@@ -451,12 +451,17 @@ def find_dates(
             break
         begins, end, name, match = best
         wide = _this_sentence(folded[max(0, begins - 80) : begins])
+        written = text[begins - len(wide) : begins]  # as written: `Sandra` is no verb
         eve = _late_pattern("eve").search(wide) if _may_be_eve(wide) else None
         if eve is not None:  # the day itself is read from the words before the eve's
-            resolved = _resolve(name, match, reference, anchor, direction, *_context(wide, eve))
+            resolved = _resolve(
+                name, match, reference, anchor, direction, *_context(wide, eve), written
+            )
         if eve is None or resolved is None or resolved[1] is not Precision.DAY:
             eve = None
-            resolved = _resolve(name, match, reference, anchor, direction, wide[-30:], wide)
+            resolved = _resolve(
+                name, match, reference, anchor, direction, wide[-30:], wide, written
+            )
         if resolved is not None and _capitalised_where_needed(match, text):
             value, precision, rule, qualifier, relative = resolved
             if eve is not None:  # `la veille de la réunion de mercredi`: the eve of that day
@@ -493,8 +498,16 @@ _LATE_SOURCES = {
     # A call, in the present, for what is to come: `appelle à un nouveau rassemblement samedi`,
     # `calls for a rally on Saturday` (the coming Saturday), in the same clause as the day.
     "call": r"(?<![\w-])(?<!a )(?<!ont )(?<!avait )(?<!avaient )"
-    r"(?:appelle a|appellent a|appelle au|appellent au|convoque|convoquent"
+    r"(?:(?:appellent|appelle|invitent|invite|exhortent|exhorte)\s+(?:[\w'-]+\s+){0,4}?"
+    r"(?:a|au|aux)|convoque|convoquent|calls?(?:\s+on\s+[\w'-]+(?:\s+[\w'-]+)?\s+to)?"
     r"|calls? for|is calling for|are calling for|urges)\s[^,.;:!?]*$",
+    # A verb in the future before the day, in its clause: `se réuniront jeudi`, `recevra les
+    # salariés lundi`, `said it would meet with them on Monday`.
+    "future": r"(?<![\w-])(?:(?!(?:front|affront|camera|opera)\s)[\w'-]{2,}"
+    r"(?:ront|era|ira|dra|vra|rra)|will|would|shall)\s+(?:[\w'-]+\s+){0,6}$",
+    # `la rentrée de septembre`: the coming one unless the clause tells a past.
+    "past-clause": r"(?<![\w-])(?:a|ont|avait|avaient|etait|etaient|fut|furent)\s+(?:[\w'-]+\s+)?"
+    r"[\w-]+(?:e|es|ee|ees|i|is|u|us|it|ert)(?![\w-])",
     # A past perfect just before a month: `had offered in June`, `avait proposé en juin`.
     "pluperfect": r"(?<![\w-])(?:had|avait|avaient)\s+(?:[\w'-]+\s+){1,2}$",
 }
@@ -598,12 +611,20 @@ def _resolve(
     direction: Direction | None,
     before: str,
     wide: str,
+    written: str = "",
 ) -> tuple[dt.date, Precision, str, str | None, bool] | None:
-    """(value, precision, how, qualifier, relative) for one match, or None if not a date."""
+    """(value, precision, how, qualifier, relative) for one match, or None if not a date.
+
+    `written`: the words of `wide` as written (same length), to tell a verb from a name."""
     groups = {k: v for k, v in match.groupdict().items() if v is not None}
     ahead = bool(_FUTURE_CUES.search(before) or _FUTURE_CLAUSE.search(before))
     if name in ("weekday", "month") and " " in wide.strip():
         ahead = ahead or bool(_late_pattern("call").search(wide))
+        future = _late_pattern("future").search(wide)
+        if future is not None and len(written) == len(wide):
+            word = written[future.start() : future.end()].lstrip()
+            future = future if word[:1].islower() else None  # `Sandra Lee said on Monday`
+        ahead = ahead or future is not None
     if name == "iso":
         try:
             value = dt.date(int(groups["y"]), int(groups["m"]), int(groups["d"]))
@@ -659,6 +680,8 @@ def _resolve(
         looks_ahead = looks_ahead or bool(
             _FUTURE_CLAUSE.search(wide) or _FUTURE_MONTH_CLAUSE.search(wide)
         )
+        if prep.startswith("rentree") and not _late_pattern("past-clause").search(wide):
+            looks_ahead = True  # `à la rentrée de septembre`: the coming one
         if _late_pattern("pluperfect").search(before):
             looks_ahead = False  # `had offered in June`: a past perfect tells a past month
         default = Direction.FUTURE if looks_ahead else Direction.PAST

@@ -143,6 +143,11 @@ class ActorBook:
         definite = re.match(r"(?i)(?:the|le|la|l')\s*", phrase)
         if entry is None and not heads and definite and head in ORG_WORDS:
             entry = self._by_title(head, plural=False)  # "The company said…": the last body
+            names = [phrase[a:b] for a, b in find_names(phrase)]
+            if entry is not None and names and _names_outside(names, entry):
+                entry = None  # "La chambre de commerce de la Charente": a body of its own
+            if entry is not None and entry.kind == "organisation" and head not in _ANY_BODY:
+                entry.add_alias(head)  # "The district…": it stays the district after
         if entry is None and not heads and definite and head in _GENERIC_PERSON:
             entry = self._last_person(_gender_from_text(folded))  # "La dirigeante a rappelé…"
         if entry is None and not heads and bare and len(bare.split()) <= 8:
@@ -191,10 +196,17 @@ class ActorBook:
         alias = self._alias_hit(phrase, names=names, known_only=indefinite)
         if alias is not None:
             return alias, "a name or title the dossier knows"
-        definite = re.match(r"^(?:le|la|les|l'|the)\s*", folded)
+        definite = re.match(r"^(?:le|la|les|the)\s", folded)
         head = _head_noun(fold(bare))
+        elided = folded.startswith("l ")  # fold makes "l'élu" "l elu"
+        if (definite or elided) and not heads and head in _GENERIC_PERSON:
+            person = self._last_person(_gender_from_text(folded))
+            if person is not None:  # "L'élu a écrit…": the last person named who fits
+                return person, f"title '{phrase}' -> the last person named"
         if definite and not heads:
             found = self._by_title(head, plural=bool(PLURAL_START.match(folded + " ")))
+            if found is not None and names and _names_outside(names, found):
+                found = None  # "la chambre de commerce de la Charente": not the body before
             if found is not None:
                 return found, f"title '{phrase}' -> last one so named"
         if heads and not looks_like_person(heads[0]) and phrase.startswith(heads[0]):
@@ -465,7 +477,15 @@ def _without_participle(phrase: str) -> str:
 # Titles that name no function, only someone already named: `la dirigeante`, `l'édile`,
 # `the official` point back to the last person named who fits.
 _GENERIC_PERSON = frozenset(
-    "dirigeant dirigeante edile interesse interessee official executive".split()
+    "dirigeant dirigeante edile elu elue interesse interessee official executive".split()
+)
+
+
+# Words for any body, which point to the last one named each time (`la société`, `the group`),
+# where `the district` or `le rectorat`, once it has pointed to one, keeps naming it.
+_ANY_BODY = frozenset(
+    "societe entreprise groupe firme company firm group corporation organisation organization "
+    "association collectif syndicat union".split()
 )
 
 

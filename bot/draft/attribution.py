@@ -22,6 +22,7 @@ from bot.draft.speech import (
     FRENCH_FINITE,
     FRENCH_VERB_GROUP,
     PERSON_NOUN,
+    PERSON_NOUNS,
     PREPOSITIONS,
     PRONOUNS,
     SUBJECT_END,
@@ -251,6 +252,8 @@ def _subject(sentence: str, folded: str, start: int, verb_at: int) -> str:
             continue
         if re.match(r"(?:qui|que|qu'|who|which|dont|lequel|laquelle|ou|where)\b", low_piece):
             continue
+        if kept and _APPOSITION.match(low_piece):
+            continue  # "L'élu, sans étiquette, a écrit": an aside on the subject, not its name
         kept.append(stripped)
     phrase = ", ".join(kept).strip()
     if not phrase or len(phrase.split()) > 16 or _QUOTE_IN.search(phrase):
@@ -258,6 +261,14 @@ def _subject(sentence: str, folded: str, start: int, verb_at: int) -> str:
     if re.match(r"(?i)(?:et|and|mais|but|or|puis)\b", phrase):
         return ""
     return phrase
+
+
+# An aside after the subject that says something of it: `, sans étiquette,`, `, de son côté,`,
+# `, in a statement,`, `, âgé de 54 ans,` (never a name or a title).
+_APPOSITION = re.compile(
+    r"(?:sans|avec|en|de|d'|du|par|sur|dans|chez|aussi|lui-meme|elle-meme|eux-memes|quant|age"
+    r"|agee|ages|agees|in|with|without|by|for|at|also|however|though|aged)\b"
+)
 
 
 def _phrase_after(sentence: str, folded: str, start: int, end: int) -> str:
@@ -341,7 +352,36 @@ def sentence_subject(text: str, language: str) -> str:
     speech = FRENCH_VERB_GROUP if language == "fr" else ENGLISH_VERB
     finite = FRENCH_FINITE if language == "fr" else ENGLISH_FINITE
     verbs = [m for m in (speech.search(folded), finite.search(folded)) if m is not None]
+    if language == "fr":
+        plural = _plural_subject().match(folded)
+        head = plural["head"].rstrip("s") if plural else ""
+        if (
+            plural
+            and (head in PERSON_NOUNS or f"{head}s" in PERSON_NOUNS)
+            and all(plural.end("subject") < m.start() for m in verbs)
+        ):
+            return text[: plural.end("subject")]  # "Les parents contestent ces chiffres."
     if not verbs:
         return ""
     verb = min(verbs, key=lambda m: m.start())
     return _subject(text, folded, 0, verb.start())
+
+
+_PLURAL_SUBJECT: list[re.Pattern[str]] = []
+
+
+def _plural_subject() -> re.Pattern[str]:
+    """A plural subject opening the sentence and the verb that follows it, whatever the verb:
+    `Les parents (d'élèves) contestent`, a third person plural ending in -ent (not an adverb
+    in -ment)."""
+    if not _PLURAL_SUBJECT:
+        _PLURAL_SUBJECT.append(
+            re.compile(
+                r"(?P<subject>(?:les|des|ces|nos|leurs|plusieurs|quelques|de nombreux"
+                r"|de nombreuses)\s+(?:\w+\s+)?(?P<head>[\w-]+s)(?:\s+(?:d'|de |du |des )[\w-]+)?)"
+                r"\s+(?:ne\s+|n'|y\s+|en\s+|se\s+|s')?(?!\w*ment\b|(?:souvent|present|absent"
+                r"|recent|violent|urgent|content|different|excellent|evident|frequent|patient"
+                r"|prudent|lent|parent|client|agent|president|resident|adolescent)\b)\w+ent\b"
+            )
+        )
+    return _PLURAL_SUBJECT[0]

@@ -57,6 +57,11 @@ _BACK_REFERENCE = re.compile(
 )
 _EVE = re.compile(r"^(?:the day before|the eve|la veille)")
 _MORROW = re.compile(r"^(?:the day after|le lendemain|au lendemain)")
+# `la veille de cette fermeture`, `the day before that meeting`: what was just told.
+_EVE_OF_THIS = re.compile(
+    r"(?<![\w-])(?:la veille|le lendemain|au lendemain|the day before|the eve|the day after)"
+    r"\s+(?:de cette|de ce|de cet|of (?:this|that))\s+[\w'-]+"
+)
 _RELATIVE = re.compile(r",\s*(?:qui|que|qu'|dont|ou|who|which|whose|where)(?![\w-])")
 
 
@@ -75,6 +80,7 @@ class _State:
     last_quote_sentence: int = -10
     sentence_text: str = ""
     occasions: dict[str, DateMatch] = field(default_factory=dict)  # the day each was dated
+    pending: list[str] = field(default_factory=list)  # named by the sentence before, undated
 
 
 def draft_article(
@@ -102,7 +108,11 @@ def draft_article(
         prose = _without_quotes(sentence)
         anchor = state.previous_day or state.news_day
         dates = find_dates(prose, article.date, anchor=anchor)
-        dates = _with_occasions(prose, dates, state.occasions)
+        opening = dates[0] if dates and dates[0].start <= len(prose) - len(prose.lstrip()) else None
+        if opening and state.pending and _said_by_then(opening, article.date):
+            for occasion in state.pending:  # "La réunion a tourné court. Lundi soir, …"
+                state.occasions.setdefault(occasion, opening)
+        dates = _with_occasions(prose, dates, state.occasions, state.last_day)
         first_quote = sentence.quotes[0].open_mark - sentence.start if sentence.quotes else None
         book.note_names(sentence.text[:first_quote], sentence.text, labels=labels)
         subject = sentence_subject(sentence.text[:first_quote], article.language)
@@ -126,7 +136,7 @@ def draft_article(
         for date in dates:
             events.append(_event(book, sentence, date, article.date))
         if not sentence.caption:
-            _note_occasions(prose, dates, article.date, state.occasions)
+            state.pending = _note_occasions(prose, dates, article.date, state.occasions)
             state.previous = dates
             state.previous_day = _main_day(dates, article.date)
             days = [d for d in dates if _said_by_then(d, article.date)]
@@ -422,14 +432,28 @@ def _occasion_of(words: str) -> str | None:
 
 def _note_occasions(
     prose: str, dates: list[DateMatch], reference: dt.date, occasions: dict[str, DateMatch]
-) -> None:
+) -> list[str]:
     """Remember the day a sentence dates each occasion it reports (`a voté mardi 3 mars`), for
-    the back-references after it (`à l'issue du vote`)."""
+    the back-references after it (`à l'issue du vote`); the occasions it names without a day
+    (for a next sentence that opens with one: `La réunion a tourné court. Lundi soir, …`)."""
     folded = fold_same_length(prose)
     days = [d for d in dates if _said_by_then(d, reference) and d.name != "eve-of-occasion"]
     if not days:
-        return
-    back = {b.end() for b in _BACK_REFERENCE.finditer(folded)}
+        return [
+            key
+            for key, pattern in _OCCASION_WORDS.items()
+            if key not in occasions and pattern.search(folded)
+        ]
+    backs = list(_BACK_REFERENCE.finditer(folded))
+    back = {b.end() for b in backs}
+    for found in backs:  # `jeudi, au lendemain de l'annonce`: the announcement the day before
+        shift = -1 if _EVE.match(found[0]) else 1 if _MORROW.match(found[0]) else 0
+        occasion = _occasion_of(found["noun"])
+        if shift and occasion and occasion not in occasions:
+            nearest = min(days, key=lambda d: abs(d.start - found.start()))
+            if nearest.precision is Precision.DAY:
+                value = nearest.value - dt.timedelta(days=shift)
+                occasions[occasion] = dataclasses.replace(nearest, value=value)
     for key, pattern in _OCCASION_WORDS.items():
         for word in pattern.finditer(folded):
             if word.end() in back:
@@ -439,13 +463,18 @@ def _note_occasions(
             )
             occasions[key] = nearest
             break
+    return []
 
 
 def _with_occasions(
-    prose: str, dates: list[DateMatch], occasions: dict[str, DateMatch]
+    prose: str,
+    dates: list[DateMatch],
+    occasions: dict[str, DateMatch],
+    last_day: DateMatch | None,
 ) -> list[DateMatch]:
     """`la veille du vote`, `the day after the hearing`: the eve or the morrow of an occasion
-    the text dated before, as a day of this sentence."""
+    the text dated before, as a day of this sentence; `la veille de cette fermeture`: of the
+    last day the text told."""
     folded = fold_same_length(prose)
     added = []
     for back in _BACK_REFERENCE.finditer(folded):
@@ -468,6 +497,26 @@ def _with_occasions(
                 text=prose[back.start() : back.end()],
                 start=back.start(),
                 end=back.end(),
+                relative=True,
+            )
+        )
+    this = _EVE_OF_THIS.search(folded)
+    if (
+        this
+        and last_day is not None
+        and last_day.precision is Precision.DAY
+        and not any(d.start < this.end() and this.start() < d.end for d in [*dates, *added])
+    ):
+        shift = -1 if _EVE.match(this[0]) else 1
+        added.append(
+            DateMatch(
+                value=last_day.value + dt.timedelta(days=shift),
+                precision=Precision.DAY,
+                rule=f"eve-of-occasion: the day {'before' if shift < 0 else 'after'} the "
+                f"day told before ({last_day.value})",
+                text=prose[this.start() : this.end()],
+                start=this.start(),
+                end=this.end(),
                 relative=True,
             )
         )

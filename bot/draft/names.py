@@ -48,7 +48,8 @@ ORG_WORDS = frozenset(
     authority agency association assembly bank board cabinet chamber coalition committee
     commission company corporation council court department federation foundation government
     group institute league ministry movement office organisation organization party
-    senate society union university inc ltd llc corp sa sas plc gmbh co""".split()
+    senate society union university inc ltd llc corp sa sas plc gmbh co district schools
+    rectorat""".split()
 )
 # Capitalised words that open sentences or name days and months, never people.
 _NOT_NAMES = frozenset(

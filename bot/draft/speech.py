@@ -15,7 +15,7 @@ exhort repet qualifi demand reclam exig menac avanc argu retorqu repliqu pron de
 interpell temper nuanc conced sugger jur interrog emport enerv indign inquiet felicit alert
 cit not appel tweet poursuiv justifi invoqu soupir scand reclam martel esper regrett
 deplor denonc insist estim lanc pest tacl raill moqu accus chiffr admett rassur alarm etonn
-insurg desol offusqu agac temoign exclam abond relat""".split()
+insurg desol offusqu agac temoign exclam abond relat rappell""".split()
 _ER_ENDINGS = ("e", "ee", "es", "ees", "ent", "ait", "aient", "a", "erent", "era", "eront")
 _IRREGULAR = """dit dite dits disent disait dira ecrit ecrite ecrivent ecrivait ecrira averti
 avertit avertissent prevenu previent previennent reconnu reconnait reconnaissent admis admet
@@ -57,9 +57,15 @@ _FR_ADVERBS = (
     r"|quant a (?:lui|elle)|meme|deja|bien|notamment|plus tard|enfin|simplement|toutefois"
     r"|cependant|pourtant|en outre|dans la foulee|plusieurs fois|a nouveau|aussitot))*"
 )
+# A word after a determiner that is never an object pronoun is a noun: "ces chiffres", "une
+# demande", "des critiques" (not chiffrer, demander, critiquer).
+_AFTER_DETERMINER = "".join(
+    rf"(?<!\b{d} )"
+    for d in "ces des une un ses sa son cette du au aux nos vos mes leurs quelques".split()
+)
 FRENCH_VERB_GROUP = re.compile(
     rf"(?<![\w-])(?:(?P<aux>{_FR_AUX})(?P<inv>{_INVERSION})?{_FR_ADVERBS}\s+(?P<pp>{_FR_VERB})"
-    rf"|(?:s'|se\s+)?(?P<pres>{_FR_VERB})(?P<inv2>{_INVERSION})?)(?![\w])"
+    rf"|{_AFTER_DETERMINER}(?:s'|se\s+)?(?P<pres>{_FR_VERB})(?P<inv2>{_INVERSION})?)(?![\w])"
 )
 ENGLISH_VERB = re.compile(rf"(?<![\w-])(?:has |have |had )?(?P<verb>{_EN_VERB})(?![\w-])")
 ACCORDING = re.compile(r"(?<![\w-])(?:selon|d'apres|according to)\s+")

@@ -141,6 +141,53 @@ def _draft(body: str, date: str = "2026-03-12"):  # type: ignore[no-untyped-def]
             "tout le monde au calme",
             "Odile Marchand",
         ),
+        # a noun after a determiner is no verb: `ces chiffres` is not `chiffrer`
+        (
+            "Claire Dubois est maire depuis 2020. La maire conteste ces chiffres. « Les comptes "
+            "sont justes », assure-t-elle.",
+            "Les comptes sont justes",
+            "Claire Dubois",
+        ),
+        # a plural subject and its verb, whatever the verb (`redoutent`): who `ils` are
+        (
+            "Les habitants redoutent le chantier. Ils jugent la route « dangereuse ».",
+            "dangereuse",
+            "Habitants",
+        ),
+        # an aside after the subject (`, sans détour,`) is not part of its name
+        (
+            "Le préfet, sans détour, a promis « une réponse avant l'été ».",
+            "une réponse avant l'été",
+            "Préfet",
+        ),
+        # `l'élu` names no function: the last person named
+        (
+            "Le maire, Paul Girard, a reçu les parents. L'élu a promis « une réponse avant l'été ».",
+            "une réponse avant l'été",
+            "Paul Girard",
+        ),
+        # `rappelle` (a doubled consonant) is a speech verb
+        (
+            "Contacté, un porte-parole de la préfecture rappelle que « douze postes » seront créés.",
+            "douze postes",
+            "Porte-parole de la préfecture",
+        ),
+        # a body with a complement of its own (`de la Charente`) is not the body named before
+        (
+            "La Fédération Rives Vertes a manifesté mardi. Selon la chambre d'agriculture du "
+            "Finistère, le projet coûtera « trop cher ».",
+            "trop cher",
+            "Chambre d'agriculture du Finistère",
+        ),
+        # `the district` keeps naming the body it first named, past another body's words
+        (
+            "The Millbrook Public Schools board voted on Monday to close the pool. The district, "
+            "which serves 4,000 students, says costs doubled. The Riverside Parents Coalition "
+            "said the vote was rushed. The group said it would sue. The district rejected that "
+            'claim. It said the vote had been "fully lawful."',
+            "fully lawful.",
+            "Millbrook Public Schools",
+        ),
     ],
 )
 def test_attributes_the_quote_to_its_speaker(body: str, quote: str, speaker: str) -> None:
@@ -268,3 +315,35 @@ def test_a_quote_ending_its_sentence_ends_the_sentence() -> None:
     assert quote.sentence == 'Maria Lopez said Parkly would "fight this in court."'
     (event,) = draft.events
     assert event.evidence == "Shares fell 4% on Tuesday."
+
+
+@pytest.mark.parametrize(
+    ("body", "evidence", "date"),
+    [
+        # an occasion dated by its morrow (`jeudi, au lendemain de l'annonce`): its eve after
+        (
+            "Les salariés occupaient jeudi l'atelier, au lendemain de l'annonce du plan social. "
+            "La veille de l'annonce, la direction avait rencontré les élus.",
+            "La veille de l'annonce, la direction avait rencontré les élus.",
+            "2026-03-10",
+        ),
+        # an occasion named, then dated by the next sentence's opening day
+        (
+            "La rencontre a tourné court. Mardi matin, les pêcheurs ont quitté la table au bout "
+            "d'une heure. Le port reste bloqué. La veille de la rencontre, deux chalutiers "
+            "avaient été saisis.",
+            "La veille de la rencontre, deux chalutiers avaient été saisis.",
+            "2026-03-09",
+        ),
+        # `la veille de cette grève`: the eve of the day just told
+        (
+            "Une vingtaine de libraires ont fermé boutique hier pour protester. La veille de "
+            "cette grève symbolique, ils avaient écrit au maire.",
+            "La veille de cette grève symbolique, ils avaient écrit au maire.",
+            "2026-03-10",
+        ),
+    ],
+)
+def test_the_eve_of_an_occasion_told_before(body: str, evidence: str, date: str) -> None:
+    events = {e.evidence: e.date for e in _draft(body).events}
+    assert events.get(evidence) == date, events

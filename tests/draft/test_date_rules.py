@@ -58,6 +58,16 @@ SAT = dt.date(2026, 2, 28)  # the second's, a Saturday
         ("The vote will be held soon. The firm signed in June.", SAT, "2025-06", "month"),
         # a past perfect tells a past month, whatever the sentence before said
         ("He will resign. The firm had agreed in May to pay", SAT, "2025-05", "month"),
+        # a verb in the future before the day, in its clause: the coming day
+        ("Les syndicats manifesteront samedi devant la mairie", WED, "2026-02-28", "weekday"),
+        ("Le juge recevra les deux parties lundi", WED, "2026-03-02", "weekday"),
+        ("The union said it would meet with the mayor on Friday", WED, "2026-02-27", "weekday"),
+        ("Sandra Lee said on Monday", WED, "2026-02-23", "weekday"),  # a name, not `-dra`
+        # a call whose object comes before `à`: the coming day
+        ("Le syndicat appelle les salariés à débrayer jeudi", WED, "2026-02-26", "weekday"),
+        # `la rentrée de septembre`: the coming one, unless the clause tells a past
+        ("On perd une classe à la rentrée de septembre", WED, "2026-09", "month"),
+        ("Les effectifs ont chuté à la rentrée de septembre", WED, "2025-09", "month"),
     ],
 )
 def test_resolves_news_date_words(text: str, reference: dt.date, value: str, rule: str) -> None:
@@ -71,6 +81,9 @@ def test_la_veille_counts_from_the_day_the_text_was_about() -> None:
     (found,) = find_dates("Anthropic a refusé la veille de céder", SAT, anchor=dt.date(2026, 2, 27))
     assert (found.iso, found.relative) == ("2026-02-26", True)
     assert find_dates("la veille de son départ", SAT) == []  # the eve of an event, not a day
+    # nor `la veille de l'annonce` (an elided article): the eve of an occasion, not of a day
+    anchor = dt.date(2026, 2, 27)
+    assert find_dates("La veille de l'annonce, le préfet a reçu les élus", SAT, anchor=anchor) == []
 
 
 def test_a_phrase_is_read_where_it_stands_as_if_alone() -> None:
