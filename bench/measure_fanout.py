@@ -47,6 +47,8 @@ import sqlalchemy as sa
 from bench.fake_slack_fleet import APP_ID, FleetWorkspace, fleet
 from bench.measure_fake_fleet import cpu_seconds
 from bench.stats import emit_json
+from bot.digest import schema as digest_schema
+from bot.preferences import schema as preferences_schema
 from tests.dossiers import ANTHROPIC, two_dossiers
 
 if TYPE_CHECKING:
@@ -65,15 +67,12 @@ ZONES = (
     "Asia/Kolkata",
     "America/Sao_Paulo",
 )
+# Every table the bot keeps, each schema's own read from its declaration (so a table a
+# schema version adds is dropped too), and Slack's installation tables.
 BOT_TABLES = (
-    "digest_quotes_shown",
-    "digest_posts",
-    "digest_deliveries",
-    "digest_subscriptions",
-    "digest_schema",
-    "channel_dossiers",
-    "team_settings",
-    "preferences_schema",
+    *(table.name for table in reversed(digest_schema.metadata.sorted_tables)),
+    *(table.name for table in reversed(preferences_schema.metadata.sorted_tables)),
+    "slack_oauth_schema",
     "slack_bots",
     "slack_installations",
     "slack_oauth_states",
