@@ -57,9 +57,11 @@ def _describe(error: BaseException | None) -> str:
 NOW_RETRY_LIMIT = dt.timedelta(minutes=15)
 # A dead replica's post is looked for from this long before its first request went out (the
 # replicas' clocks and the platform's may differ a little), and a rate-limited history read
-# is retried this long at most before the digest is recorded as unknown.
+# is retried this long at most before the digest is recorded as unknown: long enough for a
+# few channels of one workspace at one read a minute, Slack's limit for an app distributed
+# outside its Marketplace.
 HISTORY_MARGIN = dt.timedelta(minutes=2)
-HISTORY_RETRY_LIMIT = dt.timedelta(minutes=2)
+HISTORY_RETRY_LIMIT = dt.timedelta(minutes=5)
 
 
 def channel_name(platform: str, channel: str) -> str:
