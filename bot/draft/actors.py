@@ -12,9 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.corpus.model import Actor
+from bot.date_rules import fold_same_length
 from bot.draft.model import DraftActor
 from bot.draft.names import ORG_WORDS, find_names, gender_of_first_name, looks_like_person
-from bot.draft.speech import DETERMINERS, PERSON_NOUNS, PLURAL_START, PRONOUNS
+from bot.draft.speech import (
+    DETERMINERS,
+    ENGLISH_VERB,
+    FRENCH_VERB_GROUP,
+    PERSON_NOUNS,
+    PLURAL_START,
+    PRONOUNS,
+)
 from bot.matching.folding import fold
 
 _FEMININE_TITLES = frozenset(
@@ -88,15 +96,26 @@ class ActorBook:
             entry.loose_aliases = {fold(a) for a in actor.aliases if a == a.lower()}
             self.entries.append(entry)
         self._recent: list[Entry] = []  # most recent last
-        self.sentence = 0  # the sentence being read, set by the engine
+        self.sentence = 0  # the sentence being read, set by `begin`
+        self._before: list[Entry] = []  # _recent as the sentence began
+        self._here: dict[str, int] = {}  # where this sentence first named each actor
+
+    def begin(self, index: int) -> None:
+        """A new sentence: what was named before it is what its pronouns may point back to."""
+        self.sentence = index
+        self._before = list(self._recent)
+        self._here = {}
 
     # --- what the text has named -------------------------------------------------------
 
-    def mention(self, entry: Entry) -> None:
+    def mention(self, entry: Entry, at: int | None = None) -> None:
+        """`entry` is named now, at `at` in the sentence when known."""
         entry.seen_at = self.sentence
         if entry in self._recent:
             self._recent.remove(entry)
         self._recent.append(entry)
+        if at is not None and entry.id not in self._here:
+            self._here[entry.id] = at
 
     def note_names(self, text: str, sentence: str, *, labels: dict[tuple[int, int], str]) -> None:
         """Remember the people and bodies named in `text`, in order (not yet actors)."""
@@ -118,7 +137,7 @@ class ActorBook:
                     entry.gender = entry.gender or _gender_from_text(
                         fold(title_prefix(text, start))
                     )
-            self.mention(entry)
+            self.mention(entry, start)
         for entry in self._alias_hits_in(text):
             self.mention(entry)
 
@@ -135,7 +154,7 @@ class ActorBook:
         folded = fold(phrase)
         if folded in PRONOUNS or not folded:
             return
-        heads = [phrase[a:b] for a, b in find_names(phrase) if not _complement(phrase, (a, b))]
+        heads = _heads(phrase)
         entry = next((e for n in heads if (e := self.by_name(n))), None)
         entry = entry or self._alias_hit(phrase, names=heads)
         bare = DETERMINERS.sub("", phrase, count=1).strip()
@@ -153,10 +172,13 @@ class ActorBook:
         if entry is None and not heads and bare and len(bare.split()) <= 8:
             plural = bool(PLURAL_START.match(folded + " "))
             person = head in PERSON_NOUNS or (plural and head.rstrip("s") in PERSON_NOUNS)
-            if person and DETERMINERS.match(phrase) and not self._titled(head, plural=plural):
+            titled = self._titled(head, plural=plural) if person else None
+            if person and DETERMINERS.match(phrase) and titled is None:
                 entry = self._new_role(bare, folded, sentence)
+            elif titled is not None and definite:
+                entry = titled  # "Le président du club a rappelé …": the president named before
         if entry is not None:
-            self.mention(entry)
+            self.mention(entry, max(sentence.find(phrase), 0))
 
     # --- resolving a speaker's phrase ----------------------------------------------------
 
@@ -169,7 +191,7 @@ class ActorBook:
         if not folded:
             return None
         if folded in PRONOUNS:
-            found = self.pronoun(folded)
+            found = self.pronoun(folded, at=_word_at(sentence, phrase))
             return (found, f"pronoun '{phrase}' -> last fitting person named") if found else None
         agent = _AGENT.search(phrase)
         if agent is not None and (
@@ -181,15 +203,26 @@ class ActorBook:
             if subject is not None:
                 return subject
         names = [phrase[a:b] for a, b in find_names(phrase)]
-        heads = [phrase[a:b] for a, b in find_names(phrase) if not _complement(phrase, (a, b))]
+        heads = _heads(phrase)
         for name in heads:
             entry = self.by_name(name)
             if entry is not None:
                 self._learn_title(entry, phrase, name)
                 return entry, f"named: {name}"
+        if (
+            heads
+            and self.by_name(heads[0]) is None
+            and common_word_opening(heads[0], sentence, labels)
+        ):
+            if phrase.startswith(heads[0]):
+                among = _AMONG.search(phrase)  # "Inquiétude chez les commerçants : « … »"
+                if among is not None:
+                    return self.resolve(among["who"], sentence=sentence, labels=labels)
+                return None  # "Insuffisant, …", "Colère au port : « … »": no one is named
+            heads = heads[1:]
         indefinite = bool(re.match(r"(?i)(?:un|une|a|an|des|some)\s", phrase))
         bare = DETERMINERS.sub("", phrase, count=1).strip()
-        if heads and looks_like_person(heads[0]) and labels_allow(labels, heads[0]):
+        if heads and looks_like_person(heads[0]) and labels_allow(labels, heads[0], sentence):
             entry = self._new_named(heads[0], sentence, "PER", rule="new speaker, named")
             self._learn_title(entry, phrase, heads[0])
             return entry, f"new speaker named: {heads[0]}"
@@ -204,9 +237,15 @@ class ActorBook:
             if person is not None:  # "L'élu a écrit…": the last person named who fits
                 return person, f"title '{phrase}' -> the last person named"
         if definite and not heads:
-            found = self._by_title(head, plural=bool(PLURAL_START.match(folded + " ")))
+            found = self._by_title(
+                head,
+                plural=bool(PLURAL_START.match(folded + " ")),
+                gender=_gender_from_text(folded),
+            )
             if found is not None and names and _names_outside(names, found):
                 found = None  # "la chambre de commerce de la Charente": not the body before
+            if found is not None and head in ORG_WORDS and _qualified_elsewhere(bare, found):
+                found = None  # "la chambre régionale des comptes": a body of its own
             if found is not None:
                 return found, f"title '{phrase}' -> last one so named"
         if heads and not looks_like_person(heads[0]) and phrase.startswith(heads[0]):
@@ -217,10 +256,18 @@ class ActorBook:
         entry = self._new_role(bare, folded, sentence)
         return entry, f"new speaker, a role or group: {bare}"
 
-    def pronoun(self, word: str) -> Entry | None:
-        """The last person named that fits ("il", "she"), or the last group ("ils", "they")."""
+    def pronoun(self, word: str, *, at: int | None = None) -> Entry | None:
+        """The last person named that fits ("il", "she"), or the last group ("ils", "they").
+
+        A pronoun points back: an actor this sentence names only after the pronoun (`Selon
+        lui, l'entreprise a …`) is not what it points to, unless named before.
+        """
         gender, plural = PRONOUNS[word]
-        recent = [e for e in self._recent if self.sentence - e.seen_at <= _PRONOUN_REACH]
+        order = self._recent
+        if at is not None:
+            here = [e for e in self._recent if self._here.get(e.id, -1) in range(at)]
+            order = [e for e in self._before if e not in here] + here
+        recent = [e for e in order if self.sentence - e.seen_at <= _PRONOUN_REACH]
         if gender == "n":  # "it": the last body named
             return next((e for e in reversed(recent) if e.kind == "organisation"), None)
         if plural:
@@ -326,7 +373,7 @@ class ActorBook:
                 return entry
         return None
 
-    def _by_title(self, head: str, *, plural: bool) -> Entry | None:
+    def _by_title(self, head: str, *, plural: bool, gender: str | None = None) -> Entry | None:
         if not head:
             return None
         titled = self._titled(head, plural=plural)
@@ -337,10 +384,15 @@ class ActorBook:
                 if plural and (entry.plural or entry.kind == "group"):
                     return entry
                 if not plural and entry.kind == "person" and not entry.plural:
+                    if gender and entry.gender and entry.gender != gender:
+                        continue  # "le maire" is not the woman named last
+                    if entry.role and head not in _ANY_PERSON and head not in fold(entry.role):
+                        continue  # "le maire" is not the retiree quoted before him
                     return entry
         if head in ORG_WORDS or head in ("start-up", "start up", "firme", "firm"):
+            side = _side_of_word(head)
             for entry in reversed(self._recent):
-                if entry.kind == "organisation":
+                if entry.kind == "organisation" and _side_fits(side, entry):
                     return entry
         return None
 
@@ -415,15 +467,65 @@ class ActorBook:
         return [e.frozen() for e in self.entries if e.used]
 
 
-def labels_allow(labels: dict[tuple[int, int], str] | None, name: str) -> bool:
-    """spaCy, when it ran, has not called this name a place or a thing."""
-    return True if labels is None else all(label != "LOC" for label in labels.values())
+def common_word_opening(
+    name: str, sentence: str, labels: dict[tuple[int, int], str] | None
+) -> bool:
+    """Whether a capitalised word is only a sentence's first word, not a name: one word, no
+    first name, no acronym, opening the sentence, and not a person or a body to spaCy (to the
+    rules alone, when spaCy did not run: the ending of an adjective or a common noun)."""
+    if (
+        len(name.split()) != 1
+        or any(c.isupper() for c in name[1:])
+        or gender_of_first_name(name) is not None
+        or not sentence.lstrip().startswith(name)
+    ):
+        return False
+    if labels is not None:
+        at = len(sentence) - len(sentence.lstrip())
+        return not any(
+            a < at + len(name) and at < b and label in ("PER", "ORG")
+            for (a, b), label in labels.items()
+        )
+    return bool(_COMMON_ENDING.search(fold(name)))
+
+
+# `Colère chez les pêcheurs`, `Du côté des élus`: who the mood is of.
+_AMONG = re.compile(
+    r"(?<![\w-])(?:chez|parmi|du côté (?:des|du|de la|de l'|de)|côté|among)\s+(?P<who>.+)$",
+    re.IGNORECASE,
+)
+
+
+# Endings of French and English adjectives and common nouns, rare in names.
+_COMMON_ENDING = re.compile(
+    r"(?:ant|ants|able|ible|if|ive|ifs|eux|euse|ion|ions|isme|ite|age|ment|ure|ence|ance|aire"
+    r"|iste|ique|ness|ful|less|ous|ing|tion|ity)$"
+)
+
+
+def _word_at(sentence: str, word: str) -> int | None:
+    """Where `word` stands in the sentence as a whole word, or None."""
+    found = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w])", sentence)
+    return found.start() if found else None
+
+
+def labels_allow(labels: dict[tuple[int, int], str] | None, name: str, sentence: str) -> bool:
+    """spaCy, when it ran, has not called this name a place ("Provence"): a place overlaps
+    it where the sentence writes it, and no person does."""
+    if not labels:
+        return True
+    at = sentence.find(name)
+    if at < 0:
+        return True
+    end = at + len(name)
+    found = {label for (a, b), label in labels.items() if a < end and at < b}
+    return "LOC" not in found or "PER" in found
 
 
 def title_prefix(text: str, start: int) -> str:
     """The words before a name in its phrase: "la préfète du Finistère" for "…, Anne Dupont"."""
     before = text[:start].rstrip(" ,")
-    before = before.rsplit(",", 1)[-1].strip()
+    before = re.split(r"[,:;]|(?<![\w-])(?:[Ss]elon|[Dd]['’]après|[Pp]our)\s", before)[-1].strip()
     # "a déclaré la préfète du Finistère": the title starts at its article
     for found in _TITLE_START.finditer(before):
         if not before[found.end() : found.end() + 1].isupper():  # not "l'AFP"
@@ -440,16 +542,31 @@ def title_near(text: str, start: int, end: int) -> str:
     """The title given with a name: before it ("le maire Jean Martin") or after a comma."""
     before = title_prefix(text, start)
     bare = DETERMINERS.sub("", before, count=1).strip()
-    if bare and bare[0].islower() and len(bare.split()) <= 8 and _head_noun(fold(bare)):
+    if (
+        bare
+        and bare[0].islower()
+        and len(bare.split()) <= 8
+        and _head_noun(fold(bare))
+        and not _SAYS.match(fold_same_length(bare))  # "s'indigne Anne Roux": a verb, not her title
+        and not DETERMINERS.match(f"{bare} ")  # "selon le SDE": an article alone
+    ):
         return bare
     after = text[end:].lstrip()
     if after.startswith(","):
         rest = after[1:].strip()
-        rest = re.split(r",|;|\.|\s(?:qui|who|a|ont|said|has|have|est)\s", rest, maxsplit=1)[0]
+        cut = re.search(r",|;|\.|\s(?P<verb>qui|who|a|ont|said|has|have|est)\s", rest)
+        if cut and cut["verb"] and cut["verb"] not in ("qui", "who"):
+            return ""  # "selon Paul Roux, l'entreprise a accepté": the next clause's subject
+        rest = rest[: cut.start()] if cut else rest
         bare = DETERMINERS.sub("", rest.strip(), count=1).strip()
-        if bare and bare[0].islower() and len(bare.split()) <= 8:
+        said = _SAYS.match(fold_same_length(bare))
+        if bare and bare[0].islower() and len(bare.split()) <= 8 and not said:
             return bare
     return ""
+
+
+# A speech verb, French or English, where a title was looked for.
+_SAYS = re.compile(rf"(?:{FRENCH_VERB_GROUP.pattern})|(?:{ENGLISH_VERB.pattern})")
 
 
 _QUANTITIES = frozenset(
@@ -481,12 +598,77 @@ _GENERIC_PERSON = frozenset(
 )
 
 
+# Person words that name no function of their own: any person named may be one.
+_ANY_PERSON = frozenset(
+    "responsable homme femme auteur man woman person personne interesse interessee".split()
+)
+
+
 # Words for any body, which point to the last one named each time (`la société`, `the group`),
 # where `the district` or `le rectorat`, once it has pointed to one, keeps naming it.
 _ANY_BODY = frozenset(
     "societe entreprise groupe firme company firm group corporation organisation organization "
     "association collectif syndicat union".split()
 )
+
+
+# Which side of a labour or service dispute a body's word names: `la direction`, `l'entreprise`
+# are the employer, never a union named before them; `le syndicat` is a union, never the
+# company. Union names are widely known acronyms.
+_EMPLOYER_WORDS = frozenset(
+    "entreprise societe direction groupe firme employeur exploitant operateur delegataire "
+    "filiale company firm employer corporation management operator inc ltd llc corp sa sas "
+    "plc gmbh".split()
+)
+_UNION_WORDS = frozenset(
+    "syndicat syndicats intersyndicale union unions cgt cfdt fo unsa sud sud-rail fsu snes "
+    "cftc cfe-cgc fnsea solidaires confederation".split()
+)
+
+
+# Words that qualify a body's title without making it another body ("la direction du groupe").
+_PLAIN_QUALIFIERS = frozenset(
+    """de du des d la le les l et en of the and usine site club ville commune local locale
+    locaux""".split()
+)
+
+
+def _qualified_elsewhere(bare: str, entry: Entry) -> bool:
+    """Whether a body's title says more than its head (`chambre régionale des comptes`,
+    `conseil municipal`) in words the body pointed to is not known by: another body."""
+    words = fold(bare).replace("'", " ").split()[1:]
+    known = {
+        part
+        for text in (entry.name, entry.role, *entry.aliases)
+        for part in fold(text).replace("'", " ").split()
+    }
+    return any(
+        w not in known and w not in _PLAIN_QUALIFIERS and w not in ORG_WORDS and len(w) > 2
+        for w in words
+    )
+
+
+def _side_of_word(word: str) -> str | None:
+    if word in _EMPLOYER_WORDS:
+        return "employer"
+    if word in _UNION_WORDS:
+        return "union"
+    return None
+
+
+def _side_fits(side: str | None, entry: Entry) -> bool:
+    """Whether a body may be the one `la direction` or `le syndicat` points back to: it is
+    not known to be of the other side (by its name, aliases or role)."""
+    if side is None:
+        return True
+    words = {
+        part
+        for text in (entry.name, entry.role, *entry.aliases)
+        for word in fold(text).split()
+        for part in (word, *word.split("-"))
+    }
+    sides = {_side_of_word(w) for w in words} - {None}
+    return not sides or side in sides
 
 
 def _head_noun(folded: str) -> str:
@@ -515,6 +697,17 @@ def _names_outside(names: Sequence[str], entry: Entry) -> bool:
     """Whether the phrase names someone this actor's aliases do not cover."""
     padded = [f" {alias} " for alias in entry.folded_aliases]
     return any(not any(f" {fold(n)} " in alias for alias in padded) for n in names)
+
+
+def _heads(phrase: str) -> list[str]:
+    """The names a speaker's phrase is headed by, not complements (`porte-parole d'Anthropic`);
+    in `Karim Aït, délégué CGT`, the names of the apposition after the comma are what is said
+    of the speaker, unless the part before the comma names no one (`le directeur de Varpropre,
+    Stéphane Lambertin`)."""
+    spans = [s for s in find_names(phrase) if not _complement(phrase, s)]
+    comma = phrase.find(",")
+    first = [s for s in spans if comma < 0 or s[1] <= comma]
+    return [phrase[a:b] for a, b in (first or spans)]
 
 
 def _complement(phrase: str, span: tuple[int, int]) -> bool:

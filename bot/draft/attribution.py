@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from bot.date_rules import fold_same_length
-from bot.draft.names import find_names
+from bot.draft.names import ORG_WORDS, find_names
 from bot.draft.speech import (
     ACCORDING,
     ADVERBIAL_START,
@@ -23,6 +23,7 @@ from bot.draft.speech import (
     FRENCH_VERB_GROUP,
     PERSON_NOUN,
     PERSON_NOUNS,
+    PLURAL_START,
     PREPOSITIONS,
     PRONOUNS,
     SUBJECT_END,
@@ -148,10 +149,13 @@ def _opening_pour(sentence: str, folded: str, start: int) -> Attribution | None:
         return None
     stop = folded.rfind(",", 0, start)
     phrase = sentence[4:stop].strip()
-    if not phrase or len(phrase.split()) > 12 or FRENCH_VERB_GROUP.search(folded, stop, start):
+    verbs = [v for v in FRENCH_VERB_GROUP.finditer(folded, stop, start) if not _a_noun(folded, v)]
+    if not phrase or len(phrase.split()) > 12 or verbs:
         return None
-    if not find_names(phrase) and not PERSON_NOUN.search(fold_same_length(phrase)):
-        return None  # "Pour la première fois, …" names nobody
+    low = fold_same_length(phrase)
+    head = re.sub(r"^(?:les|le|la|l'|son|sa|ses|leur|leurs)\s*", "", low).split()[:1]
+    if not find_names(phrase) and not PERSON_NOUN.search(low) and not set(head) & ORG_WORDS:
+        return None  # "Pour la première fois, …" names nobody; "Pour la direction, …" does
     return Attribution(
         phrase=phrase,
         rule=f"'Pour {phrase},' opening the sentence",
@@ -172,20 +176,118 @@ def _according(sentence: str, folded: str, start: int, end: int) -> Attribution 
     found = [
         m
         for m in ACCORDING.finditer(folded, start, end)
-        if not re.match(r"(?:laquelle|lequel|lesquel|qui\b|which\b|whom\b)", folded[m.end() :])
+        if not re.match(r"(?:qui\b|which\b|whom\b)", folded[m.end() :])
     ]
     if not found:
         return None
     match = found[-1]
+    relative = _RELATIVE_ACCORDING.match(folded, match.end())
+    if relative is not None:
+        return _according_antecedent(sentence, folded, match.start(), relative.end())
     stop = SUBJECT_END.search(folded, match.end(), max(end, match.end()))
     stop_at = stop.start() if stop else end
     phrase = sentence[match.end() : stop_at].strip()
     if not phrase or len(phrase.split()) > 10:
         return None
+    said = sentence[match.start() : match.end()].strip()
+    author = _author_of_document(sentence, phrase, match.start())
+    if author is not None:
+        if not author:
+            return None  # "selon nos informations", "selon un sondage": no one's words
+        return Attribution(
+            phrase=author,
+            rule=f"'{said} {phrase}': the author of the figures or the document",
+            clause=(match.start(), stop_at),
+            to_press=False,
+        )
     return Attribution(
         phrase=phrase,
-        rule=f"'{sentence[match.start() : match.end()].strip()} {phrase}'",
+        rule=f"'{said} {phrase}'",
         clause=(match.start(), stop_at),
+        to_press=False,
+    )
+
+
+# `selon lequel`, `selon laquelle`, `d'après lequel`: the view is the noun's before it.
+_RELATIVE_ACCORDING = re.compile(r"(?:lequel|laquelle|lesquels|lesquelles)\b")
+# Figures and documents that a view is given `selon` (`selon leurs calculs`, `selon le
+# décompte de l'association`, `according to figures from the city`): not anyone, but their
+# author (`de l'association`) or their owner (`leurs`).
+_DOCUMENTS = frozenset(
+    """calcul calculs chiffre chiffres estimation estimations information informations source
+    sources donnee donnees document documents rapport rapports etude etudes sondage sondages
+    decompte bilan bilans compte comptes projection projections prevision previsions expertise
+    expertises enquete enquetes audit audits analyse analyses releve releves comptage note
+    notes courrier lettre figures figure data estimates estimate report reports study studies
+    survey poll count tally records documents analysis""".split()
+)
+_POSSESSIVE = re.compile(r"(?P<det>son|sa|ses|leur|leurs|his|her|its|their)\s")
+_OF = re.compile(r"\s(?P<of>de |d'|du |des |from |of |by )(?P<the>la |l'|the )?")
+_ARTICLE_OF = {"du ": "le ", "des ": "les "}
+
+
+def _author_of_document(sentence: str, phrase: str, at: int) -> str | None:
+    """Who stands behind `selon <figures or a document>`: the complement (`le décompte de
+    l'association`), the owner a possessive points to (`leurs calculs`: the subject of the
+    sentence when it agrees in number, else a pronoun); "" for no one named (`selon nos
+    informations`, `selon un sondage`); None when the phrase is no document (`selon le maire`).
+    """
+    low = fold_same_length(phrase)
+    owner = _POSSESSIVE.match(low)
+    bare = low[owner.end() :] if owner else _ARTICLE.sub("", low, count=1)
+    head = bare.split()[0] if bare.split() else ""
+    if head not in _DOCUMENTS:
+        return None
+    complement = _OF.search(low)
+    if complement is not None:  # `du ministère` -> `le ministère`, `de l'ONF` -> `l'ONF`
+        article = _ARTICLE_OF.get(complement["of"], "")
+        at_name = complement.start("the") if complement["the"] else complement.end()
+        return article + phrase[at_name:]
+    if owner is None:
+        return ""
+    english = owner["det"] in ("his", "her", "its", "their")
+    plural = owner["det"] in ("leur", "leurs", "their")
+    subject = sentence_subject(sentence[:at], "en" if english else "fr")
+    if subject and bool(PLURAL_START.match(fold_same_length(subject).lower() + " ")) == plural:
+        return subject
+    return {"his": "he", "her": "she", "its": "it", "their": "they"}.get(
+        owner["det"], "ils" if plural else "on"
+    )
+
+
+_ARTICLE = re.compile(r"^(?:les|le|la|l'|une|un|des|nos|notre|the|an|a)(?:\s+|(?<=')\s*)")
+
+
+def _according_antecedent(sentence: str, folded: str, at: int, end: int) -> Attribution | None:
+    """`…, juge le syndicat, selon lequel « … »` / `une expertise de la chambre régionale des
+    comptes, selon laquelle la Ville supporte « … »`: the noun before, or the document's
+    author."""
+    before = folded[:at].rstrip(" ,")
+    cut = max(before.rfind(","), before.rfind(":"), before.rfind(";"), before.rfind("("))
+    begin = cut + 1
+    begin += len(folded[begin:]) - len(folded[begin:].lstrip())
+    verb = FRENCH_VERB_GROUP.match(folded, begin)
+    if verb is not None:
+        begin = verb.end()  # `juge le syndicat SUD-Rail, selon lequel`: the inverted subject
+    phrase = sentence[begin : len(before)].strip()
+    noun = re.search(
+        r"(?:^|\s)(?:les|le|la|l'|un|une|des|son|sa|ses|leur|leurs|ce|cette|ces)\s*\S",
+        fold_same_length(phrase),
+    )
+    if noun is None and not find_names(phrase):
+        return None
+    if noun is not None:
+        phrase = phrase[noun.start() :].strip()
+    if not phrase or len(phrase.split()) > 12:
+        return None
+    author = _author_of_document(sentence, phrase, begin)
+    phrase = phrase if author is None else author
+    if not phrase:
+        return None
+    return Attribution(
+        phrase=phrase,
+        rule=f"'{sentence[at:end].strip()}': the noun before it, {phrase}",
+        clause=(begin, end),
         to_press=False,
     )
 
@@ -198,7 +300,9 @@ def _before(sentence: str, folded: str, start: int, end: int, language: str) -> 
     verbs = [
         v
         for v in speech.finditer(folded, start, end)
-        if folded[v.start() - 1 : v.start()] != "-" and _subject(sentence, folded, start, v.start())
+        if folded[v.start() - 1 : v.start()] != "-"
+        and not _a_noun(folded, v)
+        and _subject(sentence, folded, start, v.start())
     ]
     verb = verbs[-1] if verbs else None  # the verb nearest the quote that has a subject
     rule = "speech verb before the quote" + (", then a colon" if colon else "")
@@ -229,6 +333,19 @@ def _before(sentence: str, folded: str, start: int, end: int, language: str) -> 
     )
 
 
+def _a_noun(folded: str, verb: re.Match[str]) -> bool:
+    """`la demande est « … »`, `le constat des élus`: after an article, before a verb or a
+    complement, a speech verb's form is its noun."""
+    before = folded[max(0, verb.start() - 4) : verb.start()]
+    after = folded[verb.end() : verb.end() + 12]
+    return bool(re.search(r"(?:^|\s)(?:la|le|l')\s*$", before)) and bool(_NOUN_NEXT.match(after))
+
+
+_NOUN_NEXT = re.compile(
+    r"\s+(?:est|sont|etait|sera|reste|semble|parait|a\s|ont\s|de\s|du\s|des\s|d')"
+)
+
+
 def _subject(sentence: str, folded: str, start: int, verb_at: int) -> str:
     """The subject before a verb, without the adverbials and asides that open the sentence."""
     text = sentence[start:verb_at].rstrip()
@@ -254,19 +371,54 @@ def _subject(sentence: str, folded: str, start: int, verb_at: int) -> str:
             continue
         if kept and _APPOSITION.match(low_piece):
             continue  # "L'élu, sans étiquette, a écrit": an aside on the subject, not its name
+        inverted = _INVERTED_INCISE.match(low_piece)
+        if (
+            kept
+            and inverted
+            and inverted["pres"]
+            and _SUBJECT_START.match(stripped[inverted.end() :].strip())
+        ):
+            # "Inacceptable, juge le syndicat, qui …": the subject follows its speech verb
+            kept, stripped = [], stripped[inverted.end() :].strip()
+            if not stripped:
+                continue
         kept.append(stripped)
+    if kept:
+        # "une pratique que les pompiers disent « … »": the subject of the relative clause
+        low_last = fold_same_length(kept[-1])
+        relative = list(_OBJECT_RELATIVE.finditer(low_last))
+        rest = low_last[relative[-1].end() :] if relative else ""
+        if relative and _NOUN_PHRASE.fullmatch(rest) and not FRENCH_FINITE.search(rest):
+            kept = [kept[-1][relative[-1].end() :]]
     phrase = ", ".join(kept).strip()
     if not phrase or len(phrase.split()) > 16 or _QUOTE_IN.search(phrase):
         return ""
+    if fold_same_length(phrase).strip(" '’") in DETERMINER_WORDS | {"l", "d", "de", "du"}:
+        return ""  # an article alone names no one
     if re.match(r"(?i)(?:et|and|mais|but|or|puis)\b", phrase):
         return ""
     return phrase
 
 
+# A speech verb opening a piece of the sentence, its subject after it (`, juge la CGT`).
+_INVERTED_INCISE = FRENCH_VERB_GROUP
+_SUBJECT_START = re.compile(
+    r"(?:(?:[Ll]es|[Ll]e|[Ll]a|[Uu]n|[Uu]ne|[Ss]on|[Ss]a|[Ss]es|[Ll]eur|[Ll]eurs)\s|[Ll]['’]|[A-ZÉ])"
+)
+# `que`/`qu'` opening a relative or object clause: `une mesure que les syndicats jugent`.
+_OBJECT_RELATIVE = re.compile(r"(?<![\w-])(?:que\s+|qu')")
+# A short noun phrase: a determiner (or a name) and up to six more words, no verb between.
+_NOUN_PHRASE = re.compile(
+    r"\s*(?:(?:les|le|la|l'|un|une|des|son|sa|ses|leur|leurs|ce|cette|ces|plusieurs|certains"
+    r"|certaines|nombre de|beaucoup de)\s*|(?=[a-z]))[\w'’-]+(?:\s+[\w'’-]+){0,5}\s*"
+)
+
+
 # An aside after the subject that says something of it: `, sans étiquette,`, `, de son côté,`,
 # `, in a statement,`, `, âgé de 54 ans,` (never a name or a title).
 _APPOSITION = re.compile(
-    r"(?:sans|avec|en|de|d'|du|par|sur|dans|chez|aussi|lui-meme|elle-meme|eux-memes|quant|age"
+    r"(?:(?:lui|elle|eux|elles)$|sans|avec|en|de|d'|du|par|sur|dans|chez|aussi|lui-meme|elle-meme"
+    r"|eux-memes|quant|age"
     r"|agee|ages|agees|in|with|without|by|for|at|also|however|though|aged)\b"
 )
 
@@ -278,11 +430,11 @@ def _phrase_after(sentence: str, folded: str, start: int, end: int) -> str:
     in_phrase = False
     head_seen = False
     capital = False
+    venue = False  # "au micro de France Bleu": the names after it are the outlet's
     for a, b in tokens:
         word = folded[a:b]
         if word in (",", "-", "–"):
-            if in_phrase and head_seen:
-                continue
+            venue = capital = False
             continue
         if not word[0].isalnum():
             break
@@ -293,11 +445,18 @@ def _phrase_after(sentence: str, folded: str, start: int, end: int) -> str:
             continue
         elided = word[:2] in ("l'", "d'")
         if in_phrase:
+            if word in ("de", "du", "of"):
+                head_seen = False  # "à l'issue de la réunion": "la" opens the complement
+                continue
             if word in DETERMINER_WORDS and head_seen:
                 begin = a
                 break
-            if word in DETERMINER_WORDS or word in ("de", "du", "d'", "of"):
+            if word in DETERMINER_WORDS:
                 continue
+            if venue and sentence[a].isupper():
+                capital = True  # "au micro d'ici Provence", "sur l'antenne de RTL"
+                continue
+            venue = venue or word.removeprefix("l'").removeprefix("d'") in _VENUES
             if elided and head_seen and word.startswith("l'"):
                 begin = a  # "dans un communiqué l'opposition municipale"
                 break
@@ -334,6 +493,13 @@ def _phrase_after(sentence: str, folded: str, start: int, end: int) -> str:
             ):
                 phrase = f"{phrase}, {extra}"
     return phrase
+
+
+# Where words are said to the press: the proper names after them are the outlet.
+_VENUES = frozenset(
+    "micro antenne ondes plateau colonnes emission journal matinale site compte blog "
+    "page pages chaine radio".split()
+)
 
 
 def _is_clause(text: str) -> bool:
@@ -378,7 +544,8 @@ def _plural_subject() -> re.Pattern[str]:
         _PLURAL_SUBJECT.append(
             re.compile(
                 r"(?P<subject>(?:les|des|ces|nos|leurs|plusieurs|quelques|de nombreux"
-                r"|de nombreuses)\s+(?:\w+\s+)?(?P<head>[\w-]+s)(?:\s+(?:d'|de |du |des )[\w-]+)?)"
+                r"|de nombreuses)\s+(?:\w+\s+)?(?P<head>[\w-]+s)"
+                r"(?:\s+(?:d'|de |du |des )[\w-]+){0,2})"
                 r"\s+(?:ne\s+|n'|y\s+|en\s+|se\s+|s')?(?!\w*ment\b|(?:souvent|present|absent"
                 r"|recent|violent|urgent|content|different|excellent|evident|frequent|patient"
                 r"|prudent|lent|parent|client|agent|president|resident|adolescent)\b)\w+ent\b"

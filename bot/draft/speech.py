@@ -109,7 +109,7 @@ PLURAL_START = re.compile(
 )
 # A finite verb, to find the subject of a sentence whose quote has no speech verb.
 FRENCH_FINITE = re.compile(
-    r"(?<![\w'-])(?:a|ont|avait|avaient|est|sont|etait|etaient|sera|seront|va|vont|doit|doivent"
+    r"(?<![\w'-])(?:n')?(?:a|ont|avait|avaient|est|sont|etait|etaient|sera|seront|va|vont|doit|doivent"
     r"|veut|veulent|entend|entendent|vise|visent|refuse|refusent|s'est|se sont|s'en est)(?![\w-])"
 )
 ENGLISH_FINITE = re.compile(
