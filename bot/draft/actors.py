@@ -499,7 +499,7 @@ _AMONG = re.compile(
 # Endings of French and English adjectives and common nouns, rare in names.
 _COMMON_ENDING = re.compile(
     r"(?:ant|ants|able|ible|if|ive|ifs|eux|euse|ion|ions|isme|ite|age|ment|ure|ence|ance|aire"
-    r"|iste|ique|ness|ful|less|ous|ing|tion|ity)$"
+    r"|iste|ique|ude|ere|ete|eur|oir|ness|ful|less|ous|ing|tion|ity)$"
 )
 
 

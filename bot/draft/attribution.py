@@ -270,14 +270,19 @@ def _according_antecedent(sentence: str, folded: str, at: int, end: int) -> Attr
     if verb is not None:
         begin = verb.end()  # `juge le syndicat SUD-Rail, selon lequel`: the inverted subject
     phrase = sentence[begin : len(before)].strip()
-    noun = re.search(
-        r"(?:^|\s)(?:les|le|la|l'|un|une|des|son|sa|ses|leur|leurs|ce|cette|ces)\s*\S",
-        fold_same_length(phrase),
-    )
-    if noun is None and not find_names(phrase):
+    # the last noun phrase before it, not a complement (`une étude de l'Observatoire`)
+    nouns = [
+        n
+        for n in re.finditer(
+            r"(?:^|\s)(?:les|le|la|l'|un|une|son|sa|ses|leur|leurs|ce|cette|ces)(?:\s+|(?<='))\S",
+            fold_same_length(phrase),
+        )
+        if not re.search(r"(?:^|\s)(?:de|du|des|d')\s*$", fold_same_length(phrase[: n.start() + 1]))
+    ]
+    if not nouns and not find_names(phrase):
         return None
-    if noun is not None:
-        phrase = phrase[noun.start() :].strip()
+    if nouns:
+        phrase = phrase[nouns[-1].start() :].strip()
     if not phrase or len(phrase.split()) > 12:
         return None
     author = _author_of_document(sentence, phrase, begin)
@@ -333,6 +338,14 @@ def _before(sentence: str, folded: str, start: int, end: int, language: str) -> 
     )
 
 
+# A negated or adverbial auxiliary left before a speech verb (`n'a rien promis`, `n'a pas
+# dit`, `a pourtant dit`), which is not part of the subject.
+_TRAILING_AUXILIARY = re.compile(
+    r"\s+(?:ne\s+|n')?(?:a|ont|avait|avaient|aurait|auraient|est|sont)(?:\s+(?:pas|rien|jamais"
+    r"|plus|guere|point|toujours|deja|bien|aussi|encore|pourtant|donc|vite))*$"
+)
+
+
 def _a_noun(folded: str, verb: re.Match[str]) -> bool:
     """`la demande est « … »`, `le constat des élus`: after an article, before a verb or a
     complement, a speech verb's form is its noun."""
@@ -350,6 +363,9 @@ def _subject(sentence: str, folded: str, start: int, verb_at: int) -> str:
     """The subject before a verb, without the adverbials and asides that open the sentence."""
     text = sentence[start:verb_at].rstrip()
     low = folded[start:verb_at].rstrip()
+    auxiliary = _TRAILING_AUXILIARY.search(low)
+    if auxiliary is not None:  # "Il n'a rien promis": the subject before `n'a rien`
+        text, low = text[: auxiliary.start()], low[: auxiliary.start()]
     words = low.split()
     if words and words[-1] in PRONOUNS and words[-1] not in ("lui", "her", "him", "them", "eux"):
         return text.split()[-1]
