@@ -52,6 +52,7 @@ class Entry:
     used: bool = False  # named by a quote or an event, so part of the draft
     seen_at: int = -100  # the last sentence that named it
     spoke: bool = False  # the speaker of a quote: "il"/"elle" may point back to a body then
+    subject_at: int = -100  # the last sentence it was the subject of
     folded_aliases: set[str] = field(default_factory=set)
     loose_aliases: set[str] = field(default_factory=set)  # written lower case: "porte-parole"
 
@@ -131,7 +132,10 @@ class ActorBook:
                 entry = self._new_named(name, sentence, label, rule="named in the article")
             if entry.kind == "person":
                 title = title_near(text, start, end)
-                if title:
+                body = title and not re.match(r"\S+['’]s\b", title)  # not "union's president"
+                if body and entry.new and not entry.spoke and _head_noun(fold(title)) in ORG_WORDS:
+                    entry.kind, entry.gender = "organisation", None  # "The union …, X,"
+                elif title:
                     entry.add_alias(title)
                     entry.role = entry.role or title
                     entry.gender = entry.gender or _gender_from_text(
@@ -160,6 +164,11 @@ class ActorBook:
         bare = DETERMINERS.sub("", phrase, count=1).strip()
         head = _head_noun(fold(bare))
         definite = re.match(r"(?i)(?:the|le|la|l')\s*", phrase)
+        named_after = heads and phrase.find(heads[0]) > phrase.find(",") >= 0
+        named_after = named_after and not re.match(r"\S+['’]s\b", bare)  # "The board's chair, X"
+        new_person = entry is not None and entry.new and not entry.spoke and entry.kind == "person"
+        if entry is not None and new_person and definite and head in ORG_WORDS and named_after:
+            entry.kind, entry.gender = "organisation", None  # "The union …, Puget Local 12,"
         if entry is None and not heads and definite and head in ORG_WORDS:
             entry = self._by_title(head, plural=False)  # "The company said…": the last body
             names = [phrase[a:b] for a, b in find_names(phrase)]
@@ -179,6 +188,7 @@ class ActorBook:
                 entry = titled  # "Le président du club a rappelé …": the president named before
         if entry is not None:
             self.mention(entry, max(sentence.find(phrase), 0))
+            entry.subject_at = self.sentence
 
     # --- resolving a speaker's phrase ----------------------------------------------------
 
@@ -268,8 +278,10 @@ class ActorBook:
             here = [e for e in self._recent if self._here.get(e.id, -1) in range(at)]
             order = [e for e in self._before if e not in here] + here
         recent = [e for e in order if self.sentence - e.seen_at <= _PRONOUN_REACH]
-        if gender == "n":  # "it": the last body named
-            return next((e for e in reversed(recent) if e.kind == "organisation"), None)
+        if gender == "n":  # "it": the body the sentence before was about, else the last named
+            bodies = [e for e in reversed(recent) if e.kind == "organisation"]
+            about = [e for e in bodies if self.sentence - e.subject_at <= 1]
+            return next(iter(about or bodies), None)
         if plural:
             for entry in reversed(recent):
                 if entry.plural or entry.kind == "group":
@@ -357,8 +369,9 @@ class ActorBook:
     def _titled(self, head: str, *, plural: bool) -> Entry | None:
         """The last one named with this title word ("ministre", "mayor")."""
         for entry in reversed(self._recent):
-            words = {w for alias in entry.folded_aliases for w in alias.split()}
-            words.update(fold(entry.role).split())
+            words = {
+                w for text in (*entry.folded_aliases, fold(entry.role)) for w in _title_words(text)
+            }
             if head in words and entry.plural == plural:
                 return entry
         return None
@@ -391,9 +404,9 @@ class ActorBook:
                     return entry
         if head in ORG_WORDS or head in ("start-up", "start up", "firme", "firm"):
             side = _side_of_word(head)
-            for entry in reversed(self._recent):
-                if entry.kind == "organisation" and _side_fits(side, entry):
-                    return entry
+            bodies = [e for e in reversed(self._recent) if e.kind == "organisation"]
+            same = [e for e in bodies if side is not None and _sides(e) == {side}]
+            return next(iter(same or [e for e in bodies if _side_fits(side, e)]), None)
         return None
 
     # --- new actors ---------------------------------------------------------------------
@@ -503,6 +516,12 @@ _COMMON_ENDING = re.compile(
 )
 
 
+def _title_words(folded: str) -> list[str]:
+    """A title's words, not an owner's (`company s counsel`: counsel, not company)."""
+    words = folded.replace("'", " ").replace("’", " ").split()
+    return [w for i, w in enumerate(words) if words[i + 1 : i + 2] != ["s"] and w != "s"]
+
+
 def _word_at(sentence: str, word: str) -> int | None:
     """Where `word` stands in the sentence as a whole word, or None."""
     found = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w])", sentence)
@@ -549,6 +568,7 @@ def title_near(text: str, start: int, end: int) -> str:
         and _head_noun(fold(bare))
         and not _SAYS.match(fold_same_length(bare))  # "s'indigne Anne Roux": a verb, not her title
         and not DETERMINERS.match(f"{bare} ")  # "selon le SDE": an article alone
+        and not _RELATIVE_START.match(fold(bare))  # "…, who chairs the Calloway Council"
     ):
         return bare
     after = text[end:].lstrip()
@@ -559,12 +579,13 @@ def title_near(text: str, start: int, end: int) -> str:
             return ""  # "selon Paul Roux, l'entreprise a accepté": the next clause's subject
         rest = rest[: cut.start()] if cut else rest
         bare = DETERMINERS.sub("", rest.strip(), count=1).strip()
-        said = _SAYS.match(fold_same_length(bare))
+        said = _SAYS.match(fold_same_length(bare)) or _RELATIVE_START.match(fold(bare))
         if bare and bare[0].islower() and len(bare.split()) <= 8 and not said:
             return bare
     return ""
 
 
+_RELATIVE_START = re.compile(r"(?:qui|que|qu|dont|ou|who|whose|whom|which|that|where)\b")
 # A speech verb, French or English, where a title was looked for.
 _SAYS = re.compile(rf"(?:{FRENCH_VERB_GROUP.pattern})|(?:{ENGLISH_VERB.pattern})")
 
@@ -612,13 +633,14 @@ _ANY_BODY = frozenset(
 )
 
 
-# Which side of a labour or service dispute a body's word names: `la direction`, `l'entreprise`
-# are the employer, never a union named before them; `le syndicat` is a union, never the
-# company. Union names are widely known acronyms.
+# Which side of a dispute a body's word names: `la direction`, `l'entreprise`, `the company`
+# are the employer, never a union or a court named before them; `le syndicat` is a union,
+# never the company; `the court`, `le ministère` are public bodies. Union names are widely
+# known acronyms.
 _EMPLOYER_WORDS = frozenset(
     "entreprise societe direction groupe firme employeur exploitant operateur delegataire "
     "filiale company firm employer corporation management operator inc ltd llc corp sa sas "
-    "plc gmbh".split()
+    "plc gmbh partners holdings industries technologies solutions ventures enterprises".split()
 )
 _UNION_WORDS = frozenset(
     "syndicat syndicats intersyndicale union unions cgt cfdt fo unsa sud sud-rail fsu snes "
@@ -648,11 +670,21 @@ def _qualified_elsewhere(bare: str, entry: Entry) -> bool:
     )
 
 
+# Public bodies: a court, a ministry, a council is never `the company` nor `le syndicat`.
+_PUBLIC_WORDS = frozenset(
+    "tribunal cour court ministere ministry prefecture mairie gouvernement government agence "
+    "agency departement department region commission senat senate assemblee assembly "
+    "authority autorite rectorat conseil council parquet prosecutor prosecutors".split()
+)
+
+
 def _side_of_word(word: str) -> str | None:
     if word in _EMPLOYER_WORDS:
         return "employer"
     if word in _UNION_WORDS:
         return "union"
+    if word in _PUBLIC_WORDS:
+        return "public"
     return None
 
 
@@ -661,14 +693,19 @@ def _side_fits(side: str | None, entry: Entry) -> bool:
     not known to be of the other side (by its name, aliases or role)."""
     if side is None:
         return True
+    sides = _sides(entry)
+    return not sides or side in sides
+
+
+def _sides(entry: Entry) -> set[str]:
+    """The sides a body's name, aliases and role say it is of (none, one, or several)."""
     words = {
         part
         for text in (entry.name, entry.role, *entry.aliases)
         for word in fold(text).split()
         for part in (word, *word.split("-"))
     }
-    sides = {_side_of_word(w) for w in words} - {None}
-    return not sides or side in sides
+    return {side for w in words if (side := _side_of_word(w)) is not None}
 
 
 def _head_noun(folded: str) -> str:
@@ -705,6 +742,15 @@ def _heads(phrase: str) -> list[str]:
     of the speaker, unless the part before the comma names no one (`le directeur de Varpropre,
     Stéphane Lambertin`)."""
     spans = [s for s in find_names(phrase) if not _complement(phrase, s)]
+    if len(spans) >= 2 and len(phrase[slice(*spans[0])].split()) == 1:
+        between = phrase[spans[0][1] : spans[1][0]].split()
+        if (
+            0 < len(between) <= 4
+            and all(w.islower() for w in between)
+            and len(phrase[slice(*spans[1])].split()) >= 2
+            and looks_like_person(phrase[slice(*spans[1])])
+        ):
+            spans = spans[1:]  # "Stonington select board chair Ellen Marsh": the title's place
     comma = phrase.find(",")
     first = [s for s in spans if comma < 0 or s[1] <= comma]
     return [phrase[a:b] for a, b in (first or spans)]

@@ -218,8 +218,9 @@ _DOCUMENTS = frozenset(
     sources donnee donnees document documents rapport rapports etude etudes sondage sondages
     decompte bilan bilans compte comptes projection projections prevision previsions expertise
     expertises enquete enquetes audit audits analyse analyses releve releves comptage note
-    notes courrier lettre figures figure data estimates estimate report reports study studies
-    survey poll count tally records documents analysis""".split()
+    notes courrier lettre communique plainte requete recours memoire figures figure data
+    estimates estimate report reports study studies survey poll count tally records documents
+    analysis filing filings complaint lawsuit petition statement letter""".split()
 )
 _POSSESSIVE = re.compile(r"(?P<det>son|sa|ses|leur|leurs|his|her|its|their)\s")
 _OF = re.compile(r"\s(?P<of>de |d'|du |des |from |of |by )(?P<the>la |l'|the )?")
@@ -233,6 +234,9 @@ def _author_of_document(sentence: str, phrase: str, at: int) -> str | None:
     informations`, `selon un sondage`); None when the phrase is no document (`selon le maire`).
     """
     low = fold_same_length(phrase)
+    english = _ENGLISH_OWNER.fullmatch(low)
+    if english is not None and english["doc"] in _DOCUMENTS:
+        return phrase[english.start("owner") : english.end("owner")]  # the co-op's filing
     owner = _POSSESSIVE.match(low)
     bare = low[owner.end() :] if owner else _ARTICLE.sub("", low, count=1)
     head = bare.split()[0] if bare.split() else ""
@@ -245,9 +249,9 @@ def _author_of_document(sentence: str, phrase: str, at: int) -> str | None:
         return article + phrase[at_name:]
     if owner is None:
         return ""
-    english = owner["det"] in ("his", "her", "its", "their")
+    in_english = owner["det"] in ("his", "her", "its", "their")
     plural = owner["det"] in ("leur", "leurs", "their")
-    subject = sentence_subject(sentence[:at], "en" if english else "fr")
+    subject = sentence_subject(sentence[:at], "en" if in_english else "fr")
     if subject and bool(PLURAL_START.match(fold_same_length(subject).lower() + " ")) == plural:
         return subject
     return {"his": "he", "her": "she", "its": "it", "their": "they"}.get(
@@ -255,6 +259,8 @@ def _author_of_document(sentence: str, phrase: str, at: int) -> str | None:
     )
 
 
+# `the cooperative's court filing`, `the city's figures`: the owner before `'s`.
+_ENGLISH_OWNER = re.compile(r"(?P<owner>(?:the\s+)?[\w .-]+?)['’]s\s+(?:[\w-]+\s+)?(?P<doc>[\w-]+)")
 _ARTICLE = re.compile(r"^(?:les|le|la|l'|une|un|des|nos|notre|the|an|a)(?:\s+|(?<=')\s*)")
 
 
@@ -338,6 +344,10 @@ def _before(sentence: str, folded: str, start: int, end: int, language: str) -> 
     )
 
 
+# English `A`/`An` opening a subject, which folds like French `À`.
+_ENGLISH_A = re.compile(r"An? [a-z]")
+
+
 # A negated or adverbial auxiliary left before a speech verb (`n'a rien promis`, `n'a pas
 # dit`, `a pourtant dit`), which is not part of the subject.
 _TRAILING_AUXILIARY = re.compile(
@@ -374,15 +384,20 @@ def _subject(sentence: str, folded: str, start: int, verb_at: int) -> str:
     # split on commas, keep what is not an opening adverbial or a relative clause
     pieces = re.split(r"(,)", text)
     kept: list[str] = []
-    for piece in pieces:
+    for number, piece in enumerate(pieces):
         if piece == ",":
             continue
         stripped = piece.strip()
         low_piece = fold_same_length(stripped)
         if not stripped:
             continue
-        if not kept and ADVERBIAL_START.match(low_piece):
-            continue
+        last = number == len(pieces) - 1
+        if (
+            not kept
+            and ADVERBIAL_START.match(low_piece)
+            and not (last and _ENGLISH_A.match(stripped))
+        ):
+            continue  # "Dans un communiqué, …", but "A spokesperson for the office said"
         if re.match(r"(?:qui|que|qu'|who|which|dont|lequel|laquelle|ou|where)\b", low_piece):
             continue
         if kept and _APPOSITION.match(low_piece):

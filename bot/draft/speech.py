@@ -103,9 +103,10 @@ DETERMINERS = re.compile(
     r"|plusieurs|the|an|a|his|her|its|their|some|several|many)\s+|l'\s*|l’\s*)",
     re.IGNORECASE,
 )
+# (English `the` is plural only before a plural noun: `the workers`, not `the company`.)
 PLURAL_START = re.compile(
-    r"^(?:nos|vos|les|des|ces|leurs|ses|quelque|quelques|plusieurs|nombre de|the|some|several|many"
-    r"|\d[\d\s,.]*)\s"
+    r"^(?:nos|vos|les|des|ces|leurs|ses|quelque|quelques|plusieurs|nombre de|some|several|many"
+    r"|the(?=\s+(?:[\w'-]+\s+)?[\w'-]*[^s\s']s\s)|\d[\d\s,.]*)\s"
 )
 # A finite verb, to find the subject of a sentence whose quote has no speech verb.
 FRENCH_FINITE = re.compile(

@@ -513,3 +513,60 @@ def test_with_spacy_a_place_or_an_outlet_is_no_speaker_and_an_apposition_stays_o
     assert speakers["On vend la forêt pour réparer l'école"] == "Odile Ferrand"
     assert speakers["Le budget ne suffit pas"] == "Yves Tanguy"
     assert not {"Bretagne", "Colère", "Colère au village"} & {a.name for a in draft.actors}
+
+
+@pytest.mark.parametrize(
+    ("body", "quote", "speaker"),
+    [
+        # `A spokesperson …` opening a sentence is its subject (English `A` is no French `à`)
+        (
+            "Alicia Moore, a spokesperson for the mayor, defended the plan on Monday. A "
+            'spokesperson for the agency said it was "reviewing the plan."',
+            "reviewing the plan.",
+            "Spokesperson for the agency",
+        ),
+        # `the company` is never the court named before it; `It` is what the sentence before
+        # was about
+        (
+            "Harbor Lane Holdings sued the city in Dunmore County Superior Court on Monday. The "
+            'company said the permit was "unlawful." It called the delay "a political stunt."',
+            "a political stunt.",
+            "Harbor Lane Holdings",
+        ),
+        # a capitalised title before a name is not part of the name
+        ('County Treasurer Ruth Okoye said the budget was "balanced."', "balanced.", "Ruth Okoye"),
+        # a place before a lowercase title (`Millbrook select board chair`) is not the speaker
+        (
+            '"The vote is final," Millbrook select board chair Imogen Pell told reporters.',
+            "The vote is final",
+            "Imogen Pell",
+        ),
+        # a name in apposition to `The union …` is a body, so `it` can point to it
+        (
+            "The union representing the plant's 200 welders, Steelworkers Local 9, backed the "
+            'strike. "We will not cross this line," it said in a statement.',
+            "We will not cross this line",
+            "Steelworkers Local",
+        ),
+        # `the cooperative's court filing`: the cooperative, not its president (whose title
+        # `the cooperative's president` names it only as an owner)
+        (
+            '"We fish here," said Tom Reyes, the cooperative\'s president. The Down River '
+            "Fishermen's Cooperative filed suit in Salem County Court on Friday. According to "
+            'the cooperative\'s court filing, the dam would flood "40 acres of marsh."',
+            "40 acres of marsh.",
+            "Down River Fishermen's Cooperative",
+        ),
+        # `The company` is not the person whose title is `the company's lawyer`
+        (
+            "The company's lawyer, Maria Ortiz, spoke first. Coastline Partners filed the appeal "
+            'on Monday. The company called the ruling "deeply flawed."',
+            "deeply flawed.",
+            "Coastline Partners",
+        ),
+    ],
+)
+def test_english_speakers_after_set_5(body: str, quote: str, speaker: str) -> None:
+    found = {q.text: q for q in _draft(body).quotes}
+    assert quote in found, list(found)
+    assert found[quote].speaker == speaker, found[quote].rule
