@@ -182,6 +182,9 @@ class ActorBook:
             plural = bool(PLURAL_START.match(folded + " "))
             person = head in PERSON_NOUNS or (plural and head.rstrip("s") in PERSON_NOUNS)
             titled = self._titled(head, plural=plural) if person else None
+            if person and definite and titled is None and not plural:
+                # "Claire Dubois est maire … La maire conteste …": the last person who fits
+                titled = self._by_title(head, plural=False, gender=_gender_from_text(folded))
             if person and DETERMINERS.match(phrase) and titled is None:
                 entry = self._new_role(bare, folded, sentence)
             elif titled is not None and definite:
@@ -203,6 +206,16 @@ class ActorBook:
         if folded in PRONOUNS:
             found = self.pronoun(folded, at=_word_at(sentence, phrase))
             return (found, f"pronoun '{phrase}' -> last fitting person named") if found else None
+        honorific = _HONORIFIC.match(phrase)
+        named = _HONORIFIC_NAME.match(phrase, honorific.end()) if honorific else None
+        if honorific is not None and named is not None:
+            # "M. Le Bihan", "Mme Roux": a person, the name after the honorific
+            name = named[0]
+            entry = self.by_name(name)
+            if entry is None:
+                entry = self._new_named(name, sentence, "PER", rule="new speaker, named")
+                entry.gender = entry.gender or _HONORIFIC_GENDER.get(honorific[1].rstrip("."))
+            return entry, f"named: {honorific[0].strip()} {name}"
         agent = _AGENT.search(phrase)
         if agent is not None and (
             PLURAL_START.match(folded + " ")
@@ -520,6 +533,13 @@ def _title_words(folded: str) -> list[str]:
     """A title's words, not an owner's (`company s counsel`: counsel, not company)."""
     words = folded.replace("'", " ").replace("’", " ").split()
     return [w for i, w in enumerate(words) if words[i + 1 : i + 2] != ["s"] and w != "s"]
+
+
+_HONORIFIC = re.compile(r"(M|MM|Mme|Mmes|Mlle|Me|Dr|Pr|Mr|Mrs|Ms)\.?\s+(?=[A-ZÉ])")
+_HONORIFIC_NAME = re.compile(
+    r"(?:(?:Le|La|De|Du|de|du|d['’]|van|von)\s*)?[A-ZÉ][\w'’-]*(?:\s+(?:[A-ZÉ][\w'’-]*|Le|La|de|du))*"
+)
+_HONORIFIC_GENDER = {"M": "m", "Mr": "m", "Mme": "f", "Mlle": "f", "Mrs": "f", "Ms": "f"}
 
 
 def _word_at(sentence: str, word: str) -> int | None:

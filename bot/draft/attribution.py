@@ -111,10 +111,18 @@ def _after(
         verb = FRENCH_VERB_GROUP.match(folded, at, end)
         if verb is None:
             return None
-        pronoun = verb["inv"] or verb["inv2"]
-        subject = pronoun.split("-")[-1] if pronoun else ""
         said = sentence[at : verb.end()]
+        pronoun = verb["inv"] or verb["inv2"] or _INNER_INVERSION.search(folded, at, verb.end())
+        if isinstance(pronoun, re.Match):  # "fait-il savoir", "met-elle en garde"
+            pronoun = pronoun[0]
+        subject = pronoun.split("-")[-1] if pronoun else ""
         how = "speech verb after the quote, inverted" if pronoun else "speech verb after the quote"
+        where = _ON_AT.match(folded, verb.end(), end) if subject == "on" else None
+        if where is not None:  # "indique-t-on à la préfecture": the body where `on` speaks
+            stop = SUBJECT_END.search(folded, where.end(), end)
+            named = sentence[where.end() : stop.start() if stop else end].strip()
+            if named:
+                subject = f"entourage {where['of']}{named}" if where["of"] else named
     else:
         verb = ENGLISH_VERB.search(folded, at, end)
         if verb is None or len(folded[at : verb.start()].split()) > 14:
@@ -142,8 +150,26 @@ def _after(
     )
 
 
+# `-t-on` inside a verb of two words: "fait-on savoir", "met-il en garde".
+_INNER_INVERSION = re.compile(r"-(?:t-)?(?:il|elle|on|ils|elles)(?![\w-])")
+# `indique-t-on à la préfecture`, `fait-on savoir dans l'entourage du ministre`: who `on` is.
+_ON_AT = re.compile(
+    r"[\s,]*(?:a la |au |aux |a l'|chez |aupres (?:de la |du |des |de l')|du cote (?:de la |du |des"
+    r" |de l')|dans l'entourage (?P<of>du |de la |de l'|des |de ))"
+)
+
+
 def _opening_pour(sentence: str, folded: str, start: int) -> Attribution | None:
-    """`Pour son chef de file, Marc Quéré, la ville « … »`: an opinion given to X."""
+    """`Pour son chef de file, Marc Quéré, la ville « … »`: an opinion given to X; `Pour eux,
+    …`: to whom the pronoun points."""
+    pronoun = re.match(r"pour\s+(lui|elle|eux|elles)\s*,", folded)
+    if pronoun is not None and pronoun.end() <= start:
+        return Attribution(
+            phrase=pronoun[1],
+            rule=f"'Pour {pronoun[1]},' opening the sentence",
+            clause=(0, pronoun.end()),
+            to_press=False,
+        )
     match = re.match(r"pour\s+(?:l'|le |la |les |son |sa |ses |leur |leurs )", folded)
     if match is None or "," not in folded[:start]:
         return None
@@ -504,7 +530,8 @@ def _phrase_after(sentence: str, folded: str, start: int, end: int) -> str:
         break
     if begin is None:
         return ""
-    stop = SUBJECT_END.search(folded, begin + 1, end)
+    honorific = _HONORIFIC.match(sentence, begin)  # "M. Le Bihan": the full stop is no end
+    stop = SUBJECT_END.search(folded, honorific.end() if honorific else begin + 1, end)
     stop_at = stop.start() if stop else end
     phrase = sentence[begin:stop_at].strip()
     # an apposition: "la maire de Brest, Claire Dubois" / "Claire Dubois, maire de Brest"
@@ -531,6 +558,9 @@ _VENUES = frozenset(
     "micro antenne ondes plateau colonnes emission journal matinale site compte blog "
     "page pages chaine radio".split()
 )
+
+
+_HONORIFIC = re.compile(r"(?:M|MM|Mme|Mmes|Mlle|Me|Dr|Pr|Mgr|Mr|Mrs|Ms)\.?\s+(?=[A-ZÉ])")
 
 
 def _is_clause(text: str) -> bool:

@@ -15,17 +15,24 @@ exhort repet qualifi demand reclam exig menac avanc argu retorqu repliqu pron de
 interpell temper nuanc conced sugger jur interrog emport enerv indign inquiet felicit alert
 cit not appel tweet poursuiv justifi invoqu soupir scand reclam martel esper regrett
 deplor denonc insist estim lanc pest tacl raill moqu accus chiffr admett rassur alarm etonn
-insurg desol offusqu agac temoign exclam abond relat rappell""".split()
+insurg desol offusqu agac temoign exclam abond relat rappell evoqu parl revendiqu souffl murmur
+consider contest refut reproch constat fulmin tempet""".split()
 _ER_ENDINGS = ("e", "ee", "es", "ees", "ent", "ait", "aient", "a", "erent", "era", "eront")
 _IRREGULAR = """dit dite dits disent disait dira ecrit ecrite ecrivent ecrivait ecrira averti
 avertit avertissent prevenu previent previennent reconnu reconnait reconnaissent admis admet
 repondu repond repondent defendu defend defendent conclu conclut poursuivi poursuit promis
 promet dementi dement soutenu soutient soutiennent reagi reagit rencheri rencherit rejoui
-rejouit maintenu maintient maintiennent promis""".split()
+rejouit maintenu maintient maintiennent promis decrit decrivent nie nient assene""".split()
 FRENCH_VERBS = frozenset(
     [stem + ending for stem in _ER_STEMS for ending in _ER_ENDINGS]
     + _IRREGULAR
     + ["mis en garde", "met en garde", "fait valoir", "fait savoir", "pris", "prend", "prennent"]
+    + [
+        f"{verb}-{pronoun} {what}"  # "fait-on savoir", "met-elle en garde"
+        for verb, what in (("fait", "savoir"), ("fait", "valoir"), ("met", "en garde"))
+        for pronoun in ("il", "elle", "on")
+    ]
+    + [f"font-{p} {what}" for p in ("ils", "elles") for what in ("savoir", "valoir")]
 )
 ENGLISH_VERBS = frozenset(
     """said says told tells added adds stated states declared warned warns argued argues
@@ -84,6 +91,19 @@ PRONOUNS = {
     "they": (None, True),
     "it": ("n", False),
     "them": (None, True),
+    # demonstratives: the last one named who fits ("Celle-ci a dénoncé…", "Ce dernier …")
+    "celui-ci": ("m", False),
+    "celle-ci": ("f", False),
+    "ceux-ci": (None, True),
+    "celles-ci": (None, True),
+    "celui ci": ("m", False),  # as `fold` writes them
+    "celle ci": ("f", False),
+    "ceux ci": (None, True),
+    "celles ci": (None, True),
+    "ce dernier": ("m", False),
+    "cette derniere": ("f", False),
+    "ces derniers": (None, True),
+    "ces dernieres": (None, True),
 }
 PREPOSITIONS = frozenset(
     "a au aux dans lors sur devant pendant par chez aupres en to in at on during from via".split()

@@ -476,6 +476,57 @@ def test_the_eve_of_an_occasion_told_before(body: str, evidence: str, date: str)
             "On attend des garanties",
             "Agents",
         ),
+        # `indique-t-on à la préfecture`: `on` is the body where it was said
+        (
+            "Le maire, Paul Girard, a reçu les pêcheurs. « Aucune décision n'est prise », "
+            "indique-t-on à la préfecture.",
+            "Aucune décision n'est prise",
+            "Préfecture",
+        ),
+        # `fait-on savoir dans l'entourage du ministre`: a verb of two words, inverted
+        (
+            "Le maire, Paul Girard, a reçu les pêcheurs. « Le dossier avance », fait-on savoir "
+            "dans l'entourage du ministre.",
+            "Le dossier avance",
+            "Entourage du ministre",
+        ),
+        # demonstratives point to the last one named who fits
+        (
+            "La ministre, Claire Dubois, a reçu la présidente de l'association, Odile Marchand. "
+            "Celle-ci a dénoncé « un dialogue de sourds ».",
+            "un dialogue de sourds",
+            "Odile Marchand",
+        ),
+        (
+            "Paul Girard a rencontré le délégué syndical, Karim Aït. Ce dernier a jugé la réunion "
+            "« décevante ».",
+            "décevante",
+            "Karim Aït",
+        ),
+        # `M. Le Bihan`: the honorific's full stop does not end the name
+        (
+            "« Nous ne lâcherons rien », a lancé Gwenaël Le Bihan, porte-parole du collectif. "
+            "« Nous attendons des actes », a expliqué M. Le Bihan.",
+            "Nous attendons des actes",
+            "Gwenaël Le Bihan",
+        ),
+        # more speech verbs: `évoque`, `conteste`
+        (
+            "Une source proche du dossier évoque « un accord imminent ».",
+            "un accord imminent",
+            "Source proche du dossier",
+        ),
+        (
+            "Le port a publié ses comptes. « Ces chiffres sont faux », conteste Yves Tanguy.",
+            "Ces chiffres sont faux",
+            "Yves Tanguy",
+        ),
+        # `Pour eux,`: whose view the pronoun points to
+        (
+            "Les pêcheurs ont bloqué le port. Pour eux, la réforme est « une trahison ».",
+            "une trahison",
+            "Pêcheurs",
+        ),
     ],
 )
 def test_speakers_after_set_5(body: str, quote: str, speaker: str) -> None:
