@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from bot.corpus.model import Actor
 from bot.date_rules import fold_same_length
 from bot.draft.model import DraftActor
-from bot.draft.names import ORG_WORDS, find_names, gender_of_first_name, looks_like_person
+from bot.draft.names import (
+    ORG_WORDS,
+    find_names,
+    gender_of_first_name,
+    is_media,
+    looks_like_person,
+)
 from bot.draft.speech import (
     DETERMINERS,
     ENGLISH_VERB,
@@ -800,17 +806,3 @@ def _worth_an_actor(name: str, label: str | None) -> bool:
         return True
     words = [fold(w) for w in name.split()]
     return len(words) >= 2 and (looks_like_person(name) or any(w in ORG_WORDS for w in words))
-
-
-# News outlets and agencies, named as where something was said, not as actors.
-_MEDIA_WORDS = frozenset(
-    """afp reuters ap press presse monde figaro liberation inter info bfm bfmtv lci tf1
-    parisien times post journal news radio television tv cnn bbc bloomberg politico
-    guardian""".split()
-)
-
-
-def is_media(name: str) -> bool:
-    """A news outlet or agency ("The Associated Press", "France Inter", "Le Monde")."""
-    words = fold(name).split()
-    return 0 < len(words) <= 4 and any(w in _MEDIA_WORDS for w in words)

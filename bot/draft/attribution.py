@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from bot.date_rules import fold_same_length
-from bot.draft.names import ORG_WORDS, find_names
+from bot.draft.names import ORG_WORDS, find_names, gender_of_first_name, is_media, looks_like_person
 from bot.draft.speech import (
     ACCORDING,
     ADVERBIAL_START,
@@ -171,8 +171,13 @@ def _opening_pour(sentence: str, folded: str, start: int) -> Attribution | None:
             to_press=False,
         )
     match = re.match(r"pour\s+(?:l'|le |la |les |son |sa |ses |leur |leurs )", folded)
-    if match is None or "," not in folded[:start]:
+    named = re.match(r"[Pp]our\s+(?=[A-ZÉ])", sentence)  # "Pour Yves Tanguy, président de …,"
+    if (match is None and named is None) or "," not in folded[:start]:
         return None
+    if match is None:
+        first = sentence[named.end() : folded.find(",")].strip() if named else ""
+        if len(first.split()) < 2 or not looks_like_person(first) or is_media(first):
+            return None  # "Pour Noël, …", "Pour Paris, …": a day, a place
     stop = folded.rfind(",", 0, start)
     phrase = sentence[4:stop].strip()
     verbs = [v for v in FRENCH_VERB_GROUP.finditer(folded, stop, start) if not _a_noun(folded, v)]
@@ -272,7 +277,8 @@ def _author_of_document(sentence: str, phrase: str, at: int) -> str | None:
     if complement is not None:  # `du ministère` -> `le ministère`, `de l'ONF` -> `l'ONF`
         article = _ARTICLE_OF.get(complement["of"], "")
         at_name = complement.start("the") if complement["the"] else complement.end()
-        return article + phrase[at_name:]
+        author = article + phrase[at_name:]
+        return "" if is_media(author) else author  # "selon les informations du Parisien"
     if owner is None:
         return ""
     in_english = owner["det"] in ("his", "her", "its", "their")
@@ -510,6 +516,9 @@ def _phrase_after(sentence: str, folded: str, start: int, end: int) -> str:
                 break
             if word in DETERMINER_WORDS:
                 continue
+            if capital and sentence[a].isupper() and gender_of_first_name(word) is not None:
+                begin = a  # "confie à Libération Marie Kervella": a first name starts her name
+                break
             if venue and sentence[a].isupper():
                 capital = True  # "au micro d'ici Provence", "sur l'antenne de RTL"
                 continue
@@ -532,6 +541,13 @@ def _phrase_after(sentence: str, folded: str, start: int, end: int) -> str:
         return ""
     honorific = _HONORIFIC.match(sentence, begin)  # "M. Le Bihan": the full stop is no end
     stop = SUBJECT_END.search(folded, honorific.end() if honorific else begin + 1, end)
+    aside = re.compile(r"[a-zé\w-]+\s*").fullmatch(sentence, begin, stop.start()) if stop else None
+    if aside and stop and folded[stop.start()] == "," and sentence[begin].islower():
+        # "glisse, amer, un élu": an adjective set off by commas is how, not who
+        begin = (
+            stop.end() + len(sentence[stop.end() : end]) - len(sentence[stop.end() : end].lstrip())
+        )
+        stop = SUBJECT_END.search(folded, begin + 1, end)
     stop_at = stop.start() if stop else end
     phrase = sentence[begin:stop_at].strip()
     # an apposition: "la maire de Brest, Claire Dubois" / "Claire Dubois, maire de Brest"

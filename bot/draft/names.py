@@ -176,3 +176,18 @@ def looks_like_person(name: str) -> bool:
     if gender_of_first_name(name) is not None:
         return True
     return 2 <= len(words) <= 4 and not name.isupper()
+
+
+# News outlets and agencies, named as where something was said, not as actors.
+_MEDIA_WORDS = frozenset(
+    """afp reuters ap press presse monde figaro liberation inter info bfm bfmtv lci tf1
+    parisien times post journal news radio television tv cnn bbc bloomberg politico
+    guardian ouest-france telegramme echos humanite mediapart franceinfo rtl bleu depeche
+    dauphine sud-ouest marianne huffpost""".split()
+)
+
+
+def is_media(name: str) -> bool:
+    """A news outlet or agency ("The Associated Press", "France Inter", "Le Monde")."""
+    words = fold(name).split()
+    return 0 < len(words) <= 4 and any(w in _MEDIA_WORDS for w in words)

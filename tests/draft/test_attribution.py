@@ -527,6 +527,30 @@ def test_the_eve_of_an_occasion_told_before(body: str, evidence: str, date: str)
             "une trahison",
             "Pêcheurs",
         ),
+        # `Pour Yves Tanguy, président de …,`: a named person's view
+        (
+            "Pour Yves Tanguy, président de l'association, c'est « un scandale ».",
+            "un scandale",
+            "Yves Tanguy",
+        ),
+        # an outlet then a first name: `confie à Libération Marie Kervella`
+        (
+            "« Le projet est mort », confie à Libération Marie Kervella.",
+            "Le projet est mort",
+            "Marie Kervella",
+        ),
+        # an adjective set off by commas (`glisse, amer, un élu`) is how, not who
+        (
+            "« On nous a trahis », glisse, amer, un élu de la majorité.",
+            "On nous a trahis",
+            "Élu de la majorité",
+        ),
+        # `selon les informations du Parisien`: an outlet is no speaker; the sentence's is
+        (
+            "Selon les informations du Parisien, le ministre juge le texte « bancal ».",
+            "bancal",
+            "Ministre",
+        ),
     ],
 )
 def test_speakers_after_set_5(body: str, quote: str, speaker: str) -> None:
