@@ -91,7 +91,58 @@ def attribute(
         or _opening_pour(sentence, folded, start)
         or _according(sentence, folded, 0, start)
         or _according(sentence, folded, after_start, after_end)
+        or _passive_agent(sentence, folded, start, after_start, after_end)
         or _before(sentence, folded, 0, start, language)
+        or _quoted_verb(sentence, folded, quote, start, language)
+    )
+
+
+# A speech verb in the passive before a quote (`est jugée « … » par`, `qualifié d'« … » par`,
+# `was called "…" by`): its agent after the quote is the speaker.
+_PASSIVE_BEFORE = re.compile(
+    r"(?<![\w-])(?:juge|qualifie|estime|decrit|denonce|critique|considere|presente|percu|vu"
+    r"|designe|surnomme|called|described|labell?ed|dubbed|branded|denounced|critici[sz]ed"
+    r"|deemed|seen)(?:e|es|s|ee|ees)?(?:\s+(?:de|comme|as)\s*|\s+d'|\s*)$"
+)
+_AGENT_AFTER = re.compile(r"\s*(?:par|by)\s+")
+
+
+def _passive_agent(
+    sentence: str, folded: str, start: int, after_start: int, end: int
+) -> Attribution | None:
+    """`La hausse est jugée « excessive » par les syndicats`: the agent of the passive."""
+    if not _PASSIVE_BEFORE.search(folded[max(0, start - 40) : start]):
+        return None
+    agent = _AGENT_AFTER.match(folded, after_start, end)
+    if agent is None:
+        return None
+    stop = SUBJECT_END.search(folded, agent.end(), end)
+    phrase = sentence[agent.end() : stop.start() if stop else end].strip()
+    if not phrase or len(phrase.split()) > 10:
+        return None
+    return Attribution(
+        phrase=phrase,
+        rule=f"a passive speech verb, its agent: 'par {phrase}'",
+        clause=(max(0, start - 40), stop.start() if stop else end),
+        to_press=False,
+    )
+
+
+def _quoted_verb(
+    sentence: str, folded: str, quote: Quotation, start: int, language: str
+) -> Attribution | None:
+    """`la préfecture « regrette » le blocage`: the quote is the speech verb, its subject
+    before it."""
+    if language != "fr" or not FRENCH_VERB_GROUP.fullmatch(fold_same_length(quote.text).strip()):
+        return None
+    phrase = _subject(sentence, folded, 0, start)
+    if not phrase or len(phrase.split()) > 8:
+        return None
+    return Attribution(
+        phrase=phrase,
+        rule=f"the quote is the speech verb: '{phrase}'",
+        clause=(0, start),
+        to_press=False,
     )
 
 

@@ -145,7 +145,9 @@ ADVERBIAL_START = re.compile(
     r"|in|on|at|after|before|since|during|asked|speaking|contacted|but|and|yet|however|for"
     r"|with|as|when|while|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday"
     r"|earlier|later|le \d|\d|la veille|le lendemain|au lendemain|the day before|the day after"
-    r"|the next day|the following day|the previous day)(?![\w-])"
+    r"|the next day|the following day|the previous day|de son cote|de leur cote|pour sa part"
+    r"|pour leur part|quant a|cote|du cote|de notre cote|meanwhile|for its part|for their part)"
+    r"(?![\w-])"
 )
 PERSON_NOUNS = frozenset(
     """dirigeant dirigeante responsable patron patronne homme femme elu elue auteur auteurs

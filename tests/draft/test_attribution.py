@@ -551,6 +551,29 @@ def test_the_eve_of_an_occasion_told_before(body: str, evidence: str, date: str)
             "bancal",
             "Ministre",
         ),
+        # a passive speech verb: its agent after the quote (`jugée « … » par X`)
+        (
+            "La hausse des tarifs est jugée « excessive » par les syndicats.",
+            "excessive",
+            "Syndicats",
+        ),
+        (
+            "Le projet, qualifié d'« absurde » par l'opposition, sera voté lundi.",
+            "absurde",
+            "Opposition",
+        ),
+        # the quote is the speech verb itself: `la préfecture « regrette »`
+        (
+            "Dans un communiqué, la préfecture du Finistère « regrette » le blocage.",
+            "regrette",
+            "Préfecture du Finistère",
+        ),
+        # `De son côté,` opens the sentence; it is not part of the subject
+        (
+            "De son côté, la direction assure que « aucun licenciement » n'est prévu.",
+            "aucun licenciement",
+            "Direction",
+        ),
     ],
 )
 def test_speakers_after_set_5(body: str, quote: str, speaker: str) -> None:
