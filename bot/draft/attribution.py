@@ -402,11 +402,14 @@ def _before(sentence: str, folded: str, start: int, end: int, language: str) -> 
     rule = "speech verb before the quote" + (", then a colon" if colon else "")
     if verb is None:
         finite = FRENCH_FINITE if language == "fr" else ENGLISH_FINITE
-        verb = finite.search(folded, start, end)
+        verb = _first_verb(finite, sentence, folded, start, end)
         rule = "colon before the quote" if colon else "subject of the sentence (no speech verb)"
     if verb is None:
         if colon:
             phrase = _subject(sentence, folded, start, before.rstrip().rfind(":") + start)
+            first = phrase.split(", ")[0]
+            if ", " in phrase and _SUBJECT_START.match(first) and len(first.split()) <= 6:
+                phrase = first  # "Un usager, rencontré à la gare, se montre compréhensif :"
             if phrase:
                 return Attribution(
                     phrase=phrase,
@@ -437,6 +440,16 @@ _TRAILING_AUXILIARY = re.compile(
     r"\s+(?:ne\s+|n')?(?:a|ont|avait|avaient|aurait|auraient|est|sont)(?:\s+(?:pas|rien|jamais"
     r"|plus|guere|point|toujours|deja|bien|aussi|encore|pourtant|donc|vite))*$"
 )
+
+
+def _first_verb(
+    finite: re.Pattern[str], sentence: str, folded: str, start: int, end: int
+) -> re.Match[str] | None:
+    """The first finite verb, not the preposition `à` (which folds to `a`, as `il a`)."""
+    for verb in finite.finditer(folded, start, end):
+        if sentence[verb.start()] not in "àÀ":
+            return verb
+    return None
 
 
 def _a_noun(folded: str, verb: re.Match[str]) -> bool:
@@ -645,7 +658,11 @@ def sentence_subject(text: str, language: str) -> str:
     folded = fold_same_length(text)
     speech = FRENCH_VERB_GROUP if language == "fr" else ENGLISH_VERB
     finite = FRENCH_FINITE if language == "fr" else ENGLISH_FINITE
-    verbs = [m for m in (speech.search(folded), finite.search(folded)) if m is not None]
+    verbs = [
+        m
+        for m in (speech.search(folded), _first_verb(finite, text, folded, 0, len(folded)))
+        if m is not None
+    ]
     if language == "fr":
         plural = _plural_subject().match(folded)
         head = plural["head"].rstrip("s") if plural else ""

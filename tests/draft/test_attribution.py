@@ -574,6 +574,20 @@ def test_the_eve_of_an_occasion_told_before(body: str, evidence: str, date: str)
             "aucun licenciement",
             "Direction",
         ),
+        # `À ses côtés,` is no verb (`à` folds like `a`); the subject before the colon
+        (
+            "« On a peur », dit Léa Morvan. À ses côtés, Yannick Prigent, infirmier depuis vingt "
+            "ans, ne décolère pas : « La direction savait. »",
+            "La direction savait.",
+            "Yannick Prigent",
+        ),
+        # a participle aside and a predicate before a colon are not the subject
+        (
+            "« On a peur », dit Léa Morvan. Un autre usager, rencontré à la gare, se montre plus "
+            "compréhensif : « Les chauffeurs ont raison. »",
+            "Les chauffeurs ont raison.",
+            "Autre usager",
+        ),
     ],
 )
 def test_speakers_after_set_5(body: str, quote: str, speaker: str) -> None:
