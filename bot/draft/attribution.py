@@ -495,6 +495,10 @@ def _subject(sentence: str, folded: str, start: int, verb_at: int) -> str:
         ):
             continue  # "Dans un communiqué, …", but "A spokesperson for the office said"
         if re.match(r"(?:qui|que|qu'|who|which|dont|lequel|laquelle|ou|where)\b", low_piece):
+            if last and kept and re.fullmatch(r"(?:qui|who|which|that)\s*", low_piece):
+                # "…, Local 1, which said": the speaker is the noun the relative follows
+                antecedent = re.split(r"\s(?:par|by)\s", kept[-1])[-1]
+                kept = [antecedent]
             continue
         if kept and _APPOSITION.match(low_piece):
             continue  # "L'élu, sans étiquette, a écrit": an aside on the subject, not its name

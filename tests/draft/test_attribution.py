@@ -588,6 +588,12 @@ def test_the_eve_of_an_occasion_told_before(body: str, evidence: str, date: str)
             "Les chauffeurs ont raison.",
             "Autre usager",
         ),
+        # `…, qui dénonce « … »`: the noun the relative clause follows
+        (
+            "Le texte a été rejeté par la CGT, qui dénonce « un passage en force ».",
+            "un passage en force",
+            "CGT",
+        ),
     ],
 )
 def test_speakers_after_set_5(body: str, quote: str, speaker: str) -> None:
