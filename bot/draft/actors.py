@@ -151,6 +151,24 @@ class ActorBook:
         for entry in self._alias_hits_in(text):
             self.mention(entry)
 
+    def note_groups(self, prose: str, sentence: str) -> None:
+        """Groups of people a sentence names anywhere, quotes blanked (`lorsque quelques
+        dizaines d'étudiants ont bloqué …`), for an `ils`/`they` after them."""
+        for found in _group_pattern().finditer(fold_same_length(prose)):
+            noun = prose[found.start("noun") : found.end("noun")]
+            entry = next(
+                (
+                    e
+                    for e in reversed(self._recent)
+                    if (e.plural or e.kind == "group")
+                    and fold(noun) in {w for a in e.folded_aliases for w in a.split()}
+                ),
+                None,
+            )
+            self.mention(
+                entry or self._new_role(noun, f"les {fold(noun)}", sentence), found.start()
+            )
+
     def _spans(self, text: str, labels: dict[tuple[int, int], str]) -> set[tuple[int, int]]:
         spans = set(find_names(text))
         for (start, end), label in labels.items():
@@ -345,6 +363,7 @@ class ActorBook:
         spokesperson named, so only the dossier's own actors may match it.
         """
         padded = f" {fold(phrase)} "
+        head = _head_noun(fold(DETERMINERS.sub("", phrase.strip(), count=1)))
         best: tuple[int, Entry] | None = None
         for entry in self.entries:
             if known_only and entry.new:
@@ -354,6 +373,8 @@ class ActorBook:
                     continue
                 if names and alias in entry.loose_aliases and _names_outside(names, entry):
                     continue  # "porte-parole" is not "porte-parole de l'Autorité portuaire"
+                if entry.new and alias in entry.loose_aliases and alias.split()[0] != head:
+                    continue  # "400 personnes, salariés, familles": not the employees alone
                 best = (len(alias), entry)
         return best[1] if best else None
 
@@ -620,6 +641,26 @@ _QUANTITIES = frozenset(
     "dizaine dizaines centaine centaines millier milliers groupe poignee partie majorite "
     "dozens hundreds thousands group number".split()
 )
+
+
+_GROUP: list[re.Pattern[str]] = []
+
+
+def _group_pattern() -> re.Pattern[str]:
+    """A plural group of people after a quantity or a determiner (`quelques dizaines
+    d'étudiants`, `plus de 300 salariés`, `the protesters`), compiled on first use."""
+    if not _GROUP:
+        nouns = sorted((n for n in PERSON_NOUNS if n.endswith(("s", "x"))), key=len, reverse=True)
+        _GROUP.append(
+            re.compile(
+                r"(?<![\w-])(?:les|des|ces|quelques|plusieurs|nombreux|nombreuses|\d[\d  ]*"
+                r"|dizaines? d'|centaines? d[e']|milliers? d[e']|the|some|several|many|dozens of"
+                r"|hundreds of|thousands of)\s*(?:[\w-]+\s+)?(?P<noun>"
+                + "|".join(re.escape(n) for n in nouns)
+                + r")(?![\w-])"
+            )
+        )
+    return _GROUP[0]
 
 
 _PERSONAL_ONLY = frozenset(("he", "she", "him", "her"))

@@ -114,6 +114,7 @@ def draft_article(
                 state.occasions.setdefault(occasion, opening)
         dates = _with_occasions(prose, dates, state.occasions, state.last_day)
         first_quote = sentence.quotes[0].open_mark - sentence.start if sentence.quotes else None
+        book.note_groups(prose, sentence.text)
         book.note_names(sentence.text[:first_quote], sentence.text, labels=labels)
         subject = sentence_subject(sentence.text[:first_quote], article.language)
         if subject:

@@ -594,6 +594,22 @@ def test_the_eve_of_an_occasion_told_before(body: str, evidence: str, date: str)
             "un passage en force",
             "CGT",
         ),
+        # a group named anywhere in the sentence before (`après que plusieurs centaines de
+        # salariés ont …`) is who `ils` are
+        (
+            "Le piquet a tenu toute la nuit, après que plusieurs centaines de salariés ont bloqué "
+            "l'entrée. « Pas un poste en moins ! », scandaient-ils au petit matin.",
+            "Pas un poste en moins !",
+            "Salariés",
+        ),
+        # a group's word inside a wider crowd (`300 personnes, salariés et familles`) is not
+        # that group alone
+        (
+            "« Nous tiendrons », ont dit les salariés. Samedi, près de 300 personnes, salariés et "
+            "familles, ont défilé aux cris de « On reste ! ».",
+            "On reste !",
+            "Près de 300 personnes, salariés et familles",
+        ),
     ],
 )
 def test_speakers_after_set_5(body: str, quote: str, speaker: str) -> None:
