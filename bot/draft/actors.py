@@ -259,7 +259,7 @@ class ActorBook:
         if (
             heads
             and self.by_name(heads[0]) is None
-            and common_word_opening(heads[0], sentence, labels)
+            and _common_word_opening(heads[0], sentence, labels)
         ):
             if phrase.startswith(heads[0]):
                 among = _AMONG.search(phrase)  # "Inquiétude chez les commerçants : « … »"
@@ -520,7 +520,7 @@ class ActorBook:
         return [e.frozen() for e in self.entries if e.used]
 
 
-def common_word_opening(
+def _common_word_opening(
     name: str, sentence: str, labels: dict[tuple[int, int], str] | None
 ) -> bool:
     """Whether a capitalised word is only a sentence's first word, not a name: one word, no

@@ -502,7 +502,7 @@ def _subject(sentence: str, folded: str, start: int, verb_at: int) -> str:
             continue
         if kept and _APPOSITION.match(low_piece):
             continue  # "L'élu, sans étiquette, a écrit": an aside on the subject, not its name
-        inverted = _INVERTED_INCISE.match(low_piece)
+        inverted = FRENCH_VERB_GROUP.match(low_piece)  # a speech verb opening the piece
         if (
             kept
             and inverted
@@ -531,8 +531,7 @@ def _subject(sentence: str, folded: str, start: int, verb_at: int) -> str:
     return phrase
 
 
-# A speech verb opening a piece of the sentence, its subject after it (`, juge la CGT`).
-_INVERTED_INCISE = FRENCH_VERB_GROUP
+# What an inverted subject starts with (`, juge la CGT`, `, estime Anne Roux`).
 _SUBJECT_START = re.compile(
     r"(?:(?:[Ll]es|[Ll]e|[Ll]a|[Uu]n|[Uu]ne|[Ss]on|[Ss]a|[Ss]es|[Ll]eur|[Ll]eurs)\s|[Ll]['’]|[A-ZÉ])"
 )
