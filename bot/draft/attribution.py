@@ -83,8 +83,13 @@ def attribute(
     following = [q.open_mark - offset for q in quotes if q.open_mark - offset > end]
     after_end = min(following, default=len(sentence))
     if own_only:  # a later quote of the sentence: only words of its own may name another
-        return _after(sentence, folded, after_start, after_end, language, comma) or _according(
-            sentence, folded, after_start, after_end
+        earlier = max((q.end - offset for q in quotes if q.end - offset <= start), default=0)
+        while earlier < start and (sentence[earlier] in _CLOSING or sentence[earlier].isspace()):
+            earlier += 1  # past the closing mark of the quote before
+        return (
+            _after(sentence, folded, after_start, after_end, language, comma)
+            or _according(sentence, folded, after_start, after_end)
+            or _own_speech_verb(sentence, folded, earlier, start, language)
         )
     return (
         _after(sentence, folded, after_start, after_end, language, comma)
@@ -105,6 +110,15 @@ _PASSIVE_BEFORE = re.compile(
     r"|deemed|seen)(?:e|es|s|ee|ees)?(?:\s+(?:de|comme|as)\s*|\s+d'|\s*)$"
 )
 _AGENT_AFTER = re.compile(r"\s*(?:par|by)\s+")
+
+
+def _own_speech_verb(
+    sentence: str, folded: str, start: int, end: int, language: str
+) -> Attribution | None:
+    """A later quote's own speech verb and subject after the quote before it (`…, dont le
+    président, Jean Roux, réclame « … »`), never a mere verb or colon."""
+    found = _before(sentence, folded, start, end, language)
+    return found if found is not None and found.rule.startswith("speech verb") else None
 
 
 def _passive_agent(
@@ -227,7 +241,9 @@ def _opening_pour(sentence: str, folded: str, start: int) -> Attribution | None:
         return None
     if match is None:
         first = sentence[named.end() : folded.find(",")].strip() if named else ""
-        if len(first.split()) < 2 or not looks_like_person(first) or is_media(first):
+        quoted = not folded[folded.find(",") + 1 : start].strip()  # "Pour Ferus, « … »"
+        person = len(first.split()) >= 2 and looks_like_person(first)
+        if not (person or (quoted and find_names(first))) or is_media(first):
             return None  # "Pour Noël, …", "Pour Paris, …": a day, a place
     stop = folded.rfind(",", 0, start)
     phrase = sentence[4:stop].strip()

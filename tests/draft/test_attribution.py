@@ -610,6 +610,19 @@ def test_the_eve_of_an_occasion_told_before(body: str, evidence: str, date: str)
             "On reste !",
             "Près de 300 personnes, salariés et familles",
         ),
+        # a later quote of the sentence with its own speech verb and subject
+        (
+            "Une réponse jugée « trop tardive » par le syndicat des pêcheurs, dont le président, "
+            "Loïc Guéguen, réclame « des quotas dès janvier ».",
+            "des quotas dès janvier",
+            "Loïc Guéguen",
+        ),
+        # `Pour Ferus, « … »`: a single name right before the quote
+        (
+            "Les éleveurs demandent des tirs. Pour Ferus, « les tirs ne règlent rien ».",
+            "les tirs ne règlent rien",
+            "Ferus",
+        ),
     ],
 )
 def test_speakers_after_set_5(body: str, quote: str, speaker: str) -> None:
