@@ -164,7 +164,7 @@ def gender_of_first_name(name: str) -> str | None:
 # A place's last word ("Calloway Island", "Halvorsen County"): no one's name.
 _PLACE_WORDS = frozenset(
     """island islands county city town village township parish lake river bay valley street
-    avenue road park beach harbor harbour mountain mountains falls springs heights state""".split()
+    avenue road beach harbor harbour mountain mountains falls springs heights state""".split()
 )
 
 
