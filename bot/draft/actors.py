@@ -12,9 +12,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.corpus.model import Actor
+from bot.date_rules import fold_same_length
 from bot.draft.model import DraftActor
-from bot.draft.names import ORG_WORDS, find_names, gender_of_first_name, looks_like_person
-from bot.draft.speech import DETERMINERS, PERSON_NOUNS, PLURAL_START, PRONOUNS
+from bot.draft.names import (
+    ORG_WORDS,
+    find_names,
+    gender_of_first_name,
+    is_media,
+    looks_like_person,
+)
+from bot.draft.speech import (
+    DETERMINERS,
+    ENGLISH_VERB,
+    FRENCH_VERB_GROUP,
+    PERSON_NOUNS,
+    PLURAL_START,
+    PRONOUNS,
+)
 from bot.matching.folding import fold
 
 _FEMININE_TITLES = frozenset(
@@ -44,6 +58,7 @@ class Entry:
     used: bool = False  # named by a quote or an event, so part of the draft
     seen_at: int = -100  # the last sentence that named it
     spoke: bool = False  # the speaker of a quote: "il"/"elle" may point back to a body then
+    subject_at: int = -100  # the last sentence it was the subject of
     folded_aliases: set[str] = field(default_factory=set)
     loose_aliases: set[str] = field(default_factory=set)  # written lower case: "porte-parole"
 
@@ -88,15 +103,26 @@ class ActorBook:
             entry.loose_aliases = {fold(a) for a in actor.aliases if a == a.lower()}
             self.entries.append(entry)
         self._recent: list[Entry] = []  # most recent last
-        self.sentence = 0  # the sentence being read, set by the engine
+        self.sentence = 0  # the sentence being read, set by `begin`
+        self._before: list[Entry] = []  # _recent as the sentence began
+        self._here: dict[str, int] = {}  # where this sentence first named each actor
+
+    def begin(self, index: int) -> None:
+        """A new sentence: what was named before it is what its pronouns may point back to."""
+        self.sentence = index
+        self._before = list(self._recent)
+        self._here = {}
 
     # --- what the text has named -------------------------------------------------------
 
-    def mention(self, entry: Entry) -> None:
+    def mention(self, entry: Entry, at: int | None = None) -> None:
+        """`entry` is named now, at `at` in the sentence when known."""
         entry.seen_at = self.sentence
         if entry in self._recent:
             self._recent.remove(entry)
         self._recent.append(entry)
+        if at is not None and entry.id not in self._here:
+            self._here[entry.id] = at
 
     def note_names(self, text: str, sentence: str, *, labels: dict[tuple[int, int], str]) -> None:
         """Remember the people and bodies named in `text`, in order (not yet actors)."""
@@ -112,15 +138,36 @@ class ActorBook:
                 entry = self._new_named(name, sentence, label, rule="named in the article")
             if entry.kind == "person":
                 title = title_near(text, start, end)
-                if title:
+                body = title and not re.match(r"\S+['’]s\b", title)  # not "union's president"
+                if body and entry.new and not entry.spoke and _head_noun(fold(title)) in ORG_WORDS:
+                    entry.kind, entry.gender = "organisation", None  # "The union …, X,"
+                elif title:
                     entry.add_alias(title)
                     entry.role = entry.role or title
                     entry.gender = entry.gender or _gender_from_text(
                         fold(title_prefix(text, start))
                     )
-            self.mention(entry)
+            self.mention(entry, start)
         for entry in self._alias_hits_in(text):
             self.mention(entry)
+
+    def note_groups(self, prose: str, sentence: str) -> None:
+        """Groups of people a sentence names anywhere, quotes blanked (`lorsque quelques
+        dizaines d'étudiants ont bloqué …`), for an `ils`/`they` after them."""
+        for found in _group_pattern().finditer(fold_same_length(prose)):
+            noun = prose[found.start("noun") : found.end("noun")]
+            entry = next(
+                (
+                    e
+                    for e in reversed(self._recent)
+                    if (e.plural or e.kind == "group")
+                    and fold(noun) in {w for a in e.folded_aliases for w in a.split()}
+                ),
+                None,
+            )
+            self.mention(
+                entry or self._new_role(noun, f"les {fold(noun)}", sentence), found.start()
+            )
 
     def _spans(self, text: str, labels: dict[tuple[int, int], str]) -> set[tuple[int, int]]:
         spans = set(find_names(text))
@@ -135,12 +182,17 @@ class ActorBook:
         folded = fold(phrase)
         if folded in PRONOUNS or not folded:
             return
-        heads = [phrase[a:b] for a, b in find_names(phrase) if not _complement(phrase, (a, b))]
+        heads = _heads(phrase)
         entry = next((e for n in heads if (e := self.by_name(n))), None)
         entry = entry or self._alias_hit(phrase, names=heads)
         bare = DETERMINERS.sub("", phrase, count=1).strip()
         head = _head_noun(fold(bare))
         definite = re.match(r"(?i)(?:the|le|la|l')\s*", phrase)
+        named_after = heads and phrase.find(heads[0]) > phrase.find(",") >= 0
+        named_after = named_after and not re.match(r"\S+['’]s\b", bare)  # "The board's chair, X"
+        new_person = entry is not None and entry.new and not entry.spoke and entry.kind == "person"
+        if entry is not None and new_person and definite and head in ORG_WORDS and named_after:
+            entry.kind, entry.gender = "organisation", None  # "The union …, Puget Local 12,"
         if entry is None and not heads and definite and head in ORG_WORDS:
             entry = self._by_title(head, plural=False)  # "The company said…": the last body
             names = [phrase[a:b] for a, b in find_names(phrase)]
@@ -153,10 +205,17 @@ class ActorBook:
         if entry is None and not heads and bare and len(bare.split()) <= 8:
             plural = bool(PLURAL_START.match(folded + " "))
             person = head in PERSON_NOUNS or (plural and head.rstrip("s") in PERSON_NOUNS)
-            if person and DETERMINERS.match(phrase) and not self._titled(head, plural=plural):
+            titled = self._titled(head, plural=plural) if person else None
+            if person and definite and titled is None and not plural:
+                # "Claire Dubois est maire … La maire conteste …": the last person who fits
+                titled = self._by_title(head, plural=False, gender=_gender_from_text(folded))
+            if person and DETERMINERS.match(phrase) and titled is None:
                 entry = self._new_role(bare, folded, sentence)
+            elif titled is not None and definite:
+                entry = titled  # "Le président du club a rappelé …": the president named before
         if entry is not None:
-            self.mention(entry)
+            self.mention(entry, max(sentence.find(phrase), 0))
+            entry.subject_at = self.sentence
 
     # --- resolving a speaker's phrase ----------------------------------------------------
 
@@ -169,8 +228,18 @@ class ActorBook:
         if not folded:
             return None
         if folded in PRONOUNS:
-            found = self.pronoun(folded)
+            found = self.pronoun(folded, at=_word_at(sentence, phrase))
             return (found, f"pronoun '{phrase}' -> last fitting person named") if found else None
+        honorific = _HONORIFIC.match(phrase)
+        named = _HONORIFIC_NAME.match(phrase, honorific.end()) if honorific else None
+        if honorific is not None and named is not None:
+            # "M. Le Bihan", "Mme Roux": a person, the name after the honorific
+            name = named[0]
+            entry = self.by_name(name)
+            if entry is None:
+                entry = self._new_named(name, sentence, "PER", rule="new speaker, named")
+                entry.gender = entry.gender or _HONORIFIC_GENDER.get(honorific[1].rstrip("."))
+            return entry, f"named: {honorific[0].strip()} {name}"
         agent = _AGENT.search(phrase)
         if agent is not None and (
             PLURAL_START.match(folded + " ")
@@ -181,15 +250,26 @@ class ActorBook:
             if subject is not None:
                 return subject
         names = [phrase[a:b] for a, b in find_names(phrase)]
-        heads = [phrase[a:b] for a, b in find_names(phrase) if not _complement(phrase, (a, b))]
+        heads = _heads(phrase)
         for name in heads:
             entry = self.by_name(name)
             if entry is not None:
                 self._learn_title(entry, phrase, name)
                 return entry, f"named: {name}"
+        if (
+            heads
+            and self.by_name(heads[0]) is None
+            and _common_word_opening(heads[0], sentence, labels)
+        ):
+            if phrase.startswith(heads[0]):
+                among = _AMONG.search(phrase)  # "Inquiétude chez les commerçants : « … »"
+                if among is not None:
+                    return self.resolve(among["who"], sentence=sentence, labels=labels)
+                return None  # "Insuffisant, …", "Colère au port : « … »": no one is named
+            heads = heads[1:]
         indefinite = bool(re.match(r"(?i)(?:un|une|a|an|des|some)\s", phrase))
         bare = DETERMINERS.sub("", phrase, count=1).strip()
-        if heads and looks_like_person(heads[0]) and labels_allow(labels, heads[0]):
+        if heads and looks_like_person(heads[0]) and labels_allow(labels, heads[0], sentence):
             entry = self._new_named(heads[0], sentence, "PER", rule="new speaker, named")
             self._learn_title(entry, phrase, heads[0])
             return entry, f"new speaker named: {heads[0]}"
@@ -204,9 +284,15 @@ class ActorBook:
             if person is not None:  # "L'élu a écrit…": the last person named who fits
                 return person, f"title '{phrase}' -> the last person named"
         if definite and not heads:
-            found = self._by_title(head, plural=bool(PLURAL_START.match(folded + " ")))
+            found = self._by_title(
+                head,
+                plural=bool(PLURAL_START.match(folded + " ")),
+                gender=_gender_from_text(folded),
+            )
             if found is not None and names and _names_outside(names, found):
                 found = None  # "la chambre de commerce de la Charente": not the body before
+            if found is not None and head in ORG_WORDS and _qualified_elsewhere(bare, found):
+                found = None  # "la chambre régionale des comptes": a body of its own
             if found is not None:
                 return found, f"title '{phrase}' -> last one so named"
         if heads and not looks_like_person(heads[0]) and phrase.startswith(heads[0]):
@@ -217,12 +303,22 @@ class ActorBook:
         entry = self._new_role(bare, folded, sentence)
         return entry, f"new speaker, a role or group: {bare}"
 
-    def pronoun(self, word: str) -> Entry | None:
-        """The last person named that fits ("il", "she"), or the last group ("ils", "they")."""
+    def pronoun(self, word: str, *, at: int | None = None) -> Entry | None:
+        """The last person named that fits ("il", "she"), or the last group ("ils", "they").
+
+        A pronoun points back: an actor this sentence names only after the pronoun (`Selon
+        lui, l'entreprise a …`) is not what it points to, unless named before.
+        """
         gender, plural = PRONOUNS[word]
-        recent = [e for e in self._recent if self.sentence - e.seen_at <= _PRONOUN_REACH]
-        if gender == "n":  # "it": the last body named
-            return next((e for e in reversed(recent) if e.kind == "organisation"), None)
+        order = self._recent
+        if at is not None:
+            here = [e for e in self._recent if self._here.get(e.id, -1) in range(at)]
+            order = [e for e in self._before if e not in here] + here
+        recent = [e for e in order if self.sentence - e.seen_at <= _PRONOUN_REACH]
+        if gender == "n":  # "it": the body the sentence before was about, else the last named
+            bodies = [e for e in reversed(recent) if e.kind == "organisation"]
+            about = [e for e in bodies if self.sentence - e.subject_at <= 1]
+            return next(iter(about or bodies), None)
         if plural:
             for entry in reversed(recent):
                 if entry.plural or entry.kind == "group":
@@ -267,6 +363,7 @@ class ActorBook:
         spokesperson named, so only the dossier's own actors may match it.
         """
         padded = f" {fold(phrase)} "
+        head = _head_noun(fold(DETERMINERS.sub("", phrase.strip(), count=1)))
         best: tuple[int, Entry] | None = None
         for entry in self.entries:
             if known_only and entry.new:
@@ -276,6 +373,8 @@ class ActorBook:
                     continue
                 if names and alias in entry.loose_aliases and _names_outside(names, entry):
                     continue  # "porte-parole" is not "porte-parole de l'Autorité portuaire"
+                if entry.new and alias in entry.loose_aliases and alias.split()[0] != head:
+                    continue  # "400 personnes, salariés, familles": not the employees alone
                 best = (len(alias), entry)
         return best[1] if best else None
 
@@ -310,8 +409,9 @@ class ActorBook:
     def _titled(self, head: str, *, plural: bool) -> Entry | None:
         """The last one named with this title word ("ministre", "mayor")."""
         for entry in reversed(self._recent):
-            words = {w for alias in entry.folded_aliases for w in alias.split()}
-            words.update(fold(entry.role).split())
+            words = {
+                w for text in (*entry.folded_aliases, fold(entry.role)) for w in _title_words(text)
+            }
             if head in words and entry.plural == plural:
                 return entry
         return None
@@ -326,7 +426,7 @@ class ActorBook:
                 return entry
         return None
 
-    def _by_title(self, head: str, *, plural: bool) -> Entry | None:
+    def _by_title(self, head: str, *, plural: bool, gender: str | None = None) -> Entry | None:
         if not head:
             return None
         titled = self._titled(head, plural=plural)
@@ -337,11 +437,16 @@ class ActorBook:
                 if plural and (entry.plural or entry.kind == "group"):
                     return entry
                 if not plural and entry.kind == "person" and not entry.plural:
+                    if gender and entry.gender and entry.gender != gender:
+                        continue  # "le maire" is not the woman named last
+                    if entry.role and head not in _ANY_PERSON and head not in fold(entry.role):
+                        continue  # "le maire" is not the retiree quoted before him
                     return entry
         if head in ORG_WORDS or head in ("start-up", "start up", "firme", "firm"):
-            for entry in reversed(self._recent):
-                if entry.kind == "organisation":
-                    return entry
+            side = _side_of_word(head)
+            bodies = [e for e in reversed(self._recent) if e.kind == "organisation"]
+            same = [e for e in bodies if side is not None and _sides(e) == {side}]
+            return next(iter(same or [e for e in bodies if _side_fits(side, e)]), None)
         return None
 
     # --- new actors ---------------------------------------------------------------------
@@ -415,15 +520,78 @@ class ActorBook:
         return [e.frozen() for e in self.entries if e.used]
 
 
-def labels_allow(labels: dict[tuple[int, int], str] | None, name: str) -> bool:
-    """spaCy, when it ran, has not called this name a place or a thing."""
-    return True if labels is None else all(label != "LOC" for label in labels.values())
+def _common_word_opening(
+    name: str, sentence: str, labels: dict[tuple[int, int], str] | None
+) -> bool:
+    """Whether a capitalised word is only a sentence's first word, not a name: one word, no
+    first name, no acronym, opening the sentence, and not a person or a body to spaCy (to the
+    rules alone, when spaCy did not run: the ending of an adjective or a common noun)."""
+    if (
+        len(name.split()) != 1
+        or any(c.isupper() for c in name[1:])
+        or gender_of_first_name(name) is not None
+        or not sentence.lstrip().startswith(name)
+    ):
+        return False
+    if labels is not None:
+        at = len(sentence) - len(sentence.lstrip())
+        return not any(
+            a < at + len(name) and at < b and label in ("PER", "ORG")
+            for (a, b), label in labels.items()
+        )
+    return bool(_COMMON_ENDING.search(fold(name)))
+
+
+# `Colère chez les pêcheurs`, `Du côté des élus`: who the mood is of.
+_AMONG = re.compile(
+    r"(?<![\w-])(?:chez|parmi|du côté (?:des|du|de la|de l'|de)|côté|among)\s+(?P<who>.+)$",
+    re.IGNORECASE,
+)
+
+
+# Endings of French and English adjectives and common nouns, rare in names.
+_COMMON_ENDING = re.compile(
+    r"(?:ant|ants|able|ible|if|ive|ifs|eux|euse|ion|ions|isme|ite|age|ment|ure|ence|ance|aire"
+    r"|iste|ique|ude|ere|ete|eur|oir|ness|ful|less|ous|ing|tion|ity)$"
+)
+
+
+def _title_words(folded: str) -> list[str]:
+    """A title's words, not an owner's (`company s counsel`: counsel, not company)."""
+    words = folded.replace("'", " ").replace("’", " ").split()
+    return [w for i, w in enumerate(words) if words[i + 1 : i + 2] != ["s"] and w != "s"]
+
+
+_HONORIFIC = re.compile(r"(M|MM|Mme|Mmes|Mlle|Me|Dr|Pr|Mr|Mrs|Ms)\.?\s+(?=[A-ZÉ])")
+_HONORIFIC_NAME = re.compile(
+    r"(?:(?:Le|La|De|Du|de|du|d['’]|van|von)\s*)?[A-ZÉ][\w'’-]*(?:\s+(?:[A-ZÉ][\w'’-]*|Le|La|de|du))*"
+)
+_HONORIFIC_GENDER = {"M": "m", "Mr": "m", "Mme": "f", "Mlle": "f", "Mrs": "f", "Ms": "f"}
+
+
+def _word_at(sentence: str, word: str) -> int | None:
+    """Where `word` stands in the sentence as a whole word, or None."""
+    found = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w])", sentence)
+    return found.start() if found else None
+
+
+def labels_allow(labels: dict[tuple[int, int], str] | None, name: str, sentence: str) -> bool:
+    """spaCy, when it ran, has not called this name a place ("Provence"): a place overlaps
+    it where the sentence writes it, and no person does."""
+    if not labels:
+        return True
+    at = sentence.find(name)
+    if at < 0:
+        return True
+    end = at + len(name)
+    found = {label for (a, b), label in labels.items() if a < end and at < b}
+    return "LOC" not in found or "PER" in found
 
 
 def title_prefix(text: str, start: int) -> str:
     """The words before a name in its phrase: "la préfète du Finistère" for "…, Anne Dupont"."""
     before = text[:start].rstrip(" ,")
-    before = before.rsplit(",", 1)[-1].strip()
+    before = re.split(r"[,:;]|(?<![\w-])(?:[Ss]elon|[Dd]['’]après|[Pp]our)\s", before)[-1].strip()
     # "a déclaré la préfète du Finistère": the title starts at its article
     for found in _TITLE_START.finditer(before):
         if not before[found.end() : found.end() + 1].isupper():  # not "l'AFP"
@@ -440,22 +608,59 @@ def title_near(text: str, start: int, end: int) -> str:
     """The title given with a name: before it ("le maire Jean Martin") or after a comma."""
     before = title_prefix(text, start)
     bare = DETERMINERS.sub("", before, count=1).strip()
-    if bare and bare[0].islower() and len(bare.split()) <= 8 and _head_noun(fold(bare)):
+    if (
+        bare
+        and bare[0].islower()
+        and len(bare.split()) <= 8
+        and _head_noun(fold(bare))
+        and not _SAYS.match(fold_same_length(bare))  # "s'indigne Anne Roux": a verb, not her title
+        and not DETERMINERS.match(f"{bare} ")  # "selon le SDE": an article alone
+        and not _RELATIVE_START.match(fold(bare))  # "…, who chairs the Calloway Council"
+    ):
         return bare
     after = text[end:].lstrip()
     if after.startswith(","):
         rest = after[1:].strip()
-        rest = re.split(r",|;|\.|\s(?:qui|who|a|ont|said|has|have|est)\s", rest, maxsplit=1)[0]
+        cut = re.search(r",|;|\.|\s(?P<verb>qui|who|a|ont|said|has|have|est)\s", rest)
+        if cut and cut["verb"] and cut["verb"] not in ("qui", "who"):
+            return ""  # "selon Paul Roux, l'entreprise a accepté": the next clause's subject
+        rest = rest[: cut.start()] if cut else rest
         bare = DETERMINERS.sub("", rest.strip(), count=1).strip()
-        if bare and bare[0].islower() and len(bare.split()) <= 8:
+        said = _SAYS.match(fold_same_length(bare)) or _RELATIVE_START.match(fold(bare))
+        if bare and bare[0].islower() and len(bare.split()) <= 8 and not said:
             return bare
     return ""
+
+
+_RELATIVE_START = re.compile(r"(?:qui|que|qu|dont|ou|who|whose|whom|which|that|where)\b")
+# A speech verb, French or English, where a title was looked for.
+_SAYS = re.compile(rf"(?:{FRENCH_VERB_GROUP.pattern})|(?:{ENGLISH_VERB.pattern})")
 
 
 _QUANTITIES = frozenset(
     "dizaine dizaines centaine centaines millier milliers groupe poignee partie majorite "
     "dozens hundreds thousands group number".split()
 )
+
+
+_GROUP: list[re.Pattern[str]] = []
+
+
+def _group_pattern() -> re.Pattern[str]:
+    """A plural group of people after a quantity or a determiner (`quelques dizaines
+    d'étudiants`, `plus de 300 salariés`, `the protesters`), compiled on first use."""
+    if not _GROUP:
+        nouns = sorted((n for n in PERSON_NOUNS if n.endswith(("s", "x"))), key=len, reverse=True)
+        _GROUP.append(
+            re.compile(
+                r"(?<![\w-])(?:les|des|ces|quelques|plusieurs|nombreux|nombreuses|\d[\d  ]*"
+                r"|dizaines? d'|centaines? d[e']|milliers? d[e']|the|some|several|many|dozens of"
+                r"|hundreds of|thousands of)\s*(?:[\w-]+\s+)?(?P<noun>"
+                + "|".join(re.escape(n) for n in nouns)
+                + r")(?![\w-])"
+            )
+        )
+    return _GROUP[0]
 
 
 _PERSONAL_ONLY = frozenset(("he", "she", "him", "her"))
@@ -481,12 +686,93 @@ _GENERIC_PERSON = frozenset(
 )
 
 
+# Person words that name no function of their own: any person named may be one.
+_ANY_PERSON = frozenset(
+    "responsable homme femme auteur man woman person personne interesse interessee".split()
+)
+
+
 # Words for any body, which point to the last one named each time (`la société`, `the group`),
 # where `the district` or `le rectorat`, once it has pointed to one, keeps naming it.
 _ANY_BODY = frozenset(
     "societe entreprise groupe firme company firm group corporation organisation organization "
     "association collectif syndicat union".split()
 )
+
+
+# Which side of a dispute a body's word names: `la direction`, `l'entreprise`, `the company`
+# are the employer, never a union or a court named before them; `le syndicat` is a union,
+# never the company; `the court`, `le ministère` are public bodies. Union names are widely
+# known acronyms.
+_EMPLOYER_WORDS = frozenset(
+    "entreprise societe direction groupe firme employeur exploitant operateur delegataire "
+    "filiale company firm employer corporation management operator inc ltd llc corp sa sas "
+    "plc gmbh partners holdings industries technologies solutions ventures enterprises".split()
+)
+_UNION_WORDS = frozenset(
+    "syndicat syndicats intersyndicale union unions cgt cfdt fo unsa sud sud-rail fsu snes "
+    "cftc cfe-cgc fnsea solidaires confederation".split()
+)
+
+
+# Words that qualify a body's title without making it another body ("la direction du groupe").
+_PLAIN_QUALIFIERS = frozenset(
+    """de du des d la le les l et en of the and usine site club ville commune local locale
+    locaux""".split()
+)
+
+
+def _qualified_elsewhere(bare: str, entry: Entry) -> bool:
+    """Whether a body's title says more than its head (`chambre régionale des comptes`,
+    `conseil municipal`) in words the body pointed to is not known by: another body."""
+    words = fold(bare).replace("'", " ").split()[1:]
+    known = {
+        part
+        for text in (entry.name, entry.role, *entry.aliases)
+        for part in fold(text).replace("'", " ").split()
+    }
+    return any(
+        w not in known and w not in _PLAIN_QUALIFIERS and w not in ORG_WORDS and len(w) > 2
+        for w in words
+    )
+
+
+# Public bodies: a court, a ministry, a council is never `the company` nor `le syndicat`.
+_PUBLIC_WORDS = frozenset(
+    "tribunal cour court ministere ministry prefecture mairie gouvernement government agence "
+    "agency departement department region commission senat senate assemblee assembly "
+    "authority autorite rectorat conseil council parquet prosecutor prosecutors".split()
+)
+
+
+def _side_of_word(word: str) -> str | None:
+    if word in _EMPLOYER_WORDS:
+        return "employer"
+    if word in _UNION_WORDS:
+        return "union"
+    if word in _PUBLIC_WORDS:
+        return "public"
+    return None
+
+
+def _side_fits(side: str | None, entry: Entry) -> bool:
+    """Whether a body may be the one `la direction` or `le syndicat` points back to: it is
+    not known to be of the other side (by its name, aliases or role)."""
+    if side is None:
+        return True
+    sides = _sides(entry)
+    return not sides or side in sides
+
+
+def _sides(entry: Entry) -> set[str]:
+    """The sides a body's name, aliases and role say it is of (none, one, or several)."""
+    words = {
+        part
+        for text in (entry.name, entry.role, *entry.aliases)
+        for word in fold(text).split()
+        for part in (word, *word.split("-"))
+    }
+    return {side for w in words if (side := _side_of_word(w)) is not None}
 
 
 def _head_noun(folded: str) -> str:
@@ -517,6 +803,26 @@ def _names_outside(names: Sequence[str], entry: Entry) -> bool:
     return any(not any(f" {fold(n)} " in alias for alias in padded) for n in names)
 
 
+def _heads(phrase: str) -> list[str]:
+    """The names a speaker's phrase is headed by, not complements (`porte-parole d'Anthropic`);
+    in `Karim Aït, délégué CGT`, the names of the apposition after the comma are what is said
+    of the speaker, unless the part before the comma names no one (`le directeur de Varpropre,
+    Stéphane Lambertin`)."""
+    spans = [s for s in find_names(phrase) if not _complement(phrase, s)]
+    if len(spans) >= 2 and len(phrase[slice(*spans[0])].split()) == 1:
+        between = phrase[spans[0][1] : spans[1][0]].split()
+        if (
+            0 < len(between) <= 4
+            and all(w.islower() for w in between)
+            and len(phrase[slice(*spans[1])].split()) >= 2
+            and looks_like_person(phrase[slice(*spans[1])])
+        ):
+            spans = spans[1:]  # "Stonington select board chair Ellen Marsh": the title's place
+    comma = phrase.find(",")
+    first = [s for s in spans if comma < 0 or s[1] <= comma]
+    return [phrase[a:b] for a, b in (first or spans)]
+
+
 def _complement(phrase: str, span: tuple[int, int]) -> bool:
     """Whether the name at `span` complements a noun ("porte-parole d'Anthropic")."""
     start, end = span
@@ -541,17 +847,3 @@ def _worth_an_actor(name: str, label: str | None) -> bool:
         return True
     words = [fold(w) for w in name.split()]
     return len(words) >= 2 and (looks_like_person(name) or any(w in ORG_WORDS for w in words))
-
-
-# News outlets and agencies, named as where something was said, not as actors.
-_MEDIA_WORDS = frozenset(
-    """afp reuters ap press presse monde figaro liberation inter info bfm bfmtv lci tf1
-    parisien times post journal news radio television tv cnn bbc bloomberg politico
-    guardian""".split()
-)
-
-
-def is_media(name: str) -> bool:
-    """A news outlet or agency ("The Associated Press", "France Inter", "Le Monde")."""
-    words = fold(name).split()
-    return 0 < len(words) <= 4 and any(w in _MEDIA_WORDS for w in words)

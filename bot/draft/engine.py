@@ -104,7 +104,7 @@ def draft_article(
             continue
         state.sentence_text = sentence.text
         labels = _labels(parse, sentence)
-        book.sentence = index
+        book.begin(index)
         prose = _without_quotes(sentence)
         anchor = state.previous_day or state.news_day
         dates = find_dates(prose, article.date, anchor=anchor)
@@ -114,6 +114,7 @@ def draft_article(
                 state.occasions.setdefault(occasion, opening)
         dates = _with_occasions(prose, dates, state.occasions, state.last_day)
         first_quote = sentence.quotes[0].open_mark - sentence.start if sentence.quotes else None
+        book.note_groups(prose, sentence.text)
         book.note_names(sentence.text[:first_quote], sentence.text, labels=labels)
         subject = sentence_subject(sentence.text[:first_quote], article.language)
         if subject:
@@ -128,7 +129,8 @@ def draft_article(
             sentence = dataclasses.replace(sentence, quotes=parts)
             state.sentence_speaker = None
             for quote in parts:
-                drafted = _quote(article, book, state, sentence, quote, index, dates, labels)
+                entities = labels if parse is not None else None  # None: no parser ran
+                drafted = _quote(article, book, state, sentence, quote, index, dates, entities)
                 if drafted is not None and drafted.text not in seen_quotes:
                     seen_quotes.add(drafted.text)
                     quotes.append(drafted)
@@ -194,7 +196,7 @@ def _quote(
     quote: Quotation,
     index: int,
     dates: list[DateMatch],
-    labels: dict[tuple[int, int], str],
+    labels: dict[tuple[int, int], str] | None,
 ) -> DraftQuote | None:
     later = quote is not sentence.quotes[0] and state.sentence_speaker is not None
     found = attribute(

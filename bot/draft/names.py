@@ -49,7 +49,8 @@ ORG_WORDS = frozenset(
     commission company corporation council court department federation foundation government
     group institute league ministry movement office organisation organization party
     senate society union university inc ltd llc corp sa sas plc gmbh co district schools
-    rectorat""".split()
+    rectorat partners holdings industries services systems technologies solutions ventures
+    enterprises associates logistics labs airlines cooperative""".split()
 )
 # Capitalised words that open sentences or name days and months, never people.
 _NOT_NAMES = frozenset(
@@ -113,12 +114,35 @@ def find_names(text: str) -> list[tuple[int, int]]:
             run, pending = [], None
     if run:
         spans.append((run[0][0], run[-1][1]))
-    return [_from_first_name(text, a, b) for a, b in spans]
+    return [_from_first_name(text, *_after_title(text, a, b)) for a, b in spans]
+
+
+# Titles written capitalised before a name in English news ("County Commissioner Ruth
+# Alvarado", "Commission Chair Elena Vasquez", "Riverbend CEO Michael Osei").
+_TITLE_WORDS = frozenset(
+    """mayor commissioner governor senator sen rep representative judge justice president
+    chief executive director superintendent sheriff chair chairman chairwoman chairperson ceo
+    cfo coo councilman councilwoman councilor councillor secretary minister officer
+    spokesman spokeswoman spokesperson attorney general prosecutor lieutenant professor prof
+    coach manager treasurer comptroller auditor administrator""".split()
+)
+
+
+def _after_title(text: str, start: int, end: int) -> tuple[int, int]:
+    """ "County Commissioner Ruth Alvarado" -> "Ruth Alvarado": a name starts after the last
+    title word before it, when two words or more are left (not "General Motors")."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    titles = [i for i, w in enumerate(words) if fold(w[0].rstrip(".")) in _TITLE_WORDS]
+    if titles and len(words) - titles[-1] - 1 >= 2:
+        return start + words[titles[-1] + 1].start(), end
+    return start, end
 
 
 def _from_first_name(text: str, start: int, end: int) -> tuple[int, int]:
     """ "Défense Pete Hegseth" -> "Pete Hegseth": a name starts at its first name."""
     at = start
+    if any(fold(w) in ORG_WORDS for w in text[start:end].split()):
+        return start, end  # "Port Marine Authority": a body, whatever its words
     for word in text[start:end].split()[1:]:
         at = text.index(word, at + 1)
         if gender_of_first_name(word) is not None and end - at > len(word):
@@ -137,11 +161,33 @@ def gender_of_first_name(name: str) -> str | None:
     return None
 
 
+# A place's last word ("Calloway Island", "Halvorsen County"): no one's name.
+_PLACE_WORDS = frozenset(
+    """island islands county city town village township parish lake river bay valley street
+    avenue road beach harbor harbour mountain mountains falls springs heights state""".split()
+)
+
+
 def looks_like_person(name: str) -> bool:
     """A name of two or three words whose first is a first name, or with no body's word."""
     words = [fold(w) for w in name.split()]
-    if any(w in ORG_WORDS for w in words):
+    if any(w in ORG_WORDS for w in words) or (words[-1:] and words[-1] in _PLACE_WORDS):
         return False
     if gender_of_first_name(name) is not None:
         return True
     return 2 <= len(words) <= 4 and not name.isupper()
+
+
+# News outlets and agencies, named as where something was said, not as actors.
+_MEDIA_WORDS = frozenset(
+    """afp reuters ap press presse monde figaro liberation inter info bfm bfmtv lci tf1
+    parisien times post journal news radio television tv cnn bbc bloomberg politico
+    guardian ouest-france telegramme echos humanite mediapart franceinfo rtl bleu depeche
+    dauphine sud-ouest marianne huffpost""".split()
+)
+
+
+def is_media(name: str) -> bool:
+    """A news outlet or agency ("The Associated Press", "France Inter", "Le Monde")."""
+    words = fold(name).split()
+    return 0 < len(words) <= 4 and any(w in _MEDIA_WORDS for w in words)

@@ -15,17 +15,24 @@ exhort repet qualifi demand reclam exig menac avanc argu retorqu repliqu pron de
 interpell temper nuanc conced sugger jur interrog emport enerv indign inquiet felicit alert
 cit not appel tweet poursuiv justifi invoqu soupir scand reclam martel esper regrett
 deplor denonc insist estim lanc pest tacl raill moqu accus chiffr admett rassur alarm etonn
-insurg desol offusqu agac temoign exclam abond relat rappell""".split()
+insurg desol offusqu agac temoign exclam abond relat rappell evoqu parl revendiqu souffl murmur
+consider contest refut reproch constat fulmin tempet""".split()
 _ER_ENDINGS = ("e", "ee", "es", "ees", "ent", "ait", "aient", "a", "erent", "era", "eront")
 _IRREGULAR = """dit dite dits disent disait dira ecrit ecrite ecrivent ecrivait ecrira averti
 avertit avertissent prevenu previent previennent reconnu reconnait reconnaissent admis admet
 repondu repond repondent defendu defend defendent conclu conclut poursuivi poursuit promis
 promet dementi dement soutenu soutient soutiennent reagi reagit rencheri rencherit rejoui
-rejouit maintenu maintient maintiennent promis""".split()
+rejouit maintenu maintient maintiennent promis decrit decrivent nie nient assene""".split()
 FRENCH_VERBS = frozenset(
     [stem + ending for stem in _ER_STEMS for ending in _ER_ENDINGS]
     + _IRREGULAR
     + ["mis en garde", "met en garde", "fait valoir", "fait savoir", "pris", "prend", "prennent"]
+    + [
+        f"{verb}-{pronoun} {what}"  # "fait-on savoir", "met-elle en garde"
+        for verb, what in (("fait", "savoir"), ("fait", "valoir"), ("met", "en garde"))
+        for pronoun in ("il", "elle", "on")
+    ]
+    + [f"font-{p} {what}" for p in ("ils", "elles") for what in ("savoir", "valoir")]
 )
 ENGLISH_VERBS = frozenset(
     """said says told tells added adds stated states declared warned warns argued argues
@@ -84,6 +91,19 @@ PRONOUNS = {
     "they": (None, True),
     "it": ("n", False),
     "them": (None, True),
+    # demonstratives: the last one named who fits ("Celle-ci a dénoncé…", "Ce dernier …")
+    "celui-ci": ("m", False),
+    "celle-ci": ("f", False),
+    "ceux-ci": (None, True),
+    "celles-ci": (None, True),
+    "celui ci": ("m", False),  # as `fold` writes them
+    "celle ci": ("f", False),
+    "ceux ci": (None, True),
+    "celles ci": (None, True),
+    "ce dernier": ("m", False),
+    "cette derniere": ("f", False),
+    "ces derniers": (None, True),
+    "ces dernieres": (None, True),
 }
 PREPOSITIONS = frozenset(
     "a au aux dans lors sur devant pendant par chez aupres en to in at on during from via".split()
@@ -103,13 +123,14 @@ DETERMINERS = re.compile(
     r"|plusieurs|the|an|a|his|her|its|their|some|several|many)\s+|l'\s*|l’\s*)",
     re.IGNORECASE,
 )
+# (English `the` is plural only before a plural noun: `the workers`, not `the company`.)
 PLURAL_START = re.compile(
-    r"^(?:nos|vos|les|des|ces|leurs|ses|quelque|quelques|plusieurs|nombre de|the|some|several|many"
-    r"|\d[\d\s,.]*)\s"
+    r"^(?:nos|vos|les|des|ces|leurs|ses|quelque|quelques|plusieurs|nombre de|some|several|many"
+    r"|the(?=\s+(?:[\w'-]+\s+)?[\w'-]*[^s\s']s\s)|\d[\d\s,.]*)\s"
 )
 # A finite verb, to find the subject of a sentence whose quote has no speech verb.
 FRENCH_FINITE = re.compile(
-    r"(?<![\w'-])(?:a|ont|avait|avaient|est|sont|etait|etaient|sera|seront|va|vont|doit|doivent"
+    r"(?<![\w'-])(?:n')?(?:a|ont|avait|avaient|est|sont|etait|etaient|sera|seront|va|vont|doit|doivent"
     r"|veut|veulent|entend|entendent|vise|visent|refuse|refusent|s'est|se sont|s'en est)(?![\w-])"
 )
 ENGLISH_FINITE = re.compile(
@@ -124,7 +145,9 @@ ADVERBIAL_START = re.compile(
     r"|in|on|at|after|before|since|during|asked|speaking|contacted|but|and|yet|however|for"
     r"|with|as|when|while|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday"
     r"|earlier|later|le \d|\d|la veille|le lendemain|au lendemain|the day before|the day after"
-    r"|the next day|the following day|the previous day)(?![\w-])"
+    r"|the next day|the following day|the previous day|de son cote|de leur cote|pour sa part"
+    r"|pour leur part|quant a|cote|du cote|de notre cote|meanwhile|for its part|for their part)"
+    r"(?![\w-])"
 )
 PERSON_NOUNS = frozenset(
     """dirigeant dirigeante responsable patron patronne homme femme elu elue auteur auteurs
