@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from msgspec import Struct
 
 from bot import config_checks as checks
 from bot.errors import ConfigError
@@ -60,8 +61,7 @@ class Secret:
         return hash(self._value)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Setting:
+class Setting(Struct, frozen=True, kw_only=True):
     """What a field of `Settings` declares besides its name, type and default."""
 
     doc: str
@@ -394,8 +394,7 @@ SECRET_NAMES = tuple(
 )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Declared:
+class Declared(Struct, frozen=True, kw_only=True):
     """One setting as the loader uses it: the declaration with its type resolved."""
 
     name: str
@@ -480,8 +479,7 @@ def plain(value: object) -> object:
     return value
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ConfigReport:
+class ConfigReport(Struct, frozen=True, kw_only=True):
     """The effective settings (bad values left at their defaults) and every problem found."""
 
     settings: Settings

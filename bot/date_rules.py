@@ -34,14 +34,20 @@ How relative words are read, against a reference day (an article's date, or toda
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.months import MONTH_ABBREVIATIONS, MONTH_NAMES, WRITTEN_BARE, WRITTEN_WITH_STOP
+from msgspec import Struct
+
+from bot.months import (
+    MONTH_ABBREVIATIONS,
+    MONTH_NAMES,
+    WRITTEN_BARE,
+    WRITTEN_WITH_STOP,
+    days_in_month,
+)
 
 
 class Precision(StrEnum):
@@ -60,8 +66,7 @@ class Direction(StrEnum):
     NEAREST = "nearest"  # whichever is closer; a tie goes to the past
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DateMatch:
+class DateMatch(Struct, frozen=True, kw_only=True):
     """One date expression found in a text and what it resolves to."""
 
     value: dt.date  # the first day of the span at its precision
@@ -779,7 +784,7 @@ def _month_from(month: int, reference: dt.date, way: Direction) -> dt.date:
 def _add_months(date: dt.date, months: int) -> dt.date:
     index = date.year * 12 + date.month - 1 + months
     year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
+    last = days_in_month(year, month + 1)
     return dt.date(year, month + 1, min(date.day, last))
 
 
@@ -875,11 +880,11 @@ def qualified_span(
     if precision is Precision.DAY:
         return value, value
     if precision is Precision.MONTH:
-        last = calendar.monthrange(value.year, value.month)[1]
+        last = days_in_month(value.year, value.month)
         first_day, last_day = _QUALIFIED_DAYS.get(qualifier or "", (1, last))
         return value.replace(day=first_day), value.replace(day=min(last_day, last))
     first_month, last_month = _QUALIFIED_MONTHS.get(qualifier or "", (1, 12))
-    last = calendar.monthrange(value.year, last_month)[1]
+    last = days_in_month(value.year, last_month)
     return dt.date(value.year, first_month, 1), dt.date(value.year, last_month, last)
 
 

@@ -17,8 +17,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from bot.dossier import Dossier
 from bot.dossier_names import DOSSIER_NAME
@@ -35,8 +36,7 @@ def _has_yaml(folder: Path) -> bool:
     return any(folder.glob("*.yaml")) or any(folder.glob("*.yml"))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Layout:
+class Layout(Struct, frozen=True, kw_only=True):
     """What a seeds folder holds: one dossier, or a dossier per sub-folder."""
 
     seeds: Path

@@ -6,13 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from msgspec import Struct
+
 from bot.date_rules import (
     Precision as Precision,  # a record date's precision, read by the date rules
 )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Text:
+class Text(Struct, frozen=True, kw_only=True):
     """A short text in English and French; the dossier is bilingual."""
 
     en: str
@@ -30,8 +31,7 @@ class Basis(StrEnum):
     REPORTED = "reported"  # the text gives no date: only the day the article reported it
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class When:
+class When(Struct, frozen=True, kw_only=True):
     """A record's date and what it rests on, so a reply never shows more than the text says.
 
     `phrase` is the article's words the date was read from, `rule` the date rule
@@ -58,8 +58,7 @@ class When:
         return self.basis is Basis.REPORTED
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Period:
+class Period(Struct, frozen=True, kw_only=True):
     """A length the text gives ("six mois"), and its end as we count it: never an event.
 
     The end is computed from the record's own date; it is approximate (month precision) and
@@ -72,8 +71,7 @@ class Period:
     ends: dt.date  # first day of the month it ends in, about
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Article:
+class Article(Struct, frozen=True, kw_only=True):
     id: str
     path: str  # relative to the seeds folder
     date: dt.date
@@ -83,16 +81,14 @@ class Article:
     added: dt.date  # when it entered the dossier
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SpeaksFor:
+class SpeaksFor(Struct, frozen=True, kw_only=True):
     """Who a person speaks for (the spokesperson, the chief executive), and as what."""
 
     actor: str  # an actor id
     role: Text  # "chief executive" / "patron"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Actor:
+class Actor(Struct, frozen=True, kw_only=True):
     id: str
     # French names carry their article ("le ministère de la Défense"), so French sentences
     # can contract "de le" into "du" (bot.i18n); English names may too ("the US official").
@@ -119,16 +115,14 @@ class Actor:
         )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Context:
+class Context(Struct, frozen=True, kw_only=True):
     """The words around a quote that say what it is about ("Les armes entièrement autonomes")."""
 
     text: str  # verbatim, from the quote's paragraph
     translation: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Quote:
+class Quote(Struct, frozen=True, kw_only=True):
     id: str
     speaker: str  # actor id
     text: str  # verbatim, as printed in the articles
@@ -156,8 +150,7 @@ class EvidenceKind(StrEnum):
     QUOTATION = "quotation"  # someone's words, quoted
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Evidence:
+class Evidence(Struct, frozen=True, kw_only=True):
     article: str
     sentence: str  # verbatim from the article
     kind: EvidenceKind
@@ -171,8 +164,7 @@ class EventKind(StrEnum):
     BACKGROUND = "background"  # what came before the dispute (a law, a founding)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Event:
+class Event(Struct, frozen=True, kw_only=True):
     id: str
     when: When
     time: str | None = None  # "22:01 GMT" where the article gives one
@@ -212,8 +204,7 @@ def event_order(event: Event) -> tuple[dt.date, int, str, str]:
     return event.when.date, event.order, event.time or "", event.id
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Issue:
+class Issue(Struct, frozen=True, kw_only=True):
     id: str
     name: Text
     aliases: tuple[str, ...]
@@ -233,8 +224,7 @@ class Issue:
         )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Position:
+class Position(Struct, frozen=True, kw_only=True):
     actor: str
     issue: str
     stance: str  # see bot.corpus.loader.STANCES

@@ -23,9 +23,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from itertools import chain, pairwise
 from typing import Any, Generic, TypeVar
+
+from msgspec import Struct, field
 
 from bot.corpus.model import (
     Actor,
@@ -46,8 +47,7 @@ from bot.matching.folding import fold
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Spot:
+class Spot(Struct, frozen=True):
     """Where a record stands: its file, its first line, and the line of each of its keys."""
 
     file: str
@@ -59,8 +59,7 @@ class Spot:
         return f"{self.file}:{line}"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Located(Generic[T]):
+class Located(Struct, Generic[T], frozen=True, kw_only=True):
     """A built record with what the rules need that the model does not keep."""
 
     record: T
@@ -70,8 +69,7 @@ class Located(Generic[T]):
     phrase: str | None = None  # an actor's role as the article words it
 
 
-@dataclass(slots=True)
-class _Articles:
+class _Articles(Struct):
     """The articles' texts, folded on first use."""
 
     by_id: dict[str, Article]
