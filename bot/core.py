@@ -10,17 +10,15 @@ is looked up.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 import re
 import shlex
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from msgspec import Struct, structs
+from msgspec import Struct, field, structs
 
 from bot.config import LOCALES, Settings
 from bot.date_rules import iso_at
@@ -116,8 +114,7 @@ class PlaceLookup(Protocol):
     def __call__(self, request: Request, *, fresh: bool) -> Place: ...
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Context:
+class Context(Struct, frozen=True, kw_only=True):
     """What a handler may read: the dossier, the settings, the locale and today's date."""
 
     dossier: Dossier
@@ -126,9 +123,9 @@ class Context:
     today: dt.date
     request: Request
     # The commands the core answers, by name (/help lists them).
-    commands: Mapping[str, Command] = field(default_factory=dict, repr=False, compare=False)
+    commands: Mapping[str, Command] = field(default_factory=dict)
     # Every dossier of the deployment, and the name of the one answering (`dossier`).
-    library: Library | None = field(default=None, repr=False, compare=False)
+    library: Library | None = None
     dossier_name: str = ""
     place: Place = field(default_factory=Place)
 
@@ -621,9 +618,7 @@ class Core:
                 continue
             request = structs.replace(ctx.request, command=tried.command, args=tried.args)
             try:
-                found = command.run(
-                    dataclasses.replace(ctx, request=request), Args.parse(tried.args)
-                )
+                found = command.run(structs.replace(ctx, request=request), Args.parse(tried.args))
             except UsageError:
                 continue
             if found.kind is ReplyKind.OK:
