@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from msgspec import Struct, field
+from msgspec import field
 
 from bot import config_checks as checks
 from bot.errors import ConfigError
+from bot.record import Record
 from bot.textfiles import NotUtf8Error, TooDeepError, check_yaml_depth, read_utf8
 
 # The source checkout (the tests and the benchmark read its folders).
@@ -60,7 +61,7 @@ class Secret:
         return hash(self._value)
 
 
-class Setting(Struct, frozen=True, kw_only=True):
+class Setting(Record, frozen=True, kw_only=True):
     """What a field of `Settings` declares besides its name, type and default."""
 
     doc: str
@@ -118,7 +119,7 @@ def secret(*, doc: str, check: checks.Check | None = None, section: str = "") ->
     return None
 
 
-class Settings(Struct, frozen=True, kw_only=True):
+class Settings(Record, frozen=True, kw_only=True):
     """Every setting of the bot, declared once: its type, default, variables, doc and check."""
 
     seeds: Path = setting(
@@ -400,7 +401,7 @@ _SETTINGS: dict[str, tuple[Setting, object]] = dict(
 SECRET_NAMES = tuple(name for name, (one, _) in _SETTINGS.items() if one.secret)
 
 
-class Declared(Struct, frozen=True, kw_only=True):
+class Declared(Record, frozen=True, kw_only=True):
     """One setting as the loader uses it: the declaration with its type resolved."""
 
     name: str
@@ -482,7 +483,7 @@ def plain(value: object) -> object:
     return value
 
 
-class ConfigReport(Struct, frozen=True, kw_only=True):
+class ConfigReport(Record, frozen=True, kw_only=True):
     """The effective settings (bad values left at their defaults) and every problem found."""
 
     settings: Settings

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from msgspec import Struct, field, structs
+from msgspec import field, structs
 
 from bot.config import LOCALES, Settings
 from bot.date_rules import iso_at
@@ -28,6 +28,7 @@ from bot.i18n import t
 from bot.library import Library
 from bot.matching.folding import MAX_QUERY_CHARS, STOPWORDS, fold, words
 from bot.matching.names import Match, Span, best_command
+from bot.record import Record
 from bot.reply import Attachment, Item, Layout, Page, Reply, ReplyKind, Source
 
 if TYPE_CHECKING:  # bot.dates is read when a date may be asked for: `ask /quote` skips it
@@ -44,7 +45,7 @@ MAX_ATTACHMENT_BYTES = 200_000
 _COMMAND_WORD = re.compile(r"(\S*)\s*(.*)", re.DOTALL)
 
 
-class Request(Struct, frozen=True, kw_only=True):
+class Request(Record, frozen=True, kw_only=True):
     command: str  # without the slash: "quote"
     args: str = ""
     locale: str | None = None  # the user's locale where the platform knows it
@@ -84,14 +85,14 @@ class Request(Struct, frozen=True, kw_only=True):
         return cls(command=command.lower(), args=args.strip(), **context)
 
 
-class Choice(Struct, frozen=True, kw_only=True):
+class Choice(Record, frozen=True, kw_only=True):
     """An autocomplete choice: what the user sees and what the option receives."""
 
     name: str
     value: str
 
 
-class Place(Struct, frozen=True, kw_only=True):
+class Place(Record, frozen=True, kw_only=True):
     """What the bot's state database says about where a request comes from: the dossier its
     channel follows and its team's settings ("" or None: the deployment's defaults)."""
 
@@ -114,7 +115,7 @@ class PlaceLookup(Protocol):
     def __call__(self, request: Request, *, fresh: bool) -> Place: ...
 
 
-class Context(Struct, frozen=True, kw_only=True):
+class Context(Record, frozen=True, kw_only=True):
     """What a handler may read: the dossier, the settings, the locale and today's date."""
 
     dossier: Dossier
@@ -151,7 +152,7 @@ class Context(Struct, frozen=True, kw_only=True):
         )
 
 
-class Option(Struct, frozen=True, kw_only=True):
+class Option(Record, frozen=True, kw_only=True):
     """A command option, as native slash commands show it."""
 
     name: str
@@ -160,7 +161,7 @@ class Option(Struct, frozen=True, kw_only=True):
     required: bool = False
 
 
-class Command(Struct, frozen=True, kw_only=True):
+class Command(Record, frozen=True, kw_only=True):
     name: str
     summary: dict[str, str]  # locale -> one line
     usage: str
@@ -195,7 +196,7 @@ class Command(Struct, frozen=True, kw_only=True):
         return f"Command({', '.join(shown)})"
 
 
-class Args(Struct, frozen=True, kw_only=True):
+class Args(Record, frozen=True, kw_only=True):
     """A command's arguments: the words, and the page asked for (`page 2`)."""
 
     text: str
@@ -349,7 +350,7 @@ def empty(ctx: Context, *, command: str, title: str, text: str, suggestions: lis
     )
 
 
-class Split(Struct, frozen=True, kw_only=True):
+class Split(Record, frozen=True, kw_only=True):
     """A query split into what it names and the words it looks for (`split_query`)."""
 
     words: list[str]  # the query's folded words, a date or period taken out
@@ -402,7 +403,7 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class Answering(Struct, frozen=True, kw_only=True):
+class Answering(Record, frozen=True, kw_only=True):
     """Which dossier answers a request, what its Place is, and what to tell the user about it."""
 
     name: str

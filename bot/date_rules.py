@@ -39,8 +39,6 @@ import re
 import unicodedata
 from enum import StrEnum
 
-from msgspec import Struct
-
 from bot.months import (
     MONTH_ABBREVIATIONS,
     MONTH_NAMES,
@@ -48,6 +46,7 @@ from bot.months import (
     WRITTEN_WITH_STOP,
     days_in_month,
 )
+from bot.record import Record
 
 
 class Precision(StrEnum):
@@ -66,7 +65,7 @@ class Direction(StrEnum):
     NEAREST = "nearest"  # whichever is closer; a tie goes to the past
 
 
-class DateMatch(Struct, frozen=True, kw_only=True):
+class DateMatch(Record, frozen=True, kw_only=True):
     """One date expression found in a text and what it resolves to."""
 
     value: dt.date  # the first day of the span at its precision

@@ -19,12 +19,11 @@ import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from msgspec import Struct
-
 from bot.dossier import Dossier
 from bot.dossier_names import DOSSIER_NAME
 from bot.errors import ConfigError, CorpusError
 from bot.matching.folding import slug
+from bot.record import Record
 from bot.snapshot import load_dossier
 
 log = logging.getLogger("dispute_bot.library")
@@ -36,7 +35,7 @@ def _has_yaml(folder: Path) -> bool:
     return any(folder.glob("*.yaml")) or any(folder.glob("*.yml"))
 
 
-class Layout(Struct, frozen=True, kw_only=True):
+class Layout(Record, frozen=True, kw_only=True):
     """What a seeds folder holds: one dossier, or a dossier per sub-folder."""
 
     seeds: Path

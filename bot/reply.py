@@ -7,6 +7,8 @@ from typing import Any
 
 from msgspec import Struct
 
+from bot.record import Record
+
 
 class Layout(StrEnum):
     """How a reply's items are laid out: each on its own, or each on one line."""
@@ -24,7 +26,7 @@ class ReplyKind(StrEnum):
     ERROR = "error"  # a handler failed; the user sees a short apology
 
 
-class Source(Struct, frozen=True, kw_only=True):
+class Source(Record, frozen=True, kw_only=True):
     """An article the reply cites."""
 
     article_id: str
@@ -38,13 +40,13 @@ class Source(Struct, frozen=True, kw_only=True):
         return f"{self.credit}, {self.date}: {self.title}"
 
 
-class Field(Struct, frozen=True, kw_only=True):
+class Field(Record, frozen=True, kw_only=True):
     name: str
     value: str
     inline: bool = True
 
 
-class Item(Struct, frozen=True, kw_only=True):
+class Item(Record, frozen=True, kw_only=True):
     """One quote, event, position or article in a reply."""
 
     title: str
@@ -62,7 +64,7 @@ class Item(Struct, frozen=True, kw_only=True):
     cites: tuple[int, ...] = ()
 
 
-class Attachment(Struct, frozen=True, kw_only=True):
+class Attachment(Record, frozen=True, kw_only=True):
     """A file: handed to a command (an article to draft) or sent with its reply (the draft).
 
     Each platform carries it its own way: Slack uploads it, Discord attaches it to the
@@ -87,7 +89,7 @@ class Attachment(Struct, frozen=True, kw_only=True):
         )
 
 
-class Page(Struct, frozen=True, kw_only=True):
+class Page(Record, frozen=True, kw_only=True):
     number: int  # 1-based
     count: int
     # The command line that shows the previous/next page, for buttons.
@@ -101,7 +103,7 @@ class Page(Struct, frozen=True, kw_only=True):
         return f"{self.line} page {number}" if self.line else None
 
 
-class Reply(Struct, frozen=True, kw_only=True):
+class Reply(Record, frozen=True, kw_only=True):
     command: str
     kind: ReplyKind
     title: str

@@ -6,14 +6,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from msgspec import Struct
-
 from bot.date_rules import (
     Precision as Precision,  # a record date's precision, read by the date rules
 )
+from bot.record import Record
 
 
-class Text(Struct, frozen=True, kw_only=True):
+class Text(Record, frozen=True, kw_only=True):
     """A short text in English and French; the dossier is bilingual."""
 
     en: str
@@ -31,7 +30,7 @@ class Basis(StrEnum):
     REPORTED = "reported"  # the text gives no date: only the day the article reported it
 
 
-class When(Struct, frozen=True, kw_only=True):
+class When(Record, frozen=True, kw_only=True):
     """A record's date and what it rests on, so a reply never shows more than the text says.
 
     `phrase` is the article's words the date was read from, `rule` the date rule
@@ -58,7 +57,7 @@ class When(Struct, frozen=True, kw_only=True):
         return self.basis is Basis.REPORTED
 
 
-class Period(Struct, frozen=True, kw_only=True):
+class Period(Record, frozen=True, kw_only=True):
     """A length the text gives ("six mois"), and its end as we count it: never an event.
 
     The end is computed from the record's own date; it is approximate (month precision) and
@@ -71,7 +70,7 @@ class Period(Struct, frozen=True, kw_only=True):
     ends: dt.date  # first day of the month it ends in, about
 
 
-class Article(Struct, frozen=True, kw_only=True):
+class Article(Record, frozen=True, kw_only=True):
     id: str
     path: str  # relative to the seeds folder
     date: dt.date
@@ -81,14 +80,14 @@ class Article(Struct, frozen=True, kw_only=True):
     added: dt.date  # when it entered the dossier
 
 
-class SpeaksFor(Struct, frozen=True, kw_only=True):
+class SpeaksFor(Record, frozen=True, kw_only=True):
     """Who a person speaks for (the spokesperson, the chief executive), and as what."""
 
     actor: str  # an actor id
     role: Text  # "chief executive" / "patron"
 
 
-class Actor(Struct, frozen=True, kw_only=True):
+class Actor(Record, frozen=True, kw_only=True):
     id: str
     # French names carry their article ("le ministère de la Défense"), so French sentences
     # can contract "de le" into "du" (bot.i18n); English names may too ("the US official").
@@ -115,14 +114,14 @@ class Actor(Struct, frozen=True, kw_only=True):
         )
 
 
-class Context(Struct, frozen=True, kw_only=True):
+class Context(Record, frozen=True, kw_only=True):
     """The words around a quote that say what it is about ("Les armes entièrement autonomes")."""
 
     text: str  # verbatim, from the quote's paragraph
     translation: str
 
 
-class Quote(Struct, frozen=True, kw_only=True):
+class Quote(Record, frozen=True, kw_only=True):
     id: str
     speaker: str  # actor id
     text: str  # verbatim, as printed in the articles
@@ -150,7 +149,7 @@ class EvidenceKind(StrEnum):
     QUOTATION = "quotation"  # someone's words, quoted
 
 
-class Evidence(Struct, frozen=True, kw_only=True):
+class Evidence(Record, frozen=True, kw_only=True):
     article: str
     sentence: str  # verbatim from the article
     kind: EvidenceKind
@@ -164,7 +163,7 @@ class EventKind(StrEnum):
     BACKGROUND = "background"  # what came before the dispute (a law, a founding)
 
 
-class Event(Struct, frozen=True, kw_only=True):
+class Event(Record, frozen=True, kw_only=True):
     id: str
     when: When
     time: str | None = None  # "22:01 GMT" where the article gives one
@@ -204,7 +203,7 @@ def event_order(event: Event) -> tuple[dt.date, int, str, str]:
     return event.when.date, event.order, event.time or "", event.id
 
 
-class Issue(Struct, frozen=True, kw_only=True):
+class Issue(Record, frozen=True, kw_only=True):
     id: str
     name: Text
     aliases: tuple[str, ...]
@@ -224,7 +223,7 @@ class Issue(Struct, frozen=True, kw_only=True):
         )
 
 
-class Position(Struct, frozen=True, kw_only=True):
+class Position(Record, frozen=True, kw_only=True):
     actor: str
     issue: str
     stance: str  # see bot.corpus.loader.STANCES

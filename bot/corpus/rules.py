@@ -43,6 +43,7 @@ from bot.corpus.model import (
 from bot.corpus.verbatim import fold_for_verbatim
 from bot.date_rules import DateMatch, add_months, find_dates, iso_at, read_duration
 from bot.matching.folding import fold
+from bot.record import Record
 
 T = TypeVar("T")
 
@@ -59,7 +60,7 @@ class Spot(Struct, frozen=True):
         return f"{self.file}:{line}"
 
 
-class Located(Struct, Generic[T], frozen=True, kw_only=True):
+class Located(Record, Generic[T], frozen=True, kw_only=True):
     """A built record with what the rules need that the model does not keep."""
 
     record: T

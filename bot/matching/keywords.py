@@ -12,10 +12,9 @@ from enum import IntEnum
 from itertools import chain, repeat
 from operator import call
 
-from msgspec import Struct
-
 from bot.matching.folding import STOPWORDS, content_words, fold, words
 from bot.matching.fuzzy import edits_allowed, ratio, similarity, within_edits
+from bot.record import Record
 
 
 class Reach(IntEnum):
@@ -26,7 +25,7 @@ class Reach(IntEnum):
     SLIPS = 3  # and, for a word the text lacks, the words a typing slip away
 
 
-class Hit(Struct, frozen=True, kw_only=True):
+class Hit(Record, frozen=True, kw_only=True):
     doc: int
     score: float
     matched: int  # how many query words this document matched

@@ -10,18 +10,19 @@ from msgspec import Struct
 
 from bot.matching.folding import STOPWORDS, fold
 from bot.matching.fuzzy import close, closest, edits_allowed, similarity, within_edits
+from bot.record import Record
 
 if TYPE_CHECKING:
     from bot.matching.keywords import TextIndex
 
 
-class Match(Struct, frozen=True, kw_only=True):
+class Match(Record, frozen=True, kw_only=True):
     target: str  # what the name stands for (an actor id, an issue id, a month number)
     label: str  # the name as written in the dossier
     score: float
 
 
-class Span(Struct, frozen=True, kw_only=True):
+class Span(Record, frozen=True, kw_only=True):
     """A name found inside a longer query: which words it took."""
 
     match: Match
