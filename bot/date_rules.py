@@ -250,8 +250,11 @@ _NEEDS: dict[str, tuple[frozenset[str], ...]] = {
     "weekday-month-day": (_WEEKDAY_WORDS, _MONTH_WORDS, _DIGIT),
     "day-month": (_MONTH_WORDS, _DIGIT),
     "month-day": (_MONTH_WORDS, _DIGIT),
-    "qualified-year": (_FOUR_DIGITS,),
-    "qualified-month": (_MONTH_WORDS,),
+    "qualified-year": (_FOUR_DIGITS, frozenset("debut fin courant early late mi mid".split())),
+    "qualified-month": (
+        _MONTH_WORDS,
+        frozenset("debut fin courant vers early late around mi mid".split()),
+    ),
     "month-year": (_MONTH_WORDS, _FOUR_DIGITS),
     "month": (_MONTH_WORDS,),
     "month-after": (_MONTH_WORDS,),
