@@ -58,7 +58,7 @@ bench-quick: $(STAMP)
 	PYTHONPATH=. $(BIN)/python -m bench.run --quick
 
 # Issue 13: `dispute-bot draft` against the seeds' entries, the development set, the
-# held-out set and unseen sets 3 and 4 (quote P/R/F1 on exact spans, speakers, said_on, event
+# held-out set and unseen sets 3 to 6 (quote P/R/F1 on exact spans, speakers, said_on, event
 # dates; each set's misses quote by quote), and its speed
 # (about 40 s; see docs/PERFORMANCE.md). Results also go to build/bench/draft.json.
 bench-draft: $(STAMP)

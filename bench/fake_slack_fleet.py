@@ -16,6 +16,9 @@ duplicates (a digest posted twice), the delivery lag of each digest's first post
 and every post made before its Retry-After had elapsed, and posts refused (a token posting
 into another workspace's channel gets `channel_not_found`, as Slack answers).
 `GET /stats?channels=1` adds each channel's arrival lags, and each digest's.
+`conversations.history` lists a channel's posts (tests/fakes/slack_history.py: newest first,
+metadata with `include_all_metadata`, a cursor a page), within its own Tier 3 limit (50 calls
+a minute per workspace, 429 with `Retry-After` beyond); `/stats` counts the calls and their 429s.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from typing import Any
 from aiohttp import web
 
 from bench.stats import percentile
+from tests.fakes.slack_history import Message, history, metadata_of
 from tests.fakes.slack_limits import RateLimiter, SlackLimits, ratelimited
 
 APP_ID = "A0DISPUTE1"
@@ -75,6 +79,8 @@ class FleetSlack:
         self.limits = limits
         self.latency = latency
         self.hour = time.time()
+        # Every channel's messages, oldest first: its history, kept from round to round.
+        self.messages: dict[str, list[Message]] = {}
         self._reset()
 
     def _reset(self, digests: int | None = None) -> None:
@@ -83,6 +89,7 @@ class FleetSlack:
         self.arrivals: dict[tuple[str, str], list[float]] = {}  # (channel, headline): when
         self.refused: Counter[str] = Counter()
         self.requests = 0
+        self.history_calls = 0
         self.serial = 0
 
     async def round(self, request: web.Request) -> web.Response:
@@ -119,19 +126,35 @@ class FleetSlack:
                     "is_enterprise_install": False,
                 }
             )
-        if method != "chat.postMessage":
+        if method not in ("chat.postMessage", "conversations.history"):
             return web.json_response({"ok": False, "error": "unknown_method"})
+        params = {**request.query, **params}
         channel = str(params.get("channel", ""))
         if self.channel_team.get(channel) != workspace.team_id:
             self.refused["channel_not_found"] += 1
             return web.json_response({"ok": False, "error": "channel_not_found"})
+        if method == "conversations.history":
+            self.history_calls += 1
+            throttle = self.limiter.check_history(workspace.team_id) if self.limiter else None
+            if throttle is not None:
+                return ratelimited(throttle)
+            return web.json_response(history(self.messages.get(channel, []), params))
         throttle = self.limiter.check(workspace.team_id, channel) if self.limiter else None
         if throttle is not None:
             return ratelimited(throttle)
         headline = str(params.get("text", "")).split("\n")[1:2]
         self.arrivals.setdefault((channel, "".join(headline)), []).append(time.time())
         self.serial += 1
-        ts = f"{int(self.hour)}.{self.serial:06d}"
+        ts = f"{int(time.time())}.{self.serial:06d}"
+        self.messages.setdefault(channel, []).append(
+            Message(
+                ts=ts,
+                text=str(params.get("text", "")),
+                bot_id="B" + workspace.bot_user_id[1:],
+                app_id=APP_ID,
+                metadata=metadata_of(params),
+            )
+        )
         return web.json_response(
             {
                 "ok": True,
@@ -142,6 +165,7 @@ class FleetSlack:
                     "subtype": "bot_message",
                     "ts": ts,
                     "app_id": APP_ID,
+                    "bot_id": "B" + workspace.bot_user_id[1:],
                 },
             }
         )
@@ -182,8 +206,11 @@ class FleetSlack:
             "duplicates": sum(len(times) - 1 for times in self.arrivals.values()),
             "ratelimited": len(throttled),
             "ratelimited_by": dict(reasons),
-            "unhonoured": reasons.get("unhonoured", 0),
+            # Calls (posts, history reads) made before their Retry-After had elapsed.
+            "unhonoured": len(self.limiter.unhonoured) if self.limiter else 0,
             "refused": dict(self.refused),
+            "history_calls": self.history_calls,
+            "history_ratelimited": len(self.limiter.history_throttled) if self.limiter else 0,
             # Each digest's first post, seconds after the hour (none yet: no figures).
             "lag_seconds": {
                 "first": firsts[0],
@@ -209,6 +236,7 @@ class FleetSlack:
 def build_app(fake: FleetSlack) -> web.Application:
     app = web.Application(client_max_size=256 * 1024)
     app.router.add_post("/api/{method}", fake.web_api)
+    app.router.add_get("/api/{method}", fake.web_api)  # conversations.history: GET
     app.router.add_post("/round", fake.round)
     app.router.add_get("/workspaces", fake.list_workspaces)
     app.router.add_get("/stats", fake.get_stats)

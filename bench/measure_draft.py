@@ -4,12 +4,12 @@ Drafts each shipped seed article with the dossier's actors and compares with the
 hand-curated entries; then the development set (tests/draft/gold, written alongside the
 rules), the held-out set (tests/draft/heldout, written by someone else without seeing
 the rules), unseen set 3 (tests/draft/unseen, written after the rules were tuned on the
-held-out set, by someone who did not read them) and unseen sets 4 and 5 (tests/draft/unseen4,
-tests/draft/unseen5, likewise written without reading or running the rules), French and
-English apart, with each set's misses quote by quote ("misses"). Also times a 5,000-character
-French article once the model is loaded; the chat's /draft of that article in a fresh bot
-process, the first (which loads the model) and the next, with the process's memory before and
-after; and checks that a cold `dispute-bot ask` imports no spaCy.
+held-out set, by someone who did not read them) and unseen sets 4, 5 and 6 (tests/draft/unseen4,
+tests/draft/unseen5, tests/draft/unseen6, likewise written without reading or running the
+rules), French and English apart, with each set's misses quote by quote ("misses"). Also times
+a 5,000-character French article once the model is loaded; the chat's /draft of that article in
+a fresh bot process, the first (which loads the model) and the next, with the process's memory
+before and after; and checks that a cold `dispute-bot ask` imports no spaCy.
 
     PYTHONPATH=. .venv/bin/python -m bench.measure_draft [--rules-only] [--json FILE]
 """
@@ -37,6 +37,7 @@ SETS = {
     "unseen, set 3": PROJECT_ROOT / "tests" / "draft" / "unseen",
     "unseen, set 4": PROJECT_ROOT / "tests" / "draft" / "unseen4",
     "unseen, set 5": PROJECT_ROOT / "tests" / "draft" / "unseen5",
+    "unseen, set 6": PROJECT_ROOT / "tests" / "draft" / "unseen6",
 }
 _PROBE = """
 import contextlib, io, json, sys

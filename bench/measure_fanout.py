@@ -13,7 +13,8 @@ the fake. It then watches: the fake counts each channel's digests of each dossie
 missing, the lag of each after `T`, every 429 and any post made before its Retry-After), the
 replicas' /metrics count their database round trips, PostgreSQL counts its transactions. In a
 `kill` run the first replica is SIGKILLed once half the digests are posted; the others must
-finish its share.
+finish its share, looking in the channels' histories for the posts it had on their way
+(counted: found, posted, unknown).
 
 A run ends when every subscription has a final row for `T` (nothing claimed or being sent),
 or `--deadline` seconds after `T`. Figures for docs/PERFORMANCE.md; `--json` keeps them.
@@ -142,7 +143,7 @@ def install_workspaces(url: str, workspaces: list[FleetWorkspace]) -> float:
                 bot_token=workspace.bot_token,
                 bot_id="B" + workspace.bot_user_id[1:],
                 bot_user_id=workspace.bot_user_id,
-                bot_scopes="commands,chat:write,channels:read,groups:read",
+                bot_scopes="commands,chat:write,channels:read,groups:read,channels:history,groups:history",
                 user_id="U0INSTALLER",
                 installed_at=installed_at,
             )
@@ -413,6 +414,19 @@ def round_trips(replicas: list[Replica]) -> dict[str, float]:
     return total
 
 
+def reconciled(replicas: list[Replica]) -> dict[str, int]:
+    """The dead replica's posts on their way, settled by the others from the channels'
+    histories: found (it had arrived), posted (it had not), unknown (unreadable)."""
+    total = {"found": 0, "posted": 0, "unknown": 0}
+    for replica in replicas:
+        for name, value in replica.metrics.items():
+            if name.startswith("dispute_bot_digests_reconciled_total"):
+                outcome = re.search(r'outcome="([a-z]+)"', name)
+                if outcome and outcome.group(1) in total:
+                    total[outcome.group(1)] += int(value)
+    return total
+
+
 def posted(replica: Replica) -> float:
     counts = replica.metrics.items()
     return sum(v for k, v in counts if k.startswith("dispute_bot_digests_posted_total"))
@@ -523,6 +537,9 @@ async def fanout(run: Fanout) -> dict[str, Any]:
         "ratelimited_by": stats["ratelimited_by"],
         "unhonoured": stats["unhonoured"],
         "refused": stats["refused"],
+        "reconciled": reconciled(replicas),
+        "history_calls": stats["history_calls"],
+        "history_ratelimited": stats["history_ratelimited"],
         "deliveries": state["statuses"],
         "unknown_that_arrived": arrived_unknown,
         "unknown_undelivered": undelivered,
@@ -594,7 +611,11 @@ def summary(result: dict[str, Any]) -> str:
         + f": delivered {result['delivered']}, missing {result['missing']}, "
         f"duplicates {result['duplicates']}, 429s {result['ratelimited']} "
         f"(unhonoured {result['unhonoured']}); lag p50 {lag.get('p50')} s, p99 {lag.get('p99')} s, "
-        f"max {lag.get('max')} s; round trips per digest {db['round_trips_per_digest']} "
+        f"max {lag.get('max')} s; dead replica's posts on their way: found "
+        f"{result['reconciled']['found']}, posted {result['reconciled']['posted']}, unknown "
+        f"{result['reconciled']['unknown']} ({result['history_calls']} history reads, "
+        f"{result['history_ratelimited']} 429s); round trips per digest "
+        f"{db['round_trips_per_digest']} "
         f"({db['statements_per_digest']} statements, {db['transactions_per_digest']} "
         f"transactions, {db['checkouts_per_digest']} checkouts; PostgreSQL counted "
         f"{db['postgres_transactions_per_digest']} transactions per digest)"

@@ -347,10 +347,11 @@ class Settings(Record, frozen=True, kw_only=True):
         300.0,
         doc="A replica refreshes every claim it holds every third of this (one statement); "
         "one silent this long is presumed dead and another replica takes its digests over "
-        "(one whose post was on its way is recorded as may not have arrived, never posted "
-        "twice). Many replicas and thousands of channels due together: 30, with "
-        "`digest_sync_seconds` 10, so the others finish a dead replica's share within a "
-        "minute.",
+        "(one whose post was on its way is looked for in its Slack channel's history first: "
+        "found, it is recorded; missing, posted once; where the history cannot be read, and "
+        "on Discord, it is recorded as may not have arrived, never posted twice). Many "
+        "replicas and thousands of channels due together: 30, with `digest_sync_seconds` 10, "
+        "so the others finish a dead replica's share within a minute.",
         check=checks.more_than(0),
     )
     digest_retry_backoff_seconds: tuple[float, ...] = setting(

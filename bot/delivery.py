@@ -8,10 +8,11 @@ attempt is one request, counted once (no retry loop inside another).
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
 from bot.errors import DeliveryError
 from bot.reply import Reply
@@ -40,6 +41,20 @@ class Team:
         return self.team_id or self.enterprise_id or ""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Mark:
+    """What tells a scheduled digest's post apart in its channel, so that the bot can find
+    it there later (the channel is the history's): its dossier and local date. Slack carries
+    it as the message's metadata (`DIGEST_EVENT`)."""
+
+    dossier: str
+    day: dt.date
+
+
+# The metadata event type of a digest post on Slack, with its Mark as the payload.
+DIGEST_EVENT = "dispute_bot_digest"
+
+
 class Poster(Protocol):
     """Posts a Reply to a channel and returns the platform's message id.
 
@@ -58,7 +73,25 @@ class Poster(Protocol):
         as being sent, so the mark and the request stay close together."""
         ...
 
-    async def post(self, channel: str, reply: Reply, *, team: Team | None = None) -> str: ...
+    async def post(
+        self, channel: str, reply: Reply, *, team: Team | None = None, mark: Mark | None = None
+    ) -> str:
+        """`mark`, when given, goes with the post where the platform keeps it, for `Finder`."""
+        ...
+
+
+@runtime_checkable
+class Finder(Protocol):
+    """A poster that can tell whether a marked post arrived, by reading the channel's history:
+    how a replica settles the post a dead one may have made (bot.digest.posting)."""
+
+    async def find_post(
+        self, channel: str, mark: Mark, *, since: dt.datetime, team: Team | None = None
+    ) -> str | None:
+        """The id of the bot's message marked `mark` posted in `channel` since `since`, or None
+        when the history shows none. Raises DeliveryError when the history cannot be read
+        (`permanent`: a missing scope, no access; `retry_after`: rate limited)."""
+        ...
 
 
 class Pacer:
@@ -106,6 +139,12 @@ class Pacer:
         """Drop the lanes full again (idle long enough): they read as full when missing."""
         for lane in [lane for lane in self._lanes if self._level(lane, now) >= self.burst]:
             del self._lanes[lane]
+
+
+def rate_limited(error: BaseException) -> bool:
+    """A refusal that only asks to wait (a 429's Retry-After): the one error a history read
+    is retried for; any other leaves the digest's outcome unknown."""
+    return isinstance(error, DeliveryError) and error.retry_after is not None
 
 
 def may_retry(error: BaseException) -> bool:

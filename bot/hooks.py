@@ -54,6 +54,11 @@ class DigestCounts(Protocol):
 
     def digest_unknown(self, platform: str, reason: str) -> None: ...
 
+    def digest_reconciled(self, platform: str, outcome: str) -> None:
+        """A dead replica's post on its way, settled from the channel's history: `found`
+        (it had arrived), `posted` (it had not: posted now) or `unknown` (unreadable)."""
+        ...
+
 
 class NoCounts:
     """Counts nothing: a digest service run without metrics (tests, a replica's tools)."""
@@ -68,6 +73,9 @@ class NoCounts:
         pass
 
     def digest_unknown(self, platform: str, reason: str) -> None:
+        pass
+
+    def digest_reconciled(self, platform: str, outcome: str) -> None:
         pass
 
 

@@ -4,8 +4,10 @@ record it or pause.
 The scheduler (bot.digest.service) decides when a digest is due and claims it; this decides
 what it says and what a platform's refusal means, keeps this replica's claims alive (one
 heartbeat for all), and groups its database writes (`Batcher`). A digest is marked `sending`
-just before each request, so that if this replica dies with the request out, no other posts
-it again.
+just before each request (each scheduled post carries its `Mark`), so that if this replica
+dies with the request out, the replica that takes it over first reads the channel's history
+(`Finder`): the post found is recorded, one missing is posted; where the history cannot be
+read, the digest is recorded as unknown and never posted twice.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from msgspec import structs
 
 from bot.config import Settings
 from bot.core import Core, Request
-from bot.delivery import Poster, RetryPolicy, Team
+from bot.delivery import Finder, Mark, Poster, RetryPolicy, Team, rate_limited
 from bot.digest.compose import News, compose_digest
 from bot.digest.first_seen import dated_news, known_news
 from bot.digest.records import Claim, Done, History, Key, Stream, Subscription
@@ -54,6 +56,13 @@ def _describe(error: BaseException | None) -> str:
 
 # A digest asked for with /digest now retries temporary errors this long at most.
 NOW_RETRY_LIMIT = dt.timedelta(minutes=15)
+# A dead replica's post is looked for from this long before its first request went out (the
+# replicas' clocks and the platform's may differ a little), and a rate-limited history read
+# is retried this long at most before the digest is recorded as unknown: long enough for a
+# few channels of one workspace at one read a minute, Slack's limit for an app distributed
+# outside its Marketplace.
+HISTORY_MARGIN = dt.timedelta(minutes=2)
+HISTORY_RETRY_LIMIT = dt.timedelta(minutes=5)
 
 
 def channel_name(platform: str, channel: str) -> str:
@@ -158,6 +167,8 @@ class Deliverer:
         self._posted: dict[Key, str] = {}
         self.held: dict[Key, Claim] = {}  # the claims this replica holds (its heartbeat)
         self._out: set[Key] = set()  # requests out with no answer yet
+        # Dead replicas' posts this one looked for and did not find (it posts them itself).
+        self._settled: set[Key] = set()
         # What is new in each loaded dossier, being read: once however many digests ask.
         self._reading: dict[int, tuple[Dossier, asyncio.Future[News]]] = {}
         self._marks = Batcher(self._mark, lambda claim: claim.key)
@@ -199,7 +210,15 @@ class Deliverer:
         """
         where = digest_name(*sub.key)
         key = claim.key
-        if claim.taken_over_from:
+        if claim.in_doubt_since is not None:
+            log.info(
+                "digest of %s for %s: replica %s fell silent with its post on its way; looking "
+                "for it in the channel",
+                where,
+                occurrence.local_date,
+                claim.taken_over_from,
+            )
+        elif claim.taken_over_from:
             log.warning(
                 "digest of %s for %s taken over from replica %s, silent for over %s",
                 where,
@@ -235,6 +254,7 @@ class Deliverer:
         finally:
             self.held.pop(key, None)
             self._out.discard(key)
+            self._settled.discard(key)
 
     async def _stopped(self, where: str, key: Key, claim: Claim) -> None:
         """The bot is stopping: give the claim back if no request is out; a post that may have
@@ -248,6 +268,9 @@ class Deliverer:
                 key[3],
                 self._posted.pop(key),
             )
+        elif claim.in_doubt_since is not None and key not in self._settled:
+            # A dead replica's post, not settled yet: left `sending`, for the next replica.
+            log.info("digest of %s for %s: left for another replica to look for", where, key[3])
         elif key in self._out:
             self.counts.digest_unknown(key[0], "stopped")
             log.warning(
@@ -274,6 +297,9 @@ class Deliverer:
         self, sub: Subscription, occurrence: Occurrence, claim: Claim, history: History
     ) -> None:
         where = digest_name(*sub.key)
+        mark = Mark(dossier=sub.dossier, day=occurrence.local_date)
+        if claim.in_doubt_since is not None and await self._found(sub, mark, claim):
+            return
         prepared = await self._compose(
             sub.key, locale=sub.locale, day=occurrence.local_date, history=history, scheduled=True
         )
@@ -290,10 +316,13 @@ class Deliverer:
             team=sub.team,
             deadline=occurrence.at + self.policy.window,
             claim=claim,
+            mark=mark,
         )
         if message_id is None:
             return
         self.counts.digest_posted(sub.platform)
+        if claim.in_doubt_since is not None:
+            self.counts.digest_reconciled(sub.platform, "posted")
         key = claim.key
         self._posted[key] = message_id
         done = Done(
@@ -316,6 +345,62 @@ class Deliverer:
                 occurrence.local_date,
                 message_id,
             )
+
+    async def _found(self, sub: Subscription, mark: Mark, claim: Claim) -> bool:
+        """Settle the post a dead replica may have made: look for it in the channel's history
+        (waiting out rate limits). Found: recorded as posted (True). Not found: False, for
+        this replica to post it. Unreadable (a missing scope, no access, an error): recorded
+        as unknown, never posted twice (True)."""
+        where = digest_name(*sub.key)
+        poster = self.posters[sub.platform]
+        assert isinstance(poster, Finder) and claim.in_doubt_since is not None
+        since = claim.in_doubt_since - HISTORY_MARGIN
+        limit = self.clock() + HISTORY_RETRY_LIMIT
+        try:
+            message_id = await RetryPolicy(backoff=self.policy.backoff).call(
+                lambda: poster.find_post(sub.channel, mark, since=since, team=sub.team),
+                give_up=lambda _, wait: self.clock() + dt.timedelta(seconds=wait) > limit,
+                retry_on=rate_limited,
+            )
+        except DatabaseUnavailable:
+            raise
+        except Exception as exc:
+            self.counts.digest_reconciled(sub.platform, "unknown")
+            self.counts.digest_unknown(sub.platform, "history_unreadable")
+            log.warning(
+                "digest of %s for %s may or may not have arrived: its channel's history could "
+                "not be read (%s); not posted again, /digest now posts it if it is missing",
+                where,
+                mark.day,
+                _describe(exc),
+            )
+            await self.store.run(
+                self.store.finish_claim,
+                claim,
+                status="unknown",
+                now=self.clock(),
+                error=f"replica {claim.taken_over_from} fell silent while its post was on its "
+                f"way, and the channel's history could not be read ({_describe(exc)})",
+            )
+            return True
+        if message_id is None:
+            self._settled.add(claim.key)
+            log.info("digest of %s for %s: not in the channel, posting it", where, mark.day)
+            return False
+        self.counts.digest_reconciled(sub.platform, "found")
+        self._posted[claim.key] = message_id
+        done = Done(claim=claim, message_id=message_id, quote_id=None, rotation_round=0)
+        await self._until_recorded(where, lambda: self._records.submit(done))
+        self._posted.pop(claim.key, None)
+        log.info(
+            "digest of %s for %s: found in the channel (message %s), posted by replica %s "
+            "before it fell silent; not posted again",
+            where,
+            mark.day,
+            message_id,
+            claim.taken_over_from,
+        )
+        return True
 
     async def _until_recorded(self, where: str, record: Callable[[], Awaitable[T]]) -> T:
         """Record a post that happened, retrying while the database is unavailable (the one
@@ -457,6 +542,7 @@ class Deliverer:
         team: Team | None,
         deadline: dt.datetime,
         claim: Claim | None,
+        mark: Mark | None = None,
     ) -> str | None:
         """Post, retrying temporary errors with backoff until `deadline`; None if it failed.
 
@@ -502,7 +588,7 @@ class Deliverer:
             if key is not None:
                 self._out.add(key)
             try:
-                message_id = await poster.post(channel, reply, team=team)
+                message_id = await poster.post(channel, reply, team=team, mark=mark)
             except asyncio.CancelledError:
                 raise  # stopped with the request out: it may have arrived
             except BaseException:

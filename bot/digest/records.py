@@ -64,6 +64,7 @@ class Delivery:
     message_id: str | None
     finished_at: dt.datetime | None
     error: str | None
+    sent_at: dt.datetime | None = None  # when its first request was about to go out
 
     @property
     def key(self) -> Key:
@@ -81,6 +82,9 @@ class Claim:
     replica: str
     attempts: int
     taken_over_from: str | None = None  # the replica presumed dead, on a takeover
+    # Taken over from a replica that fell silent with its post on its way, out since then:
+    # the channel's history says whether it arrived before anything is posted.
+    in_doubt_since: dt.datetime | None = None
 
     @property
     def key(self) -> Key:
@@ -114,8 +118,9 @@ class Claims:
     """What one claim of many digests won, with the history of each stream won."""
 
     won: dict[Key, Claim]
-    # Stale claims whose holder fell silent with its request out: recorded as unknown (the
-    # post may have arrived), never posted again; the silent holder, by key.
+    # Stale claims whose holder fell silent with its request out, on a platform whose
+    # history cannot be read: recorded as unknown (the post may have arrived), never posted
+    # again; the silent holder, by key. (Elsewhere they are won, `in_doubt_since`.)
     unknown: dict[Key, str]
     history: dict[Stream, History]
 

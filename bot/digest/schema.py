@@ -7,7 +7,8 @@ server), so the digest finds what it needs about a channel in its own row.
 `schema(default_dossier)` is the digest's part of the state database (bot.database.schema):
 version 2 added the team, version 3 the dossier (the rows of older versions belong to the
 deployment's default dossier), version 4 the deliveries' index by day, version 5 the day each
-record of a dossier was first seen, so that every replica says the same of what is new.
+record of a dossier was first seen, so that every replica says the same of what is new,
+version 6 when a delivery's first request went out (where to look for it in the channel).
 """
 
 from __future__ import annotations
@@ -68,6 +69,9 @@ deliveries = sa.Table(
     sa.Column("message_id", sa.String(128), nullable=True),
     sa.Column("finished_at", UTCDateTime, nullable=True),
     sa.Column("error", sa.Text, nullable=True),
+    # When its first request was about to go out (marked `sending`): a replica settling a dead
+    # one's post reads the channel's history from a little before then.
+    sa.Column("sent_at", UTCDateTime, nullable=True),
 )
 # The sweep reads the last days' deliveries, every few seconds in a fleet: by day, not through
 # a table that grows by a row per digest and is never emptied.
@@ -205,6 +209,11 @@ def _first_seen_v5(conn: Connection) -> None:
     conn.execute(CreateTable(first_seen, if_not_exists=True))
 
 
+def _sent_at_v6(conn: Connection) -> None:
+    """Version 6: when a delivery's first request went out."""
+    _add_columns(conn, deliveries, ("sent_at",))
+
+
 def schema(default_dossier: str) -> Part:
     """The digest's part of the state database; rows older than the dossiers (version 1)
     are given `default_dossier`."""
@@ -218,5 +227,6 @@ def schema(default_dossier: str) -> Part:
             _added_dossier_v3(default_dossier),
             _deliveries_by_day_v4,
             _first_seen_v5,
+            _sent_at_v6,
         ),
     )

@@ -29,7 +29,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.config import Settings
 from bot.core import Core
-from bot.delivery import Poster, Team
+from bot.delivery import Finder, Poster, Team
 from bot.digest.posting import Deliverer, DeliveryPolicy, digest_name
 from bot.digest.records import Deliveries, Delivery, Key, Subscription
 from bot.digest.store import HELD, DigestStore
@@ -81,6 +81,10 @@ class DigestService:
         self.settings = settings
         self.store = store
         self.posters = dict(posters)
+        # The platforms whose channel history tells whether a dead replica's post arrived.
+        self._finders = frozenset(
+            p for p, poster in self.posters.items() if isinstance(poster, Finder)
+        )
         self.policy = DeliveryPolicy.from_settings(settings)
         self.clock = clock or core.clock
         self.replica = replica or _replica_name()
@@ -512,6 +516,7 @@ class DigestService:
                 now=self.clock(),
                 stale_after=self.policy.claim_timeout,
                 history=True,
+                reconcile=self._finders,
             )
         except DatabaseUnavailable as exc:  # logged once by the database; the sweep retries
             log.debug("%d digests wait for the database: %s", len(due), exc)

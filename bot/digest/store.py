@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from typing import Any, ParamSpec, TypeVar
 
 import sqlalchemy as sa
@@ -57,7 +57,8 @@ T = TypeVar("T")
 __all__ = ["DigestStore", "database_url"]
 
 # A delivery a replica holds: "claimed" (no request out), "sending" (its request may be out:
-# if its holder falls silent, the digest is recorded as unknown and never posted again).
+# if its holder falls silent, another looks for the post in the channel's history, or where
+# it cannot, records the digest as unknown and never posts it again).
 HELD = ("claimed", "sending")
 SILENT_SENDING = " fell silent while its post was on its way"
 # Rows one multi-row statement carries at most: 14 columns x 500 stays well under the bound
@@ -174,6 +175,11 @@ def _streams_in(table: sa.Table, streams: Sequence[Stream]) -> sa.ColumnElement[
 def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), ROWS_PER_STATEMENT):
         yield items[start : start + ROWS_PER_STATEMENT]
+
+
+def _first_sent(now: dt.datetime) -> sa.ColumnElement[Any]:
+    """A delivery's `sent_at`: its first request's, kept by the later ones."""
+    return sa.func.coalesce(deliveries.c.sent_at, sa.literal(now, deliveries.c.sent_at.type))
 
 
 def _row_key(row: Any) -> Key:
@@ -389,15 +395,18 @@ class DigestStore(StateStore):
         now: dt.datetime,
         stale_after: dt.timedelta,
         history: bool = False,
+        reconcile: Container[str] = (),
     ) -> Claims:
         """Win the right to post these digests (each a key and when it was due), in one
         transaction; with `history`, read the history of the digests won in it too.
 
         A claim whose holder has been silent for `stale_after` is taken over: the update
         only matches while the row is still stale, so two replicas cannot both take it. One
-        silent while its request was out is not: the post may have arrived, so the digest is
-        recorded as unknown (at most once, never twice). A claim this replica already holds
-        is given back to it, however old.
+        silent while its request was out may have posted: on the platforms in `reconcile`
+        it is taken over still `sending`, `in_doubt_since` its first request (the channel's
+        history says whether it arrived); elsewhere it is recorded as unknown (at most
+        once, never twice). A claim this replica already holds is given back to it, however
+        old.
         """
         # One order for every replica, so that two claiming the same rows never deadlock.
         wanted = sorted(due)
@@ -428,7 +437,7 @@ class DigestStore(StateStore):
             taken = [key for key, _ in wanted if key not in won]
             for keys in _chunks(taken):
                 for row in conn.execute(sa.select(deliveries).where(_keys_in(keys))).all():
-                    self._claim_taken(conn, row, replica, now, stale_after, won, unknown)
+                    self._claim_taken(conn, row, replica, now, stale_after, won, unknown, reconcile)
             found = self._history(conn, sorted({k[:3] for k in won})) if history else {}
         return Claims(won=won, unknown=unknown, history=found)
 
@@ -441,6 +450,7 @@ class DigestStore(StateStore):
         stale_after: dt.timedelta,
         won: dict[Key, Claim],
         unknown: dict[Key, str],
+        reconcile: Container[str],
     ) -> None:
         """A digest some replica claimed already: this one's own, a dead one's, or lost."""
         key = _row_key(row)
@@ -449,13 +459,21 @@ class DigestStore(StateStore):
         if row.status in HELD and row.replica == replica:
             # This replica's own claim, left by a delivery the database interrupted (before
             # its request: a request out is awaited until recorded): kept, never taken over
-            # as if its holder had died.
+            # as if its holder had died. One still `sending` where the history can be read
+            # (a dead replica's post it was settling) is looked for again first.
+            doubt = row.status == "sending" and row.platform in reconcile
             conn.execute(
                 sa.update(deliveries)
                 .where(where, deliveries.c.replica == replica)
-                .values(claimed_at=now, status="claimed")
+                .values(claimed_at=now, status=row.status if doubt else "claimed")
             )
             won[key] = claim
+            if doubt:
+                won[key] = dataclasses.replace(
+                    claim,
+                    taken_over_from=replica,
+                    in_doubt_since=row.sent_at or row.scheduled_at,
+                )
             return
         if row.status not in HELD or row.claimed_at >= now - stale_after:
             return
@@ -465,6 +483,22 @@ class DigestStore(StateStore):
             deliveries.c.replica == row.replica,
             deliveries.c.claimed_at < now - stale_after,
         )
+        if row.status == "sending" and row.platform in reconcile:
+            # Kept `sending` (a replica that dies settling it leaves it to the next), since
+            # the first request: its holder's socket closed long ago, so what arrived shows.
+            doubt = conn.execute(
+                sa.update(deliveries)
+                .where(stale)
+                .values(replica=replica, claimed_at=now, attempts=deliveries.c.attempts + 1)
+            )
+            if doubt.rowcount == 1:
+                won[key] = dataclasses.replace(
+                    claim,
+                    attempts=row.attempts + 1,
+                    taken_over_from=row.replica,
+                    in_doubt_since=row.sent_at or row.scheduled_at,
+                )
+            return
         if row.status == "sending":
             gone = conn.execute(
                 sa.update(deliveries)
@@ -552,7 +586,14 @@ class DigestStore(StateStore):
         with self.engine.begin() as conn:
             for replica in {claim.replica for claim in claims}:
                 keys = [c.key for c in claims if c.replica == replica]
-                held |= self._update_held(conn, keys, replica, status="sending", claimed_at=now)
+                held |= self._update_held(
+                    conn,
+                    keys,
+                    replica,
+                    status="sending",
+                    claimed_at=now,
+                    sent_at=_first_sent(now),
+                )
         return held
 
     @_bounded
@@ -600,6 +641,7 @@ class DigestStore(StateStore):
         if attempt:
             values["attempts"] = deliveries.c.attempts + 1
             values["status"] = "sending"
+            values["sent_at"] = _first_sent(now)
         with self.engine.begin() as conn:
             result = conn.execute(sa.update(deliveries).where(_where_claim(claim)).values(**values))
         return result.rowcount == 1

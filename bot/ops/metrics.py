@@ -86,6 +86,14 @@ DIGESTS_UNKNOWN = Counter(
     ["platform", "reason"],
     registry=REGISTRY,
 )
+DIGESTS_RECONCILED = Counter(
+    "dispute_bot_digests_reconciled",
+    "Digests a replica fell silent while posting, settled by another from the channel's "
+    "history: found (it had arrived), posted (it had not, so posted now), unknown (the history "
+    "could not be read).",
+    ["platform", "outcome"],
+    registry=REGISTRY,
+)
 CORPUS_RELOADS = Counter(
     "dispute_bot_corpus_reloads",
     "Dossier reloads by outcome (ok, refused), trigger (watch, signal, command) and dossier.",
@@ -110,6 +118,10 @@ def digest_failed(platform: str, *, permanent: bool) -> None:
 
 def digest_unknown(platform: str, reason: str) -> None:
     DIGESTS_UNKNOWN.labels(platform=_label(platform), reason=_label(reason)).inc()
+
+
+def digest_reconciled(platform: str, outcome: str) -> None:
+    DIGESTS_RECONCILED.labels(platform=_label(platform), outcome=_label(outcome)).inc()
 
 
 def database_up(up: bool | None) -> None:
@@ -239,8 +251,10 @@ def instrument(core: Core) -> None:
         DIGESTS_POSTED.labels(platform=platform)
         for permanent in ("true", "false"):
             DIGESTS_FAILED.labels(platform=platform, permanent=permanent)
-        for reason in ("no_answer", "stopped", "replica_silent"):
+        for reason in ("no_answer", "stopped", "replica_silent", "history_unreadable"):
             DIGESTS_UNKNOWN.labels(platform=platform, reason=reason)
+        for outcome in ("found", "posted", "unknown"):
+            DIGESTS_RECONCILED.labels(platform=platform, outcome=outcome)
 
 
 def render() -> bytes:

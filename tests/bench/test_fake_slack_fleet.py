@@ -103,3 +103,51 @@ async def test_the_fleet_counts_digests_duplicates_refusals_and_limits(fleet_url
     fresh = await get(f"{fleet_url}/stats")
     assert (fresh["posts"], fresh["missing_channels"], fresh["ratelimited"]) == (0, 6, 0)
     assert fresh["missing"] == 6  # one digest a channel, when the round says nothing
+
+
+async def test_the_fleet_lists_a_channels_history_with_metadata_within_tier_3(
+    fleet_url: str,
+) -> None:
+    [first, second, _] = await get(f"{fleet_url}/workspaces")
+    token, channel = first["bot_token"], first["channels"][0]
+    web = AsyncWebClient(token=token, base_url=f"{fleet_url}/api/", retry_handlers=[])
+    before = time.time() - 1
+    mark = {"event_type": "dispute_bot_digest", "event_payload": {"dossier": "a", "date": "d"}}
+    posted = await web.chat_postMessage(channel=channel, text="Daily digest\nA", metadata=mark)
+    later = await web.chat_postMessage(channel=channel, text="Daily digest\nB")
+
+    page = await web.conversations_history(
+        channel=channel, oldest=f"{before:.6f}", include_all_metadata=True, limit=1
+    )
+    assert [m["ts"] for m in page["messages"]] == [later["ts"]]  # newest first
+    assert page["messages"][0]["bot_id"] == "B" + first["bot_user_id"][1:]
+    assert page["has_more"] is True
+    cursor = page["response_metadata"]["next_cursor"]
+    older = await web.conversations_history(
+        channel=channel, oldest=f"{before:.6f}", include_all_metadata=True, cursor=cursor
+    )
+    assert [m["ts"] for m in older["messages"]] == [posted["ts"]]
+    assert older["messages"][0]["metadata"] == mark and older["has_more"] is False
+    plain = await web.conversations_history(channel=channel, oldest=f"{before:.6f}")
+    assert all("metadata" not in m for m in plain["messages"])  # only when asked for
+    assert (await web.conversations_history(channel=channel, oldest=posted["ts"]))[
+        "messages"
+    ] == plain["messages"][:1]  # `oldest` is exclusive
+    with pytest.raises(SlackApiError) as refused:  # another workspace's channel
+        await web.conversations_history(channel=second["channels"][0])
+    assert refused.value.response["error"] == "channel_not_found"
+
+    # Tier 3: a burst of five (four read above), then 429 with Retry-After, apart from posts.
+    answers = []
+    for _ in range(3):
+        try:
+            await web.conversations_history(channel=channel, limit=1)
+            answers.append("ok")
+        except SlackApiError as limited:
+            answers.append(f"{limited.response.status_code} {limited.response.headers}")
+            break
+    assert answers[0] == "ok"
+    assert answers[1].startswith("429") and "'Retry-After': '2'" in answers[1]
+    stats = await get(f"{fleet_url}/stats")
+    assert stats["history_calls"] == 6
+    assert stats["history_ratelimited"] == 1 and stats["ratelimited"] == 0

@@ -11,7 +11,7 @@ import json
 
 import aiohttp
 
-from bot.delivery import Team
+from bot.delivery import Mark, Team
 from bot.errors import DeliveryError
 from bot.platforms.console import render_json
 from bot.reply import Reply
@@ -25,7 +25,9 @@ class ChatPoster:
     async def ready(self, channel: str, *, team: Team | None = None) -> None:
         """The fake chat has no limits to pace."""
 
-    async def post(self, channel: str, reply: Reply, *, team: Team | None = None) -> str:
+    async def post(
+        self, channel: str, reply: Reply, *, team: Team | None = None, mark: Mark | None = None
+    ) -> str:
         body = json.loads(render_json(reply))
         timeout = aiohttp.ClientTimeout(total=10)
         try:

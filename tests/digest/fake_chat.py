@@ -5,7 +5,9 @@ Only the remote service is faked. Answers follow each platform's wire format (Sl
 `{"ok": false, "error": ...}`, Discord's `{"code", "message"}` with 404), taken from the
 recorded fixtures. A channel can be made gone (permanent), flaky (temporary errors first),
 held (the request waits, as when a replica dies mid-post, until `release`) or mute (the post
-is accepted and its answer lost: the sender cannot know it arrived).
+is accepted and its answer lost: the sender cannot know it arrived). Slack's
+conversations.history lists a channel's posts (tests/fakes/slack_history.py), with their
+metadata; `unreadable` channels refuse it with an error code (missing_scope...).
 """
 
 from __future__ import annotations
@@ -22,9 +24,13 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.slack_history import Message, history, metadata_of
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SLACK_TOKEN = "xoxb-1111-2222-digesttoken"
 DISCORD_TOKEN = "MTM2MDg3MTcyODc3MDg0NjczMw.digest.token"
+SLACK_BOT_ID = "B0DIGEST01"
+SLACK_APP_ID = "A0DISPUTE1"
 _DIGEST_DATE = re.compile(r"(?:Daily digest|Résumé du jour), (\d{1,2}(?:er)? \w+ \d{4})")
 
 
@@ -41,6 +47,7 @@ class Posted:
     message_id: str
     body: dict[str, Any]
     at: dt.datetime  # when it arrived, by the test process's (possibly travelled) clock
+    ts: str = ""  # Slack's message ts (its time), for a Slack post
 
     @property
     def text(self) -> str:
@@ -60,6 +67,9 @@ class FakeChat:
     held: set[str] = field(default_factory=set)  # channels whose posts wait for `release`
     # Channels whose posts are accepted (they appear) but whose answer never comes back.
     mute: set[str] = field(default_factory=set)
+    # Channels whose conversations.history is refused, with Slack's error code.
+    unreadable: dict[str, str] = field(default_factory=dict)
+    history_calls: list[dict[str, Any]] = field(default_factory=list)  # their params
     posts: list[Posted] = field(default_factory=list)
     requests: list[tuple[str, str]] = field(default_factory=list)  # (platform, channel), all
     port: int = 0
@@ -71,6 +81,7 @@ class FakeChat:
     async def start(self) -> FakeChat:
         app = web.Application()
         app.router.add_post("/slack/api/{method}", self._slack)
+        app.router.add_get("/slack/api/{method}", self._slack)  # conversations.history: GET
         app.router.add_post("/discord/api/v10/channels/{channel}/messages", self._discord)
         app.router.add_post("/test/{platform}/{channel}", self._plain)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
@@ -151,26 +162,55 @@ class FakeChat:
 
     async def _accept(self, platform: str, channel: str, body: dict[str, Any]) -> str:
         message_id = f"{next(self._ids)}"
+        at = dt.datetime.now(dt.UTC)
         post = Posted(
             platform=platform,
             channel=channel,
             message_id=message_id,
             body=body,
-            at=dt.datetime.now(dt.UTC),
+            at=at,
+            ts=f"{int(at.timestamp())}.{int(message_id):06d}" if platform == "slack" else "",
         )
         async with self._changed:
             self.posts.append(post)
             self._changed.notify_all()
         return message_id
 
+    def slack_post(self, message_id: str) -> Posted:
+        return next(p for p in self.posts if p.platform == "slack" and p.message_id == message_id)
+
+    def _history(self, params: dict[str, Any]) -> web.Response:
+        channel = str(params.get("channel", ""))
+        self.history_calls.append(params)
+        if channel in self.unreadable:
+            error = self.unreadable[channel]
+            return web.json_response({"ok": False, "error": error, "needed": "channels:history"})
+        if channel in self.gone:
+            return web.json_response({"ok": False, "error": "channel_not_found"})
+        messages = [
+            Message(
+                ts=p.ts,
+                text=str(p.body.get("text", "")),
+                bot_id=SLACK_BOT_ID,
+                app_id=SLACK_APP_ID,
+                metadata=metadata_of(p.body),
+            )
+            for p in self.posts
+            if p.platform == "slack" and p.channel == channel
+        ]
+        return web.json_response(history(messages, params))
+
     async def _slack(self, request: web.Request) -> web.Response:
+        params: dict[str, Any] = dict(request.query)
         if request.content_type == "application/json":
-            params = dict(await request.json())
+            params.update(await request.json())
         else:
             form = urllib.parse.parse_qs(await request.text())
-            params = {k: v[-1] for k, v in form.items()}
+            params.update({k: v[-1] for k, v in form.items()})
         if request.headers.get("Authorization") != f"Bearer {SLACK_TOKEN}":
             return web.json_response({"ok": False, "error": "invalid_auth"})
+        if request.match_info["method"] == "conversations.history":
+            return self._history(params)
         if request.match_info["method"] != "chat.postMessage":
             return web.json_response({"ok": False, "error": "unknown_method"})
         channel = str(params.get("channel", ""))
@@ -184,7 +224,7 @@ class FakeChat:
             await asyncio.Event().wait()  # posted, but the answer is lost on the way back
         answer = fixture("slack/chat_post_message.json")
         answer["channel"] = channel
-        answer["ts"] = answer["message"]["ts"] = f"1772197700.{int(number):06d}"
+        answer["ts"] = answer["message"]["ts"] = self.slack_post(number).ts
         answer["message"]["text"] = params.get("text", "")
         return web.json_response(answer)
 

@@ -131,7 +131,7 @@ def _upgraded(settings: Settings) -> None:
         with store.engine.begin() as conn:
             version = conn.execute(sa.select(digest_schema.schema_version.c.version)).scalar()
             indexes = {i["name"] for i in sa.inspect(conn).get_indexes("digest_deliveries")}
-        assert version == digest_schema.schema(DOSSIER).latest == 5
+        assert version == digest_schema.schema(DOSSIER).latest == 6
         assert "digest_deliveries_by_day" in indexes  # version 4: the sweep reads by day
         # Version 5: the day each record was first seen; a dossier new to it keeps its days.
         days = {"quote:q1": dt.date(2026, 2, 1), "quote:q2": dt.date(2026, 2, 2)}

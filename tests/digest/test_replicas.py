@@ -2,7 +2,8 @@
 
 They post through the real Slack and Discord posters to the fake chat on loopback, which
 counts what it accepted: exactly one digest per channel per day, and a claim left by a
-replica killed mid-post is taken over by another.
+replica killed mid-post is taken over by another, which looks in the channel's history
+first when the dead one's post was on its way.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ import pytest
 import time_machine
 
 from bot.config import PROJECT_ROOT
-from tests.digest.conftest import DOSSIER, MakeReplica, paris, postgres_settings
+from tests.digest.conftest import DOSSIER, MakeReplica, Replica, paris, postgres_settings
 from tests.digest.fake_chat import FakeChat
+from tests.digest.test_delivery_errors import counted
 
 
 class Process:
@@ -194,48 +196,151 @@ async def test_a_claim_left_by_a_killed_replica_is_taken_over(
     row = survivor.store.last_delivery("slack", "C1", DOSSIER)
     assert row is not None and survivor.service is not None
     assert (row.status, row.attempts, row.replica) == ("delivered", 2, survivor.service.replica)
-    assert row.message_id == f"1772197700.{int(post.message_id):06d}"  # Slack's ts
+    assert row.message_id == post.ts  # Slack's ts
     assert (
         "digest of slack:C1 (anthropic-pentagon-2026) for 2026-03-02 taken over from replica"
         in caplog.text
     )
 
 
-async def test_a_replica_killed_with_its_post_on_the_way_is_not_posted_again(
-    make_replica: MakeReplica, chat: FakeChat, tmp_path: Path, caplog: pytest.LogCaptureFixture
+async def killed_with_its_post_out(
+    setup: Replica, chat: FakeChat, tmp_path: Path, *, arrives: bool
 ) -> None:
-    """The replica dies with its request out (Slack may have taken the post): exactly once
-    means the others never post it again; /digest status says it may not have arrived."""
-    database = tmp_path / "digest.sqlite3"
-    with time_machine.travel(paris(2026, 3, 1, 12, 0), tick=True):
-        setup = make_replica(real=True, digest_claim_timeout_seconds=5.0)
-        assert setup.ask("/digest subscribe 08:00 paris", channel="C1").ok
-    chat.held.add("C1")  # Slack has the request and has not answered it yet
+    """The replica dies (SIGKILL) with its request out: Slack took the post (`arrives`: its
+    answer is lost), or holds it unanswered, as a process dying mid-request leaves it (it
+    never arrives). Its row says a post is on its way."""
+    if arrives:
+        chat.mute.add("C1")
+    else:
+        chat.held.add("C1")
 
     async def request_out() -> None:
         await chat.wait_for_request("C1", timeout=20)
+        if arrives:
+            await chat.wait_for(1, timeout=20)
 
-    await killed_while_posting(chat, tmp_path, database, until=request_out)
+    # Slack's clock agrees with the replica's: the post's ts is the replica's morning.
+    with time_machine.travel(paris(2026, 3, 2, 8, 0, 30), tick=True):
+        await killed_while_posting(chat, tmp_path, tmp_path / "digest.sqlite3", until=request_out)
     row = setup.store.last_delivery("slack", "C1", DOSSIER)
-    assert row is not None and row.status == "sending"
+    assert row is not None and row.status == "sending" and row.sent_at is not None
     shown = setup.ask("/digest status", channel="C1", can_manage=False).items[0].fields[-1]
     assert shown.value == "2 March 2026: being posted (attempt 1)"
-    chat.held.clear()
+    chat.held.clear()  # the dead replica's request stays unanswered, and never arrives
+    chat.mute.clear()
 
-    caplog.set_level(logging.WARNING, logger="dispute_bot.digest")
+
+async def survive(make_replica: MakeReplica) -> tuple[Replica, str]:
+    """Another replica, 10 s after the dead one's last sign of life (presumed dead), then an
+    hour later; returns it and the channel's /digest status of the day."""
     with time_machine.travel(paris(2026, 3, 2, 8, 0, 40), tick=True) as traveller:
         survivor = make_replica(real=True, digest_claim_timeout_seconds=5.0)
-        await survivor.start()  # 10 s of silence: presumed dead, and its post on its way
-        await survivor.settled()
+        await survivor.start()
+        await asyncio.wait_for(survivor.settled(), 15)
         traveller.move_to(paris(2026, 3, 2, 9, 0))
         await survivor.sweep()
         await survivor.settled()
-        scheduled = (
-            survivor.ask("/digest status", channel="C1", can_manage=False).items[0].fields[-1]
-        )
-    assert chat.requests_to("C1") == 1  # the dead replica's only
+        status = survivor.ask("/digest status", channel="C1", can_manage=False)
+    return survivor, status.items[0].fields[-1].value
+
+
+def reconciled(outcome: str) -> float:
+    return counted("dispute_bot_digests_reconciled_total", platform="slack", outcome=outcome)
+
+
+async def test_a_killed_replicas_post_that_arrived_is_found_not_posted_again(
+    make_replica: MakeReplica, chat: FakeChat, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Exactly once: the replica died after Slack took its post; the survivor finds it in the
+    channel's history (its metadata names the dossier and day) and records it as posted."""
+    with time_machine.travel(paris(2026, 3, 1, 12, 0), tick=True):
+        setup = make_replica(real=True, digest_claim_timeout_seconds=5.0)
+        assert setup.ask("/digest subscribe 08:00 paris", channel="C1").ok
+    await killed_with_its_post_out(setup, chat, tmp_path, arrives=True)
+    found = reconciled("found")
+
+    caplog.set_level(logging.INFO, logger="dispute_bot.digest")
+    survivor, status = await survive(make_replica)
+
+    [post] = chat.posts_to("C1")  # the dead replica's, and no other
+    assert chat.requests_to("C1") == 1
+    assert post.digest_date == "2 March 2026"
+    assert post.body["metadata"] == {
+        "event_type": "dispute_bot_digest",
+        "event_payload": {"dossier": DOSSIER, "date": "2026-03-02"},
+    }
+    [history] = chat.history_calls
+    assert history["channel"] == "C1" and history["include_all_metadata"] == "1"
+    assert float(history["oldest"]) < post.at.timestamp()
+    row = survivor.store.last_delivery("slack", "C1", DOSSIER)
+    assert row is not None and survivor.service is not None
+    assert (row.status, row.message_id, row.replica) == (
+        "delivered",
+        post.ts,
+        survivor.service.replica,
+    )
+    assert status == "2 March 2026: posted"
+    assert reconciled("found") == found + 1
+    assert "found in the channel (message " in caplog.text
+
+
+async def test_a_killed_replicas_post_that_never_arrived_is_posted_once_by_another(
+    make_replica: MakeReplica, chat: FakeChat, tmp_path: Path
+) -> None:
+    """The replica died before Slack took its post: the survivor finds no such message in
+    the channel and posts the digest itself, once."""
+    with time_machine.travel(paris(2026, 3, 1, 12, 0), tick=True):
+        setup = make_replica(real=True, digest_claim_timeout_seconds=5.0)
+        assert setup.ask("/digest subscribe 08:00 paris", channel="C1").ok
+    await killed_with_its_post_out(setup, chat, tmp_path, arrives=False)
+    posted = reconciled("posted")
+
+    survivor, status = await survive(make_replica)
+
+    [post] = chat.posts_to("C1")  # the survivor's: the dead replica's never arrived
+    assert chat.requests_to("C1") == 2
+    assert post.digest_date == "2 March 2026"
+    assert len(chat.history_calls) == 1
+    row = survivor.store.last_delivery("slack", "C1", DOSSIER)
+    assert row is not None and survivor.service is not None
+    assert (row.status, row.message_id, row.replica, row.attempts) == (
+        "delivered",
+        post.ts,
+        survivor.service.replica,
+        2,
+    )
+    assert status == "2 March 2026: posted"
+    assert reconciled("posted") == posted + 1
+
+
+async def test_without_the_history_scope_a_killed_replicas_post_stays_unknown(
+    make_replica: MakeReplica, chat: FakeChat, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """At most once when in doubt: the app lacks channels:history, so the survivor cannot
+    tell whether the dead replica's post arrived; it does not post again, /digest status
+    says it may not have arrived, and /metrics counts it."""
+    with time_machine.travel(paris(2026, 3, 1, 12, 0), tick=True):
+        setup = make_replica(real=True, digest_claim_timeout_seconds=5.0)
+        assert setup.ask("/digest subscribe 08:00 paris", channel="C1").ok
+    await killed_with_its_post_out(setup, chat, tmp_path, arrives=True)
+    chat.unreadable["C1"] = "missing_scope"
+    unknown = counted(
+        "dispute_bot_digests_unknown_total", platform="slack", reason="history_unreadable"
+    )
+
+    caplog.set_level(logging.WARNING, logger="dispute_bot.digest")
+    survivor, status = await survive(make_replica)
+
+    assert len(chat.posts_to("C1")) == 1 and chat.requests_to("C1") == 1
+    assert len(chat.history_calls) == 1  # refused once, not asked again
     row = survivor.store.last_delivery("slack", "C1", DOSSIER)
     assert row is not None and row.status == "unknown"
-    assert scheduled.value.startswith("2 March 2026: may not have arrived (replica ")
-    assert scheduled.value.endswith("type /digest now if it is missing")
-    assert "fell silent while its post was on its way; it may have arrived" in caplog.text
+    assert status.startswith("2 March 2026: may not have arrived (replica ")
+    assert "slack: missing_scope reading the history of C1" in status
+    assert status.endswith("type /digest now if it is missing")
+    after = counted(
+        "dispute_bot_digests_unknown_total", platform="slack", reason="history_unreadable"
+    )
+    assert after == unknown + 1
+    warnings = [r.getMessage() for r in caplog.records if "history could not" in r.getMessage()]
+    assert len(warnings) == 1

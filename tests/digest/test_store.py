@@ -136,7 +136,7 @@ def test_a_database_of_the_first_schema_learns_each_subscriptions_workspace(
         old = store.subscription("slack", "C0OLD", DOSSIER)
         assert old is not None and old.team == team and not old.paused
         with store.engine.begin() as conn:
-            assert conn.execute(sa.select(schema_version.c.version)).scalar() == 5
+            assert conn.execute(sa.select(schema_version.c.version)).scalar() == 6
     finally:
         store.database.close()
 

@@ -21,6 +21,7 @@ HELDOUT = Path(__file__).parent / "heldout"
 UNSEEN = Path(__file__).parent / "unseen"  # set 3: scored by `make bench-draft` only
 UNSEEN4 = Path(__file__).parent / "unseen4"  # set 4: likewise, and never drafted here
 UNSEEN5 = Path(__file__).parent / "unseen5"  # set 5: likewise, and never drafted here
+UNSEEN6 = Path(__file__).parent / "unseen6"  # set 6: likewise, and never drafted here
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 

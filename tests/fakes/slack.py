@@ -27,6 +27,7 @@ from aiohttp import WSMsgType, web
 from tests.fakes import slack_events
 from tests.fakes.slack_events import sign, signed_headers, socket_envelope
 from tests.fakes.slack_files import SlackFiles
+from tests.fakes.slack_history import Message, history, metadata_of
 from tests.fakes.slack_limits import RateLimiter, SlackLimits, Throttle, ratelimited
 from tests.fakes.slack_oauth import (
     CLIENT_ID,
@@ -104,6 +105,8 @@ class Post:
     ts: str
     token: str
     at: float  # time.monotonic() when it arrived
+    metadata: dict[str, Any] | None = None  # the message metadata it carried
+    bot_id: str | None = None  # the bot that posted it
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -524,6 +527,8 @@ class FakeSlack:
             return self._users_info(workspace, token, params)
         if method == "users.conversations":
             return self._users_conversations(workspace, token, params)
+        if method == "conversations.history":
+            return self._conversations_history(workspace, token, params)
         if method.startswith("files."):
             return await self.files.api(method, workspace, token, params)
         return web.json_response({"ok": False, "error": "unknown_method"})
@@ -583,6 +588,36 @@ class FakeSlack:
             headers={"x-oauth-scopes": token.scopes},
         )
 
+    def _conversations_history(
+        self, workspace: Workspace, token: Token, params: dict[str, Any]
+    ) -> web.Response:
+        """A channel's messages, newest first, a page at a time (tests/fakes/slack_history.py):
+        `channels:history` needed (Slack says `groups:history` too for a private channel),
+        Tier 3 rate limits when they are enforced."""
+        headers = {"x-oauth-scopes": token.scopes}
+        if "channels:history" not in token.scopes.split(","):
+            answer = {"ok": False, "error": "missing_scope", "needed": "channels:history"}
+            return web.json_response(answer, headers=headers)
+        channel = str(params.get("channel", ""))
+        if not workspace.has_channel(channel):
+            return web.json_response({"ok": False, "error": "channel_not_found"}, headers=headers)
+        throttle = self.limiter.check_history(workspace.team_id) if self.limiter else None
+        if throttle is not None:
+            return ratelimited(throttle)
+        messages = [
+            Message(
+                ts=p.ts,
+                text=p.text,
+                bot_id=p.bot_id,
+                app_id=APP_ID if p.bot_id else None,
+                user=None if p.bot_id else "U0SOMEONE",
+                metadata=p.metadata,
+            )
+            for p in self.posts
+            if p.team_id == workspace.team_id and p.channel == channel
+        ]
+        return web.json_response(history(messages, params), headers=headers)
+
     @staticmethod
     def _auth_test(workspace: Workspace, token: Token) -> dict[str, Any]:
         """auth.test's answer for the token: its team, and the bot or the user it acts as."""
@@ -610,7 +645,7 @@ class FakeSlack:
         throttle = self.limiter.check(workspace.team_id, channel) if self.limiter else None
         if throttle is not None:
             return ratelimited(throttle)
-        ts = f"1772197700.{next(self._ts):06d}"
+        ts = f"{int(self.now())}.{next(self._ts):06d}"
         text = str(params.get("text") or "")
         blocks = params.get("blocks")
         if isinstance(blocks, str):  # a form-encoded call sends blocks as a JSON string
@@ -625,6 +660,8 @@ class FakeSlack:
                 ts=ts,
                 token=token.value,
                 at=time.monotonic(),
+                metadata=metadata_of(params),
+                bot_id=workspace.bot_id if token.kind == "bot" else None,
             ),
         )
         answer = fixture("chat_post_message.json")

@@ -6,7 +6,8 @@ HTTP 429, `Retry-After: <seconds>` and `{"ok": false, "error": "ratelimited"}`. 
 (the one in the tests and the standalone fleet of the benchmark) enforce the limits with this
 one class, so they agree on what counts as a burst and on what "honouring Retry-After" means:
 a post to a channel before the Retry-After it was last given has elapsed is not honoured (and
-is refused again).
+is refused again). conversations.history is a Tier 3 method (50+ calls a minute per
+workspace): `check_history` limits it the same way, apart from posts.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ class SlackLimits:
     channel_burst: int = 3
     workspace_rate: float = 5.0  # 300 a minute: Slack's "several hundred messages per minute"
     workspace_burst: int = 8  # fewer than a workspace's ten channels: a digest round bursts
+    history_rate: float = 50 / 60  # conversations.history, Tier 3: 50 calls a minute
+    history_burst: int = 5
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -66,6 +69,39 @@ class RateLimiter:
     _channels: dict[tuple[str, str], _Bucket] = field(default_factory=dict)
     _workspaces: dict[str, _Bucket] = field(default_factory=dict)
     _not_before: dict[tuple[str, str], float] = field(default_factory=dict)
+    _history: dict[str, _Bucket] = field(default_factory=dict)
+    history_throttled: list[Throttle] = field(default_factory=list)  # history's 429s
+
+    def check_history(self, team_id: str) -> Throttle | None:
+        """Decide a conversations.history call: None to answer it, or the Throttle; a call
+        before the Retry-After last given has elapsed is not honoured."""
+        now = self.clock()
+        key = (team_id, "conversations.history")
+        blocked_until = self._not_before.get(key, 0.0)
+        if now < blocked_until:
+            hit = Throttle(
+                team_id=team_id,
+                channel="",
+                at=now,
+                retry_after=max(1, math.ceil(blocked_until - now)),
+                reason="unhonoured",
+            )
+            self.unhonoured.append(hit)
+            self.history_throttled.append(hit)
+            return hit
+        bucket = self._history.get(team_id)
+        if bucket is None:
+            bucket = self._history[team_id] = _Bucket(float(self.limits.history_burst), now)
+        wait = bucket.take(now, self.limits.history_rate, self.limits.history_burst)
+        if not wait:
+            return None
+        retry_after = max(1, math.ceil(wait))
+        self._not_before[key] = now + retry_after
+        hit = Throttle(
+            team_id=team_id, channel="", at=now, retry_after=retry_after, reason="history"
+        )
+        self.history_throttled.append(hit)
+        return hit
 
     def check(self, team_id: str, channel: str) -> Throttle | None:
         now = self.clock()

@@ -74,7 +74,7 @@ async def test_a_database_outage_during_a_post_does_not_post_it_twice(
         row = await asyncio.to_thread(bot.store.last_delivery, "slack", "C1", DOSSIER)
         assert row is not None
         assert (row.status, row.attempts) == ("delivered", 1)
-        assert row.message_id == f"1772197700.{int(post.message_id):06d}"
+        assert row.message_id == post.ts
         status = await asyncio.to_thread(status_fields, bot)
         assert status["Last scheduled run"] == "2 March 2026: posted"
     assert "taken over" not in caplog.text

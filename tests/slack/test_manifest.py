@@ -66,11 +66,13 @@ def test_manifest_declares_every_command_and_no_more_scopes_than_used(
     assert commands[:4] == ["/timeline", "/quote", "/positions", "/digest"]
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == [
         "app_mentions:read",
+        "channels:history",  # digest reconciliation: did a dead replica's post arrive?
         "channels:read",  # the Home tab: which channels the user is in (users.conversations)
         "chat:write",
         "commands",
         "files:read",
         "files:write",
+        "groups:history",  # the same in a private channel
         "groups:read",
         "im:history",
         "users:read",

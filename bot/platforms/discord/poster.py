@@ -11,7 +11,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.delivery import Team, network_failure
+from bot.delivery import Mark, Team, network_failure
 from bot.errors import DeliveryError
 from bot.platforms.discord.render import render_message
 from bot.reply import Reply
@@ -55,9 +55,12 @@ class DiscordPoster:
     async def ready(self, channel: str, *, team: Team | None = None) -> None:
         """Discord's limits are answered with 429 and Retry-After, which the digest waits out."""
 
-    async def post(self, channel: str, reply: Reply, *, team: Team | None = None) -> str:
+    async def post(
+        self, channel: str, reply: Reply, *, team: Team | None = None, mark: Mark | None = None
+    ) -> str:
         """Post `reply` to `channel` (a channel id says its server: `team` is not needed);
-        the new message's id."""
+        the new message's id. `mark` is not sent: a Discord digest whose replica died with
+        its post on its way is not looked for, and stays at most once (docs/digest.md)."""
         if not channel.isdigit():
             raise DeliveryError(f"discord channel {channel!r} is not a channel id", permanent=True)
         url = f"{self.api_url}/channels/{channel}/messages"

@@ -4,10 +4,11 @@ It asks for the scopes the bot uses and no more: `commands` (slash commands), `c
 (thread replies and digests), `app_mentions:read` (mentions), `im:history` (direct messages),
 for an admin's /draft `files:read` (the article shared with the bot) and `files:write` (the
 draft sent back), `channels:read` with `groups:read` so the Home tab can tell which
-channels a user is in (users.conversations), and `users:read` (whether a member is one of
-the workspace's admins or owners). With a redirect URL it is the manifest of OAuth
-mode: the app is installed from `/slack/install` in many workspaces, and hears when one
-removes it.
+channels a user is in (users.conversations), `users:read` (whether a member is one of
+the workspace's admins or owners), and `channels:history` with `groups:history` (a digest
+whose replica died with its post on its way is looked for in the channel's history). With a
+redirect URL it is the manifest of OAuth mode: the app is installed from `/slack/install` in
+many workspaces, and hears when one removes it.
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from bot.platforms.slack.commands import slash_commands
 
 BOT_SCOPES = (
     "app_mentions:read",
+    "channels:history",
     "channels:read",
     "chat:write",
     "commands",
     "files:read",
     "files:write",
+    "groups:history",
     "groups:read",
     "im:history",
     "users:read",

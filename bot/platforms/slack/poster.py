@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import inspect
 import weakref
 from typing import Any, Protocol
@@ -11,7 +12,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery import Pacer, Team, network_failure
+from bot.delivery import DIGEST_EVENT, Mark, Pacer, Team, network_failure
 from bot.errors import DeliveryError
 from bot.platforms.slack.client import TIMEOUT_SECONDS, api_error_code, make_web_client
 from bot.platforms.slack.render import render_message
@@ -56,6 +57,38 @@ def delivery_error(exc: SlackApiError, channel: str) -> DeliveryError:
     return DeliveryError(f"slack: {code or f'HTTP {status}'} posting to {channel}", permanent=False)
 
 
+def history_error(exc: SlackApiError, channel: str) -> DeliveryError:
+    """Our DeliveryError for a refused conversations.history: rate limited (wait and read
+    again), or the history cannot be read (a missing scope, not in the channel...)."""
+    status = getattr(exc.response, "status_code", 0) or 0
+    code = api_error_code(exc)
+    if status == 429 or code == "ratelimited":
+        return DeliveryError(
+            f"slack: rate limited reading the history of {channel}",
+            permanent=False,
+            retry_after=_retry_after(exc),
+        )
+    what = code or f"HTTP {status}"
+    return DeliveryError(
+        f"slack: {what} reading the history of {channel}", permanent=code in PERMANENT_ERRORS
+    )
+
+
+def _marked(message: Any, mark: Mark) -> bool:
+    """Whether a history message is a bot's digest post marked `mark`."""
+    if not isinstance(message, dict) or not message.get("bot_id"):
+        return False
+    metadata = message.get("metadata")
+    if not isinstance(metadata, dict) or metadata.get("event_type") != DIGEST_EVENT:
+        return False
+    payload = metadata.get("event_payload")
+    return isinstance(payload, dict) and payload == _payload(mark)
+
+
+def _payload(mark: Mark) -> dict[str, str]:
+    return {"dossier": mark.dossier, "date": mark.day.isoformat()}
+
+
 def _retry_after(exc: SlackApiError) -> float | None:
     """The seconds Slack's Retry-After header asks for, if it says."""
     headers = getattr(exc.response, "headers", None) or {}
@@ -81,6 +114,11 @@ class WorkspaceTokens(Protocol):
 # four a second (240 a minute), and a 429 holds the whole workspace for its Retry-After.
 WORKSPACE_BURST = 5
 WORKSPACE_POSTS_PER_SECOND = 4.0
+# conversations.history is a Tier 3 method (50+ calls a minute per workspace): the digest
+# reads a channel's history only to settle a dead replica's post, paced apart from posts.
+HISTORY_BURST = 3
+HISTORY_CALLS_PER_SECOND = 50 / 60
+HISTORY_PAGE = 200  # messages a page (Slack's advice: no more than 200)
 # Connections kept open to Slack for the digest's posts (one session, reused).
 CONNECTIONS = 64
 
@@ -123,6 +161,7 @@ class SlackPoster:
         self._dropped: weakref.finalize[[aiohttp.ClientSession], SlackPoster] | None = None
         self._client: AsyncWebClient | None = None
         self.pacer = Pacer(rate=WORKSPACE_POSTS_PER_SECOND, burst=WORKSPACE_BURST)
+        self.history_pacer = Pacer(rate=HISTORY_CALLS_PER_SECOND, burst=HISTORY_BURST)
 
     def _web(self) -> AsyncWebClient:
         """The client, on a session opened in the running loop at the first post."""
@@ -164,12 +203,19 @@ class SlackPoster:
             with contextlib.suppress(DeliveryError):  # `post` says it, and how to retry
                 await self._tokens.token_for_post(team)
 
-    async def post(self, channel: str, reply: Reply, *, team: Team | None = None) -> str:
-        """Post `reply` to `channel` (in workspace `team`); returns the message ts. Raises
-        DeliveryError."""
+    async def post(
+        self, channel: str, reply: Reply, *, team: Team | None = None, mark: Mark | None = None
+    ) -> str:
+        """Post `reply` to `channel` (in workspace `team`), with `mark` as the message's
+        metadata; returns the message ts. Raises DeliveryError."""
         per_workspace: dict[str, Any] = {}
         if self._tokens is not None:
             per_workspace["token"] = await self._tokens.token_for_post(team)
+        if mark is not None:
+            per_workspace["metadata"] = {
+                "event_type": DIGEST_EVENT,
+                "event_payload": _payload(mark),
+            }
         try:
             response = await self._web().chat_postMessage(
                 channel=channel,
@@ -190,3 +236,40 @@ class SlackPoster:
             message = "slack: {what} posting to " + channel
             raise network_failure(exc, platform="Slack", message=message) from exc
         return str(response["ts"])
+
+    async def find_post(
+        self, channel: str, mark: Mark, *, since: dt.datetime, team: Team | None = None
+    ) -> str | None:
+        """The ts of the bot's message marked `mark` in `channel` since `since`, read from
+        conversations.history (newest first, a page at a time, with every message's
+        metadata); None when there is none. Needs `channels:history` (`groups:history` in a
+        private channel). Raises DeliveryError (see `history_error`)."""
+        per_workspace: dict[str, Any] = {}
+        if self._tokens is not None:
+            per_workspace["token"] = await self._tokens.token_for_post(team)
+        cursor: str | None = None
+        while True:
+            await self.history_pacer.slot(self._lane(team))
+            try:
+                page = await self._web().conversations_history(
+                    channel=channel,
+                    oldest=f"{since.timestamp():.6f}",
+                    include_all_metadata=True,
+                    limit=HISTORY_PAGE,
+                    cursor=cursor,
+                    **per_workspace,
+                )
+            except SlackApiError as exc:
+                error = history_error(exc, channel)
+                if error.retry_after:
+                    self.history_pacer.hold(self._lane(team), error.retry_after)
+                raise error from exc
+            except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+                message = "slack: {what} reading the history of " + channel
+                raise network_failure(exc, platform="Slack", message=message) from exc
+            for message in page.get("messages") or ():
+                if _marked(message, mark):
+                    return str(message["ts"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not page.get("has_more") or not cursor:
+                return None

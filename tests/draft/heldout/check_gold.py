@@ -1,7 +1,8 @@
 """Check gold files against their articles (run: python3 check_gold.py [FOLDER]).
 
 FOLDER defaults to this one (the held-out set); `check_gold.py ../unseen` checks set 3,
-`check_gold.py ../unseen4` set 4 and `check_gold.py ../unseen5` set 5.
+`check_gold.py ../unseen4` set 4, `check_gold.py ../unseen5` set 5 and `check_gold.py ../unseen6`
+set 6.
 """
 
 import datetime as dt
