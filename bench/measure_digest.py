@@ -15,11 +15,12 @@ Run as `python -m bench.measure_digest --seeds DIR --channels 10000 --sample 200
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import json
 import time
 from pathlib import Path
+
+from msgspec import structs
 
 from bot.app import build_core
 from bot.config import load_settings
@@ -39,7 +40,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=10_000, help="channels actually timed")
     args = parser.parse_args()
 
-    settings = dataclasses.replace(load_settings(environ={}), seeds=args.seeds.resolve())
+    settings = structs.replace(load_settings(environ={}), seeds=args.seeds.resolve())
     core = build_core(settings)
     corpus = core.dossier.corpus
     today = max(a.added for a in corpus.articles)
@@ -57,7 +58,7 @@ def main() -> None:
         since = today - dt.timedelta(days=1 if number % 10 else 7)
         request = Request(command="digest", platform=platform, channel=channel, locale=locale)
         ctx = core.context_in(core.library.default, request)  # as the digest: no lookup
-        ctx = dataclasses.replace(ctx, locale=locale, today=today)
+        ctx = structs.replace(ctx, locale=locale, today=today)
         mark = time.perf_counter()
         pick = pick_quote(corpus.quotes, shown=frozenset(), round=0, seed=f"{platform}:{channel}")
         now = time.perf_counter()

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import dataclasses
 import datetime as dt
 import json
 import math
@@ -44,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import sqlalchemy as sa
+from msgspec import structs
 
 from bench.fake_slack_fleet import APP_ID, FleetWorkspace, fleet
 from bench.measure_fake_fleet import cpu_seconds
@@ -191,7 +191,7 @@ def subscribe_channels(
     from bot.digest.when import Schedule
 
     started = time.perf_counter()
-    settings = dataclasses.replace(load_settings(environ={}), database_url=Secret(url))
+    settings = structs.replace(load_settings(environ={}), database_url=Secret(url))
     subs = []
     for number, workspace in enumerate(workspaces):
         for channel_number, channel in enumerate(workspace.channels):

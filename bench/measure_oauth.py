@@ -14,7 +14,6 @@ DATABASE_URL) names one, on PostgreSQL.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import logging
 import os
@@ -25,6 +24,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from msgspec import structs
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.oauth.installation_store import Installation
@@ -110,7 +110,7 @@ async def measure_on(database: dict[str, Any], calls: int) -> dict[str, Any]:
         "SLACK_CLIENT_SECRET": CLIENT_SECRET,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
     }
-    settings = dataclasses.replace(load_settings(environ=environ), **database)
+    settings = structs.replace(load_settings(environ=environ), **database)
     bot = DisputeBot(settings)
     installations = await bot.open_installations()
     try:

@@ -13,7 +13,6 @@ Run as `python -m bench.measure_places [--runs 400] [--database-url postgresql:/
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import tempfile
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from msgspec import structs
 
 from bench.stats import median, percentile
 from bot.app import DisputeBot
@@ -30,7 +30,7 @@ from bot.core import Request
 
 def measure(runs: int, database_url: str | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
-        settings = dataclasses.replace(
+        settings = structs.replace(
             load_settings(environ={}),
             digest_database=str(Path(folder) / "state.sqlite3"),
             database_url=Secret(database_url) if database_url else None,

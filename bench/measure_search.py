@@ -10,10 +10,11 @@ seconds a query at 100,000 quotes, so it answers only the first `--naive` querie
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import time
 from collections.abc import Callable
+
+from msgspec import structs
 
 from bench import datasets
 from bench.alternatives import Fts5Search, NaiveScan, fts5_available, quote_documents
@@ -97,7 +98,7 @@ def main() -> None:
 
     target = datasets.folder(args.size)
     queries = datasets.read_queries(target)
-    settings = dataclasses.replace(load_settings(environ={}), seeds=target / "seeds")
+    settings = structs.replace(load_settings(environ={}), seeds=target / "seeds")
     started = time.perf_counter()
     core = build_core(settings)
     core_s = time.perf_counter() - started

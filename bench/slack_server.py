@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import json
 import logging
 import sys
 
 from aiohttp import web
+from msgspec import structs
 
 from bot.app import build_core
 
@@ -87,7 +87,7 @@ async def serve_bot(api_url: str, secret: str) -> None:
         "SLACK_SIGNING_SECRET": secret,
         "SLACK_API_URL": api_url,
     }
-    settings = dataclasses.replace(load_settings(environ=environ), port=0)
+    settings = structs.replace(load_settings(environ=environ), port=0)
     running = await start_slack(build_core(settings), settings, in_flight=REPLIES, host="127.0.0.1")
     print(json.dumps({"port": running.port}), flush=True)
     await _until_stdin_closes()

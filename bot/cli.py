@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
+from msgspec import structs
+
 from bot.config import Settings, inspect_settings, load_settings
 from bot.errors import BotError, ConfigError, CorpusError
 
@@ -25,11 +27,9 @@ log = logging.getLogger("dispute_bot")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    import dataclasses
-
     settings = load_settings(args.config)
     if getattr(args, "seeds", None):
-        settings = dataclasses.replace(settings, seeds=Path(args.seeds).resolve())
+        settings = structs.replace(settings, seeds=Path(args.seeds).resolve())
     return settings
 
 
@@ -125,12 +125,10 @@ def cmd_corpus_check(args: argparse.Namespace) -> int:
 
 def cmd_config_check(args: argparse.Namespace) -> int:
     """The effective settings, secrets masked, each with where it came from; then problems."""
-    import dataclasses
-
     report = inspect_settings(args.config)
     settings, origins = report.settings, dict(report.origins)
     if args.seeds:
-        settings = dataclasses.replace(settings, seeds=Path(args.seeds).resolve())
+        settings = structs.replace(settings, seeds=Path(args.seeds).resolve())
         origins["seeds"] = "--seeds"
     print(f"# dispute-bot configuration: {' < '.join(map(str, report.files))} < environment")
     for key, value in settings.describe().items():

@@ -16,14 +16,15 @@ import os
 import types
 import typing
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import yaml
+from msgspec import field
 
 from bot import config_checks as checks
 from bot.errors import ConfigError
+from bot.record import Record
 from bot.textfiles import NotUtf8Error, TooDeepError, check_yaml_depth, read_utf8
 
 # The source checkout (the tests and the benchmark read its folders).
@@ -60,8 +61,7 @@ class Secret:
         return hash(self._value)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Setting:
+class Setting(Record, frozen=True, kw_only=True):
     """What a field of `Settings` declares besides its name, type and default."""
 
     doc: str
@@ -79,6 +79,11 @@ class Setting:
             return (name.upper(), f"{name.upper()}_FILE")
         own = (f"{ENV_PREFIX}{name.upper()}",) if self.in_file else ()
         return own + self.env
+
+
+# Each setting's declaration and default, in the order `Settings` declares them: `setting` and
+# `secret` add theirs as the class's body runs, and each is matched to its field below.
+_DECLARED: list[tuple[Setting, object]] = []
 
 
 def setting(
@@ -102,19 +107,19 @@ def setting(
         example=example,
         default_text=default_text,
     )
-    if isinstance(default, dict):
-        return field(default_factory=dict, metadata={"setting": declared})
-    return field(default=default, metadata={"setting": declared})
+    _DECLARED.append((declared, default))
+    return field(default_factory=dict) if isinstance(default, dict) else default
 
 
 def secret(*, doc: str, check: checks.Check | None = None, section: str = "") -> Any:
     """A secret field of `Settings`: unset unless the environment sets it."""
-    declared = Setting(doc=doc, in_file=False, secret=True, check=check, section=section)
-    return field(default=None, metadata={"setting": declared})
+    _DECLARED.append(
+        (Setting(doc=doc, in_file=False, secret=True, check=check, section=section), None)
+    )
+    return None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Settings:
+class Settings(Record, frozen=True, kw_only=True):
     """Every setting of the bot, declared once: its type, default, variables, doc and check."""
 
     seeds: Path = setting(
@@ -378,7 +383,7 @@ class Settings:
         example="[{platform: slack, channel: C0123456789, time: '07:30', locale: fr}]",
         check=checks.subscriptions,
     )
-    source: str = field(default=str(DEFAULT_CONFIG))  # the file read last (not a setting)
+    source: str = str(DEFAULT_CONFIG)  # the file read last (not a setting)
 
     @property
     def slack_oauth(self) -> bool:
@@ -387,16 +392,17 @@ class Settings:
 
     def describe(self) -> dict[str, str]:
         """Every setting as text, secrets masked: what `config check` prints."""
-        return {f.name: shown(getattr(self, f.name)) for f in fields(self)}
+        return {name: shown(getattr(self, name)) for name in self.__struct_fields__}
 
 
-SECRET_NAMES = tuple(
-    f.name for f in fields(Settings) if f.metadata.get("setting", Setting(doc="")).secret
+# Each setting's field with its declaration and default (every field but `source`).
+_SETTINGS: dict[str, tuple[Setting, object]] = dict(
+    zip((n for n in Settings.__struct_fields__ if n != "source"), _DECLARED, strict=True)
 )
+SECRET_NAMES = tuple(name for name, (one, _) in _SETTINGS.items() if one.secret)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Declared:
+class Declared(Record, frozen=True, kw_only=True):
     """One setting as the loader uses it: the declaration with its type resolved."""
 
     name: str
@@ -411,17 +417,14 @@ def declared() -> dict[str, Declared]:
     """Every setting of `Settings`, in declaration order."""
     hints = typing.get_type_hints(Settings)
     found: dict[str, Declared] = {}
-    for f in fields(Settings):
-        if "setting" not in f.metadata:
-            continue
-        default = f.default_factory() if callable(f.default_factory) else f.default
-        hint = hints[f.name]
-        found[f.name] = Declared(
-            name=f.name,
-            setting=f.metadata["setting"],
+    for name, (one, default) in _SETTINGS.items():
+        hint = hints[name]
+        found[name] = Declared(
+            name=name,
+            setting=one,
             hint=hint,
             kinds=_kinds(hint),
-            default=default,
+            default=dict() if isinstance(default, dict) else default,
         )
     return found
 
@@ -481,8 +484,7 @@ def plain(value: object) -> object:
     return value
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ConfigReport:
+class ConfigReport(Record, frozen=True, kw_only=True):
     """The effective settings (bad values left at their defaults) and every problem found."""
 
     settings: Settings

@@ -10,15 +10,15 @@ is looked up.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 import re
 import shlex
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
+
+from msgspec import field, structs
 
 from bot.config import LOCALES, Settings
 from bot.date_rules import iso_at
@@ -28,6 +28,7 @@ from bot.i18n import t
 from bot.library import Library
 from bot.matching.folding import MAX_QUERY_CHARS, STOPWORDS, fold, words
 from bot.matching.names import Match, Span, best_command
+from bot.record import Record
 from bot.reply import Attachment, Item, Layout, Page, Reply, ReplyKind, Source
 
 if TYPE_CHECKING:  # bot.dates is read when a date may be asked for: `ask /quote` skips it
@@ -44,8 +45,7 @@ MAX_ATTACHMENT_BYTES = 200_000
 _COMMAND_WORD = re.compile(r"(\S*)\s*(.*)", re.DOTALL)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Request:
+class Request(Record, frozen=True, kw_only=True):
     command: str  # without the slash: "quote"
     args: str = ""
     locale: str | None = None  # the user's locale where the platform knows it
@@ -85,16 +85,14 @@ class Request:
         return cls(command=command.lower(), args=args.strip(), **context)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Choice:
+class Choice(Record, frozen=True, kw_only=True):
     """An autocomplete choice: what the user sees and what the option receives."""
 
     name: str
     value: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Place:
+class Place(Record, frozen=True, kw_only=True):
     """What the bot's state database says about where a request comes from: the dossier its
     channel follows and its team's settings ("" or None: the deployment's defaults)."""
 
@@ -117,8 +115,7 @@ class PlaceLookup(Protocol):
     def __call__(self, request: Request, *, fresh: bool) -> Place: ...
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Context:
+class Context(Record, frozen=True, kw_only=True):
     """What a handler may read: the dossier, the settings, the locale and today's date."""
 
     dossier: Dossier
@@ -127,9 +124,9 @@ class Context:
     today: dt.date
     request: Request
     # The commands the core answers, by name (/help lists them).
-    commands: Mapping[str, Command] = field(default_factory=dict, repr=False, compare=False)
+    commands: Mapping[str, Command] = field(default_factory=dict)
     # Every dossier of the deployment, and the name of the one answering (`dossier`).
-    library: Library | None = field(default=None, repr=False, compare=False)
+    library: Library | None = None
     dossier_name: str = ""
     place: Place = field(default_factory=Place)
 
@@ -155,8 +152,7 @@ class Context:
         )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Option:
+class Option(Record, frozen=True, kw_only=True):
     """A command option, as native slash commands show it."""
 
     name: str
@@ -165,8 +161,7 @@ class Option:
     required: bool = False
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Command:
+class Command(Record, frozen=True, kw_only=True):
     name: str
     summary: dict[str, str]  # locale -> one line
     usage: str
@@ -193,11 +188,15 @@ class Command:
     # It may change something (a subscription, a setting, the dossiers served): the core
     # never runs its suggestions to see whether they lead somewhere (`Core._leading`).
     acts: bool = False
-    run: Callable[[Context, Args], Reply] = field(repr=False)
+    run: Callable[[Context, Args], Reply]  # not in its repr
+
+    def __repr__(self) -> str:
+        fields = (name for name in self.__struct_fields__ if name != "run")
+        shown = (f"{name}={getattr(self, name)!r}" for name in fields)
+        return f"Command({', '.join(shown)})"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Args:
+class Args(Record, frozen=True, kw_only=True):
     """A command's arguments: the words, and the page asked for (`page 2`)."""
 
     text: str
@@ -310,7 +309,7 @@ def paginate(
         lead = f"{ctx.t('bad_page', asked=args.page, count=count)} {text}".strip()
     shown = tuple(items[(number - 1) * size : number * size])
     lines = Page(number=number, count=count, line=f"/{command} {args.text}".strip())
-    page = dataclasses.replace(
+    page = structs.replace(
         lines,
         previous=lines.at(number - 1) if number > 1 else None,
         next=lines.at(number + 1) if number < count else None,
@@ -351,8 +350,7 @@ def empty(ctx: Context, *, command: str, title: str, text: str, suggestions: lis
     )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Split:
+class Split(Record, frozen=True, kw_only=True):
     """A query split into what it names and the words it looks for (`split_query`)."""
 
     words: list[str]  # the query's folded words, a date or period taken out
@@ -405,8 +403,7 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Answering:
+class Answering(Record, frozen=True, kw_only=True):
     """Which dossier answers a request, what its Place is, and what to tell the user about it."""
 
     name: str
@@ -608,7 +605,7 @@ class Core:
                 locale=locale,
             )
         visibility = place.visibility or self.settings.reply_visibility
-        return dataclasses.replace(reply, visibility=visibility)
+        return structs.replace(reply, visibility=visibility)
 
     @staticmethod
     def _leading(reply: Reply, command: Command, ctx: Context) -> Reply:
@@ -620,11 +617,9 @@ class Core:
             tried = Request.parse(line)
             if tried.command != command.name:
                 continue
-            request = dataclasses.replace(ctx.request, command=tried.command, args=tried.args)
+            request = structs.replace(ctx.request, command=tried.command, args=tried.args)
             try:
-                found = command.run(
-                    dataclasses.replace(ctx, request=request), Args.parse(tried.args)
-                )
+                found = command.run(structs.replace(ctx, request=request), Args.parse(tried.args))
             except UsageError:
                 continue
             if found.kind is ReplyKind.OK:
@@ -632,7 +627,7 @@ class Core:
         text = reply.text
         if kept:
             text = f"{text} {ctx.t('did_you_mean', options=', '.join(kept))}"
-        return dataclasses.replace(reply, text=text, suggestions=tuple(kept))
+        return structs.replace(reply, text=text, suggestions=tuple(kept))
 
     def _with_notice(self, reply: Reply, answering: Answering, ctx: Context) -> Reply:
         """Say briefly why the answer may not be from the channel's dossier: it cannot be
@@ -642,7 +637,7 @@ class Core:
             notice = ctx.t("dossier.database_down", default=answering.name)
         if not notice:
             return reply
-        return dataclasses.replace(reply, text=f"{notice} {reply.text}".strip())
+        return structs.replace(reply, text=f"{notice} {reply.text}".strip())
 
     def handle_line(self, line: str, **context: Any) -> Reply:
         return self.handle(Request.parse(line, **context))

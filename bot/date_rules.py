@@ -34,14 +34,19 @@ How relative words are read, against a reference day (an article's date, or toda
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.months import MONTH_ABBREVIATIONS, MONTH_NAMES, WRITTEN_BARE, WRITTEN_WITH_STOP
+from bot.months import (
+    MONTH_ABBREVIATIONS,
+    MONTH_NAMES,
+    WRITTEN_BARE,
+    WRITTEN_WITH_STOP,
+    days_in_month,
+)
+from bot.record import Record
 
 
 class Precision(StrEnum):
@@ -60,8 +65,7 @@ class Direction(StrEnum):
     NEAREST = "nearest"  # whichever is closer; a tie goes to the past
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DateMatch:
+class DateMatch(Record, frozen=True, kw_only=True):
     """One date expression found in a text and what it resolves to."""
 
     value: dt.date  # the first day of the span at its precision
@@ -246,8 +250,11 @@ _NEEDS: dict[str, tuple[frozenset[str], ...]] = {
     "weekday-month-day": (_WEEKDAY_WORDS, _MONTH_WORDS, _DIGIT),
     "day-month": (_MONTH_WORDS, _DIGIT),
     "month-day": (_MONTH_WORDS, _DIGIT),
-    "qualified-year": (_FOUR_DIGITS,),
-    "qualified-month": (_MONTH_WORDS,),
+    "qualified-year": (_FOUR_DIGITS, frozenset("debut fin courant early late mi mid".split())),
+    "qualified-month": (
+        _MONTH_WORDS,
+        frozenset("debut fin courant vers early late around mi mid".split()),
+    ),
     "month-year": (_MONTH_WORDS, _FOUR_DIGITS),
     "month": (_MONTH_WORDS,),
     "month-after": (_MONTH_WORDS,),
@@ -779,7 +786,7 @@ def _month_from(month: int, reference: dt.date, way: Direction) -> dt.date:
 def _add_months(date: dt.date, months: int) -> dt.date:
     index = date.year * 12 + date.month - 1 + months
     year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
+    last = days_in_month(year, month + 1)
     return dt.date(year, month + 1, min(date.day, last))
 
 
@@ -875,11 +882,11 @@ def qualified_span(
     if precision is Precision.DAY:
         return value, value
     if precision is Precision.MONTH:
-        last = calendar.monthrange(value.year, value.month)[1]
+        last = days_in_month(value.year, value.month)
         first_day, last_day = _QUALIFIED_DAYS.get(qualifier or "", (1, last))
         return value.replace(day=first_day), value.replace(day=min(last_day, last))
     first_month, last_month = _QUALIFIED_MONTHS.get(qualifier or "", (1, 12))
-    last = calendar.monthrange(value.year, last_month)[1]
+    last = days_in_month(value.year, last_month)
     return dt.date(value.year, first_month, 1), dt.date(value.year, last_month, last)
 
 

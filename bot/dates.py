@@ -14,13 +14,13 @@ parts of a month follow the shared rules of `bot.date_rules`, as the dossier and
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
 from bot.corpus.model import Precision
 from bot.matching.months import resolve_month
+from bot.months import days_in_month
 
 Span = tuple[dt.date, dt.date]  # first and last day, both included
 
@@ -145,7 +145,7 @@ class _Point:
         month = month or self.month
         if month is None or self.day is None:
             return True
-        return self.day <= calendar.monthrange(year, month)[1]
+        return self.day <= days_in_month(year, month)
 
     def span(self, year: int, month: int | None = None) -> Span:
         from bot.date_rules import qualified_span
@@ -564,8 +564,8 @@ def _valid(point: _Point) -> bool:
     if point.day is None or point.month is None:
         return True
     if point.year is not None:
-        return point.day <= calendar.monthrange(point.year, point.month)[1]
-    return point.day <= calendar.monthrange(2000, point.month)[1]  # 2000: a leap year
+        return point.day <= days_in_month(point.year, point.month)
+    return point.day <= days_in_month(2000, point.month)  # 2000: a leap year
 
 
 def read_when(text: str, frame: Frame) -> tuple[When | None, list[str]]:

@@ -17,13 +17,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from bot.dossier import Dossier
 from bot.dossier_names import DOSSIER_NAME
 from bot.errors import ConfigError, CorpusError
 from bot.matching.folding import slug
+from bot.record import Record
 from bot.snapshot import load_dossier
 
 log = logging.getLogger("dispute_bot.library")
@@ -35,8 +35,7 @@ def _has_yaml(folder: Path) -> bool:
     return any(folder.glob("*.yaml")) or any(folder.glob("*.yml"))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Layout:
+class Layout(Record, frozen=True, kw_only=True):
     """What a seeds folder holds: one dossier, or a dossier per sub-folder."""
 
     seeds: Path

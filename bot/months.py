@@ -48,3 +48,13 @@ WRITTEN_WITH_STOP = frozenset(
 )
 # Those an article may also write without the stop and still mean the month.
 WRITTEN_BARE = frozenset(("sept", "oct", "nov", "dec"))
+
+
+def days_in_month(year: int, month: int) -> int:
+    """How many days a month has (`calendar.monthrange(year, month)[1]`, without importing
+    `calendar`: a cold `dispute-bot ask` pays for each import). ValueError for no month."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"bad month number {month}; must be 1-12")
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from msgspec import structs
+
 from bot.core import Core
 from bot.corpus import load_corpus
 from bot.corpus.model import Corpus
@@ -99,7 +101,7 @@ def _carry(
             added = max(record.added, today)
             new.append(record.id)
         if added != record.added:
-            record = dataclasses.replace(record, added=added)  # type: ignore[type-var]
+            record = structs.replace(record, added=added)  # type: ignore[type-var]
         kept.append(record)
     return tuple(kept), tuple(new)
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import Enum, StrEnum
+from typing import Any
+
+from msgspec import Struct
+
+from bot.record import Record
 
 
 class Layout(StrEnum):
@@ -22,8 +26,7 @@ class ReplyKind(StrEnum):
     ERROR = "error"  # a handler failed; the user sees a short apology
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Source:
+class Source(Record, frozen=True, kw_only=True):
     """An article the reply cites."""
 
     article_id: str
@@ -37,15 +40,13 @@ class Source:
         return f"{self.credit}, {self.date}: {self.title}"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Field:
+class Field(Record, frozen=True, kw_only=True):
     name: str
     value: str
     inline: bool = True
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Item:
+class Item(Record, frozen=True, kw_only=True):
     """One quote, event, position or article in a reply."""
 
     title: str
@@ -63,8 +64,7 @@ class Item:
     cites: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Attachment:
+class Attachment(Record, frozen=True, kw_only=True):
     """A file: handed to a command (an article to draft) or sent with its reply (the draft).
 
     Each platform carries it its own way: Slack uploads it, Discord attaches it to the
@@ -73,7 +73,7 @@ class Attachment:
 
     name: str  # a file name, no folder
     media_type: str  # "text/yaml", "text/plain"
-    data: bytes = field(repr=False)
+    data: bytes  # not in its repr
     # The file's size as its platform declared it, when `data` holds less: a shell fetches
     # no more of a file than its command takes, and passes on how big the file was.
     declared_size: int = 0
@@ -82,9 +82,14 @@ class Attachment:
     def size(self) -> int:
         return max(self.declared_size, len(self.data))
 
+    def __repr__(self) -> str:  # without the file's content
+        return (
+            f"Attachment(name={self.name!r}, media_type={self.media_type!r}, "
+            f"declared_size={self.declared_size!r})"
+        )
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Page:
+
+class Page(Record, frozen=True, kw_only=True):
     number: int  # 1-based
     count: int
     # The command line that shows the previous/next page, for buttons.
@@ -98,8 +103,7 @@ class Page:
         return f"{self.line} page {number}" if self.line else None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Reply:
+class Reply(Record, frozen=True, kw_only=True):
     command: str
     kind: ReplyKind
     title: str
@@ -129,3 +133,19 @@ def note_marks(item: Item) -> str:
 def source_notes(reply: Reply) -> list[str]:
     """`[1] AFP, 2026-02-25: title`, for each source of a reply of lines."""
     return [f"[{number}] {source.label}" for number, source in enumerate(reply.sources, 1)]
+
+
+def plain(value: Any) -> Any:
+    """A reply (or any part of it) as JSON's types, field by field in their order: what
+    `ask --format json` prints and the stdin shell sends; a file's content as text."""
+    if isinstance(value, Struct):
+        return {name: plain(getattr(value, name)) for name in value.__struct_fields__}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value

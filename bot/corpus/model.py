@@ -9,10 +9,10 @@ from enum import StrEnum
 from bot.date_rules import (
     Precision as Precision,  # a record date's precision, read by the date rules
 )
+from bot.record import Record
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Text:
+class Text(Record, frozen=True, kw_only=True):
     """A short text in English and French; the dossier is bilingual."""
 
     en: str
@@ -30,8 +30,7 @@ class Basis(StrEnum):
     REPORTED = "reported"  # the text gives no date: only the day the article reported it
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class When:
+class When(Record, frozen=True, kw_only=True):
     """A record's date and what it rests on, so a reply never shows more than the text says.
 
     `phrase` is the article's words the date was read from, `rule` the date rule
@@ -58,8 +57,7 @@ class When:
         return self.basis is Basis.REPORTED
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Period:
+class Period(Record, frozen=True, kw_only=True):
     """A length the text gives ("six mois"), and its end as we count it: never an event.
 
     The end is computed from the record's own date; it is approximate (month precision) and
@@ -72,8 +70,7 @@ class Period:
     ends: dt.date  # first day of the month it ends in, about
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Article:
+class Article(Record, frozen=True, kw_only=True):
     id: str
     path: str  # relative to the seeds folder
     date: dt.date
@@ -83,16 +80,14 @@ class Article:
     added: dt.date  # when it entered the dossier
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SpeaksFor:
+class SpeaksFor(Record, frozen=True, kw_only=True):
     """Who a person speaks for (the spokesperson, the chief executive), and as what."""
 
     actor: str  # an actor id
     role: Text  # "chief executive" / "patron"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Actor:
+class Actor(Record, frozen=True, kw_only=True):
     id: str
     # French names carry their article ("le ministère de la Défense"), so French sentences
     # can contract "de le" into "du" (bot.i18n); English names may too ("the US official").
@@ -119,16 +114,14 @@ class Actor:
         )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Context:
+class Context(Record, frozen=True, kw_only=True):
     """The words around a quote that say what it is about ("Les armes entièrement autonomes")."""
 
     text: str  # verbatim, from the quote's paragraph
     translation: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Quote:
+class Quote(Record, frozen=True, kw_only=True):
     id: str
     speaker: str  # actor id
     text: str  # verbatim, as printed in the articles
@@ -156,8 +149,7 @@ class EvidenceKind(StrEnum):
     QUOTATION = "quotation"  # someone's words, quoted
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Evidence:
+class Evidence(Record, frozen=True, kw_only=True):
     article: str
     sentence: str  # verbatim from the article
     kind: EvidenceKind
@@ -171,8 +163,7 @@ class EventKind(StrEnum):
     BACKGROUND = "background"  # what came before the dispute (a law, a founding)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Event:
+class Event(Record, frozen=True, kw_only=True):
     id: str
     when: When
     time: str | None = None  # "22:01 GMT" where the article gives one
@@ -212,8 +203,7 @@ def event_order(event: Event) -> tuple[dt.date, int, str, str]:
     return event.when.date, event.order, event.time or "", event.id
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Issue:
+class Issue(Record, frozen=True, kw_only=True):
     id: str
     name: Text
     aliases: tuple[str, ...]
@@ -233,8 +223,7 @@ class Issue:
         )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Position:
+class Position(Record, frozen=True, kw_only=True):
     actor: str
     issue: str
     stance: str  # see bot.corpus.loader.STANCES

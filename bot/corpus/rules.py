@@ -23,9 +23,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from itertools import chain, pairwise
 from typing import Any, Generic, TypeVar
+
+from msgspec import Struct, field
 
 from bot.corpus.model import (
     Actor,
@@ -42,12 +43,12 @@ from bot.corpus.model import (
 from bot.corpus.verbatim import fold_for_verbatim
 from bot.date_rules import DateMatch, add_months, find_dates, iso_at, read_duration
 from bot.matching.folding import fold
+from bot.record import Record
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Spot:
+class Spot(Struct, frozen=True):
     """Where a record stands: its file, its first line, and the line of each of its keys."""
 
     file: str
@@ -59,8 +60,7 @@ class Spot:
         return f"{self.file}:{line}"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Located(Generic[T]):
+class Located(Record, Generic[T], frozen=True, kw_only=True):
     """A built record with what the rules need that the model does not keep."""
 
     record: T
@@ -70,8 +70,7 @@ class Located(Generic[T]):
     phrase: str | None = None  # an actor's role as the article words it
 
 
-@dataclass(slots=True)
-class _Articles:
+class _Articles(Struct):
     """The articles' texts, folded on first use."""
 
     by_id: dict[str, Article]

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
+
+from msgspec import structs
 
 from bot.config import Settings
 from bot.core import Core, Request
@@ -510,7 +511,7 @@ class Deliverer:
             ctx = self.core.context_in(dossier, request)
         except KeyError:
             raise _NotServed(dossier) from None
-        ctx = dataclasses.replace(ctx, locale=locale, today=day)
+        ctx = structs.replace(ctx, locale=locale, today=day)
         news = await self.news(dossier, ctx.dossier, day)
         since = history.last_post
         quiet = since is not None and not news.has_news(since)

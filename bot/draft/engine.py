@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from msgspec import structs
+
 from bot.corpus.model import Actor, Precision, Text
 from bot.date_rules import DateMatch, find_dates, find_time, fold_same_length
 from bot.draft.actors import ActorBook, Entry
@@ -455,7 +457,7 @@ def _note_occasions(
             nearest = min(days, key=lambda d: abs(d.start - found.start()))
             if nearest.precision is Precision.DAY:
                 value = nearest.value - dt.timedelta(days=shift)
-                occasions[occasion] = dataclasses.replace(nearest, value=value)
+                occasions[occasion] = structs.replace(nearest, value=value)
     for key, pattern in _OCCASION_WORDS.items():
         for word in pattern.finditer(folded):
             if word.end() in back:

@@ -8,13 +8,13 @@ import re
 from array import array
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from enum import IntEnum
 from itertools import chain, repeat
 from operator import call
 
 from bot.matching.folding import STOPWORDS, content_words, fold, words
 from bot.matching.fuzzy import edits_allowed, ratio, similarity, within_edits
+from bot.record import Record
 
 
 class Reach(IntEnum):
@@ -25,8 +25,7 @@ class Reach(IntEnum):
     SLIPS = 3  # and, for a word the text lacks, the words a typing slip away
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Hit:
+class Hit(Record, frozen=True, kw_only=True):
     doc: int
     score: float
     matched: int  # how many query words this document matched

@@ -4,25 +4,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from bot.matching.folding import STOPWORDS, fold
 from bot.matching.fuzzy import close, closest, edits_allowed, similarity, within_edits
+from bot.record import Record
 
 if TYPE_CHECKING:
     from bot.matching.keywords import TextIndex
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Match:
+class Match(Record, frozen=True, kw_only=True):
     target: str  # what the name stands for (an actor id, an issue id, a month number)
     label: str  # the name as written in the dossier
     score: float
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Span:
+class Span(Record, frozen=True, kw_only=True):
     """A name found inside a longer query: which words it took."""
 
     match: Match
@@ -30,8 +30,7 @@ class Span:
     end: int  # exclusive word index
 
 
-@dataclass(frozen=True, slots=True)
-class _Name:
+class _Name(Struct, frozen=True):
     folded: str
     label: str
     target: str

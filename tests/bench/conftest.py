@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from pathlib import Path
 
 import pytest
+from msgspec import structs
 
 from bench.generate import SynthDossier, generate, write_seeds
 from bench.queries import Query, QueryMaker
@@ -31,7 +31,7 @@ def synthetic_seeds(synthetic: SynthDossier, tmp_path_factory: pytest.TempPathFa
 
 @pytest.fixture(scope="session")
 def big_core(synthetic_seeds: Path) -> Core:
-    settings = dataclasses.replace(load_settings(environ={}), seeds=synthetic_seeds)
+    settings = structs.replace(load_settings(environ={}), seeds=synthetic_seeds)
     return build_core(settings, clock=lambda: dt.datetime(2026, 10, 1, tzinfo=dt.UTC))
 
 

@@ -284,7 +284,7 @@ def test_french_replies_keep_the_original_quotes(ask: Ask) -> None:
 def test_a_failing_handler_answers_with_an_apology(
     core: Core, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     def broken(ctx, args):  # type: ignore[no-untyped-def]
         raise RuntimeError("boom")

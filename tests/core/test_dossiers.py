@@ -4,13 +4,13 @@ that follow it, a broken one refused alone; from the console with `--dossier`.""
 from __future__ import annotations
 
 import concurrent.futures
-import dataclasses
 import logging
 import shutil
 import threading
 from pathlib import Path
 
 import pytest
+from msgspec import structs
 
 from bot import snapshot
 from bot.app import DisputeBot
@@ -42,7 +42,7 @@ def settings_for(seeds: Path, tmp_path: Path, **changes: object) -> Settings:
         "snapshot_dir": None,
     }
     values.update(changes)
-    return dataclasses.replace(load_settings(environ={}), **values)
+    return structs.replace(load_settings(environ={}), **values)
 
 
 @pytest.fixture
@@ -178,7 +178,7 @@ def test_the_database_down_answers_from_the_default_and_says_so(
     assert chose.kind is ReplyKind.ERROR
     assert chose.text.startswith("The bot's database is unavailable: this channel still follows")
     alone = DisputeBot(
-        dataclasses.replace(settings, seeds=SHIPPED), clock=lambda: NOW
+        structs.replace(settings, seeds=SHIPPED), clock=lambda: NOW
     ).core.handle_line("/quote trump", platform="slack", channel="C1")
     assert not alone.text.startswith("(")  # one dossier: nothing worth saying
 

@@ -4,11 +4,11 @@ stdin pipe show the draft it sends back."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
 import pytest
+from msgspec import structs
 
 from bot.app import build_core
 from bot.config import load_settings
@@ -131,7 +131,7 @@ def test_the_console_prints_the_draft_and_the_pipe_carries_it(core: Core) -> Non
 
 
 def test_nothing_is_written_to_the_seeds_folder(seeds_copy: Path) -> None:
-    settings = dataclasses.replace(load_settings(environ={}), seeds=seeds_copy, snapshot_dir=None)
+    settings = structs.replace(load_settings(environ={}), seeds=seeds_copy, snapshot_dir=None)
     core = build_core(settings)
 
     def files() -> dict[str, tuple[int, int]]:

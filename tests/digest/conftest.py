@@ -4,7 +4,6 @@ replicas (a Core with its digest service) to start, stop and restart like the re
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import uuid
@@ -15,6 +14,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from msgspec import structs
 
 from bot.app import DisputeBot, state_database
 from bot.config import Secret, Settings, load_settings
@@ -62,7 +62,7 @@ def digest_settings(database: Path | None = None, **overrides: Any) -> Settings:
     if database is not None:
         values["digest_database"] = str(database)
     values.update(overrides)
-    return dataclasses.replace(load_settings(environ={}), **values)
+    return structs.replace(load_settings(environ={}), **values)
 
 
 def open_store(settings: Settings, *, default_dossier: str = "") -> DigestStore:
@@ -219,4 +219,4 @@ def postgres_url() -> Iterator[str]:
 
 
 def postgres_settings(url: str, **overrides: Any) -> Settings:
-    return dataclasses.replace(digest_settings(**overrides), database_url=Secret(url))
+    return structs.replace(digest_settings(**overrides), database_url=Secret(url))

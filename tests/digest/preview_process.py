@@ -10,7 +10,6 @@ in the channel that day, `reload` reads the seeds again; the others print `ok`.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import sys
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import time_machine
+from msgspec import structs
 
 from bot.app import DisputeBot
 from bot.config import Secret, load_settings
@@ -31,7 +31,7 @@ def main(spec: dict[str, Any]) -> None:
         overrides["database_url"] = Secret(spec["database_url"])
     else:
         overrides["digest_database"] = spec["database"]
-    settings = dataclasses.replace(load_settings(environ={}), **overrides)
+    settings = structs.replace(load_settings(environ={}), **overrides)
     bot = DisputeBot(settings, dossier=None)
     assert Path(settings.seeds).is_dir()
     try:

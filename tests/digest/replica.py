@@ -12,7 +12,6 @@ together). With `hold`, it then waits to be killed.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
 import json
 import logging
@@ -21,6 +20,7 @@ import sys
 from typing import Any
 
 import time_machine
+from msgspec import structs
 
 from bot.app import DisputeBot
 from bot.config import Secret, load_settings
@@ -48,7 +48,7 @@ async def live(spec: dict[str, Any]) -> None:
         overrides["database_url"] = Secret(spec["database_url"])
     else:
         overrides["digest_database"] = spec["database"]
-    settings = dataclasses.replace(load_settings(environ={}), **overrides)
+    settings = structs.replace(load_settings(environ={}), **overrides)
     bot = DisputeBot(settings)
     posters: dict[str, Poster] = {
         "slack": SlackPoster(token=SLACK_TOKEN, api_url=spec["slack_api_url"]),

@@ -10,6 +10,7 @@ import pickle
 from typing import Any
 
 import time_machine
+from msgspec import structs
 
 from bot.config import PROJECT_ROOT
 from bot.corpus import load_corpus
@@ -81,8 +82,8 @@ async def test_news_since_the_channels_last_digest(
     make_replica: MakeReplica, chat: FakeChat, dossier: Dossier
 ) -> None:
     corpus = dossier.corpus
-    event = dataclasses.replace(corpus.events[-1], id="new-event", added=dt.date(2026, 3, 3))
-    quote = dataclasses.replace(corpus.quotes[0], id="new-quote", added=dt.date(2026, 3, 3))
+    event = structs.replace(corpus.events[-1], id="new-event", added=dt.date(2026, 3, 3))
+    quote = structs.replace(corpus.quotes[0], id="new-quote", added=dt.date(2026, 3, 3))
     newer = dataclasses.replace(
         corpus, events=(*corpus.events, event), quotes=(quote, *corpus.quotes)
     )
@@ -131,7 +132,7 @@ async def test_sources_are_those_of_what_the_digest_shows(
 ) -> None:
     """A dossier of thousands of articles must not list them all under every digest."""
     corpus = dossier.corpus
-    unread = dataclasses.replace(
+    unread = structs.replace(
         corpus.articles[0],
         id="afp-2026-01-05",
         title="An older dispatch nothing in the digest cites",

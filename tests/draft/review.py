@@ -3,9 +3,10 @@ to draft, the quote it holds, how to accept an entry, and what /quote then serve
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from pathlib import Path
+
+from msgspec import structs
 
 from bot.app import build_core
 from bot.config import load_settings
@@ -26,7 +27,7 @@ QUOTE = "Nous ne reculerons pas devant une entreprise qui refuse de servir son p
 
 
 def quotes_by_hegseth(seeds: Path) -> str:
-    settings = dataclasses.replace(load_settings(environ={}), seeds=seeds, snapshot_dir=None)
+    settings = structs.replace(load_settings(environ={}), seeds=seeds, snapshot_dir=None)
     reply = build_core(settings).handle_line("/quote hegseth reculerons")
     return "\n".join(item.quote or "" for item in reply.items)
 

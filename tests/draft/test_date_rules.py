@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.date_rules import find_dates, find_time, resolve_date
+from bot.date_rules import add_months, find_dates, find_time, resolve_date, span_of_match
 
 WED = dt.date(2026, 2, 25)  # the first seed article's day, a Wednesday
 SAT = dt.date(2026, 2, 28)  # the second's, a Saturday
@@ -121,3 +121,25 @@ def test_qualifiers_and_times() -> None:
     assert find_time("jusqu'à ce vendredi 22H01 GMT") == "22:01 GMT"
     assert find_time("at 10:30 GMT on Friday") == "10:30 GMT"
     assert find_time("le 19 février 2026") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "last_day"),
+    [
+        ("fin février 2024", "2024-02-29"),  # a leap year
+        ("fin février 2026", "2026-02-28"),
+        ("fin février 2100", "2100-02-28"),  # a century: no leap day
+        ("fin février 2000", "2000-02-29"),  # but every fourth one has it
+        ("fin avril 2026", "2026-04-30"),
+        ("en décembre 2025", "2025-12-31"),
+    ],
+)
+def test_a_month_read_ends_on_its_last_day(text: str, last_day: str) -> None:
+    (found,) = find_dates(text, SAT)
+    assert span_of_match(found)[1].isoformat() == last_day
+
+
+def test_a_month_later_stops_at_its_last_day() -> None:
+    assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
+    assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert add_months(dt.date(2026, 3, 31), 1) == dt.date(2026, 4, 30)

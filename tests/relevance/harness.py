@@ -9,7 +9,6 @@ checked: the words a user reads must be the same on all three.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import html
 import re
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from msgspec import structs
 
 from bot.app import DisputeBot
 from bot.config import Settings
@@ -134,7 +134,7 @@ RENDERERS = {"console": _console, "slack": _slack, "discord": _discord}
 
 
 def settings_for(base: Settings, case: dict[str, Any], tmp: Path) -> Settings:
-    return dataclasses.replace(
+    return structs.replace(
         base,
         locale=case["locale"],
         follow_user_locale=False,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import pytest
+from msgspec import structs
 
 from bot.app import build_core
 from bot.config import Settings, load_settings
@@ -77,7 +77,7 @@ def make_settings(fake: FakeSlack, tmp_path: Path) -> MakeSettings:
             environ["SLACK_APP_TOKEN"] = APP_TOKEN
         else:
             environ["SLACK_SIGNING_SECRET"] = SIGNING_SECRET
-        return dataclasses.replace(load_settings(environ=environ), **overrides)
+        return structs.replace(load_settings(environ=environ), **overrides)
 
     return make
 

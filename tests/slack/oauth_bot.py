@@ -8,13 +8,13 @@ person would: install page, Slack's authorize page (the fake's), the redirect.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+from msgspec import structs
 
 from bot.app import DisputeBot
 from bot.config import Secret, Settings, load_settings
@@ -77,7 +77,7 @@ def oauth_settings(
     if database is not None:
         values["digest_database"] = database
     values.update(overrides)
-    return dataclasses.replace(load_settings(environ=environ), **values)
+    return structs.replace(load_settings(environ=environ), **values)
 
 
 @dataclass(kw_only=True)

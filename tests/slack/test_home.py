@@ -9,6 +9,8 @@ import dataclasses
 import datetime as dt
 import json
 
+from msgspec import structs
+
 from bot.config import load_settings
 from bot.core import Request
 from bot.corpus.model import Text
@@ -110,7 +112,7 @@ def test_nothing_from_the_dossier_or_a_subscription_pings_links_or_formats(
 ) -> None:
     hostile = "<!channel> @here *bold* <https://evil.example|click> <@U0BOSS> _x_ `code`"
     corpus = dossier.corpus
-    first = dataclasses.replace(corpus.events[-4], summary=Text(en=hostile, fr=hostile))
+    first = structs.replace(corpus.events[-4], summary=Text(en=hostile, fr=hostile))
     corpus = dataclasses.replace(
         corpus,
         title=Text(en=hostile, fr=hostile),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import subprocess
 import sys
 
 import pytest
 import yaml
+from msgspec import structs
 
 from bot.cli import main
 from bot.config import PROJECT_ROOT, Settings, load_settings
@@ -43,7 +43,7 @@ def public_names(registry: dict[str, Command]) -> list[str]:
 
 
 def with_names(settings: Settings, **names: str) -> Settings:
-    return dataclasses.replace(settings, slack_commands=names)
+    return structs.replace(settings, slack_commands=names)
 
 
 def test_committed_manifest_is_what_the_generator_prints(

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import textwrap
-from enum import Enum
-from typing import Any
 
 from bot.i18n import t
-from bot.reply import Layout, Reply, note_marks, source_notes
+from bot.reply import Layout, Reply, note_marks, plain, source_notes
 
 WIDTH = 88
 
@@ -80,20 +77,8 @@ def _text(data: bytes) -> str:
     return data.decode("utf-8", "replace")
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, bytes):  # an attachment's content, as text
-        return _text(value)
-    return value
-
-
 def render_json(reply: Reply) -> str:
     """The structured reply, for scripts and tests."""
     import json  # here: only `ask --format json` and stdin need it
 
-    return json.dumps(_plain(dataclasses.asdict(reply)), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(plain(reply), ensure_ascii=False, indent=2) + "\n"

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import discord
 from discord import app_commands
+from msgspec import structs
 
 from bot.config import Settings
 from bot.core import Command, Core, Request
@@ -182,7 +182,7 @@ class Answers:
                     locale=await self.locale(interaction),
                 )
             else:
-                with_file = dataclasses.replace(request, attachment=fetched)
+                with_file = structs.replace(request, attachment=fetched)
                 reply = await asyncio.to_thread(self.core.handle, with_file)
             await self._deliver(interaction, reply, deferred=True)
 

@@ -10,13 +10,13 @@ answered as for any member, and the log says why once.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 
 import aiohttp
+from msgspec import structs
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -50,7 +50,7 @@ class WorkspaceAdmins:
             return request
         if not await self.is_admin(client, request.team, request.user):
             return request
-        return dataclasses.replace(request, can_manage=True, can_configure=True)
+        return structs.replace(request, can_manage=True, can_configure=True)
 
     async def is_admin(self, client: AsyncWebClient, team: str, user: str) -> bool:
         key = (team, user)

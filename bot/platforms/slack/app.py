@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import os
 import re
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
+from msgspec import structs
 from slack_bolt import BoltResponse
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
@@ -126,7 +126,7 @@ class SlackListeners:
         slash = self.slashes[str(body.get("command", "")).lower()]
         request = from_slash_command(body, slash, settings=self.settings)
         if request.command == DRAFT:  # a slash command carries no file: say how to send one
-            request = dataclasses.replace(request, args="")
+            request = structs.replace(request, args="")
         self._spawn(body, request.command, self._answer_command(body, request, client), client)
 
     async def _answer_command(

@@ -13,7 +13,6 @@ Whoever is not one of the bot's operators gets the core's one-line refusal, and 
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 import urllib.parse
@@ -21,6 +20,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import aiohttp
+from msgspec import structs
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -64,7 +64,7 @@ def wants_draft(event: Mapping[str, Any]) -> bool:
 def draft_request(event: Mapping[str, Any], request: Request) -> Request:
     """The request as /draft, its argument the text pasted after `draft`, exactly."""
     pasted = _DRAFT_WORD.sub("", as_typed(str(event.get("text") or "")), count=1)
-    return dataclasses.replace(request, command=DRAFT, args=pasted)
+    return structs.replace(request, command=DRAFT, args=pasted)
 
 
 class _Refused(Exception):
@@ -116,7 +116,7 @@ class SlackDrafts:
         elif files:
             fetched = await self.fetch(files[0])
             if isinstance(fetched, Attachment):
-                reply = await self.answer(dataclasses.replace(request, attachment=fetched, args=""))
+                reply = await self.answer(structs.replace(request, attachment=fetched, args=""))
             else:
                 reply = self._refusal(fetched)
         else:

@@ -10,11 +10,12 @@ id Slack gave (`<#C0123>`, which shows its name and notifies no one).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Sequence
 from typing import Any
+
+from msgspec import structs
 
 from bot.core import Context
 from bot.digest.records import Subscription
@@ -51,7 +52,7 @@ def home_view(
     locale = ctx.locale
     blocks: list[Block] = [header_block(t(locale, "home.title"))]
     for dossier in dossiers[:MAX_DOSSIERS]:
-        blocks += _dossier_blocks(dataclasses.replace(ctx, dossier=dossier))
+        blocks += _dossier_blocks(structs.replace(ctx, dossier=dossier))
         blocks.append({"type": "divider"})
     blocks += _digest_blocks(locale, digests)
     blocks.append({"type": "divider"})

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import json
 import logging
 import sys
 import threading
-from enum import Enum
-from typing import Any, TextIO
+from typing import TextIO
 
 from bot.core import Core
 from bot.hooks import RepliesInFlight, ReportReadiness
-from bot.reply import Reply
+from bot.reply import Reply, plain
 
 log = logging.getLogger("dispute_bot.stdin")
 
@@ -28,18 +26,7 @@ log = logging.getLogger("dispute_bot.stdin")
 def reply_line(reply: Reply) -> str:
     """The reply as one line of JSON."""
 
-    def plain(value: Any) -> Any:
-        if isinstance(value, Enum):
-            return value.value
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items()}
-        if isinstance(value, list | tuple):
-            return [plain(v) for v in value]
-        if isinstance(value, bytes):  # an attachment's content, as text
-            return value.decode("utf-8", "replace")
-        return value
-
-    return json.dumps(plain(dataclasses.asdict(reply)), ensure_ascii=False) + "\n"
+    return json.dumps(plain(reply), ensure_ascii=False) + "\n"
 
 
 def _read_lines(stream: TextIO, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[str]) -> None:
