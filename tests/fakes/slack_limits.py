@@ -72,21 +72,31 @@ class RateLimiter:
     _history: dict[str, _Bucket] = field(default_factory=dict)
     history_throttled: list[Throttle] = field(default_factory=list)  # history's 429s
 
+    def _too_soon(
+        self, key: tuple[str, str], team_id: str, channel: str, now: float
+    ) -> Throttle | None:
+        """The 429 for a call before the Retry-After last given for `key` has elapsed (not
+        honoured: counted, and refused again), or None."""
+        blocked_until = self._not_before.get(key, 0.0)
+        if now >= blocked_until:
+            return None
+        hit = Throttle(
+            team_id=team_id,
+            channel=channel,
+            at=now,
+            retry_after=max(1, math.ceil(blocked_until - now)),
+            reason="unhonoured",
+        )
+        self.unhonoured.append(hit)
+        return hit
+
     def check_history(self, team_id: str) -> Throttle | None:
         """Decide a conversations.history call: None to answer it, or the Throttle; a call
         before the Retry-After last given has elapsed is not honoured."""
         now = self.clock()
         key = (team_id, "conversations.history")
-        blocked_until = self._not_before.get(key, 0.0)
-        if now < blocked_until:
-            hit = Throttle(
-                team_id=team_id,
-                channel="",
-                at=now,
-                retry_after=max(1, math.ceil(blocked_until - now)),
-                reason="unhonoured",
-            )
-            self.unhonoured.append(hit)
+        hit = self._too_soon(key, team_id, "", now)
+        if hit is not None:
             self.history_throttled.append(hit)
             return hit
         bucket = self._history.get(team_id)
@@ -106,16 +116,8 @@ class RateLimiter:
     def check(self, team_id: str, channel: str) -> Throttle | None:
         now = self.clock()
         key = (team_id, channel)
-        blocked_until = self._not_before.get(key, 0.0)
-        if now < blocked_until:
-            hit = Throttle(
-                team_id=team_id,
-                channel=channel,
-                at=now,
-                retry_after=max(1, math.ceil(blocked_until - now)),
-                reason="unhonoured",
-            )
-            self.unhonoured.append(hit)
+        hit = self._too_soon(key, team_id, channel, now)
+        if hit is not None:
             self.throttled.append(hit)
             return hit
         limits = self.limits

@@ -40,38 +40,19 @@ PERMANENT_ERRORS = frozenset(
 )
 
 
-def delivery_error(exc: SlackApiError, channel: str) -> DeliveryError:
-    """Our DeliveryError for a Slack API refusal: permanent or worth another try later."""
+def slack_error(exc: SlackApiError, doing: str) -> DeliveryError:
+    """Our DeliveryError for a refused Slack call (`doing`: "posting to C1", "reading the
+    history of C1"): rate limited (wait as Slack says, then try again), permanent (a refusal
+    that the same call would get again), or worth another try later."""
     status = getattr(exc.response, "status_code", 0) or 0
     code = api_error_code(exc)
     if status == 429 or code == "ratelimited":
         return DeliveryError(
-            f"slack: rate limited posting to {channel}",
-            permanent=False,
-            retry_after=_retry_after(exc),
+            f"slack: rate limited {doing}", permanent=False, retry_after=_retry_after(exc)
         )
-    if status >= 500:
-        return DeliveryError(f"slack: HTTP {status} posting to {channel}", permanent=False)
-    if code in PERMANENT_ERRORS:
-        return DeliveryError(f"slack: {code} posting to {channel}", permanent=True)
-    return DeliveryError(f"slack: {code or f'HTTP {status}'} posting to {channel}", permanent=False)
-
-
-def history_error(exc: SlackApiError, channel: str) -> DeliveryError:
-    """Our DeliveryError for a refused conversations.history: rate limited (wait and read
-    again), or the history cannot be read (a missing scope, not in the channel...)."""
-    status = getattr(exc.response, "status_code", 0) or 0
-    code = api_error_code(exc)
-    if status == 429 or code == "ratelimited":
-        return DeliveryError(
-            f"slack: rate limited reading the history of {channel}",
-            permanent=False,
-            retry_after=_retry_after(exc),
-        )
-    what = code or f"HTTP {status}"
-    return DeliveryError(
-        f"slack: {what} reading the history of {channel}", permanent=code in PERMANENT_ERRORS
-    )
+    if status >= 500 or not code:
+        return DeliveryError(f"slack: HTTP {status} {doing}", permanent=False)
+    return DeliveryError(f"slack: {code} {doing}", permanent=code in PERMANENT_ERRORS)
 
 
 def _marked(message: Any, mark: Mark) -> bool:
@@ -225,7 +206,7 @@ class SlackPoster:
                 **per_workspace,
             )
         except SlackApiError as exc:
-            error = delivery_error(exc, channel)
+            error = slack_error(exc, f"posting to {channel}")
             if error.retry_after:  # the whole workspace waits, not only this channel
                 self.pacer.hold(self._lane(team), error.retry_after)
             if self._tokens is not None and api_error_code(exc) == "token_expired":
@@ -243,7 +224,7 @@ class SlackPoster:
         """The ts of the bot's message marked `mark` in `channel` since `since`, read from
         conversations.history (newest first, a page at a time, with every message's
         metadata); None when there is none. Needs `channels:history` (`groups:history` in a
-        private channel). Raises DeliveryError (see `history_error`)."""
+        private channel). Raises DeliveryError (see `slack_error`)."""
         per_workspace: dict[str, Any] = {}
         if self._tokens is not None:
             per_workspace["token"] = await self._tokens.token_for_post(team)
@@ -260,7 +241,7 @@ class SlackPoster:
                     **per_workspace,
                 )
             except SlackApiError as exc:
-                error = history_error(exc, channel)
+                error = slack_error(exc, f"reading the history of {channel}")
                 if error.retry_after:
                     self.history_pacer.hold(self._lane(team), error.retry_after)
                 raise error from exc
