@@ -356,7 +356,7 @@ class Deliverer:
             return
         message_id = sent.message_id
         if sent.earlier:
-            why = "answered the repeat with the message an earlier request made"
+            why = f"returned by {sub.platform} for the repeat: an earlier request had made it"
             await self._record_found(where, mark, claim, message_id, why=why)
             return
         self.counts.digest_posted(sub.platform)
