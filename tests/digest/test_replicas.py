@@ -366,6 +366,11 @@ async def test_without_the_history_scope_a_killed_replicas_post_stays_unknown(
     assert len(warnings) == 1
 
 
+# The survivor comes 30 s after the dead replica's request (its claim stale whatever the
+# dead replica's start-up took), well within the two minutes Discord's nonce is relied on.
+WITHIN_THE_WINDOW = paris(2026, 3, 2, 8, 1, 0)
+
+
 async def subscribed_on_discord(make_replica: MakeReplica) -> Replica:
     with time_machine.travel(paris(2026, 3, 1, 12, 0), tick=True):
         setup = make_replica(real=True, digest_claim_timeout_seconds=5.0)
@@ -389,7 +394,7 @@ async def test_a_killed_replicas_discord_post_that_arrived_is_not_posted_twice(
     found = reconciled("found", "discord")
 
     caplog.set_level(logging.INFO, logger="dispute_bot.digest")
-    survivor, status = await survive(make_replica, **DISCORD)
+    survivor, status = await survive(make_replica, at=WITHIN_THE_WINDOW, **DISCORD)
 
     [post] = chat.posts_to("1001")  # the dead replica's, and no other
     assert chat.requests_to("1001") == 2  # its request, and the survivor's repeat
@@ -416,12 +421,12 @@ async def test_a_killed_replicas_discord_post_that_never_arrived_is_posted_once(
     await killed_with_its_post_out(setup, chat, tmp_path, arrives=False, **DISCORD)
     posted = reconciled("posted", "discord")
 
-    survivor, status = await survive(make_replica, **DISCORD)
+    survivor, status = await survive(make_replica, at=WITHIN_THE_WINDOW, **DISCORD)
 
     [post] = chat.posts_to("1001")  # the survivor's: the dead replica's never arrived
     assert chat.requests_to("1001") == 2
     assert nonce_of(chat, 0) == nonce_of(chat, 1)
-    assert post.at >= paris(2026, 3, 2, 8, 0, 40)
+    assert post.at >= WITHIN_THE_WINDOW
     row = survivor.store.last_delivery("discord", "1001", DOSSIER)
     assert row is not None and survivor.service is not None
     assert (row.status, row.message_id, row.replica, row.attempts) == (
@@ -437,14 +442,15 @@ async def test_a_killed_replicas_discord_post_that_never_arrived_is_posted_once(
 async def test_a_killed_replicas_discord_post_past_discords_window_stays_unknown(
     make_replica: MakeReplica, chat: FakeChat, tmp_path: Path
 ) -> None:
-    """At most once past the window: the survivor comes over two minutes after the dead
-    replica's request, too late for Discord to recognise a repeat; it does not post again,
-    /digest status says it may not have arrived, and /metrics counts it."""
+    """At most once past the window: the survivor comes three minutes after the dead
+    replica's request, too late to rely on Discord recognising a repeat (the fake still
+    would: its window is five minutes, so a repeat would show as a request); it does not
+    post again, /digest status says it may not have arrived, and /metrics counts it."""
     setup = await subscribed_on_discord(make_replica)
     await killed_with_its_post_out(setup, chat, tmp_path, arrives=True, **DISCORD)
     unknown = reconciled("unknown", "discord")
 
-    survivor, status = await survive(make_replica, at=paris(2026, 3, 2, 8, 2, 40), **DISCORD)
+    survivor, status = await survive(make_replica, at=paris(2026, 3, 2, 8, 3, 30), **DISCORD)
 
     assert len(chat.posts_to("1001")) == 1 and chat.requests_to("1001") == 1
     row = survivor.store.last_delivery("discord", "1001", DOSSIER)
