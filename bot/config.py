@@ -347,11 +347,13 @@ class Settings(Record, frozen=True, kw_only=True):
         300.0,
         doc="A replica refreshes every claim it holds every third of this (one statement); "
         "one silent this long is presumed dead and another replica takes its digests over "
-        "(one whose post was on its way is looked for in its Slack channel's history first: "
-        "found, it is recorded; missing, posted once; where the history cannot be read, and "
-        "on Discord, it is recorded as may not have arrived, never posted twice). Many "
-        "replicas and thousands of channels due together: 30, with `digest_sync_seconds` 10, "
-        "so the others finish a dead replica's share within a minute.",
+        "(one whose post was on its way is settled first: looked for in its Slack channel's "
+        "history, found, it is recorded; missing, posted once; on Discord, sent again with "
+        "its nonce if its first request is under two minutes old, which needs this well "
+        "under 120; where the history cannot be read, or later on Discord, it is recorded as "
+        "may not have arrived, never posted twice). Many replicas and thousands of channels "
+        "due together: 30, with `digest_sync_seconds` 10, so the others finish a dead "
+        "replica's share within a minute.",
         check=checks.more_than(0),
     )
     digest_retry_backoff_seconds: tuple[float, ...] = setting(

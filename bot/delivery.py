@@ -94,6 +94,22 @@ class Finder(Protocol):
         ...
 
 
+@runtime_checkable
+class Repeatable(Protocol):
+    """A poster whose marked post, sent again, cannot appear twice for a while: the platform
+    answers a repeat with the message an earlier request made, if one did (Discord's nonce,
+    enforced). How a replica settles a post that may have arrived, a dead replica's or its
+    own that got no answer (bot.digest.posting): it sends it again, within `repeat_window`
+    of the first request that may have arrived; later, it is left unknown."""
+
+    repeat_window: dt.timedelta
+
+    def created_at(self, message_id: str) -> dt.datetime:
+        """When the platform made the message `message_id` (read from its id): made before
+        the repeat went out, it is the earlier request's."""
+        ...
+
+
 class Pacer:
     """Posts paced per lane (a Slack workspace, say): a burst, then `rate` a second, and a lane
     held back for as long as the platform asked (`Retry-After`), so rate limits are rarely
@@ -149,11 +165,19 @@ def rate_limited(error: BaseException) -> bool:
 
 def may_retry(error: BaseException) -> bool:
     """A temporary failure: retrying may help, and cannot post twice. A post that may have
-    arrived is never retried (at most once); a poster's own bug is retried like a network
-    error."""
+    arrived is not retried (at most once; a `Repeatable` poster's is sent again, see
+    `may_repeat`); a poster's own bug is retried like a network error."""
     if isinstance(error, DeliveryError):
         return not error.permanent and not error.maybe_posted
     return isinstance(error, Exception)
+
+
+def may_repeat(error: BaseException) -> bool:
+    """What a `Repeatable` poster's marked post is retried for, within its window: what
+    `may_retry` allows, and a request that got no answer (the repeat cannot post twice)."""
+    if isinstance(error, DeliveryError) and error.maybe_posted:
+        return not error.permanent
+    return may_retry(error)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

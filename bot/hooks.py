@@ -55,8 +55,10 @@ class DigestCounts(Protocol):
     def digest_unknown(self, platform: str, reason: str) -> None: ...
 
     def digest_reconciled(self, platform: str, outcome: str) -> None:
-        """A dead replica's post on its way, settled from the channel's history: `found`
-        (it had arrived), `posted` (it had not: posted now) or `unknown` (unreadable)."""
+        """A post on its way when its replica died (or, on Discord, that got no answer),
+        settled from the channel's history or by sending it again with its nonce: `found` (it
+        had arrived), `posted` (it had not: posted now) or `unknown` (the history unreadable,
+        or past the window in which Discord recognises a repeat)."""
         ...
 
 

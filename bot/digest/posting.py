@@ -5,9 +5,13 @@ The scheduler (bot.digest.service) decides when a digest is due and claims it; t
 what it says and what a platform's refusal means, keeps this replica's claims alive (one
 heartbeat for all), and groups its database writes (`Batcher`). A digest is marked `sending`
 just before each request (each scheduled post carries its `Mark`), so that if this replica
-dies with the request out, the replica that takes it over first reads the channel's history
-(`Finder`): the post found is recorded, one missing is posted; where the history cannot be
-read, the digest is recorded as unknown and never posted twice.
+dies with the request out, the replica that takes it over settles it first. On Slack
+(`Finder`) it reads the channel's history: the post found is recorded, one missing is
+posted; where the history cannot be read, the digest is recorded as unknown and never posted
+twice. On Discord (`Repeatable`) it sends the post again, with the same nonce, while the
+first request is recent enough: Discord answers with the message if it had arrived, else
+posts it; later, the digest is recorded as unknown. A Discord post of this replica's own
+that got no answer is sent again the same way, through the same retries.
 """
 
 from __future__ import annotations
@@ -24,7 +28,17 @@ from msgspec import structs
 
 from bot.config import Settings
 from bot.core import Core, Request
-from bot.delivery import Finder, Mark, Poster, RetryPolicy, Team, rate_limited
+from bot.delivery import (
+    Finder,
+    Mark,
+    Poster,
+    Repeatable,
+    RetryPolicy,
+    Team,
+    may_repeat,
+    may_retry,
+    rate_limited,
+)
 from bot.digest.compose import News, compose_digest
 from bot.digest.first_seen import dated_news, known_news
 from bot.digest.records import Claim, Done, History, Key, Stream, Subscription
@@ -101,6 +115,17 @@ class DeliveryPolicy:
 class Prepared:
     reply: Reply
     pick: Pick | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sent:
+    """A post the platform took: its message id, and whether it settled one in doubt (an
+    earlier request may have arrived, so this one was a repeat) by returning the message
+    that earlier request made (`earlier`) or a new one."""
+
+    message_id: str
+    in_doubt: bool = False
+    earlier: bool = False
 
 
 class Batcher(Generic[T]):
@@ -212,8 +237,8 @@ class Deliverer:
         key = claim.key
         if claim.in_doubt_since is not None:
             log.info(
-                "digest of %s for %s: replica %s fell silent with its post on its way; looking "
-                "for it in the channel",
+                "digest of %s for %s: replica %s fell silent with its post on its way; settling "
+                "it first",
                 where,
                 occurrence.local_date,
                 claim.taken_over_from,
@@ -270,7 +295,7 @@ class Deliverer:
             )
         elif claim.in_doubt_since is not None and key not in self._settled:
             # A dead replica's post, not settled yet: left `sending`, for the next replica.
-            log.info("digest of %s for %s: left for another replica to look for", where, key[3])
+            log.info("digest of %s for %s: left for another replica to settle", where, key[3])
         elif key in self._out:
             self.counts.digest_unknown(key[0], "stopped")
             log.warning(
@@ -298,8 +323,16 @@ class Deliverer:
     ) -> None:
         where = digest_name(*sub.key)
         mark = Mark(dossier=sub.dossier, day=occurrence.local_date)
-        if claim.in_doubt_since is not None and await self._found(sub, mark, claim):
-            return
+        poster = self.posters[sub.platform]
+        repeat_since = None  # a dead replica's post, sent again (`Repeatable`)
+        if claim.in_doubt_since is not None:
+            if not isinstance(poster, Repeatable):
+                if await self._found(sub, mark, claim):
+                    return
+            elif await self._too_late(sub, mark, claim, poster.repeat_window):
+                return
+            else:
+                repeat_since = claim.in_doubt_since
         prepared = await self._compose(
             sub.key, locale=sub.locale, day=occurrence.local_date, history=history, scheduled=True
         )
@@ -308,7 +341,7 @@ class Deliverer:
             self.counts.digest_skipped(sub.platform, "quiet_day")
             log.info("digest of %s for %s skipped: nothing new", where, occurrence.local_date)
             return
-        message_id = await self._post(
+        sent = await self._post(
             sub.platform,
             sub.channel,
             sub.dossier,
@@ -317,11 +350,17 @@ class Deliverer:
             deadline=occurrence.at + self.policy.window,
             claim=claim,
             mark=mark,
+            in_doubt_since=repeat_since,
         )
-        if message_id is None:
+        if sent is None:
+            return
+        message_id = sent.message_id
+        if sent.earlier:
+            why = f"returned by {sub.platform} for the repeat: an earlier request had made it"
+            await self._record_found(where, mark, claim, message_id, why=why)
             return
         self.counts.digest_posted(sub.platform)
-        if claim.in_doubt_since is not None:
+        if claim.in_doubt_since is not None or sent.in_doubt:
             self.counts.digest_reconciled(sub.platform, "posted")
         key = claim.key
         self._posted[key] = message_id
@@ -387,20 +426,56 @@ class Deliverer:
             self._settled.add(claim.key)
             log.info("digest of %s for %s: not in the channel, posting it", where, mark.day)
             return False
-        self.counts.digest_reconciled(sub.platform, "found")
+        why = f"posted by replica {claim.taken_over_from} before it fell silent"
+        await self._record_found(where, mark, claim, message_id, why=why)
+        return True
+
+    async def _too_late(
+        self, sub: Subscription, mark: Mark, claim: Claim, window: dt.timedelta
+    ) -> bool:
+        """Whether a dead replica's post, to be sent again (`Repeatable`), is past the window
+        in which the platform recognises a repeat: then it is recorded as unknown, never
+        posted twice (True)."""
+        assert claim.in_doubt_since is not None
+        if self.clock() < claim.in_doubt_since + window:
+            log.info(
+                "digest of %s for %s: sending it again, the same", digest_name(*sub.key), mark.day
+            )
+            return False
+        self.counts.digest_reconciled(sub.platform, "unknown")
+        self.counts.digest_unknown(sub.platform, "replica_silent")
+        error = (
+            f"replica {claim.taken_over_from} fell silent while its post was on its way, "
+            f"over {window} ago: too late to send it again without risking it twice"
+        )
+        log.warning(
+            "digest of %s for %s may or may not have arrived: %s; /digest now posts it if it "
+            "is missing",
+            digest_name(*sub.key),
+            mark.day,
+            error,
+        )
+        await self.store.run(
+            self.store.finish_claim, claim, status="unknown", now=self.clock(), error=error
+        )
+        return True
+
+    async def _record_found(
+        self, where: str, mark: Mark, claim: Claim, message_id: str, *, why: str
+    ) -> None:
+        """Record a post in doubt found in its channel (`why`) as posted: never again."""
+        self.counts.digest_reconciled(claim.platform, "found")
         self._posted[claim.key] = message_id
         done = Done(claim=claim, message_id=message_id, quote_id=None, rotation_round=0)
         await self._until_recorded(where, lambda: self._records.submit(done))
         self._posted.pop(claim.key, None)
         log.info(
-            "digest of %s for %s: found in the channel (message %s), posted by replica %s "
-            "before it fell silent; not posted again",
+            "digest of %s for %s: found in the channel (message %s), %s; not posted again",
             where,
             mark.day,
             message_id,
-            claim.taken_over_from,
+            why,
         )
-        return True
 
     async def _until_recorded(self, where: str, record: Callable[[], Awaitable[T]]) -> T:
         """Record a post that happened, retrying while the database is unavailable (the one
@@ -442,7 +517,7 @@ class Deliverer:
             if prepared is None:  # only scheduled digests are skipped; never here
                 return
             deadline = self.clock() + min(self.policy.window, NOW_RETRY_LIMIT)
-            message_id = await self._post(
+            sent = await self._post(
                 platform,
                 channel,
                 dossier,
@@ -451,8 +526,9 @@ class Deliverer:
                 deadline=deadline,
                 claim=None,
             )
-            if message_id is None:
+            if sent is None:
                 return
+            message_id = sent.message_id
             self.counts.digest_posted(platform)
             await self._until_recorded(
                 where,
@@ -543,25 +619,37 @@ class Deliverer:
         deadline: dt.datetime,
         claim: Claim | None,
         mark: Mark | None = None,
-    ) -> str | None:
+        in_doubt_since: dt.datetime | None = None,
+    ) -> Sent | None:
         """Post, retrying temporary errors with backoff until `deadline`; None if it failed.
 
         The retries are the one policy of bot.delivery (the posters make one request each),
         so each attempt is one request and is counted once. A permanent error pauses the
         channel's subscription to the dossier. While waiting, the claim is refreshed so other
         replicas do not take this one for dead. A post that may have arrived (sent, and no
-        answer came) is not retried: at most once, never twice.
+        answer came) is not retried: at most once, never twice. Except a marked post to a
+        `Repeatable` platform: it is sent again, the same, while the first request that may
+        have arrived (`in_doubt_since`, a dead replica's, or this replica's own that got no
+        answer) is within the platform's window; past it, it is recorded as unknown.
         """
         where = digest_name(platform, channel, dossier)
         poster = self.posters[platform]
         key = claim.key if claim is not None else None
+        window = (
+            poster.repeat_window if mark is not None and isinstance(poster, Repeatable) else None
+        )
+        doubt = in_doubt_since if window is not None else None
+        sent_at = self.clock()  # when the last request went out
         await poster.ready(channel, team=team)  # paced: the platform's limits, rarely a 429
         if claim is not None and not await self._marks.submit(claim):
             log.warning("digest for %s: claim lost before posting; leaving it", where)
             return None
 
         def give_up(attempts: int, wait: float) -> bool:
-            return self.clock() + dt.timedelta(seconds=wait) > deadline
+            at = self.clock() + dt.timedelta(seconds=wait)
+            return at > deadline or (
+                doubt is not None and window is not None and at > doubt + window
+            )
 
         async def before_retry(state: RetryCallState) -> None:
             failed = state.outcome.exception() if state.outcome else None
@@ -571,7 +659,11 @@ class Deliverer:
             error = _describe(failed)
             log.info("digest for %s: temporary error (%s), retrying in %.0f s", where, error, wait)
             if claim is not None and not await self.store.run(
-                self.store.refresh_claim, claim, now=self.clock(), error=error
+                self.store.refresh_claim,
+                claim,
+                now=self.clock(),
+                error=error,
+                in_doubt=doubt is not None,
             ):
                 raise _ClaimLost
 
@@ -585,36 +677,45 @@ class Deliverer:
                 raise _ClaimLost
 
         async def request() -> str:
+            nonlocal doubt, sent_at
             if key is not None:
                 self._out.add(key)
+            sent_at = self.clock()
             try:
                 message_id = await poster.post(channel, reply, team=team, mark=mark)
             except asyncio.CancelledError:
                 raise  # stopped with the request out: it may have arrived
-            except BaseException:
-                if key is not None:
-                    self._out.discard(key)
+            except BaseException as exc:
+                maybe = isinstance(exc, DeliveryError) and exc.maybe_posted
+                if key is not None and not maybe:
+                    self._out.discard(key)  # answered: nothing is out
+                if maybe and window is not None and doubt is None:
+                    doubt = sent_at  # sent again, the same, within the window from here
                 raise
             if key is not None:
                 self._out.discard(key)
             return message_id
 
         retrying = RetryPolicy(backoff=self.policy.backoff).retrying(
-            give_up=give_up, before_retry=before_retry, sleep=sleep
+            give_up=give_up,
+            before_retry=before_retry,
+            sleep=sleep,
+            retry_on=may_repeat if window is not None else may_retry,
         )
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await request()
+                    message_id = await request()
+                    return self._sent(message_id, poster, doubt=doubt, sent_at=sent_at)
         except _ClaimLost:
             log.warning("digest for %s: claim lost while retrying; leaving it", where)
             return None
         except DeliveryError as exc:
-            if exc.permanent:
+            if exc.permanent and not exc.maybe_posted:
                 await self._pause(platform, channel, dossier, reason=str(exc), claim=claim)
                 return None
-            if exc.maybe_posted:
-                await self._unknown(where, str(exc), claim, platform)
+            if exc.maybe_posted or doubt is not None:  # an earlier request may have arrived
+                await self._unknown(where, str(exc), claim, platform, repeated=doubt is not None)
                 return None
             error = str(exc)
         except DatabaseUnavailable:
@@ -635,8 +736,27 @@ class Deliverer:
             )
         return None
 
-    async def _unknown(self, where: str, error: str, claim: Claim | None, platform: str) -> None:
+    @staticmethod
+    def _sent(
+        message_id: str, poster: Poster, *, doubt: dt.datetime | None, sent_at: dt.datetime
+    ) -> Sent:
+        """The post taken; when one in doubt was sent again, whether the message is an earlier
+        request's: made before this one went out (to the platform's millisecond)."""
+        if doubt is None or not isinstance(poster, Repeatable):
+            return Sent(message_id=message_id)
+        cut = sent_at.replace(microsecond=sent_at.microsecond // 1000 * 1000)
+        return Sent(
+            message_id=message_id, in_doubt=True, earlier=poster.created_at(message_id) < cut
+        )
+
+    async def _unknown(
+        self, where: str, error: str, claim: Claim | None, platform: str, *, repeated: bool
+    ) -> None:
+        """A post that may have arrived, recorded as such: not posted again. `repeated`: one
+        in doubt that was being sent again, the same, and could not be within the window."""
         self.counts.digest_unknown(platform, "no_answer")
+        if repeated:
+            self.counts.digest_reconciled(platform, "unknown")
         log.warning(
             "digest for %s may or may not have arrived (%s): not posted again, so that it "
             "cannot appear twice; /digest now posts it if it is missing",

@@ -83,7 +83,8 @@ class Claim:
     attempts: int
     taken_over_from: str | None = None  # the replica presumed dead, on a takeover
     # Taken over from a replica that fell silent with its post on its way, out since then:
-    # the channel's history says whether it arrived before anything is posted.
+    # settled before anything is posted (the channel's history says whether it arrived, or
+    # it is sent again, the same, while the platform recognises a repeat).
     in_doubt_since: dt.datetime | None = None
 
     @property
@@ -118,8 +119,8 @@ class Claims:
     """What one claim of many digests won, with the history of each stream won."""
 
     won: dict[Key, Claim]
-    # Stale claims whose holder fell silent with its request out, on a platform whose
-    # history cannot be read: recorded as unknown (the post may have arrived), never posted
+    # Stale claims whose holder fell silent with its request out, on a platform where
+    # it cannot be settled: recorded as unknown (the post may have arrived), never posted
     # again; the silent holder, by key. (Elsewhere they are won, `in_doubt_since`.)
     unknown: dict[Key, str]
     history: dict[Stream, History]

@@ -29,7 +29,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.config import Settings
 from bot.core import Core
-from bot.delivery import Finder, Poster, Team
+from bot.delivery import Finder, Poster, Repeatable, Team
 from bot.digest.posting import Deliverer, DeliveryPolicy, digest_name
 from bot.digest.records import Deliveries, Delivery, Key, Subscription
 from bot.digest.store import HELD, DigestStore
@@ -81,9 +81,10 @@ class DigestService:
         self.settings = settings
         self.store = store
         self.posters = dict(posters)
-        # The platforms whose channel history tells whether a dead replica's post arrived.
-        self._finders = frozenset(
-            p for p, poster in self.posters.items() if isinstance(poster, Finder)
+        # The platforms where a dead replica's post on its way is settled: its channel's
+        # history says whether it arrived (Slack), or it is sent again, the same (Discord).
+        self._settles = frozenset(
+            p for p, poster in self.posters.items() if isinstance(poster, Finder | Repeatable)
         )
         self.policy = DeliveryPolicy.from_settings(settings)
         self.clock = clock or core.clock
@@ -516,7 +517,7 @@ class DigestService:
                 now=self.clock(),
                 stale_after=self.policy.claim_timeout,
                 history=True,
-                reconcile=self._finders,
+                reconcile=self._settles,
             )
         except DatabaseUnavailable as exc:  # logged once by the database; the sweep retries
             log.debug("%d digests wait for the database: %s", len(due), exc)

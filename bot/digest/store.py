@@ -404,9 +404,9 @@ class DigestStore(StateStore):
         only matches while the row is still stale, so two replicas cannot both take it. One
         silent while its request was out may have posted: on the platforms in `reconcile`
         it is taken over still `sending`, `in_doubt_since` its first request (the channel's
-        history says whether it arrived); elsewhere it is recorded as unknown (at most
-        once, never twice). A claim this replica already holds is given back to it, however
-        old.
+        history says whether it arrived, or it is sent again, the same: bot.digest.posting);
+        elsewhere it is recorded as unknown (at most once, never twice). A claim this
+        replica already holds is given back to it, however old.
         """
         # One order for every replica, so that two claiming the same rows never deadlock.
         wanted = sorted(due)
@@ -629,15 +629,18 @@ class DigestStore(StateStore):
         now: dt.datetime,
         error: str | None = None,
         attempt: bool = False,
+        in_doubt: bool = False,
     ) -> bool:
         """Show this replica is alive (and why it is waiting); False if the claim was lost.
 
-        An `error` means the last request was answered (nothing posted): no request is out.
+        An `error` means the last request was answered (nothing posted): no request is out;
+        unless `in_doubt`: an earlier request may have arrived (the row stays `sending`).
         An `attempt` counts the request about to go out (it may be out from now on)."""
         values: dict[str, Any] = {"claimed_at": now}
         if error is not None:
             values["error"] = error[:500]
-            values["status"] = "claimed"
+            if not in_doubt:
+                values["status"] = "claimed"
         if attempt:
             values["attempts"] = deliveries.c.attempts + 1
             values["status"] = "sending"

@@ -88,9 +88,10 @@ DIGESTS_UNKNOWN = Counter(
 )
 DIGESTS_RECONCILED = Counter(
     "dispute_bot_digests_reconciled",
-    "Digests a replica fell silent while posting, settled by another from the channel's "
-    "history: found (it had arrived), posted (it had not, so posted now), unknown (the history "
-    "could not be read).",
+    "Digests whose post was on its way when its replica fell silent (or, on Discord, got no "
+    "answer), settled from the channel's history (Slack) or by sending it again with the same "
+    "nonce (Discord): found (it had arrived), posted (it had not, so posted now), unknown (the "
+    "history could not be read, or too late for Discord to recognise a repeat).",
     ["platform", "outcome"],
     registry=REGISTRY,
 )

@@ -7,7 +7,10 @@ recorded fixtures. A channel can be made gone (permanent), flaky (temporary erro
 held (the request waits, as when a replica dies mid-post, until `release`) or mute (the post
 is accepted and its answer lost: the sender cannot know it arrived). Slack's
 conversations.history lists a channel's posts (tests/fakes/slack_history.py), with their
-metadata; `unreadable` channels refuse it with an error code (missing_scope...).
+metadata; `unreadable` channels refuse it with an error code (missing_scope...). Discord's
+messages have snowflake ids (their time), and a post with an enforced nonce the bot used in
+the past few minutes is answered with that message, posting nothing
+(tests/fakes/discord_nonces.py).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import datetime as dt
 import itertools
 import json
 import re
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +28,7 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.discord_nonces import Nonces, nonce_problems
 from tests.fakes.slack_history import Message, history, metadata_of
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -31,6 +36,7 @@ SLACK_TOKEN = "xoxb-1111-2222-digesttoken"
 DISCORD_TOKEN = "MTM2MDg3MTcyODc3MDg0NjczMw.digest.token"
 SLACK_BOT_ID = "B0DIGEST01"
 SLACK_APP_ID = "A0DISPUTE1"
+DISCORD_EPOCH = 1420070400000
 _DIGEST_DATE = re.compile(r"(?:Daily digest|Résumé du jour), (\d{1,2}(?:er)? \w+ \d{4})")
 
 
@@ -72,8 +78,10 @@ class FakeChat:
     history_calls: list[dict[str, Any]] = field(default_factory=list)  # their params
     posts: list[Posted] = field(default_factory=list)
     requests: list[tuple[str, str]] = field(default_factory=list)  # (platform, channel), all
+    discord_bodies: list[dict[str, Any]] = field(default_factory=list)  # every request's
     port: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    nonces: Nonces = field(default_factory=Nonces)  # Discord's, the bot's
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _released: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
@@ -161,15 +169,19 @@ class FakeChat:
         return None
 
     async def _accept(self, platform: str, channel: str, body: dict[str, Any]) -> str:
-        message_id = f"{next(self._ids)}"
+        number = next(self._ids)
+        message_id = f"{number}"
         at = dt.datetime.now(dt.UTC)
+        if platform == "discord":  # a snowflake: its time, a worker, a sequence
+            millis = int(time.time() * 1000) - DISCORD_EPOCH
+            message_id = str((millis << 22) | (1 << 17) | (number & 0xFFF))
         post = Posted(
             platform=platform,
             channel=channel,
             message_id=message_id,
             body=body,
             at=at,
-            ts=f"{int(at.timestamp())}.{int(message_id):06d}" if platform == "slack" else "",
+            ts=f"{int(at.timestamp())}.{number:06d}" if platform == "slack" else "",
         )
         async with self._changed:
             self.posts.append(post)
@@ -233,15 +245,30 @@ class FakeChat:
         body = dict(await request.json())
         if request.headers.get("Authorization") != f"Bot {DISCORD_TOKEN}":
             return web.json_response(fixture("discord/error_unauthorized.json"), status=401)
+        self.discord_bodies.append(body)
         failure = await self._arrived("discord", channel)
         if failure == "gone":
             return web.json_response(fixture("discord/error_unknown_channel.json"), status=404)
         if failure == "flaky":
             return web.json_response({"message": "upstream connect error", "code": 0}, status=503)
-        number = await self._accept("discord", channel, body)
+        problems = nonce_problems(body)
+        if problems:
+            refusal = fixture("discord/error_invalid_form_body.json")
+            path, text = problems[0].split(": ", 1)
+            code = "BASE_TYPE_MAX_LENGTH" if "fewer in length" in text else "BASE_TYPE_INVALID"
+            refusal["errors"] = {path: {"_errors": [{"code": code, "message": text}]}}
+            return web.json_response(refusal, status=400)
         message = fixture("discord/message.json")
-        message.update(id=f"14186000123456{int(number):05d}", channel_id=channel)
+        author = message["author"]["id"]  # the bot's user: its token's
+        earlier = self.nonces.earlier(author, body)
+        if earlier is not None:
+            return web.json_response(earlier)
+        message_id = await self._accept("discord", channel, body)
+        message.update(id=message_id, channel_id=channel, timestamp=_iso(message_id))
         message.update({k: body[k] for k in ("content", "embeds") if k in body})
+        self.nonces.remember(author, body, message)
+        if channel in self.mute:
+            await asyncio.Event().wait()  # posted, but the answer is lost on the way back
         return web.json_response(message)
 
     async def _plain(self, request: web.Request) -> web.Response:
@@ -253,3 +280,9 @@ class FakeChat:
         if failure == "flaky":
             return web.json_response({"error": "service_unavailable"}, status=503)
         return web.json_response({"id": await self._accept(platform, channel, body)})
+
+
+def _iso(snowflake: str) -> str:
+    """A Discord message's `timestamp`: its snowflake's time."""
+    millis = (int(snowflake) >> 22) + DISCORD_EPOCH
+    return dt.datetime.fromtimestamp(millis / 1000, dt.UTC).isoformat(timespec="microseconds")

@@ -2,7 +2,8 @@
 
 A permanent error (channel gone) pauses that channel's subscription, says why in
 /digest status and is not retried; the other channels get their digests all the same.
-Temporary errors are retried with backoff within the catch-up window, then given up.
+Temporary errors are retried with backoff within the catch-up window, then given up. A
+Discord post that got no answer is sent again with its nonce, and lands once.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import time_machine
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.ops import metrics
+from bot.platforms.discord.poster import DiscordPoster
 from bot.reply import Reply
 from tests.digest.conftest import DOSSIER, MakeReplica, paris
-from tests.digest.fake_chat import FakeChat
+from tests.digest.fake_chat import DISCORD_TOKEN, FakeChat
 
 CHANNELS = [("slack", "CGONE"), ("slack", "C2"), ("discord", "1001"), ("discord", "1002")]
 
@@ -179,3 +181,39 @@ async def test_posted_failed_and_skipped_digests_are_counted_for_metrics(
             await bot.settled()
     grown = {key: counted(name, **labels) - before[key] for key, (name, labels) in series.items()}
     assert grown == {"posted": 1, "failed": 1, "skipped": 1}
+
+
+@pytest.mark.parametrize("arrives", [True, False])
+async def test_a_discord_post_that_got_no_answer_is_sent_again_the_same_and_lands_once(
+    make_replica: MakeReplica, chat: FakeChat, arrives: bool
+) -> None:
+    """Discord took the post and its answer was lost (`arrives`), or the request got no
+    answer and never arrived: the bot sends it again with the same nonce, within Discord's
+    window, and the channel has the digest once either way."""
+    if arrives:
+        chat.mute.add("1001")
+    else:
+        chat.held.add("1001")
+    outcome = "found" if arrives else "posted"
+    before = counted("dispute_bot_digests_reconciled_total", platform="discord", outcome=outcome)
+    with time_machine.travel(paris(2026, 3, 1, 12, 0), tick=True) as traveller:
+        bot = make_replica(real=True)
+        bot.posters["discord"] = DiscordPoster(
+            token=DISCORD_TOKEN, api_url=chat.discord_api_url, timeout=1.0
+        )
+        assert bot.ask("/digest subscribe 08:00 paris", platform="discord", channel="1001").ok
+        await bot.start()
+        traveller.move_to(paris(2026, 3, 2, 8, 0, 1))
+        await bot.sweep()
+        await chat.wait_for_request("1001")
+        chat.held.clear()  # the first request stays unanswered; the next one is not held
+        await bot.settled()
+    [post] = chat.posts_to("1001")
+    assert chat.requests_to("1001") == 2
+    first, again = chat.discord_bodies
+    assert first["nonce"] == again["nonce"] and again["enforce_nonce"] is True
+    row = bot.store.last_delivery("discord", "1001", DOSSIER)
+    assert row is not None
+    assert (row.status, row.message_id, row.attempts) == ("delivered", post.message_id, 2)
+    after = counted("dispute_bot_digests_reconciled_total", platform="discord", outcome=outcome)
+    assert after == before + 1

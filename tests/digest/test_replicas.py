@@ -2,14 +2,17 @@
 
 They post through the real Slack and Discord posters to the fake chat on loopback, which
 counts what it accepted: exactly one digest per channel per day, and a claim left by a
-replica killed mid-post is taken over by another, which looks in the channel's history
-first when the dead one's post was on its way.
+replica killed mid-post is taken over by another, which settles the dead one's post on its
+way first: on Slack it looks in the channel's history; on Discord it sends the post again
+with the same nonce while Discord still recognises it (the fake answers a repeat with the
+message the nonce made, as Discord does).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import logging
 import sys
@@ -204,48 +207,65 @@ async def test_a_claim_left_by_a_killed_replica_is_taken_over(
 
 
 async def killed_with_its_post_out(
-    setup: Replica, chat: FakeChat, tmp_path: Path, *, arrives: bool
+    setup: Replica,
+    chat: FakeChat,
+    tmp_path: Path,
+    *,
+    arrives: bool,
+    platform: str = "slack",
+    channel: str = "C1",
 ) -> None:
-    """The replica dies (SIGKILL) with its request out: Slack took the post (`arrives`: its
-    answer is lost), or holds it unanswered, as a process dying mid-request leaves it (it
-    never arrives). Its row says a post is on its way."""
+    """The replica dies (SIGKILL) with its request out: the platform took the post
+    (`arrives`: its answer is lost), or holds it unanswered, as a process dying mid-request
+    leaves it (it never arrives). Its row says a post is on its way."""
     if arrives:
-        chat.mute.add("C1")
+        chat.mute.add(channel)
     else:
-        chat.held.add("C1")
+        chat.held.add(channel)
 
     async def request_out() -> None:
-        await chat.wait_for_request("C1", timeout=20)
+        await chat.wait_for_request(channel, timeout=20)
         if arrives:
             await chat.wait_for(1, timeout=20)
 
-    # Slack's clock agrees with the replica's: the post's ts is the replica's morning.
+    # The platform's clock agrees with the replica's: the post's time is the replica's morning.
     with time_machine.travel(paris(2026, 3, 2, 8, 0, 30), tick=True):
         await killed_while_posting(chat, tmp_path, tmp_path / "digest.sqlite3", until=request_out)
-    row = setup.store.last_delivery("slack", "C1", DOSSIER)
+    row = setup.store.last_delivery(platform, channel, DOSSIER)
     assert row is not None and row.status == "sending" and row.sent_at is not None
-    shown = setup.ask("/digest status", channel="C1", can_manage=False).items[0].fields[-1]
-    assert shown.value == "2 March 2026: being posted (attempt 1)"
+    shown = setup.ask("/digest status", platform=platform, channel=channel, can_manage=False)
+    assert shown.items[0].fields[-1].value == "2 March 2026: being posted (attempt 1)"
     chat.held.clear()  # the dead replica's request stays unanswered, and never arrives
     chat.mute.clear()
 
 
-async def survive(make_replica: MakeReplica) -> tuple[Replica, str]:
-    """Another replica, 10 s after the dead one's last sign of life (presumed dead), then an
-    hour later; returns it and the channel's /digest status of the day."""
-    with time_machine.travel(paris(2026, 3, 2, 8, 0, 40), tick=True) as traveller:
+async def survive(
+    make_replica: MakeReplica,
+    *,
+    platform: str = "slack",
+    channel: str = "C1",
+    at: dt.datetime | None = None,
+) -> tuple[Replica, str]:
+    """Another replica, `at` or 10 s after the dead one's last sign of life (presumed dead),
+    then an hour later; returns it and the channel's /digest status of the day."""
+    with time_machine.travel(at or paris(2026, 3, 2, 8, 0, 40), tick=True) as traveller:
         survivor = make_replica(real=True, digest_claim_timeout_seconds=5.0)
         await survivor.start()
         await asyncio.wait_for(survivor.settled(), 15)
         traveller.move_to(paris(2026, 3, 2, 9, 0))
         await survivor.sweep()
         await survivor.settled()
-        status = survivor.ask("/digest status", channel="C1", can_manage=False)
+        status = survivor.ask(
+            "/digest status", platform=platform, channel=channel, can_manage=False
+        )
     return survivor, status.items[0].fields[-1].value
 
 
-def reconciled(outcome: str) -> float:
-    return counted("dispute_bot_digests_reconciled_total", platform="slack", outcome=outcome)
+DISCORD = {"platform": "discord", "channel": "1001"}
+
+
+def reconciled(outcome: str, platform: str = "slack") -> float:
+    return counted("dispute_bot_digests_reconciled_total", platform=platform, outcome=outcome)
 
 
 async def test_a_killed_replicas_post_that_arrived_is_found_not_posted_again(
@@ -344,3 +364,97 @@ async def test_without_the_history_scope_a_killed_replicas_post_stays_unknown(
     assert after == unknown + 1
     warnings = [r.getMessage() for r in caplog.records if "history could not" in r.getMessage()]
     assert len(warnings) == 1
+
+
+# The survivor comes 30 s after the dead replica's request (its claim stale whatever the
+# dead replica's start-up took), well within the two minutes Discord's nonce is relied on.
+WITHIN_THE_WINDOW = paris(2026, 3, 2, 8, 1, 0)
+
+
+async def subscribed_on_discord(make_replica: MakeReplica) -> Replica:
+    with time_machine.travel(paris(2026, 3, 1, 12, 0), tick=True):
+        setup = make_replica(real=True, digest_claim_timeout_seconds=5.0)
+        assert setup.ask("/digest subscribe 08:00 paris", platform="discord", channel="1001").ok
+    return setup
+
+
+def nonce_of(chat: FakeChat, n: int) -> Any:
+    """The nonce of the `n`th request to Discord (a repeat included)."""
+    return chat.discord_bodies[n].get("nonce")
+
+
+async def test_a_killed_replicas_discord_post_that_arrived_is_not_posted_twice(
+    make_replica: MakeReplica, chat: FakeChat, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Exactly once on Discord: the replica died after Discord took its post; the survivor
+    sends it again with the same nonce, and Discord answers with the message already
+    there: recorded as posted, found."""
+    setup = await subscribed_on_discord(make_replica)
+    await killed_with_its_post_out(setup, chat, tmp_path, arrives=True, **DISCORD)
+    found = reconciled("found", "discord")
+
+    caplog.set_level(logging.INFO, logger="dispute_bot.digest")
+    survivor, status = await survive(make_replica, at=WITHIN_THE_WINDOW, **DISCORD)
+
+    [post] = chat.posts_to("1001")  # the dead replica's, and no other
+    assert chat.requests_to("1001") == 2  # its request, and the survivor's repeat
+    assert nonce_of(chat, 0) == nonce_of(chat, 1) and post.body["enforce_nonce"] is True
+    assert post.digest_date == "2 March 2026"
+    row = survivor.store.last_delivery("discord", "1001", DOSSIER)
+    assert row is not None and survivor.service is not None
+    assert (row.status, row.message_id, row.replica) == (
+        "delivered",
+        post.message_id,
+        survivor.service.replica,
+    )
+    assert status == "2 March 2026: posted"
+    assert reconciled("found", "discord") == found + 1
+    assert "found in the channel (message " in caplog.text
+
+
+async def test_a_killed_replicas_discord_post_that_never_arrived_is_posted_once(
+    make_replica: MakeReplica, chat: FakeChat, tmp_path: Path
+) -> None:
+    """The replica died before Discord took its post: the survivor's repeat, with the same
+    nonce, finds no message made with it and posts the digest, once."""
+    setup = await subscribed_on_discord(make_replica)
+    await killed_with_its_post_out(setup, chat, tmp_path, arrives=False, **DISCORD)
+    posted = reconciled("posted", "discord")
+
+    survivor, status = await survive(make_replica, at=WITHIN_THE_WINDOW, **DISCORD)
+
+    [post] = chat.posts_to("1001")  # the survivor's: the dead replica's never arrived
+    assert chat.requests_to("1001") == 2
+    assert nonce_of(chat, 0) == nonce_of(chat, 1)
+    assert post.at >= WITHIN_THE_WINDOW
+    row = survivor.store.last_delivery("discord", "1001", DOSSIER)
+    assert row is not None and survivor.service is not None
+    assert (row.status, row.message_id, row.replica, row.attempts) == (
+        "delivered",
+        post.message_id,
+        survivor.service.replica,
+        2,
+    )
+    assert status == "2 March 2026: posted"
+    assert reconciled("posted", "discord") == posted + 1
+
+
+async def test_a_killed_replicas_discord_post_past_discords_window_stays_unknown(
+    make_replica: MakeReplica, chat: FakeChat, tmp_path: Path
+) -> None:
+    """At most once past the window: the survivor comes three minutes after the dead
+    replica's request, too late to rely on Discord recognising a repeat (the fake still
+    would: its window is five minutes, so a repeat would show as a request); it does not
+    post again, /digest status says it may not have arrived, and /metrics counts it."""
+    setup = await subscribed_on_discord(make_replica)
+    await killed_with_its_post_out(setup, chat, tmp_path, arrives=True, **DISCORD)
+    unknown = reconciled("unknown", "discord")
+
+    survivor, status = await survive(make_replica, at=paris(2026, 3, 2, 8, 3, 30), **DISCORD)
+
+    assert len(chat.posts_to("1001")) == 1 and chat.requests_to("1001") == 1
+    row = survivor.store.last_delivery("discord", "1001", DOSSIER)
+    assert row is not None and row.status == "unknown"
+    assert status.startswith("2 March 2026: may not have arrived (replica ")
+    assert "too late to send it again without risking it twice" in status
+    assert reconciled("unknown", "discord") == unknown + 1

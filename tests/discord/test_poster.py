@@ -3,6 +3,7 @@ for the one retry policy (bot.delivery), which waits what Discord asks."""
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 import time
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.core import Core
-from bot.delivery import Poster
+from bot.delivery import Mark, Poster, Repeatable, may_repeat, may_retry
 from bot.errors import DeliveryError
 from bot.platforms.discord.poster import DiscordPoster
 from tests.discord.conftest import TOKEN
@@ -31,7 +32,7 @@ async def test_posts_the_digest_as_an_embed_and_returns_the_message_id(
     fake: FakeDiscord, poster: DiscordPoster, offline_core: Core
 ) -> None:
     checked: Poster = poster  # it is what the digest expects
-    assert checked.platform == "discord"
+    assert checked.platform == "discord" and isinstance(poster, Repeatable)
     reply = offline_core.handle_line("/digest")
     message_id = await poster.post(fake.channel_id, reply)
 
@@ -139,3 +140,54 @@ async def test_a_channel_that_is_not_an_id_is_refused_without_asking(
     assert caught.value.permanent is True
     assert posts(fake) == []
     assert TOKEN not in repr(poster)
+
+
+def digest_mark(day: int = 2, dossier: str = "anthropic-pentagon-2026") -> Mark:
+    return Mark(dossier=dossier, day=dt.date(2026, 3, day))
+
+
+async def test_a_scheduled_digest_carries_its_deliverys_nonce_enforced(
+    fake: FakeDiscord, poster: DiscordPoster, offline_core: Core
+) -> None:
+    """Idempotent message creation: the nonce names the delivery (channel, dossier, local
+    date), so the same digest sent again is answered with the message already posted."""
+    reply = offline_core.handle_line("/digest")
+    other_channel = "1290573849201748099"
+    before = dt.datetime.now(dt.UTC)
+    first = await poster.post(fake.channel_id, reply, mark=digest_mark())
+    again = await poster.post(fake.channel_id, reply, mark=digest_mark())
+    await poster.post(fake.channel_id, reply, mark=digest_mark(day=3))
+    await poster.post(fake.channel_id, reply, mark=digest_mark(dossier="another-dossier"))
+    await poster.post(other_channel, reply, mark=digest_mark())
+    await poster.post(fake.channel_id, reply)  # /digest now: no mark, no nonce
+
+    sent = posts(fake)
+    nonces = [s.body.get("nonce") for s in sent]
+    assert all(isinstance(n, str) and 0 < len(n) <= 25 for n in nonces[:5])
+    assert nonces[0] == nonces[1]  # the same delivery, sent again
+    assert len(set(nonces[1:5])) == 4  # another day, dossier, channel: another nonce
+    assert [s.body.get("enforce_nonce") for s in sent] == [True] * 5 + [None]
+    assert nonces[5] is None
+    # Discord answered the repeat with the first message: one message, not two.
+    assert again == first
+    assert len(fake.messages) == 5 and len(sent) == 6
+    assert fake.messages[first]["nonce"] == nonces[0]
+    # The message's snowflake says when Discord made it.
+    made = poster.created_at(first)
+    assert before - dt.timedelta(seconds=1) <= made <= dt.datetime.now(dt.UTC)
+    assert made.replace(microsecond=0) == dt.datetime.fromisoformat(
+        fake.messages[first]["timestamp"]
+    ).replace(microsecond=0)
+
+
+async def test_a_repeat_whose_message_was_deleted_is_not_posted_again_nor_paused(
+    fake: FakeDiscord, poster: DiscordPoster, offline_core: Core
+) -> None:
+    """Discord answers a repeat whose first message was deleted since with Unknown Message:
+    the digest had arrived; it is neither posted again nor the channel's digest paused."""
+    fake.reply_to_channel_posts((404, {"message": "Unknown Message", "code": 10008}, {}))
+    with pytest.raises(DeliveryError) as caught:
+        await poster.post(fake.channel_id, offline_core.handle_line("/digest"), mark=digest_mark())
+    assert caught.value.maybe_posted is True
+    assert not may_repeat(caught.value) and not may_retry(caught.value)
+    assert "posted by an earlier request, then deleted" in str(caught.value)

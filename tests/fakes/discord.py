@@ -34,6 +34,7 @@ from tests.fakes.discord_files import (
     read_multipart,
     too_large,
 )
+from tests.fakes.discord_nonces import Nonces, nonce_problems
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "discord"
 DISCORD_EPOCH = 1420070400000
@@ -159,6 +160,7 @@ class FakeDiscord:
         self.answers: list[Answer] = []
         self.messages: dict[str, dict[str, Any]] = {}
         self.channel_replies: deque[tuple[int, Any, dict[str, str]]] = deque()
+        self.nonces = Nonces()  # the bot's enforced nonces (a repeat posts nothing)
         self.sync_replies: deque[tuple[int, Any]] = deque()
         self._ids = itertools.count()
         self._changed = asyncio.Condition()
@@ -483,11 +485,15 @@ class FakeDiscord:
             status, payload, headers = self.channel_replies.popleft()
             return _json(payload, status=status, headers=headers)
         body = request[SENT].body
-        problems = _message_problems(body)
+        problems = _message_problems(body) + nonce_problems(body)
         if problems:
             return self._refuse(request, 400, _invalid_form_body(problems))
+        earlier = self.nonces.earlier(self.bot_user["id"], body)
+        if earlier is not None:
+            return _json(earlier)
         message = self._message(body)
         message["channel_id"] = request.match_info["channel"]
+        self.nonces.remember(self.bot_user["id"], body, message)
         return _json(message)
 
     # -- gateway -------------------------------------------------------------------------
