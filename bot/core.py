@@ -130,6 +130,14 @@ class Context(Record, frozen=True, kw_only=True):
     dossier_name: str = ""
     place: Place = field(default_factory=Place)
 
+    def __repr__(self) -> str:
+        """Short: the request and where it is answered, never the dossier, the settings, the
+        commands or the library whole."""
+        return (
+            f"Context(request={self.request!r}, dossier_name={self.dossier_name!r}, "
+            f"locale={self.locale!r}, today={self.today!r}, place={self.place!r})"
+        )
+
     @property
     def platform(self) -> str:
         return self.request.platform

@@ -301,6 +301,24 @@ def test_a_failing_handler_answers_with_an_apology(
     assert any(r.exc_info and "boom" in str(r.exc_info[1]) for r in caplog.records)
 
 
+def test_a_handler_logging_its_context_logs_a_line_not_the_dossier(core: Core) -> None:
+    """A handler that logs what it was asked (`%r` of its Context) writes one short line: the
+    request and where it is answered, never the whole dossier, library or command table."""
+    seen: list[str] = []
+
+    def telling(ctx: Context, args: Args) -> Reply:
+        seen.append(repr(ctx))
+        return Reply(command="tell", kind=ReplyKind.OK, title="Told", text="Done.")
+
+    tell = Command(name="tell", summary={"en": "Tell"}, usage="/tell", examples=(), run=telling)
+    Core(core.settings, core.library, commands=[tell]).handle_line("/tell me")
+    [line] = seen
+    assert "command='tell'" in line and "args='me'" in line
+    assert len(line) < 600, line
+    a_quote = core.library.default_dossier.corpus.quotes[0].text
+    assert a_quote[:40] not in line
+
+
 def test_the_suggestions_of_a_command_that_acts_are_never_run(core: Core) -> None:
     """The core runs a suggestion to see whether it leads somewhere only for commands that
     read: one that may change something (subscribe, use, settings, reload, draft) is never
