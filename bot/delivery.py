@@ -83,7 +83,12 @@ class Poster(Protocol):
 @runtime_checkable
 class Finder(Protocol):
     """A poster that can tell whether a marked post arrived, by reading the channel's history:
-    how a replica settles the post a dead one may have made (bot.digest.posting)."""
+    how a replica settles the post a dead one may have made (bot.digest.posting).
+
+    `answer_within`: how long one of its requests may be out before it is given up; a post
+    older than that has arrived or never will, so the history can be read for it."""
+
+    answer_within: dt.timedelta
 
     async def find_post(
         self, channel: str, mark: Mark, *, since: dt.datetime, team: Team | None = None

@@ -70,6 +70,10 @@ def _describe(error: BaseException | None) -> str:
 
 # A digest asked for with /digest now retries temporary errors this long at most.
 NOW_RETRY_LIMIT = dt.timedelta(minutes=15)
+# A post in doubt is sent again (`Repeatable`) only while its request leaves this long before
+# the platform's window closes: room for the request's own way there and for the replicas'
+# clocks to differ a little.
+REPEAT_MARGIN = dt.timedelta(seconds=20)
 # A dead replica's post is looked for from this long before its first request went out (the
 # replicas' clocks and the platform's may differ a little), and a rate-limited history read
 # is retried this long at most before the digest is recorded as unknown: long enough for a
@@ -191,7 +195,7 @@ class Deliverer:
         # Digests posted whose record the database has not taken yet, with their message id.
         self._posted: dict[Key, str] = {}
         self.held: dict[Key, Claim] = {}  # the claims this replica holds (its heartbeat)
-        self._out: set[Key] = set()  # requests out with no answer yet
+        self._out: set[Key] = set()  # requests out with no answer yet, or that may have arrived
         # Dead replicas' posts this one looked for and did not find (it posts them itself).
         self._settled: set[Key] = set()
         # What is new in each loaded dossier, being read: once however many digests ask.
@@ -437,7 +441,7 @@ class Deliverer:
         in which the platform recognises a repeat: then it is recorded as unknown, never
         posted twice (True)."""
         assert claim.in_doubt_since is not None
-        if self.clock() < claim.in_doubt_since + window:
+        if self.clock() + REPEAT_MARGIN < claim.in_doubt_since + window:
             log.info(
                 "digest of %s for %s: sending it again, the same", digest_name(*sub.key), mark.day
             )
@@ -678,6 +682,14 @@ class Deliverer:
 
         async def request() -> str:
             nonlocal doubt, sent_at
+            closes = doubt + window if doubt is not None and window is not None else None
+            if closes is not None and self.clock() + REPEAT_MARGIN >= closes:  # as it leaves
+                raise DeliveryError(
+                    f"too late to send it again within {platform}'s {window} without "
+                    "risking it twice",
+                    permanent=True,
+                    maybe_posted=True,
+                )
             if key is not None:
                 self._out.add(key)
             sent_at = self.clock()
@@ -687,8 +699,9 @@ class Deliverer:
                 raise  # stopped with the request out: it may have arrived
             except BaseException as exc:
                 maybe = isinstance(exc, DeliveryError) and exc.maybe_posted
-                if key is not None and not maybe:
-                    self._out.discard(key)  # answered: nothing is out
+                if key is not None and not maybe and doubt is None:
+                    # Answered, and no earlier request may have arrived: nothing is out.
+                    self._out.discard(key)
                 if maybe and window is not None and doubt is None:
                     doubt = sent_at  # sent again, the same, within the window from here
                 raise

@@ -82,10 +82,13 @@ class DigestService:
         self.store = store
         self.posters = dict(posters)
         # The platforms where a dead replica's post on its way is settled: its channel's
-        # history says whether it arrived (Slack), or it is sent again, the same (Discord).
-        self._settles = frozenset(
-            p for p, poster in self.posters.items() if isinstance(poster, Finder | Repeatable)
-        )
+        # history says whether it arrived (Slack), once a request of its could no longer be
+        # out; or it is sent again, the same (Discord: a late arrival is the same message).
+        self._settles = {
+            p: poster.answer_within if isinstance(poster, Finder) else dt.timedelta(0)
+            for p, poster in self.posters.items()
+            if isinstance(poster, Finder | Repeatable)
+        }
         self.policy = DeliveryPolicy.from_settings(settings)
         self.clock = clock or core.clock
         self.replica = replica or _replica_name()

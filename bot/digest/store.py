@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, ParamSpec, TypeVar
 
 import sqlalchemy as sa
@@ -395,7 +395,7 @@ class DigestStore(StateStore):
         now: dt.datetime,
         stale_after: dt.timedelta,
         history: bool = False,
-        reconcile: Container[str] = (),
+        reconcile: Mapping[str, dt.timedelta] | None = None,
     ) -> Claims:
         """Win the right to post these digests (each a key and when it was due), in one
         transaction; with `history`, read the history of the digests won in it too.
@@ -404,9 +404,11 @@ class DigestStore(StateStore):
         only matches while the row is still stale, so two replicas cannot both take it. One
         silent while its request was out may have posted: on the platforms in `reconcile`
         it is taken over still `sending`, `in_doubt_since` its first request (the channel's
-        history says whether it arrived, or it is sent again, the same: bot.digest.posting);
-        elsewhere it is recorded as unknown (at most once, never twice). A claim this
-        replica already holds is given back to it, however old.
+        history says whether it arrived, or it is sent again, the same: bot.digest.posting),
+        once it has been silent for `stale_after` and the platform's time (`reconcile[p]`)
+        for a request still out to land; elsewhere, and for a row written before the bot
+        marked its posts (no `sent_at`), it is recorded as unknown (at most once, never
+        twice). A claim this replica already holds is given back to it, however old.
         """
         # One order for every replica, so that two claiming the same rows never deadlock.
         wanted = sorted(due)
@@ -437,7 +439,9 @@ class DigestStore(StateStore):
             taken = [key for key, _ in wanted if key not in won]
             for keys in _chunks(taken):
                 for row in conn.execute(sa.select(deliveries).where(_keys_in(keys))).all():
-                    self._claim_taken(conn, row, replica, now, stale_after, won, unknown, reconcile)
+                    self._claim_taken(
+                        conn, row, replica, now, stale_after, won, unknown, reconcile or {}
+                    )
             found = self._history(conn, sorted({k[:3] for k in won})) if history else {}
         return Claims(won=won, unknown=unknown, history=found)
 
@@ -450,7 +454,7 @@ class DigestStore(StateStore):
         stale_after: dt.timedelta,
         won: dict[Key, Claim],
         unknown: dict[Key, str],
-        reconcile: Container[str],
+        reconcile: Mapping[str, dt.timedelta],
     ) -> None:
         """A digest some replica claimed already: this one's own, a dead one's, or lost."""
         key = _row_key(row)
@@ -461,7 +465,7 @@ class DigestStore(StateStore):
             # its request: a request out is awaited until recorded): kept, never taken over
             # as if its holder had died. One still `sending` where the history can be read
             # (a dead replica's post it was settling) is looked for again first.
-            doubt = row.status == "sending" and row.platform in reconcile
+            doubt = row.status == "sending" and row.platform in reconcile and bool(row.sent_at)
             conn.execute(
                 sa.update(deliveries)
                 .where(where, deliveries.c.replica == replica)
@@ -483,12 +487,16 @@ class DigestStore(StateStore):
             deliveries.c.replica == row.replica,
             deliveries.c.claimed_at < now - stale_after,
         )
-        if row.status == "sending" and row.platform in reconcile:
+        if row.status == "sending" and row.platform in reconcile and row.sent_at is not None:
             # Kept `sending` (a replica that dies settling it leaves it to the next), since
-            # the first request: its holder's socket closed long ago, so what arrived shows.
+            # the first request, once no request of its holder can still be out (a holder
+            # silent in the database may be alive, its request slow): what arrived shows.
+            settled = now - stale_after - reconcile[row.platform]
+            if row.claimed_at >= settled:
+                return  # a later sweep settles it
             doubt = conn.execute(
                 sa.update(deliveries)
-                .where(stale)
+                .where(stale, deliveries.c.claimed_at < settled)
                 .values(replica=replica, claimed_at=now, attempts=deliveries.c.attempts + 1)
             )
             if doubt.rowcount == 1:

@@ -8,6 +8,7 @@ Discord post that got no answer is sent again with its nonce, and lands once.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
@@ -217,3 +218,60 @@ async def test_a_discord_post_that_got_no_answer_is_sent_again_the_same_and_land
     assert (row.status, row.message_id, row.attempts) == ("delivered", post.message_id, 2)
     after = counted("dispute_bot_digests_reconciled_total", platform="discord", outcome=outcome)
     assert after == before + 1
+
+
+async def test_stopping_while_a_discord_post_in_doubt_waits_to_be_sent_again_keeps_it_unknown(
+    make_replica: MakeReplica, chat: FakeChat
+) -> None:
+    """Discord took the post and its answer was lost; the repeat got an answer, a 503; the
+    bot is stopped while it waits to try again. The first post may be in the channel, so the
+    digest is recorded as may not have arrived: not given back to be posted afresh by the
+    next replica, maybe past Discord's window, which would post it twice."""
+    chat.mute.add("1001")
+    with time_machine.travel(paris(2026, 3, 1, 12, 0), tick=True) as traveller:
+        bot = make_replica(real=True, digest_retry_backoff_seconds=(0.05, 30.0))
+        bot.posters["discord"] = DiscordPoster(
+            token=DISCORD_TOKEN, api_url=chat.discord_api_url, timeout=1.0
+        )
+        assert bot.ask("/digest subscribe 08:00 paris", platform="discord", channel="1001").ok
+        await bot.start()
+        traveller.move_to(paris(2026, 3, 2, 8, 0, 1))
+        await bot.sweep()
+        await chat.wait_for_request("1001")
+        chat.mute.clear()
+        chat.flaky["1001"] = 1  # the repeat is answered: 503, try again in 30 s
+        for _ in range(250):
+            if chat.requests_to("1001") == 2 and not chat.flaky["1001"]:
+                break
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.2)  # the 503 read, the next try 30 s away
+        await bot.stop()
+    assert chat.requests_to("1001") == 2 and len(chat.posts_to("1001")) == 1
+    row = bot.store.last_delivery("discord", "1001", DOSSIER)
+    assert row is not None and row.status == "unknown", row
+
+
+async def test_a_discord_repeat_too_close_to_the_end_of_the_window_is_not_sent(
+    make_replica: MakeReplica, chat: FakeChat
+) -> None:
+    """The repeat of a Discord post in doubt would leave too close to the end of the window
+    in which Discord recognises its nonce (it must get there, and clocks differ): it is not
+    sent, and the digest is recorded as may not have arrived, never posted twice."""
+    chat.mute.add("1001")
+    with time_machine.travel(paris(2026, 3, 1, 12, 0), tick=True) as traveller:
+        bot = make_replica(real=True, digest_retry_backoff_seconds=(1.0, 1.0))
+        bot.posters["discord"] = DiscordPoster(
+            token=DISCORD_TOKEN, api_url=chat.discord_api_url, timeout=0.5
+        )
+        assert bot.ask("/digest subscribe 08:00 paris", platform="discord", channel="1001").ok
+        await bot.start()
+        traveller.move_to(paris(2026, 3, 2, 8, 0, 1))
+        await bot.sweep()
+        await chat.wait_for_request("1001")
+        await asyncio.sleep(0.7)  # no answer: the repeat waits its second
+        traveller.shift(110)  # it would leave 111 s after the first request: 9 s to spare
+        await bot.settled()
+    assert chat.requests_to("1001") == 1
+    row = bot.store.last_delivery("discord", "1001", DOSSIER)
+    assert row is not None and row.status == "unknown", row
+    assert "too late to send it again" in (row.error or "")

@@ -17,7 +17,7 @@ from bot.database.schema import upgrade_schema
 from bot.delivery import Team
 from bot.digest.errors import DigestStoreError
 from bot.digest.records import Claim, Done, History, Subscription
-from bot.digest.schema import TABLES, schema, schema_version, version_table
+from bot.digest.schema import TABLES, deliveries, schema, schema_version, version_table
 from bot.digest.store import DigestStore, _subscription_values, database_url
 from bot.digest.when import Schedule
 from tests.digest.conftest import DOSSIER, digest_settings, open_store, postgres_settings
@@ -313,4 +313,48 @@ def test_a_stale_post_on_its_way_past_the_window_is_unknown_not_missed(tmp_path:
     )
     row = store.last_delivery("slack", "C1", DOSSIER)
     assert missed == "unknown" and row is not None and row.status == "unknown"
+    store.database.close()
+
+
+def test_a_post_on_its_way_is_settled_only_once_no_request_can_be_out_and_if_marked(
+    tmp_path: Path,
+) -> None:
+    """Where a dead replica's post can be looked for (Slack: its request gives up after 30 s),
+    the row is taken over in doubt only once the holder's request could no longer be out
+    (silent for the claim timeout and those 30 s): before that, a holder that is alive but
+    silent in the database may still have its post land after the lookup found nothing. A
+    row left by a version that did not mark its posts (no `sent_at`) cannot be looked for:
+    it is recorded as unknown, never posted again."""
+    store = open_store(digest_settings(tmp_path / "state.sqlite3"))
+    five, request = dt.timedelta(minutes=5), dt.timedelta(seconds=30)
+    settles = {"slack": request}
+    taken = claim(store, "a")
+    assert taken is not None and store.mark_sending([taken], now=NOW) == {taken.key}
+
+    def claim_as_b(after: dt.timedelta) -> tuple[Claim | None, dict[object, str]]:
+        found = store.claim_deliveries(
+            [(KEY, NOW)], replica="b", now=NOW + after, stale_after=five, reconcile=settles
+        )
+        return found.won.get(KEY), dict(found.unknown)
+
+    # Silent for the claim timeout, but its request may still be out: left for now.
+    assert claim_as_b(five + dt.timedelta(seconds=10)) == (None, {})
+    row = store.last_delivery("slack", "C1", DOSSIER)
+    assert row is not None and (row.status, row.replica) == ("sending", "a")
+    # Past the timeout and the request's 30 s: taken over in doubt, to be looked for.
+    won, unknown = claim_as_b(five + request + dt.timedelta(seconds=1))
+    assert won is not None and unknown == {}
+    assert won.taken_over_from == "a" and won.in_doubt_since is not None
+
+    # The same row as an older version left it (no `sent_at`): unknown, not looked for.
+    with store.engine.begin() as conn:
+        conn.execute(
+            sa.update(deliveries).values(
+                replica="a", status="sending", sent_at=None, claimed_at=NOW
+            )
+        )
+    won, unknown = claim_as_b(dt.timedelta(hours=1))
+    assert won is None and unknown == {KEY: "a"}
+    row = store.last_delivery("slack", "C1", DOSSIER)
+    assert row is not None and row.status == "unknown"
     store.database.close()

@@ -142,6 +142,7 @@ class SlackPoster:
         self._dropped: weakref.finalize[[aiohttp.ClientSession], SlackPoster] | None = None
         self._client: AsyncWebClient | None = None
         self.pacer = Pacer(rate=WORKSPACE_POSTS_PER_SECOND, burst=WORKSPACE_BURST)
+        self.answer_within = dt.timedelta(seconds=timeout)
         self.history_pacer = Pacer(rate=HISTORY_CALLS_PER_SECOND, burst=HISTORY_BURST)
 
     def _web(self) -> AsyncWebClient:
