@@ -18,7 +18,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.ops import metrics
 from bot.platforms.discord.poster import DiscordPoster
 from bot.reply import Reply
-from tests.digest.conftest import DOSSIER, MakeReplica, paris
+from tests.digest.conftest import DOSSIER, MakeReplica, Replica, paris
 from tests.digest.fake_chat import DISCORD_TOKEN, FakeChat
 
 CHANNELS = [("slack", "CGONE"), ("slack", "C2"), ("discord", "1001"), ("discord", "1002")]
@@ -184,6 +184,28 @@ async def test_posted_failed_and_skipped_digests_are_counted_for_metrics(
     assert grown == {"posted": 1, "failed": 1, "skipped": 1}
 
 
+async def discord_digest_sent(
+    make_replica: MakeReplica,
+    chat: FakeChat,
+    traveller: time_machine.Traveller,
+    *,
+    timeout: float,
+    **settings: object,
+) -> Replica:
+    """A replica with the production Discord poster (its requests given up after `timeout`
+    seconds) whose digest of channel 1001 is due and whose first request has reached Discord."""
+    bot = make_replica(real=True, **settings)
+    bot.posters["discord"] = DiscordPoster(
+        token=DISCORD_TOKEN, api_url=chat.discord_api_url, timeout=timeout
+    )
+    assert bot.ask("/digest subscribe 08:00 paris", platform="discord", channel="1001").ok
+    await bot.start()
+    traveller.move_to(paris(2026, 3, 2, 8, 0, 1))
+    await bot.sweep()
+    await chat.wait_for_request("1001")
+    return bot
+
+
 @pytest.mark.parametrize("arrives", [True, False])
 async def test_a_discord_post_that_got_no_answer_is_sent_again_the_same_and_lands_once(
     make_replica: MakeReplica, chat: FakeChat, arrives: bool
@@ -198,15 +220,7 @@ async def test_a_discord_post_that_got_no_answer_is_sent_again_the_same_and_land
     outcome = "found" if arrives else "posted"
     before = counted("dispute_bot_digests_reconciled_total", platform="discord", outcome=outcome)
     with time_machine.travel(paris(2026, 3, 1, 12, 0), tick=True) as traveller:
-        bot = make_replica(real=True)
-        bot.posters["discord"] = DiscordPoster(
-            token=DISCORD_TOKEN, api_url=chat.discord_api_url, timeout=1.0
-        )
-        assert bot.ask("/digest subscribe 08:00 paris", platform="discord", channel="1001").ok
-        await bot.start()
-        traveller.move_to(paris(2026, 3, 2, 8, 0, 1))
-        await bot.sweep()
-        await chat.wait_for_request("1001")
+        bot = await discord_digest_sent(make_replica, chat, traveller, timeout=1.0)
         chat.held.clear()  # the first request stays unanswered; the next one is not held
         await bot.settled()
     [post] = chat.posts_to("1001")
@@ -229,15 +243,9 @@ async def test_stopping_while_a_discord_post_in_doubt_waits_to_be_sent_again_kee
     next replica, maybe past Discord's window, which would post it twice."""
     chat.mute.add("1001")
     with time_machine.travel(paris(2026, 3, 1, 12, 0), tick=True) as traveller:
-        bot = make_replica(real=True, digest_retry_backoff_seconds=(0.05, 30.0))
-        bot.posters["discord"] = DiscordPoster(
-            token=DISCORD_TOKEN, api_url=chat.discord_api_url, timeout=1.0
+        bot = await discord_digest_sent(
+            make_replica, chat, traveller, timeout=1.0, digest_retry_backoff_seconds=(0.05, 30.0)
         )
-        assert bot.ask("/digest subscribe 08:00 paris", platform="discord", channel="1001").ok
-        await bot.start()
-        traveller.move_to(paris(2026, 3, 2, 8, 0, 1))
-        await bot.sweep()
-        await chat.wait_for_request("1001")
         chat.mute.clear()
         chat.flaky["1001"] = 1  # the repeat is answered: 503, try again in 30 s
         for _ in range(250):
@@ -259,15 +267,9 @@ async def test_a_discord_repeat_too_close_to_the_end_of_the_window_is_not_sent(
     sent, and the digest is recorded as may not have arrived, never posted twice."""
     chat.mute.add("1001")
     with time_machine.travel(paris(2026, 3, 1, 12, 0), tick=True) as traveller:
-        bot = make_replica(real=True, digest_retry_backoff_seconds=(1.0, 1.0))
-        bot.posters["discord"] = DiscordPoster(
-            token=DISCORD_TOKEN, api_url=chat.discord_api_url, timeout=0.5
+        bot = await discord_digest_sent(
+            make_replica, chat, traveller, timeout=0.5, digest_retry_backoff_seconds=(1.0, 1.0)
         )
-        assert bot.ask("/digest subscribe 08:00 paris", platform="discord", channel="1001").ok
-        await bot.start()
-        traveller.move_to(paris(2026, 3, 2, 8, 0, 1))
-        await bot.sweep()
-        await chat.wait_for_request("1001")
         await asyncio.sleep(0.7)  # no answer: the repeat waits its second
         traveller.shift(110)  # it would leave 111 s after the first request: 9 s to spare
         await bot.settled()
