@@ -230,16 +230,9 @@ class ActorBook:
         if folded in PRONOUNS:
             found = self.pronoun(folded, at=_word_at(sentence, phrase))
             return (found, f"pronoun '{phrase}' -> last fitting person named") if found else None
-        honorific = _HONORIFIC.match(phrase)
-        named = _HONORIFIC_NAME.match(phrase, honorific.end()) if honorific else None
-        if honorific is not None and named is not None:
-            # "M. Le Bihan", "Mme Roux": a person, the name after the honorific
-            name = named[0]
-            entry = self.by_name(name)
-            if entry is None:
-                entry = self._new_named(name, sentence, "PER", rule="new speaker, named")
-                entry.gender = entry.gender or _HONORIFIC_GENDER.get(honorific[1].rstrip("."))
-            return entry, f"named: {honorific[0].strip()} {name}"
+        honoured = self._honorific(phrase, sentence)
+        if honoured is not None:
+            return honoured
         agent = _AGENT.search(phrase)
         if agent is not None and (
             PLURAL_START.match(folded + " ")
@@ -276,25 +269,10 @@ class ActorBook:
         alias = self._alias_hit(phrase, names=names, known_only=indefinite)
         if alias is not None:
             return alias, "a name or title the dossier knows"
-        definite = re.match(r"^(?:le|la|les|the)\s", folded)
-        head = _head_noun(fold(bare))
-        elided = folded.startswith("l ")  # fold makes "l'élu" "l elu"
-        if (definite or elided) and not heads and head in _GENERIC_PERSON:
-            person = self._last_person(_gender_from_text(folded))
-            if person is not None:  # "L'élu a écrit…": the last person named who fits
-                return person, f"title '{phrase}' -> the last person named"
-        if definite and not heads:
-            found = self._by_title(
-                head,
-                plural=bool(PLURAL_START.match(folded + " ")),
-                gender=_gender_from_text(folded),
-            )
-            if found is not None and names and _names_outside(names, found):
-                found = None  # "la chambre de commerce de la Charente": not the body before
-            if found is not None and head in ORG_WORDS and _qualified_elsewhere(bare, found):
-                found = None  # "la chambre régionale des comptes": a body of its own
-            if found is not None:
-                return found, f"title '{phrase}' -> last one so named"
+        if not heads:
+            pointed = self._pointed_back(phrase, folded, bare, names)
+            if pointed is not None:
+                return pointed
         if heads and not looks_like_person(heads[0]) and phrase.startswith(heads[0]):
             entry = self._new_named(heads[0], sentence, "ORG", rule="new speaker, a body named")
             return entry, f"new speaker named: {heads[0]}"
@@ -302,6 +280,47 @@ class ActorBook:
             return None
         entry = self._new_role(bare, folded, sentence)
         return entry, f"new speaker, a role or group: {bare}"
+
+    def _honorific(self, phrase: str, sentence: str) -> tuple[Entry, str] | None:
+        """ "M. Le Bihan", "Mme Roux": a person, the name after the honorific (None: no
+        honorific, or no name after it)."""
+        honorific = _HONORIFIC.match(phrase)
+        named = _HONORIFIC_NAME.match(phrase, honorific.end()) if honorific else None
+        if honorific is None or named is None:
+            return None
+        name = named[0]
+        entry = self.by_name(name)
+        if entry is None:
+            entry = self._new_named(name, sentence, "PER", rule="new speaker, named")
+            entry.gender = entry.gender or _HONORIFIC_GENDER.get(honorific[1].rstrip("."))
+        return entry, f"named: {honorific[0].strip()} {name}"
+
+    def _pointed_back(
+        self, phrase: str, folded: str, bare: str, names: list[str]
+    ) -> tuple[Entry, str] | None:
+        """Who a title with no name points back to ("l'élu", "la préfète", "the company"):
+        the last person who fits, or the last one so named; None when it names a new one."""
+        definite = re.match(r"^(?:le|la|les|the)\s", folded)
+        head = _head_noun(fold(bare))
+        elided = folded.startswith("l ")  # fold makes "l'élu" "l elu"
+        if (definite or elided) and head in _GENERIC_PERSON:
+            person = self._last_person(_gender_from_text(folded))
+            if person is not None:  # "L'élu a écrit…": the last person named who fits
+                return person, f"title '{phrase}' -> the last person named"
+        if not definite:
+            return None
+        found = self._by_title(
+            head,
+            plural=bool(PLURAL_START.match(folded + " ")),
+            gender=_gender_from_text(folded),
+        )
+        if found is None:
+            return None
+        if names and _names_outside(names, found):
+            return None  # "la chambre de commerce de la Charente": not the body before
+        if head in ORG_WORDS and _qualified_elsewhere(bare, found):
+            return None  # "la chambre régionale des comptes": a body of its own
+        return found, f"title '{phrase}' -> last one so named"
 
     def pronoun(self, word: str, *, at: int | None = None) -> Entry | None:
         """The last person named that fits ("il", "she"), or the last group ("ils", "they").
